@@ -1,0 +1,82 @@
+import * as http from 'node:http';
+import type { Runner } from '../exec.js';
+import type { ContainerCondition, ProbeResult } from '../smoke/poll.js';
+
+interface RawState {
+  Status: string;
+  Running: boolean;
+  ExitCode: number;
+  OOMKilled?: boolean;
+  Health?: { Status: string; Log?: { ExitCode: number; Output: string }[] } | null;
+}
+
+/** Pure: what the poller needs from `docker inspect --format '{{json .State}}'`. */
+export function conditionFrom(state: RawState): ContainerCondition {
+  if (!state.Running && ['exited', 'dead'].includes(state.Status)) {
+    return { state: 'exited', exitCode: state.ExitCode, oomKilled: state.OOMKilled };
+  }
+  const health = state.Health?.Status;
+  return {
+    state: 'running',
+    health: health === 'starting' || health === 'healthy' || health === 'unhealthy' ? health : 'none',
+  };
+}
+
+export async function containerState(run: Runner, name: string): Promise<RawState> {
+  const { stdout } = await run('docker', ['container', 'inspect', '--format', '{{json .State}}', name]);
+  return JSON.parse(stdout) as RawState;
+}
+
+export async function containerCondition(run: Runner, name: string): Promise<ContainerCondition> {
+  return conditionFrom(await containerState(run, name));
+}
+
+/** The last HEALTHCHECK probe's output, if the image has one and it ran. */
+export async function lastHealthcheckOutput(run: Runner, name: string): Promise<string | undefined> {
+  try {
+    const log = (await containerState(run, name)).Health?.Log ?? [];
+    const last = log.at(-1);
+    return last ? `exit code ${last.ExitCode}: ${last.Output.trim() || '(no output)'}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function containerLogs(run: Runner, name: string, lines: number): Promise<string> {
+  const result = await run('docker', ['logs', '--tail', String(lines), name], { allowFailure: true });
+  return [result.stdout, result.stderr]
+    .filter((s) => s.trim() !== '')
+    .join('\n')
+    .trimEnd();
+}
+
+/** Remove a container and its anonymous volumes; true when it is gone. */
+export async function removeContainer(run: Runner, name: string): Promise<boolean> {
+  const result = await run('docker', ['rm', '--force', '--volumes', name], { allowFailure: true });
+  return result.exitCode === 0 || /No such container/i.test(result.stderr);
+}
+
+/** One GET with its own timeout and no connection reuse, so every attempt sees the service as it is now. */
+export function httpProbe(url: string): (timeoutMs: number) => Promise<ProbeResult> {
+  return (timeoutMs) =>
+    new Promise((resolve) => {
+      const request = http.get(url, { agent: false, timeout: timeoutMs }, (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0 });
+      });
+      request.on('timeout', () => {
+        request.destroy();
+        resolve({ error: `did not answer within ${timeoutMs} ms` });
+      });
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        resolve({
+          error:
+            error.code === 'ECONNREFUSED'
+              ? 'refused the connection'
+              : error.code === 'ECONNRESET'
+                ? 'reset the connection'
+                : error.message,
+        });
+      });
+    });
+}

@@ -1,0 +1,63 @@
+/** A user's mistake in the action's inputs: the message names the input and what would be valid. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  constructor(
+    readonly input: string,
+    detail: string,
+  ) {
+    super(`Input "${input}": ${detail}`);
+  }
+}
+
+/** An external command that exited non-zero (or could not start). Carries what a user needs to see. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+  constructor(
+    readonly command: string,
+    readonly args: readonly string[],
+    readonly exitCode: number,
+    readonly stderr: string,
+    readonly stdout: string = '',
+  ) {
+    const tail = lastLines(stderr || stdout, 15);
+    super(`${describeCommand(command, args)} failed with exit code ${exitCode}${tail ? `:\n${tail}` : ''}`);
+  }
+}
+
+/** A phase gate that did not pass (tests failed, smoke failed, vulnerabilities over the threshold). */
+export class GateError extends Error {
+  override readonly name = 'GateError';
+  constructor(
+    readonly gate: 'build' | 'test' | 'smoke' | 'scan' | 'upload' | 'push',
+    message: string,
+    /** What the gate found (a test report, a smoke result), for the summary. */
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** `docker buildx build` and the like: the program and its subcommands, never argument values. */
+export function describeCommand(command: string, args: readonly string[]): string {
+  const words = [command];
+  for (const arg of args) {
+    if (arg.startsWith('-') || words.length >= 3) break;
+    words.push(arg);
+  }
+  return words.join(' ');
+}
+
+export function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}
+
+/** A message for anything thrown, Error or not. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}

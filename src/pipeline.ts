@@ -1,0 +1,161 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Inputs } from './inputs.js';
+import type { RunContext } from './context.js';
+import type { Runner } from './exec.js';
+import type { Ui } from './ui.js';
+import type { CleanupRecorder } from './state.js';
+import type { BuildxCapabilities } from './build/capabilities.js';
+import { detectCapabilities } from './build/capabilities.js';
+import { findStage, parseDockerfile, stageLabel, stagesNeeded, type Dockerfile } from './dockerfile/parse.js';
+import { splitKeyValue } from './lists.js';
+import { ConfigurationError, GateError, errorMessage } from './errors.js';
+import { buildPhase } from './build/phase.js';
+import { testPhase } from './test-results/phase.js';
+import { smokePhase } from './smoke/phase.js';
+import type { Phase, SmokeReport, TargetReport, TestReport } from './report/types.js';
+
+/** Everything a phase needs, decided once before any work. */
+export interface PipelineEnv {
+  inputs: Inputs;
+  ctx: RunContext;
+  run: Runner;
+  ui: Ui;
+  caps: BuildxCapabilities;
+  dockerfile: Dockerfile;
+  /** A folder of this run's own, removed by the post step. */
+  tempDir: string;
+  cleanup: CleanupRecorder;
+  /** Platforms the gated (loaded) image is built for: [] = the engine's own. */
+  gatePlatforms: string[];
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  noticeOnce: (message: string) => void;
+  /** The Dockerfile line of a stage's FROM, for annotations. */
+  stageLine: (stage: string) => number | undefined;
+}
+
+export interface PrepareOptions {
+  inputs: Inputs;
+  ctx: RunContext;
+  run: Runner;
+  ui: Ui;
+  cleanup: CleanupRecorder;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Read the Dockerfile and check every stage name before anything is built. Pure apart from reading the file. */
+export function readDockerfile(inputs: Inputs, ctx: RunContext): Dockerfile {
+  const file = path.resolve(ctx.workspace, inputs.file);
+  const args: Record<string, string> = {};
+  for (const entry of inputs['build-args']) {
+    const pair = splitKeyValue(entry);
+    if (pair) args[pair.key] = pair.value;
+  }
+  const dockerfile = parseDockerfile(fs.readFileSync(file, 'utf8'), args);
+  const named = dockerfile.stages.filter((s) => s.name).map((s) => s.name as string);
+  const valid = named.length > 0 ? named.join(', ') : '(none: the Dockerfile has no "FROM ... AS name" stages)';
+  for (const target of inputs.targets) {
+    if (!findStage(dockerfile, target)) {
+      throw new ConfigurationError(
+        inputs.targets.length > 1 ? 'targets' : 'target',
+        `stage "${target}" is not in ${inputs.file}; its stages are: ${valid}`,
+      );
+    }
+  }
+  if (inputs['test-target'] && !findStage(dockerfile, inputs['test-target'])) {
+    throw new ConfigurationError(
+      'test-target',
+      `stage "${inputs['test-target']}" is not in ${inputs.file}; its stages are: ${valid}`,
+    );
+  }
+  return dockerfile;
+}
+
+export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
+  const { inputs, ctx, run, ui } = options;
+  const dockerfile = readDockerfile(inputs, ctx);
+  for (const secret of inputs.secrets) ui.secret(secret.value);
+  const caps = await detectCapabilities(run, inputs.builder);
+  ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
+  fs.mkdirSync(ctx.runnerTemp, { recursive: true });
+  const tempDir = fs.mkdtempSync(path.join(ctx.runnerTemp, 'multistage-'));
+  options.cleanup.addTempDir(tempDir);
+  const said = new Set<string>();
+  return {
+    inputs,
+    ctx,
+    run,
+    ui,
+    caps,
+    dockerfile,
+    tempDir,
+    cleanup: options.cleanup,
+    gatePlatforms: inputs.platforms.length === 1 ? inputs.platforms : [],
+    now: options.now ?? Date.now,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    noticeOnce: (message) => {
+      if (said.has(message)) return;
+      said.add(message);
+      ui.warning(message);
+    },
+    stageLine: (stage) => findStage(dockerfile, stage)?.line,
+  };
+}
+
+function phaseOf(error: unknown, fallback: Phase): Phase {
+  return error instanceof GateError && error.gate !== 'build' ? error.gate : fallback;
+}
+
+/**
+ * Take every target down the road: test stage (once), then per target build -> smoke -> push. A failed gate
+ * stops that target (nothing pushed) and is recorded; the other targets still run. Never throws for a
+ * target's failure: the caller reads `failure` on each report.
+ */
+export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
+  const { inputs, ui } = env;
+  const reports: TargetReport[] = inputs.targets.map((target) => {
+    const stage = findStage(env.dockerfile, target);
+    return {
+      target,
+      image: inputs.image,
+      stages: stage ? stagesNeeded(env.dockerfile, stage).map(stageLabel) : [],
+      pushed: false,
+    };
+  });
+
+  let tests: TestReport | undefined;
+  let testFailure: string | undefined;
+  if (inputs['test-target']) {
+    try {
+      tests = await ui.group(`Test stage ${inputs['test-target']}`, () => testPhase(env));
+    } catch (error: unknown) {
+      testFailure = errorMessage(error);
+      if (error instanceof GateError && error.details) tests = error.details as TestReport;
+    }
+  }
+
+  for (const report of reports) {
+    if (tests) report.tests = tests;
+    if (testFailure) {
+      report.failure = { phase: 'test', message: testFailure };
+      continue;
+    }
+    let phase: Phase = 'build';
+    try {
+      report.build = await ui.group(`Build ${report.target}`, () => buildPhase(env, report.target));
+      phase = 'smoke';
+      report.smoke = await ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report));
+      if (inputs.push) {
+        phase = 'push';
+        ui.info(`push for ${report.target} comes with the push phase`);
+      }
+    } catch (error: unknown) {
+      report.failure = { phase: phaseOf(error, phase), message: errorMessage(error) };
+      if (error instanceof GateError && error.gate === 'smoke' && error.details)
+        report.smoke = error.details as SmokeReport;
+    }
+  }
+  return reports;
+}
