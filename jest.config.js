@@ -16,9 +16,10 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/__tests__/**/*.itest.ts'],
       globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
-      testTimeout: 300000,
     },
   ],
+  // Integration tests build images and wait for services; a unit test that needs this long is a bug anyway.
+  testTimeout: 180000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/__tests__/helpers/summary-reporter.cjs'],
 };

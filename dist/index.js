@@ -38963,15 +38963,33 @@ function findXmlFiles(root) {
         .filter((f) => f.toLowerCase().endsWith('.xml') && external_node_fs_.statSync(external_node_path_namespaceObject.join(root, f)).isFile())
         .sort();
 }
-/** Map a test's file (as the runner inside the image saw it) to a path in the repository, when one exists. */
+/**
+ * Map a test's file (as the runner inside the image saw it, e.g. /app/backend/test/app.test.js) to a path in
+ * the repository: the longest trailing part of it that exists under the build context or the workspace.
+ */
 function annotationFile(file, workspace, context) {
     if (!file)
         return undefined;
-    const relative = file.replace(/^\/(?:app|src|usr\/src\/app|workspace)\//, '').replace(/^\.\//, '');
-    for (const candidate of [external_node_path_namespaceObject.join(context, relative), relative]) {
-        const absolute = external_node_path_namespaceObject.resolve(workspace, candidate);
-        if (!external_node_path_namespaceObject.isAbsolute(relative) && external_node_fs_.existsSync(absolute))
-            return external_node_path_namespaceObject.relative(workspace, absolute);
+    const parts = file
+        .replace(/^file:\/\//, '')
+        .split('/')
+        .filter((p) => p !== '' && p !== '.');
+    for (let i = 0; i < parts.length; i++) {
+        const relative = parts.slice(i).join('/');
+        for (const candidate of [external_node_path_namespaceObject.join(context, relative), relative]) {
+            const absolute = external_node_path_namespaceObject.resolve(workspace, candidate);
+            if (absolute.startsWith(external_node_path_namespaceObject.resolve(workspace)) && external_node_fs_.existsSync(absolute) && external_node_fs_.statSync(absolute).isFile()) {
+                return external_node_path_namespaceObject.relative(workspace, absolute);
+            }
+        }
+    }
+    return undefined;
+}
+/** The first stack frame of a failure that points into the project's own files: `(/srv/a.test.js:3:50)`. */
+function locationFromStack(details) {
+    for (const m of (details ?? '').matchAll(/\(?((?:file:\/\/)?\/[^\s():]+):(\d+):\d+\)?/g)) {
+        if (!m[1].includes('node_modules') && !m[1].startsWith('node:'))
+            return { file: m[1], line: Number(m[2]) };
     }
     return undefined;
 }
@@ -39064,10 +39082,12 @@ async function testPhase(env) {
     ui.info(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped (${total} in ${files.length} report${files.length === 1 ? '' : 's'})`);
     for (const c of cases.filter((t) => t.status === 'failed')) {
         const title = `Test failed: ${c.classname && c.classname !== 'test' ? `${c.classname} › ` : ''}${c.name}`;
+        const fromStack = c.file ? undefined : locationFromStack(c.details);
+        const file = annotationFile(c.file ?? fromStack?.file, ctx.workspace, inputs.context);
         ui.error(c.details ? `${c.message ?? 'failed'}\n\n${c.details}` : (c.message ?? 'failed'), {
             title,
-            file: annotationFile(c.file, ctx.workspace, inputs.context),
-            startLine: c.line,
+            file,
+            startLine: file ? (c.line ?? fromStack?.line) : undefined,
         });
     }
     if (failed > 0) {
@@ -39134,6 +39154,7 @@ function parseHostPort(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/smoke/poll.ts
+const MIN_REQUEST_MS = 500;
 function describe(probe, expected) {
     if (!probe)
         return 'no answer yet';
@@ -39150,7 +39171,8 @@ async function pollHealth(o) {
     let last;
     for (;;) {
         attempts++;
-        const remaining = Math.max(1, o.deadline - o.now());
+        // The last probe before the deadline still gets a fair chance to answer.
+        const remaining = Math.max(MIN_REQUEST_MS, o.deadline - o.now());
         const [probe, condition] = await Promise.all([o.probe(Math.min(o.requestTimeoutMs, remaining)), o.condition()]);
         last = probe;
         if ('status' in probe && probe.status === o.expectedStatus)
@@ -39232,6 +39254,8 @@ async function smokePhase(env, report) {
         if (hostPort === undefined)
             throw new errors/* GateError */.ue('smoke', `Docker published no host port for container port ${containerPort}`);
         const base = `http://127.0.0.1:${hostPort}`;
+        if (inputs['smoke-hardened'])
+            ui.info(`Hardened run: ${HARDENED_FLAGS.join(' ')}`);
         ui.info(`Started ${name} from ${build.tags[0]}; polling ${base}${inputs['health-path']} for HTTP ${inputs['health-status']} (up to ${inputs['smoke-timeout']} s)`);
         const outcome = await pollHealth({
             probe: (0,container/* httpProbe */.HB)(`${base}${inputs['health-path']}`),

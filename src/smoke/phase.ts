@@ -10,7 +10,7 @@ import {
   lastHealthcheckOutput,
   removeContainer,
 } from '../docker/container.js';
-import { parseHostPort, smokeRunArgs } from './args.js';
+import { HARDENED_FLAGS, parseHostPort, smokeRunArgs } from './args.js';
 import { pollHealth } from './poll.js';
 
 export const POLL_INTERVAL_MS = 200;
@@ -57,6 +57,7 @@ export async function smokePhase(env: PipelineEnv, report: TargetReport): Promis
     if (hostPort === undefined)
       throw new GateError('smoke', `Docker published no host port for container port ${containerPort}`);
     const base = `http://127.0.0.1:${hostPort}`;
+    if (inputs['smoke-hardened']) ui.info(`Hardened run: ${HARDENED_FLAGS.join(' ')}`);
     ui.info(
       `Started ${name} from ${build.tags[0]}; polling ${base}${inputs['health-path']} for HTTP ${inputs['health-status']} (up to ${inputs['smoke-timeout']} s)`,
     );

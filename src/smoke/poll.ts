@@ -1,3 +1,5 @@
+const MIN_REQUEST_MS = 500;
+
 export type ContainerCondition =
   | { state: 'running'; health?: 'starting' | 'healthy' | 'unhealthy' | 'none' }
   | { state: 'exited'; exitCode: number; oomKilled?: boolean };
@@ -36,7 +38,8 @@ export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
   let last: ProbeResult | undefined;
   for (;;) {
     attempts++;
-    const remaining = Math.max(1, o.deadline - o.now());
+    // The last probe before the deadline still gets a fair chance to answer.
+    const remaining = Math.max(MIN_REQUEST_MS, o.deadline - o.now());
     const [probe, condition] = await Promise.all([o.probe(Math.min(o.requestTimeoutMs, remaining)), o.condition()]);
     last = probe;
     if ('status' in probe && probe.status === o.expectedStatus) return { ok: true, attempts };

@@ -16,13 +16,32 @@ export function findXmlFiles(root: string): string[] {
     .sort();
 }
 
-/** Map a test's file (as the runner inside the image saw it) to a path in the repository, when one exists. */
+/**
+ * Map a test's file (as the runner inside the image saw it, e.g. /app/backend/test/app.test.js) to a path in
+ * the repository: the longest trailing part of it that exists under the build context or the workspace.
+ */
 export function annotationFile(file: string | undefined, workspace: string, context: string): string | undefined {
   if (!file) return undefined;
-  const relative = file.replace(/^\/(?:app|src|usr\/src\/app|workspace)\//, '').replace(/^\.\//, '');
-  for (const candidate of [path.join(context, relative), relative]) {
-    const absolute = path.resolve(workspace, candidate);
-    if (!path.isAbsolute(relative) && fs.existsSync(absolute)) return path.relative(workspace, absolute);
+  const parts = file
+    .replace(/^file:\/\//, '')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
+  for (let i = 0; i < parts.length; i++) {
+    const relative = parts.slice(i).join('/');
+    for (const candidate of [path.join(context, relative), relative]) {
+      const absolute = path.resolve(workspace, candidate);
+      if (absolute.startsWith(path.resolve(workspace)) && fs.existsSync(absolute) && fs.statSync(absolute).isFile()) {
+        return path.relative(workspace, absolute);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The first stack frame of a failure that points into the project's own files: `(/srv/a.test.js:3:50)`. */
+export function locationFromStack(details: string | undefined): { file: string; line: number } | undefined {
+  for (const m of (details ?? '').matchAll(/\(?((?:file:\/\/)?\/[^\s():]+):(\d+):\d+\)?/g)) {
+    if (!m[1].includes('node_modules') && !m[1].startsWith('node:')) return { file: m[1], line: Number(m[2]) };
   }
   return undefined;
 }
@@ -127,10 +146,12 @@ export async function testPhase(env: PipelineEnv): Promise<TestReport> {
   );
   for (const c of cases.filter((t) => t.status === 'failed')) {
     const title = `Test failed: ${c.classname && c.classname !== 'test' ? `${c.classname} › ` : ''}${c.name}`;
+    const fromStack = c.file ? undefined : locationFromStack(c.details);
+    const file = annotationFile(c.file ?? fromStack?.file, ctx.workspace, inputs.context);
     ui.error(c.details ? `${c.message ?? 'failed'}\n\n${c.details}` : (c.message ?? 'failed'), {
       title,
-      file: annotationFile(c.file, ctx.workspace, inputs.context),
-      startLine: c.line,
+      file,
+      startLine: file ? (c.line ?? fromStack?.line) : undefined,
     });
   }
   if (failed > 0) {

@@ -1,0 +1,126 @@
+import { describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  annotations,
+  docker,
+  EXAMPLE,
+  EXAMPLE_BUILD_ARGS,
+  leftoverContainers,
+  runAction,
+  ROOT,
+} from './helpers/action.js';
+
+// dist/index.js run the way the runner runs it: INPUT_* from action.yml defaults, the command files, main then post.
+describe('the bundled action on the example project', () => {
+  test('builds production-backend, tests it, smoke-tests it and sets every output', async () => {
+    const run = await runAction({
+      inputs: {
+        target: 'production-backend',
+        context: EXAMPLE,
+        'build-args': EXAMPLE_BUILD_ARGS,
+        'test-target': 'test-results',
+        labels: 'org.example.team=platform',
+      },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    const o = run.outputs;
+    expect(o['image-id']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(o.tags.split('\n')).toEqual(['acme/shop:production-backend', 'acme/shop:production-backend-0123456']);
+    expect(Number(o['image-size'])).toBeGreaterThan(1_000_000);
+    expect(Number(o['build-seconds'])).toBeGreaterThan(0);
+    expect(Number(o['cache-hit-ratio'])).toBeGreaterThanOrEqual(0);
+    expect(Number(o['cache-hit-ratio'])).toBeLessThanOrEqual(1);
+    expect(JSON.parse(o.metadata)['containerimage.digest']).toMatch(/^sha256:/);
+    expect(JSON.parse(o.tests)).toEqual({ total: 7, passed: 7, failed: 0, skipped: 0 });
+    expect(o.smoke).toBe('passed');
+    expect(Number(o['smoke-seconds'])).toBeLessThan(30);
+    expect(o.pushed).toBe('false');
+
+    // The image carries the OCI labels and the user's label, and runs as the non-root user.
+    const labels = JSON.parse(docker('image', 'inspect', '--format', '{{json .Config.Labels}}', o['image-id']));
+    expect(labels).toMatchObject({
+      'org.opencontainers.image.source': 'https://github.com/acme/Shop',
+      'org.opencontainers.image.revision': '0123456789abcdef0123456789abcdef01234567',
+      'org.opencontainers.image.title': 'production-backend',
+      'org.example.team': 'platform',
+    });
+    expect(docker('image', 'inspect', '--format', '{{.Config.User}}', o['image-id']).trim()).toBe('backend');
+
+    // Summary: the row, the stage graph.
+    expect(run.summary).toContain('| `production-backend` | ✅ passed | `acme/shop:production-backend` |');
+    expect(run.summary).toContain('✅ 7 passed, 0 failed');
+    expect(run.summary).toContain('```mermaid');
+    expect(run.summary).toMatch(/class s\d+ target/);
+
+    // Post removed the temp dir main recorded; no container is left.
+    const tempDirs = JSON.parse(run.state.tempDirs) as string[];
+    expect(tempDirs).toHaveLength(1);
+    expect(fs.existsSync(tempDirs[0])).toBe(false);
+    expect(run.post.exitCode).toBe(0);
+    expect(leftoverContainers(run.runId)).toEqual([]);
+  });
+
+  test('an unknown target fails before any build, naming the input and the stages that exist', async () => {
+    const run = await runAction({
+      inputs: { target: 'production-api', context: EXAMPLE, 'build-args': EXAMPLE_BUILD_ARGS },
+    });
+    expect(run.exitCode).toBe(1);
+    const errors = annotations(run.stdout, 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('Input "target": stage "production-api" is not in examples/fullstack/Dockerfile');
+    expect(errors[0]).toContain('production-backend, production-frontend');
+    expect(run.stdout).not.toContain('buildx build');
+    expect(run.outputs).toEqual({});
+  });
+
+  test.each([
+    [{ 'no-cache': 'yes' }, 'Input "no-cache": "yes" is not a boolean; use true or false'],
+    [{ 'smoke-timeout': '-5' }, 'Input "smoke-timeout": -5 is out of range; use 1-3600'],
+    [{ port: 'http' }, 'Input "port": "http" is not a whole number; use 1-65535'],
+    [{ file: 'nope/Dockerfile' }, 'Input "file": Dockerfile "nope/Dockerfile" does not exist'],
+    [{ context: 'missing-dir' }, 'Input "context": directory "missing-dir" does not exist'],
+    [{ 'build-args': 'NODE_IMAGE' }, 'Input "build-args": entry "NODE_IMAGE" is not NAME=value'],
+    [{ secrets: 'token' }, 'Input "secrets": entry "token" is not id=value'],
+    [{ tags: 'Bad Tag' }, 'Input "tags": "Bad Tag" is not a valid image reference'],
+  ])('bad input %j is refused before any work', async (bad, message) => {
+    const run = await runAction({ inputs: { target: 'production-backend', context: EXAMPLE, ...bad } });
+    expect(run.exitCode).toBe(1);
+    expect(annotations(run.stdout, 'error').join('\n')).toContain(message);
+    expect(run.stdout).not.toContain('[command]');
+  });
+
+  test('shell metacharacters in inputs reach buildx as argv, and secrets never reach the log', async () => {
+    const marker = path.join(ROOT, 'build', `pwned-${process.pid}`);
+    const message = `$(touch ${marker}); \`touch ${marker}\`, commas, "quotes" & ünïcödé`;
+    const secret = 'sup3r-s3cret-value-42';
+    const run = await runAction({
+      inputs: {
+        target: 'echo',
+        context: '__tests__/fixtures/services',
+        file: '__tests__/fixtures/services/build-arg.Dockerfile',
+        'build-args': `NODE_IMAGE=multistage-local/node:20\nMESSAGE=${message}`,
+        secrets: `token=${secret}`,
+        image: 'msa-test/echo',
+        tags: `msa-test/echo:argv-${process.pid}`,
+        smoke: 'false',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(fs.existsSync(marker)).toBe(false);
+    const printed = docker('run', '--rm', `msa-test/echo:argv-${process.pid}`);
+    expect(printed).toBe(message);
+    // The only place the value appears is the add-mask command that tells the runner to hide it.
+    const log = run.stdout
+      .split('\n')
+      .filter((l) => l !== `::add-mask::${secret}`)
+      .join('\n');
+    expect(run.stdout).toContain(`::add-mask::${secret}`);
+    for (const text of [log, run.stderr, run.summary, JSON.stringify(run.outputs), JSON.stringify(run.state)]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(run.stdout).toContain('--secret id=token,env=MULTISTAGE_SECRET_0');
+    docker('rmi', `msa-test/echo:argv-${process.pid}`);
+  });
+});

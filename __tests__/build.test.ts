@@ -1,0 +1,250 @@
+import { describe, expect, test } from '@jest/globals';
+import { buildxArgs, cacheFlags, type BuildPlan } from '../src/build/args.js';
+import { capabilitiesFrom, parseVersion, versionAtLeast } from '../src/build/capabilities.js';
+import { ProgressParser } from '../src/build/progress.js';
+import { defaultLabels, defaultTags, mergeLabels } from '../src/build/plan.js';
+import { readContext } from '../src/context.js';
+
+const plan: BuildPlan = {
+  target: 'production-backend',
+  context: '/repo',
+  file: '/repo/Dockerfile',
+  tags: ['app:one', 'app:two'],
+  labels: ['a=b'],
+  buildArgs: ['X=$(id); `id`'],
+  secretEnvs: [{ id: 'token', env: 'MULTISTAGE_SECRET_0' }],
+  secretFiles: [{ id: 'npmrc', path: '/home/u/.npmrc' }],
+  ssh: ['default'],
+  platforms: ['linux/amd64'],
+  builder: 'remote',
+  noCache: true,
+  pull: true,
+  cacheFrom: ['type=gha,scope=x'],
+  cacheTo: ['type=gha,scope=x,mode=max,ignore-error=true'],
+  output: { type: 'load' },
+  metadataFile: '/tmp/meta.json',
+};
+
+describe('buildxArgs', () => {
+  test('every option becomes its own argv element; secrets by env name, never value', () => {
+    expect(buildxArgs(plan)).toEqual([
+      'buildx',
+      'build',
+      '--builder',
+      'remote',
+      '--progress',
+      'plain',
+      '--target',
+      'production-backend',
+      '--file',
+      '/repo/Dockerfile',
+      '--tag',
+      'app:one',
+      '--tag',
+      'app:two',
+      '--label',
+      'a=b',
+      '--build-arg',
+      'X=$(id); `id`',
+      '--secret',
+      'id=token,env=MULTISTAGE_SECRET_0',
+      '--secret',
+      'id=npmrc,src=/home/u/.npmrc',
+      '--ssh',
+      'default',
+      '--platform',
+      'linux/amd64',
+      '--no-cache',
+      '--pull',
+      '--cache-from',
+      'type=gha,scope=x',
+      '--cache-to',
+      'type=gha,scope=x,mode=max,ignore-error=true',
+      '--load',
+      '--metadata-file',
+      '/tmp/meta.json',
+      '--',
+      '/repo',
+    ]);
+  });
+  test.each([
+    [{ type: 'local', dest: '/out dir' } as const, ['--output', 'type=local,dest=/out dir']],
+    [{ type: 'push' } as const, ['--push']],
+  ])('output %j', (output, expected) => {
+    const args = buildxArgs({ ...plan, output });
+    expect(args.join('\u0000')).toContain(expected.join('\u0000'));
+    expect(args).not.toContain('--load');
+  });
+  test('a minimal plan has no optional flags', () => {
+    const args = buildxArgs({
+      ...plan,
+      builder: '',
+      tags: [],
+      labels: [],
+      buildArgs: [],
+      secretEnvs: [],
+      secretFiles: [],
+      ssh: [],
+      platforms: [],
+      noCache: false,
+      pull: false,
+      cacheFrom: [],
+      cacheTo: [],
+    });
+    expect(args).toEqual([
+      'buildx',
+      'build',
+      '--progress',
+      'plain',
+      '--target',
+      'production-backend',
+      '--file',
+      '/repo/Dockerfile',
+      '--load',
+      '--metadata-file',
+      '/tmp/meta.json',
+      '--',
+      '/repo',
+    ]);
+  });
+});
+
+describe('cacheFlags', () => {
+  const modern = { buildxVersion: '0.21.0', driver: 'docker-container', cacheExport: true, ghaCacheV2: true };
+  const old = { buildxVersion: '0.13.1', driver: 'docker-container', cacheExport: true, ghaCacheV2: false };
+  const dockerDriver = { buildxVersion: '0.22.0', driver: 'docker', cacheExport: false, ghaCacheV2: true };
+  const settings = { cache: true, scope: 'production-backend', cacheFrom: [], cacheTo: [] };
+  test('gha cache with a scope per target when the cache service is there', () => {
+    expect(cacheFlags(settings, modern, true)).toEqual({
+      cacheFrom: ['type=gha,scope=production-backend'],
+      cacheTo: ['type=gha,scope=production-backend,mode=max,ignore-error=true'],
+    });
+  });
+  test('no cache service: no cache flags and nothing said', () => {
+    expect(cacheFlags(settings, modern, false)).toEqual({ cacheFrom: [], cacheTo: [] });
+  });
+  test('buildx too old for the v2 cache service: build without it and say why once', () => {
+    const decision = cacheFlags(settings, old, true);
+    expect(decision.cacheFrom).toEqual([]);
+    expect(decision.notice).toContain("buildx 0.13.1 predates GitHub's v2 cache service (needs buildx >= 0.21)");
+  });
+  test('docker driver without containerd store: read but do not write', () => {
+    const decision = cacheFlags(settings, dockerDriver, true);
+    expect(decision.cacheFrom).toEqual(['type=gha,scope=production-backend']);
+    expect(decision.cacheTo).toEqual([]);
+    expect(decision.notice).toContain('cannot export a cache');
+  });
+  test('user cache-from/cache-to replace the defaults; cache false removes everything', () => {
+    expect(
+      cacheFlags({ ...settings, cacheFrom: ['type=registry,ref=r/c'], cacheTo: ['type=inline'] }, modern, true),
+    ).toEqual({
+      cacheFrom: ['type=registry,ref=r/c'],
+      cacheTo: ['type=inline'],
+    });
+    expect(cacheFlags({ ...settings, cache: false }, modern, true)).toEqual({ cacheFrom: [], cacheTo: [] });
+  });
+});
+
+describe('capabilities', () => {
+  test.each([
+    ['github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3', [0, 13, 1]],
+    ['github.com/docker/buildx v0.21.2 1360a9e', [0, 21, 2]],
+  ])('parses %s', (text, version) => {
+    expect(parseVersion(text.replace(/^\S*buildx\S*\s*/, ''))).toEqual(version);
+  });
+  test('versionAtLeast', () => {
+    expect(versionAtLeast([0, 21, 0], [0, 21, 0])).toBe(true);
+    expect(versionAtLeast([0, 20, 9], [0, 21, 0])).toBe(false);
+    expect(versionAtLeast([1, 0, 0], [0, 21, 0])).toBe(true);
+    expect(versionAtLeast(undefined, [0, 21, 0])).toBe(false);
+  });
+  test('docker driver with the containerd store can export; without it cannot', () => {
+    const inspect = 'Name:          default\nDriver:        docker\n';
+    expect(
+      capabilitiesFrom(
+        'github.com/docker/buildx 0.13.1+ds1 x',
+        inspect,
+        '[["driver-type","io.containerd.snapshotter.v1"]]',
+      ),
+    ).toEqual({
+      buildxVersion: '0.13.1',
+      driver: 'docker',
+      cacheExport: true,
+      ghaCacheV2: false,
+    });
+    expect(
+      capabilitiesFrom('github.com/docker/buildx v0.22.0 x', inspect, '[["Backing Filesystem","extfs"]]').cacheExport,
+    ).toBe(false);
+    expect(capabilitiesFrom('github.com/docker/buildx v0.22.0 x', 'Driver: docker-container', '').cacheExport).toBe(
+      true,
+    );
+  });
+});
+
+describe('ProgressParser', () => {
+  test('counts Dockerfile steps (not FROM or internal) and the cached ones, once each', () => {
+    const p = new ProgressParser();
+    for (const line of [
+      '#1 [internal] load build definition from Dockerfile',
+      '#4 [base 1/2] FROM docker.io/library/node:20',
+      '#5 [base 2/2] WORKDIR /app',
+      '#5 CACHED',
+      '#6 [deps 1/2] COPY package.json ./',
+      '#6 CACHED',
+      '#7 [deps 2/2] RUN npm ci',
+      '#7 0.123 added 0 packages',
+      '#7 [deps 2/2] RUN npm ci',
+      '#7 DONE 1.0s',
+    ])
+      p.push(line);
+    expect(p.result()).toMatchObject({ steps: 3, cached: 2, cacheHitRatio: 2 / 3 });
+  });
+  test('names the failed step, its stage, the Dockerfile line and buildx error', () => {
+    const p = new ProgressParser('Dockerfile');
+    for (const line of [
+      '#9 [testing 2/2] RUN npm test',
+      '#9 0.3 not ok 1 - adds',
+      '#9 ERROR: process "/bin/sh -c npm test" did not complete successfully: exit code: 1',
+      '------',
+      'Dockerfile:54',
+      '--------------------',
+      'ERROR: failed to solve: process "/bin/sh -c npm test" did not complete successfully: exit code: 1',
+    ])
+      p.push(line);
+    expect(p.result()).toMatchObject({
+      failedStep: '[testing 2/2] RUN npm test',
+      failedStage: 'testing',
+      failedLine: 54,
+      error: 'failed to solve: process "/bin/sh -c npm test" did not complete successfully: exit code: 1',
+    });
+  });
+  test('no steps: ratio 0', () => expect(new ProgressParser().result().cacheHitRatio).toBe(0));
+});
+
+describe('tags and labels', () => {
+  test('default tags: <image>:<target> and <image>:<target>-<short sha>; user tags replace them', () => {
+    expect(defaultTags({ image: 'acme/shop', tags: [] }, 'backend', '0123456789')).toEqual([
+      'acme/shop:backend',
+      'acme/shop:backend-0123456',
+    ]);
+    expect(defaultTags({ image: 'acme/shop', tags: [] }, 'backend', undefined)).toEqual(['acme/shop:backend']);
+    expect(defaultTags({ image: 'acme/shop', tags: ['x:1'] }, 'backend', 'abc')).toEqual(['x:1']);
+  });
+  test('OCI labels, and a user label with the same key wins', () => {
+    const ctx = { ...readContext({}), repository: 'acme/shop', sha: 'abc', serverUrl: 'https://github.com' };
+    const labels = defaultLabels(ctx, 'backend', new Date('2026-01-02T03:04:05Z'));
+    expect(labels).toEqual([
+      'org.opencontainers.image.title=backend',
+      'org.opencontainers.image.created=2026-01-02T03:04:05.000Z',
+      'org.opencontainers.image.source=https://github.com/acme/shop',
+      'org.opencontainers.image.revision=abc',
+    ]);
+    expect(mergeLabels(labels, ['org.opencontainers.image.title=Shop API', 'team=x'])).toEqual([
+      'org.opencontainers.image.created=2026-01-02T03:04:05.000Z',
+      'org.opencontainers.image.source=https://github.com/acme/shop',
+      'org.opencontainers.image.revision=abc',
+      'org.opencontainers.image.title=Shop API',
+      'team=x',
+    ]);
+  });
+});

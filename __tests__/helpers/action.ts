@@ -1,0 +1,155 @@
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const NODE_IMAGE = 'multistage-local/node:20';
+export const BUSYBOX_IMAGE = 'multistage-local/busybox:1';
+export const EXAMPLE = 'examples/fullstack';
+export const EXAMPLE_BUILD_ARGS = `NODE_IMAGE=${NODE_IMAGE}\nSTATIC_IMAGE=${BUSYBOX_IMAGE}`;
+
+export interface ActionRun {
+  exitCode: number;
+  /** Everything main printed (workflow commands included). */
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+  post: { exitCode: number; stdout: string };
+  /** The RUNNER_TEMP of this run. */
+  runnerTemp: string;
+  /** GITHUB_RUN_ID of this run: the value of the label on its containers. */
+  runId: string;
+}
+
+/** Read a GITHUB_OUTPUT / GITHUB_STATE file (name<<delimiter ... delimiter). */
+export function readCommandFile(file: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]);
+    if (m) {
+      const body: string[] = [];
+      for (i++; i < lines.length && lines[i] !== m[2]; i++) body.push(lines[i]);
+      values[m[1]] = body.join('\n');
+    } else if (lines[i].includes('=')) {
+      values[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1);
+    }
+  }
+  return values;
+}
+
+/** INPUT_* from action.yml defaults, overridden by the test's inputs, the way the runner sets them. */
+export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+  };
+  const env: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(action.inputs)) {
+    if (spec.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = spec.default;
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    if (!(name in action.inputs)) throw new Error(`test uses input "${name}" that action.yml does not declare`);
+    env[`INPUT_${name.toUpperCase()}`] = value;
+  }
+  return env;
+}
+
+function spawnNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
+  });
+}
+
+export interface RunActionOptions {
+  inputs: Record<string, string>;
+  env?: Record<string, string>;
+  /** Skip the post step (to inspect what main left). */
+  skipPost?: boolean;
+  cwd?: string;
+}
+
+/** Run dist/index.js as the runner does: main, then post with the state main saved. */
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-run-'));
+  const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' };
+  const fileEnv: Record<string, string> = {};
+  for (const [name, file] of Object.entries(files)) {
+    fileEnv[name] = path.join(dir, file);
+    fs.writeFileSync(fileEnv[name], '');
+  }
+  const runnerTemp = path.join(dir, 'runner-temp');
+  const runId = `${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  fs.mkdirSync(runnerTemp);
+  const base: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: options.cwd ?? ROOT,
+    GITHUB_REPOSITORY: 'acme/Shop',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_RUN_ID: runId,
+    RUNNER_TEMP: runnerTemp,
+    ...fileEnv,
+    ...inputEnv(options.inputs),
+    ...options.env,
+  };
+  const cwd = options.cwd ?? ROOT;
+  const main = await spawnNode([path.join(ROOT, 'dist', 'index.js')], base, cwd);
+  const state = readCommandFile(fileEnv.GITHUB_STATE);
+  let post = { exitCode: 0, stdout: '' };
+  if (!options.skipPost) {
+    const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
+    post = await spawnNode([path.join(ROOT, 'dist', 'index.js')], { ...base, ...stateEnv }, cwd);
+  }
+  return {
+    ...main,
+    outputs: readCommandFile(fileEnv.GITHUB_OUTPUT),
+    state,
+    summary: fs.readFileSync(fileEnv.GITHUB_STEP_SUMMARY, 'utf8'),
+    post,
+    runnerTemp,
+    runId,
+  };
+}
+
+/** Workflow-command annotations of one kind (`error`, `warning`, `notice`) that a run printed. */
+export function annotations(stdout: string, kind: 'error' | 'warning' | 'notice'): string[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith(`::${kind}`))
+    .map((l) =>
+      l
+        .slice(l.indexOf('::', 2) + 2)
+        .replace(/%0A/g, '\n')
+        .replace(/%25/g, '%'),
+    );
+}
+
+/** Containers a run of the action started that still exist. */
+export function leftoverContainers(runId: string): string[] {
+  const out = execFileSync(
+    'docker',
+    ['ps', '-a', '--filter', `label=com.github.multistage-action=${runId}`, '--format', '{{.Names}}'],
+    { encoding: 'utf8' },
+  );
+  return out.split('\n').filter(Boolean);
+}
+
+export function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}

@@ -1,0 +1,104 @@
+import { describe, expect, test } from '@jest/globals';
+import { actionOutputs } from '../src/report/outputs.js';
+import { formatBytes, summaryMarkdown } from '../src/report/summary.js';
+import { failureMessage } from '../src/main.js';
+import { parseDockerfile } from '../src/dockerfile/parse.js';
+import type { TargetReport } from '../src/report/types.js';
+
+const built: TargetReport = {
+  target: 'production-backend',
+  image: 'acme/shop',
+  stages: ['base', 'production-backend'],
+  build: {
+    imageId: 'sha256:1',
+    digest: 'sha256:d',
+    tags: ['acme/shop:production-backend', 'acme/shop:pb-abc'],
+    sizeBytes: 43_555_386,
+    seconds: 12.34,
+    steps: 10,
+    cached: 7,
+    cacheHitRatio: 0.7,
+    metadata: { a: 1 },
+  },
+  tests: {
+    totals: { total: 3, passed: 2, failed: 1, skipped: 0 },
+    failed: [{ name: 'adds | pipes', message: 'boom' }],
+    resultsPath: '/tmp/r',
+    files: ['junit.xml'],
+  },
+  smoke: { status: 'failed', seconds: 3, reason: 'timeout' },
+  pushed: false,
+  failure: { phase: 'smoke', message: 'Smoke test of production-backend failed: timeout' },
+};
+const other: TargetReport = {
+  target: 'production-frontend',
+  image: 'acme/shop',
+  stages: [],
+  pushed: true,
+  pushDigest: 'sha256:ffff',
+  smoke: { status: 'passed', seconds: 1.2 },
+};
+
+describe('outputs', () => {
+  test('one target: plain values, empty when unknown', () => {
+    expect(actionOutputs([built])).toEqual({
+      'image-id': 'sha256:1',
+      digest: 'sha256:d',
+      tags: 'acme/shop:production-backend\nacme/shop:pb-abc',
+      metadata: '{"a":1}',
+      'image-size': '43555386',
+      'build-seconds': '12.3',
+      'cache-hit-ratio': '0.70',
+      tests: '{"total":3,"passed":2,"failed":1,"skipped":0}',
+      'test-results-path': '/tmp/r',
+      smoke: 'failed',
+      'smoke-seconds': '',
+      pushed: 'false',
+    });
+  });
+  test('several targets: JSON objects keyed by target', () => {
+    const outputs = actionOutputs([built, other]);
+    expect(JSON.parse(outputs['image-id'])).toEqual({ 'production-backend': 'sha256:1' });
+    expect(JSON.parse(outputs.smoke)).toEqual({ 'production-backend': 'failed', 'production-frontend': 'passed' });
+    expect(JSON.parse(outputs.pushed)).toEqual({ 'production-backend': 'false', 'production-frontend': 'true' });
+    expect(JSON.parse(outputs.digest)).toEqual({
+      'production-backend': 'sha256:d',
+      'production-frontend': 'sha256:ffff',
+    });
+  });
+});
+
+describe('summary', () => {
+  const df = parseDockerfile('FROM node AS base\nFROM base AS production-backend\nFROM base AS production-frontend\n');
+  const md = summaryMarkdown([built, other], df);
+  test('one row per target with size, time, cache hits, tests, smoke and push', () => {
+    expect(md).toContain(
+      '| `production-backend` | ❌ smoke failed | `acme/shop:production-backend` | 43.6 MB | 12.3 s | 70% (7/10) | ❌ 2 passed, 1 failed | ❌ failed | no |',
+    );
+    expect(md).toContain(
+      '| `production-frontend` | ✅ passed | — | — | — | — | — | ✅ healthy in 1.2 s | ✅ `sha256:ffff…` |',
+    );
+  });
+  test('a section per failure with its reason, failed tests escaped', () => {
+    expect(md).toContain('### ❌ production-backend: smoke failed');
+    expect(md).toContain('Smoke test of production-backend failed: timeout');
+    expect(md).toContain('| adds \\| pipes | boom |');
+    expect(md).toContain('Nothing was pushed for this target.');
+  });
+  test('the stage graph marks targets and needed stages', () => {
+    expect(md).toContain('s0 --> s1');
+    expect(md).toContain('class s1 target');
+    expect(md).toContain('class s0 needed');
+  });
+  test('failureMessage: the one message for one target, a list for several', () => {
+    expect(failureMessage([built])).toBe('Smoke test of production-backend failed: timeout');
+    expect(failureMessage([built, other])).toBe('1 of 2 targets failed: production-backend (smoke)');
+    expect(failureMessage([other])).toBeUndefined();
+  });
+});
+
+test.each([
+  [999, '999 B'],
+  [1000, '1.0 kB'],
+  [43_555_386, '43.6 MB'],
+])('formatBytes(%d)', (n, text) => expect(formatBytes(n)).toBe(text));

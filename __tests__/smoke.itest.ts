@@ -1,0 +1,144 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  annotations,
+  EXAMPLE,
+  EXAMPLE_BUILD_ARGS,
+  leftoverContainers,
+  runAction,
+  NODE_IMAGE,
+} from './helpers/action.js';
+
+const SERVICES = '__tests__/fixtures/services';
+
+function service(target: string, extra: Record<string, string> = {}) {
+  return runAction({
+    inputs: {
+      target,
+      context: SERVICES,
+      image: 'msa-test/services',
+      'build-args': `NODE_IMAGE=${NODE_IMAGE}`,
+      ...extra,
+    },
+  });
+}
+
+function failure(stdout: string): string {
+  return annotations(stdout, 'error').join('\n');
+}
+
+describe('smoke test on the real engine', () => {
+  test('a healthy service passes at once and its extra paths are checked', async () => {
+    const run = await service('healthy', { 'smoke-paths': '/ready' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.smoke).toBe('passed');
+    expect(Number(run.outputs['smoke-seconds'])).toBeLessThan(5);
+    expect(run.stdout).toContain('/ready: HTTP 200');
+    expect(run.summary).toMatch(/✅ healthy in \d+\.\d s/);
+    expect(leftoverContainers(run.runId)).toEqual([]);
+  });
+
+  test('a service ready only after 3 s passes in about 3 s, not after a fixed sleep', async () => {
+    const run = await service('slow');
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.smoke).toBe('passed');
+    const seconds = Number(run.outputs['smoke-seconds']);
+    expect(seconds).toBeGreaterThanOrEqual(3);
+    expect(seconds).toBeLessThan(6);
+    expect(leftoverContainers(run.runId)).toEqual([]);
+  });
+
+  test('a health endpoint answering 500 fails at the deadline with the status it saw and the logs', async () => {
+    const run = await service('error500', { 'smoke-timeout': '3' });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.smoke).toBe('failed');
+    expect(run.outputs['smoke-seconds']).toBe('');
+    expect(failure(run.stdout)).toContain(
+      'Smoke test of error500 failed: not healthy before the deadline: the endpoint answered HTTP 500, expected 200',
+    );
+    expect(run.stdout).toContain('service starting as uid 0 on port 8080');
+    expect(run.stdout).toMatch(/::group::Smoke test error500[\s\S]*Last 50 log lines[\s\S]*::endgroup::/);
+    expect(run.summary).toContain('### ❌ error500: smoke failed');
+    expect(run.outputs.pushed).toBe('false');
+    expect(leftoverContainers(run.runId)).toEqual([]);
+  });
+
+  test('a container that exits at start fails at once with its exit code and last log lines', async () => {
+    const run = await service('crash', { 'smoke-timeout': '60' });
+    expect(run.exitCode).toBe(1);
+    expect(failure(run.stdout)).toContain('the container exited with code 3 before it was healthy');
+    expect(run.stdout).toContain('fatal: configuration missing, giving up');
+    expect(Number(/after ([\d.]+) s/.exec(failure(run.stdout))?.[1])).toBeLessThan(10);
+    expect(leftoverContainers(run.runId)).toEqual([]);
+  });
+
+  test('an image Docker reports unhealthy stops the poll early with the HEALTHCHECK output', async () => {
+    const run = await service('unhealthy', { 'smoke-timeout': '60' });
+    expect(run.exitCode).toBe(1);
+    const message = failure(run.stdout);
+    expect(message).toContain('Docker reports the container unhealthy');
+    expect(message).toContain('last HEALTHCHECK probe: exit code 1');
+    expect(leftoverContainers(run.runId)).toEqual([]);
+  });
+
+  test('a hanging health endpoint is cut by the per-request timeout and fails at the deadline', async () => {
+    const run = await service('hang', { 'smoke-timeout': '4' });
+    expect(run.exitCode).toBe(1);
+    expect(failure(run.stdout)).toMatch(/the endpoint did not answer within \d+ ms/);
+    expect(leftoverContainers(run.runId)).toEqual([]);
+  });
+
+  test('an image without EXPOSE and no port input skips the smoke test with a notice', async () => {
+    const run = await service('no-expose');
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.smoke).toBe('skipped');
+    expect(annotations(run.stdout, 'notice').join('\n')).toContain(
+      'Smoke test of no-expose skipped: the image EXPOSEs no port',
+    );
+  });
+
+  test('the port input and smoke-env reach the container', async () => {
+    const run = await service('no-expose', { port: '9090', 'smoke-env': 'PORT=9090' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.smoke).toBe('passed');
+  });
+
+  test('hardened mode runs a non-root image read-only with a tmpfs /tmp', async () => {
+    const run = await service('nonroot', { 'smoke-hardened': 'true' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.smoke).toBe('passed');
+    expect(run.stdout).toContain(
+      'Hardened run: --read-only --tmpfs /tmp:rw,noexec,nosuid,size=64m --cap-drop ALL --security-opt no-new-privileges',
+    );
+    expect(leftoverContainers(run.runId)).toEqual([]);
+  });
+
+  test('the example frontend is served by a static web server and answers /health', async () => {
+    const run = await runAction({
+      inputs: {
+        target: 'production-frontend',
+        context: EXAMPLE,
+        'build-args': EXAMPLE_BUILD_ARGS,
+        'smoke-paths': '/index.html',
+        'smoke-hardened': 'true',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.smoke).toBe('passed');
+    expect(run.stdout).toContain('/index.html: HTTP 200');
+    expect(leftoverContainers(run.runId)).toEqual([]);
+  });
+
+  test('the example backend passes hardened', async () => {
+    const run = await runAction({
+      inputs: {
+        target: 'production-backend',
+        context: EXAMPLE,
+        'build-args': EXAMPLE_BUILD_ARGS,
+        'smoke-hardened': 'true',
+        'smoke-paths': '/api/greeting',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.smoke).toBe('passed');
+  });
+});
