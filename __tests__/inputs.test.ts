@@ -87,7 +87,7 @@ describe('getInputs', () => {
     [{ target: 'bad stage' }, 'target', 'not a valid stage name'],
     [{ context: 'nowhere' }, 'context', 'does not exist'],
     [{ file: 'nowhere/Dockerfile' }, 'file', 'does not exist'],
-    [{ image: 'Upper/Case' }, 'image', 'is not a valid image name'],
+    [{ image: 'bad image' }, 'image', 'is not a valid image name'],
     [{ tags: 'ok:1,Not Ok' }, 'tags', 'is not a valid image reference'],
     [{ labels: 'novalue' }, 'labels', 'is not key=value'],
     [{ 'build-args': '=x' }, 'build-args', 'is not NAME=value'],

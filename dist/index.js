@@ -28537,14 +28537,16 @@ function errorMessage(error) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   d: () => (/* binding */ runCommand)
 /* harmony export */ });
+/* unused harmony export createRunner */
 /* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2876);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3360);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
 
 
 
-const runCommand = async (command, args, options = {}) => {
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(`exec: ${JSON.stringify([command, ...args])}`);
+/** A runner that reports each argv to `debug` (the step's debug log on GitHub, --verbose on the command line). */
+const createRunner = (debug) => async (command, args, options = {}) => {
+    debug(`exec: ${JSON.stringify([command, ...args])}`);
     let pending = '';
     const onStderr = options.onStderrLine;
     const env = options.env ? { ...process.env, ...options.env } : undefined;
@@ -28580,6 +28582,7 @@ const runCommand = async (command, args, options = {}) => {
     }
     return result;
 };
+const runCommand = createRunner((message) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(message));
 
 
 /***/ }),
@@ -30878,7 +30881,8 @@ function getInputs(read, ctx) {
     if (!external_node_fs_.existsSync(filePath) || !external_node_fs_.statSync(filePath).isFile()) {
         throw new errors/* ConfigurationError */.j1('file', `Dockerfile "${file}" does not exist (resolved to ${filePath})`);
     }
-    const image = r.string('image', defaultImage(ctx));
+    // Lower-cased as docker/metadata-action does: registries want lower-case paths, and owner names often are not.
+    const image = r.string('image', defaultImage(ctx)).toLowerCase();
     if (!isImageName(image)) {
         throw new errors/* ConfigurationError */.j1('image', `"${image}" is not a valid image name; use lower-case [registry/]path such as ghcr.io/owner/app`);
     }
@@ -30987,6 +30991,40 @@ function defaultImage(ctx) {
         .replace(/^[^a-z0-9]+/, '');
     return cleaned || 'multistage';
 }
+/** Every input action.yml declares (a unit test keeps the two in step); the command line takes the same names. */
+const INPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'target',
+    'targets',
+    'context',
+    'file',
+    'image',
+    'tags',
+    'labels',
+    'build-args',
+    'secrets',
+    'secret-files',
+    'ssh',
+    'platforms',
+    'builder',
+    'no-cache',
+    'pull',
+    'cache',
+    'cache-scope',
+    'cache-from',
+    'cache-to',
+    'test-target',
+    'test-results-path',
+    'smoke',
+    'port',
+    'health-path',
+    'health-status',
+    'smoke-timeout',
+    'smoke-env',
+    'smoke-paths',
+    'smoke-hardened',
+    'push',
+]));
+const BOOLEAN_INPUTS = new Set(['no-cache', 'pull', 'cache', 'smoke', 'smoke-hardened', 'push']);
 
 // EXTERNAL MODULE: ./src/exec.ts
 var exec = __nccwpck_require__(3190);

@@ -27,37 +27,42 @@ export interface RunOptions {
  */
 export type Runner = (command: string, args: readonly string[], options?: RunOptions) => Promise<CommandResult>;
 
-export const runCommand: Runner = async (command, args, options = {}) => {
-  core.debug(`exec: ${JSON.stringify([command, ...args])}`);
-  let pending = '';
-  const onStderr = options.onStderrLine;
-  const env = options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined;
-  let result: exec.ExecOutput;
-  try {
-    result = await exec.getExecOutput(command, [...args], {
-      cwd: options.cwd,
-      env,
-      input: options.input === undefined ? undefined : Buffer.from(options.input),
-      silent: !options.stream,
-      ignoreReturnCode: true,
-      listeners: onStderr
-        ? {
-            stderr: (data: Buffer) => {
-              pending += data.toString();
-              const lines = pending.split('\n');
-              pending = lines.pop() ?? '';
-              for (const line of lines) onStderr(line);
-            },
-          }
-        : undefined,
-    });
-  } catch (error: unknown) {
-    // The program could not be started at all (not installed, not executable).
-    throw new CommandError(command, args, 127, error instanceof Error ? error.message : String(error));
-  }
-  if (onStderr && pending) onStderr(pending);
-  if (result.exitCode !== 0 && !options.allowFailure) {
-    throw new CommandError(command, args, result.exitCode, result.stderr, result.stdout);
-  }
-  return result;
-};
+/** A runner that reports each argv to `debug` (the step's debug log on GitHub, --verbose on the command line). */
+export const createRunner =
+  (debug: (message: string) => void): Runner =>
+  async (command, args, options = {}) => {
+    debug(`exec: ${JSON.stringify([command, ...args])}`);
+    let pending = '';
+    const onStderr = options.onStderrLine;
+    const env = options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined;
+    let result: exec.ExecOutput;
+    try {
+      result = await exec.getExecOutput(command, [...args], {
+        cwd: options.cwd,
+        env,
+        input: options.input === undefined ? undefined : Buffer.from(options.input),
+        silent: !options.stream,
+        ignoreReturnCode: true,
+        listeners: onStderr
+          ? {
+              stderr: (data: Buffer) => {
+                pending += data.toString();
+                const lines = pending.split('\n');
+                pending = lines.pop() ?? '';
+                for (const line of lines) onStderr(line);
+              },
+            }
+          : undefined,
+      });
+    } catch (error: unknown) {
+      // The program could not be started at all (not installed, not executable).
+      throw new CommandError(command, args, 127, error instanceof Error ? error.message : String(error));
+    }
+    if (onStderr && pending) onStderr(pending);
+    if (result.exitCode !== 0 && !options.allowFailure) {
+      throw new CommandError(command, args, result.exitCode, result.stderr, result.stdout);
+    }
+    return result;
+  };
+
+export const runCommand: Runner = createRunner((message) => core.debug(message));

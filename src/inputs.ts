@@ -161,7 +161,8 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
     throw new ConfigurationError('file', `Dockerfile "${file}" does not exist (resolved to ${filePath})`);
   }
 
-  const image = r.string('image', defaultImage(ctx));
+  // Lower-cased as docker/metadata-action does: registries want lower-case paths, and owner names often are not.
+  const image = r.string('image', defaultImage(ctx)).toLowerCase();
   if (!isImageName(image)) {
     throw new ConfigurationError(
       'image',
@@ -288,3 +289,39 @@ export function defaultImage(ctx: RunContext): string {
     .replace(/^[^a-z0-9]+/, '');
   return cleaned || 'multistage';
 }
+
+/** Every input action.yml declares (a unit test keeps the two in step); the command line takes the same names. */
+export const INPUT_NAMES = [
+  'target',
+  'targets',
+  'context',
+  'file',
+  'image',
+  'tags',
+  'labels',
+  'build-args',
+  'secrets',
+  'secret-files',
+  'ssh',
+  'platforms',
+  'builder',
+  'no-cache',
+  'pull',
+  'cache',
+  'cache-scope',
+  'cache-from',
+  'cache-to',
+  'test-target',
+  'test-results-path',
+  'smoke',
+  'port',
+  'health-path',
+  'health-status',
+  'smoke-timeout',
+  'smoke-env',
+  'smoke-paths',
+  'smoke-hardened',
+  'push',
+] as const;
+
+export const BOOLEAN_INPUTS = new Set(['no-cache', 'pull', 'cache', 'smoke', 'smoke-hardened', 'push']);

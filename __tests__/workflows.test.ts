@@ -1,0 +1,88 @@
+import { describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import { parseAction } from '@actions/workflow-parser/actions/action-parser';
+import { INPUT_NAMES, BOOLEAN_INPUTS, getInputs } from '../src/inputs.js';
+import { readContext } from '../src/context.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const dir = path.join(ROOT, '.github', 'workflows');
+const workflows = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string; description: string }>;
+  outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string; post: string };
+};
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+
+describe('action.yml', () => {
+  test('is a valid action manifest', () => {
+    const result = parseAction(
+      { name: 'action.yml', content: fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8') },
+      new NoOperationTraceWriter(),
+    );
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' });
+  });
+  test('declares exactly the inputs the code reads', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort());
+  });
+  test('boolean inputs default to true or false', () => {
+    for (const name of BOOLEAN_INPUTS) expect(['true', 'false']).toContain(action.inputs[name].default);
+  });
+  test("its defaults are the code's defaults", () => {
+    const ctx = { ...readContext({}), workspace: ROOT };
+    const fromYaml = getInputs((name) => (name === 'target' ? 'x' : (action.inputs[name]?.default ?? '')), {
+      ...ctx,
+      workspace: path.join(ROOT, 'examples/fullstack'),
+    });
+    const fromCode = getInputs((name) => (name === 'target' ? 'x' : ''), {
+      ...ctx,
+      workspace: path.join(ROOT, 'examples/fullstack'),
+    });
+    expect(fromYaml).toEqual(fromCode);
+  });
+});
+
+describe.each(workflows)('.github/workflows/%s', (file) => {
+  const content = fs.readFileSync(path.join(dir, file), 'utf8');
+  const doc = parse(content) as { permissions?: Record<string, string>; jobs: Record<string, { steps: Step[] }> };
+  const steps = Object.values(doc.jobs).flatMap((job) => job.steps ?? []);
+
+  test('parses and converts without errors', async () => {
+    const result = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+    const template = await convertWorkflowTemplate(result.context, result.value!);
+    expect(template.errors ?? []).toEqual([]);
+  });
+  test('reads the repository only, unless a job raises it', () => {
+    expect(doc.permissions).toEqual({ contents: 'read' });
+  });
+  test('third-party actions are pinned by full SHA with a version comment', () => {
+    for (const step of steps.filter((s) => s.uses && !s.uses.startsWith('./'))) {
+      expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      expect(content).toMatch(new RegExp(`${step.uses!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} # v\\d`));
+    }
+  });
+  test('no expression is pasted into a run script', () => {
+    for (const step of steps.filter((s) => s.run)) expect(step.run).not.toContain('${{');
+  });
+  test('uses: ./ passes only inputs action.yml declares', () => {
+    for (const step of steps.filter((s) => s.uses === './')) {
+      for (const name of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs)).toContain(name);
+    }
+  });
+});
+
+test('the parser does report a broken workflow (so the checks above can fail)', () => {
+  const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz:\n      - run: echo\n';
+  const result = parseWorkflow({ name: 'broken.yml', content: broken }, new NoOperationTraceWriter());
+  expect(result.context.errors.getErrors().length).toBeGreaterThan(0);
+});

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+import { readContext } from './context.js';
+import { BOOLEAN_INPUTS, INPUT_NAMES, type InputReader } from './inputs.js';
+import { createRunner } from './exec.js';
+import { errorMessage } from './errors.js';
+import { execute, failureMessage } from './main.js';
+import type { Ui } from './ui.js';
+import type { CleanupRecorder } from './state.js';
+import { removeContainer } from './docker/container.js';
+import { terminalTable } from './report/terminal.js';
+import * as fs from 'node:fs';
+
+const USAGE = `multistage-action: build, test, smoke-test and push multi-stage Dockerfile targets from the command line.
+
+Usage: multistage-action --target <stage> [--<input> <value>]...
+
+Flags are the action's inputs (see action.yml / README), e.g.
+  --target production-backend --context examples/fullstack --port 3001
+  --build-args "NODE_IMAGE=node:20-alpine"     (repeat a list flag to add entries)
+  --test-target test-results --smoke-hardened --push=false
+Boolean inputs take no value (--push) or one (--push=false). --verbose shows every command.`;
+
+export interface CliArgs {
+  values: Record<string, string>;
+  verbose: boolean;
+  help: boolean;
+}
+
+/** Parse `--name value`, `--name=value` and bare boolean flags; a repeated list flag adds a line. */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const names = new Set<string>(INPUT_NAMES);
+  const values: Record<string, string> = {};
+  let verbose = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (arg === '--verbose' || arg === '-v') {
+      verbose = true;
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    if (!m || !names.has(m[1])) {
+      throw new Error(
+        `unknown argument "${arg}"; the flags are the action's inputs: ${INPUT_NAMES.map((n) => `--${n}`).join(', ')}`,
+      );
+    }
+    const name = m[1];
+    let value = m[2];
+    if (value === undefined) {
+      if (BOOLEAN_INPUTS.has(name) && (i + 1 >= argv.length || argv[i + 1].startsWith('--'))) value = 'true';
+      else if (i + 1 < argv.length) value = argv[++i];
+      else throw new Error(`--${name} needs a value`);
+    }
+    values[name] = values[name] !== undefined && !BOOLEAN_INPUTS.has(name) ? `${values[name]}\n${value}` : value;
+  }
+  return { values, verbose, help };
+}
+
+function terminalUi(verbose: boolean): Ui {
+  const write = (stream: NodeJS.WriteStream, text: string): void => void stream.write(`${text}\n`);
+  return {
+    info: (m) => write(process.stdout, m),
+    debug: (m) => verbose && write(process.stderr, `debug: ${m}`),
+    notice: (m) => write(process.stdout, `notice: ${m}`),
+    warning: (m) => write(process.stderr, `warning: ${m}`),
+    error: (m, p) =>
+      write(process.stderr, `error: ${p?.file ? `${p.file}${p.startLine ? `:${p.startLine}` : ''}: ` : ''}${m}`),
+    group: async (name, fn) => {
+      const started = Date.now();
+      write(process.stdout, `\n==> ${name}`);
+      try {
+        return await fn();
+      } finally {
+        write(process.stdout, `<== ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+      }
+    },
+    secret: () => undefined,
+  };
+}
+
+/** In-memory cleanup: the command line has no post step, so it removes what it made before it exits. */
+class LocalCleanup implements CleanupRecorder {
+  readonly containers = new Set<string>();
+  readonly tempDirs = new Set<string>();
+  addContainer(id: string): void {
+    this.containers.add(id);
+  }
+  removeContainer(id: string): void {
+    this.containers.delete(id);
+  }
+  addTempDir(dir: string): void {
+    this.tempDirs.add(dir);
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error: unknown) {
+    process.stderr.write(`error: ${errorMessage(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const ui = terminalUi(args.verbose);
+  const run = createRunner((m) => ui.debug(m));
+  const cleanup = new LocalCleanup();
+  const tidy = async (): Promise<void> => {
+    for (const name of cleanup.containers) await removeContainer(run, name);
+    for (const dir of cleanup.tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    ui.warning(`${signal}: removing what this run started`);
+    void tidy().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const read: InputReader = (name) => (args.values[name] ?? '').trim();
+  try {
+    const reports = await execute({
+      read,
+      ctx: readContext(),
+      run,
+      ui,
+      cleanup,
+      setOutput: (name, value) => ui.debug(`output ${name}=${value}`),
+      writeSummary: async () => undefined,
+    });
+    ui.info(`\n${terminalTable(reports)}`);
+    const failure = failureMessage(reports);
+    return failure ? 1 : 0;
+  } catch (error: unknown) {
+    ui.error(errorMessage(error));
+    return 1;
+  } finally {
+    await tidy();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
