@@ -1,0 +1,107 @@
+import type { BuildxCapabilities } from './capabilities.js';
+
+export type BuildOutput = { type: 'load' } | { type: 'local'; dest: string } | { type: 'push' };
+
+/** One `docker buildx build` invocation, fully decided. Pure data: `buildxArgs` turns it into argv. */
+export interface BuildPlan {
+  target: string;
+  context: string;
+  file: string;
+  tags: string[];
+  labels: string[];
+  buildArgs: string[];
+  /** Secret ids with the environment variable that carries each value to buildx (never argv). */
+  secretEnvs: { id: string; env: string }[];
+  secretFiles: { id: string; path: string }[];
+  ssh: string[];
+  platforms: string[];
+  builder: string;
+  noCache: boolean;
+  pull: boolean;
+  cacheFrom: string[];
+  cacheTo: string[];
+  output: BuildOutput;
+  metadataFile: string;
+}
+
+export function buildxArgs(plan: BuildPlan): string[] {
+  const args = ['buildx', 'build'];
+  if (plan.builder) args.push('--builder', plan.builder);
+  args.push('--progress', 'plain', '--target', plan.target, '--file', plan.file);
+  for (const tag of plan.tags) args.push('--tag', tag);
+  for (const label of plan.labels) args.push('--label', label);
+  for (const arg of plan.buildArgs) args.push('--build-arg', arg);
+  for (const secret of plan.secretEnvs) args.push('--secret', `id=${secret.id},env=${secret.env}`);
+  for (const secret of plan.secretFiles) args.push('--secret', `id=${secret.id},src=${secret.path}`);
+  for (const ssh of plan.ssh) args.push('--ssh', ssh);
+  if (plan.platforms.length > 0) args.push('--platform', plan.platforms.join(','));
+  if (plan.noCache) args.push('--no-cache');
+  if (plan.pull) args.push('--pull');
+  for (const from of plan.cacheFrom) args.push('--cache-from', from);
+  for (const to of plan.cacheTo) args.push('--cache-to', to);
+  switch (plan.output.type) {
+    case 'load':
+      args.push('--load');
+      break;
+    case 'push':
+      args.push('--push');
+      break;
+    case 'local':
+      args.push('--output', `type=local,dest=${plan.output.dest}`);
+      break;
+  }
+  args.push('--metadata-file', plan.metadataFile);
+  // `--` keeps a context that starts with "-" from being read as a flag.
+  args.push('--', plan.context);
+  return args;
+}
+
+export interface CacheSettings {
+  cache: boolean;
+  scope: string;
+  cacheFrom: string[];
+  cacheTo: string[];
+}
+
+export interface CacheDecision {
+  cacheFrom: string[];
+  cacheTo: string[];
+  /** Said once in the log when the default gha cache cannot be used. */
+  notice?: string;
+}
+
+/**
+ * Which cache flags a build gets. User-given cache-from/cache-to replace the defaults. The default is the
+ * GitHub Actions cache, one scope per target so matrix legs never evict each other, and never a failed build
+ * because of a cache hiccup (ignore-error=true).
+ */
+export function cacheFlags(settings: CacheSettings, caps: BuildxCapabilities, cacheService: boolean): CacheDecision {
+  if (!settings.cache) return { cacheFrom: [], cacheTo: [] };
+  if (settings.cacheFrom.length > 0 || settings.cacheTo.length > 0) {
+    if (settings.cacheTo.length > 0 && !caps.cacheExport) {
+      return {
+        cacheFrom: settings.cacheFrom,
+        cacheTo: [],
+        notice: `cache-to is ignored: the "${caps.driver}" driver cannot export a cache without the containerd image store; use docker/setup-buildx-action to get a docker-container builder`,
+      };
+    }
+    return { cacheFrom: settings.cacheFrom, cacheTo: settings.cacheTo };
+  }
+  if (!cacheService) return { cacheFrom: [], cacheTo: [] };
+  if (!caps.ghaCacheV2) {
+    return {
+      cacheFrom: [],
+      cacheTo: [],
+      notice: `building without the GitHub Actions cache: buildx ${caps.buildxVersion || '(unknown version)'} predates GitHub's v2 cache service (needs buildx >= 0.21); update buildx with docker/setup-buildx-action`,
+    };
+  }
+  const from = [`type=gha,scope=${settings.scope}`];
+  if (!caps.cacheExport) {
+    return {
+      cacheFrom: from,
+      cacheTo: [],
+      notice: `reading but not writing the GitHub Actions cache: the "${caps.driver}" driver cannot export a cache without the containerd image store; use docker/setup-buildx-action to get a docker-container builder`,
+    };
+  }
+  return { cacheFrom: from, cacheTo: [`type=gha,scope=${settings.scope},mode=max,ignore-error=true`] };
+}

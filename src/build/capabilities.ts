@@ -1,0 +1,45 @@
+import type { Runner } from '../exec.js';
+
+export interface BuildxCapabilities {
+  /** e.g. "0.13.1"; "" when unknown. */
+  buildxVersion: string;
+  /** The builder's driver: docker, docker-container, kubernetes, remote. */
+  driver: string;
+  /** The builder can export a build cache (every driver but `docker` without the containerd image store). */
+  cacheExport: boolean;
+  /** buildx speaks GitHub's v2 cache service (buildx >= 0.21). */
+  ghaCacheV2: boolean;
+}
+
+export function parseVersion(text: string): [number, number, number] | undefined {
+  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+export function versionAtLeast(version: [number, number, number] | undefined, min: [number, number, number]): boolean {
+  if (!version) return false;
+  for (let i = 0; i < 3; i++) {
+    if (version[i] !== min[i]) return version[i] > min[i];
+  }
+  return true;
+}
+
+/** Pure: read the capabilities from the outputs of `buildx version`, `buildx inspect` and `docker info`. */
+export function capabilitiesFrom(versionText: string, inspectText: string, driverStatus: string): BuildxCapabilities {
+  const version = parseVersion(versionText.replace(/^\S*buildx\S*\s*/, ''));
+  const driver = /^Driver:\s*(\S+)/m.exec(inspectText)?.[1] ?? 'unknown';
+  const containerdStore = driverStatus.includes('io.containerd.snapshotter');
+  return {
+    buildxVersion: version ? version.join('.') : '',
+    driver,
+    cacheExport: driver !== 'docker' || containerdStore,
+    ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
+  };
+}
+
+export async function detectCapabilities(run: Runner, builder: string): Promise<BuildxCapabilities> {
+  const version = await run('docker', ['buildx', 'version']);
+  const inspect = await run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])]);
+  const info = await run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true });
+  return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout);
+}

@@ -1,0 +1,84 @@
+/**
+ * Reads buildx's plain progress (`#N [stage i/n] RUN ...`, `#N CACHED`, `#N ERROR: ...`) as it streams, for
+ * the cache-hit ratio and for naming the stage and Dockerfile line of a failure.
+ */
+export interface BuildProgress {
+  /** Dockerfile steps (not FROM, not internal). */
+  steps: number;
+  cached: number;
+  /** cached / steps, 0 when there were no steps. */
+  cacheHitRatio: number;
+  /** The step that failed, e.g. "[testing 3/3] RUN npm test". */
+  failedStep?: string;
+  /** The stage of the failed step. */
+  failedStage?: string;
+  /** The Dockerfile line buildx pointed at. */
+  failedLine?: number;
+  /** buildx's final error line. */
+  error?: string;
+}
+
+const VERTEX = /^#(\d+) (\[[^\]]+\] .*)$/;
+const STEP = /^\[([^\]\s]+) \d+\/\d+\] (.*)$/;
+
+export class ProgressParser {
+  private readonly names = new Map<string, string>();
+  private readonly cachedIds = new Set<string>();
+  private failedId?: string;
+  private failedLine?: number;
+  private error?: string;
+  private readonly dockerfileName: string;
+
+  constructor(dockerfileName = 'Dockerfile') {
+    this.dockerfileName = dockerfileName;
+  }
+
+  push(line: string): void {
+    const vertex = VERTEX.exec(line);
+    if (vertex) {
+      if (!this.names.has(vertex[1])) this.names.set(vertex[1], vertex[2]);
+      return;
+    }
+    const cached = /^#(\d+) CACHED\s*$/.exec(line);
+    if (cached) {
+      this.cachedIds.add(cached[1]);
+      return;
+    }
+    const failed = /^#(\d+) ERROR: /.exec(line);
+    if (failed && this.failedId === undefined && this.names.has(failed[1])) {
+      this.failedId = failed[1];
+      return;
+    }
+    const where = new RegExp(`^(?:${escapeRegExp(this.dockerfileName)}|Dockerfile[^:\\s]*):(\\d+)\\s*$`).exec(line);
+    if (where && this.failedLine === undefined) {
+      this.failedLine = Number(where[1]);
+      return;
+    }
+    if (line.startsWith('ERROR: ')) this.error = line.slice('ERROR: '.length);
+  }
+
+  result(): BuildProgress {
+    let steps = 0;
+    let cached = 0;
+    for (const [id, name] of this.names) {
+      const step = STEP.exec(name);
+      if (!step || /^FROM /.test(step[2])) continue;
+      steps++;
+      if (this.cachedIds.has(id)) cached++;
+    }
+    const failedStep = this.failedId ? this.names.get(this.failedId) : undefined;
+    return {
+      steps,
+      cached,
+      cacheHitRatio: steps === 0 ? 0 : cached / steps,
+      failedStep,
+      failedStage: failedStep ? STEP.exec(failedStep)?.[1] : undefined,
+      failedLine: this.failedLine,
+      error: this.error,
+    };
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
