@@ -14,7 +14,7 @@ const ctx = {
 const reader =
   (values: Record<string, string>): InputReader =>
   (name) =>
-    values[name] ?? '';
+    values[name];
 const base = { target: 'production-backend', context: 'examples/fullstack' };
 
 describe('parseList', () => {

@@ -53,6 +53,9 @@ describe('outputs', () => {
       'test-results-path': '/tmp/r',
       smoke: 'failed',
       'smoke-seconds': '',
+      vulnerabilities: '',
+      'sarif-file': '',
+      'sarif-id': '',
       pushed: 'false',
     });
   });
@@ -73,10 +76,10 @@ describe('summary', () => {
   const md = summaryMarkdown([built, other], df);
   test('one row per target with size, time, cache hits, tests, smoke and push', () => {
     expect(md).toContain(
-      '| `production-backend` | ❌ smoke failed | `acme/shop:production-backend` | 43.6 MB | 12.3 s | 70% (7/10) | ❌ 2 passed, 1 failed | ❌ failed | no |',
+      '| `production-backend` | ❌ smoke failed | `acme/shop:production-backend` | 43.6 MB | 12.3 s | 70% (7/10) | ❌ 2 passed, 1 failed | ❌ failed | — | — | no |',
     );
     expect(md).toContain(
-      '| `production-frontend` | ✅ passed | — | — | — | — | — | ✅ healthy in 1.2 s | ✅ `sha256:ffff…` |',
+      '| `production-frontend` | ✅ passed | — | — | — | — | — | ✅ healthy in 1.2 s | — | — | ✅ `sha256:ffff…` |',
     );
   });
   test('a section per failure with its reason, failed tests escaped', () => {

@@ -110,6 +110,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const ui = terminalUi(args.verbose);
+  // @actions/tool-cache keeps downloads under these; off a runner they point into the user's own folders.
+  const ctx = readContext();
+  process.env.RUNNER_TEMP ??= ctx.runnerTemp;
+  process.env.RUNNER_TOOL_CACHE ??= ctx.toolCache;
   const run = createRunner((m) => ui.debug(m));
   const cleanup = new LocalCleanup();
   const tidy = async (): Promise<void> => {
@@ -122,11 +126,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const read: InputReader = (name) => (args.values[name] ?? '').trim();
+  const read: InputReader = (name) => args.values[name];
   try {
     const reports = await execute({
       read,
-      ctx: readContext(),
+      ctx,
+      outputDir: process.cwd(),
       run,
       ui,
       cleanup,

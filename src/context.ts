@@ -13,6 +13,8 @@ export interface RunContext {
   apiUrl: string;
   workspace: string;
   runnerTemp: string;
+  /** RUNNER_TOOL_CACHE: where downloaded tools are kept (a folder in the user's cache off GitHub). */
+  toolCache: string;
   runId: string;
   /** Running as a step on GitHub Actions (not the command line). */
   onGitHub: boolean;
@@ -32,6 +34,7 @@ export function readContext(env: NodeJS.ProcessEnv = process.env): RunContext {
     apiUrl: nonEmpty('GITHUB_API_URL') ?? 'https://api.github.com',
     workspace: nonEmpty('GITHUB_WORKSPACE') ?? process.cwd(),
     runnerTemp: nonEmpty('RUNNER_TEMP') ?? path.join(os.tmpdir()),
+    toolCache: nonEmpty('RUNNER_TOOL_CACHE') ?? path.join(os.homedir(), '.cache', 'multistage-action', 'tools'),
     runId: nonEmpty('GITHUB_RUN_ID') ?? `local-${process.pid}`,
     onGitHub: env.GITHUB_ACTIONS === 'true',
     cacheService:

@@ -34,7 +34,8 @@ export const createRunner =
     debug(`exec: ${JSON.stringify([command, ...args])}`);
     let pending = '';
     const onStderr = options.onStderrLine;
-    const env = options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined;
+    // Always the action's own environment (as it is now), plus what the caller adds.
+    const env = { ...(process.env as Record<string, string>), ...options.env };
     let result: exec.ExecOutput;
     try {
       result = await exec.getExecOutput(command, [...args], {

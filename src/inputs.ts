@@ -38,16 +38,35 @@ export interface Inputs {
   'smoke-paths': string[];
   'smoke-hardened': boolean;
   push: boolean;
+  scan: boolean;
+  'trivy-version': string;
+  'trivy-download-url': string;
+  severity: Severity[];
+  'fail-on': Severity[];
+  'ignore-unfixed': boolean;
+  /** Absolute path of the ignore file to use, or '' for none. */
+  trivyignore: string;
+  scanners: string[];
+  'upload-sarif': boolean;
+  category: string;
+  token: string;
+  'wait-for-processing': boolean;
 }
 
-/** Reads one raw input by its action.yml name ('' when unset). */
-export type InputReader = (name: string) => string;
+export const SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const DEFAULT_TRIVY_VERSION = '0.74.0';
+export const TRIVY_RELEASES_URL = 'https://github.com/aquasecurity/trivy/releases/download';
+const SCANNERS = ['vuln', 'misconfig', 'secret', 'license'];
+
+/** Reads one raw input by its action.yml name; undefined when it was not given at all. */
+export type InputReader = (name: string) => string | undefined;
 
 /** The runner's convention: INPUT_<NAME> with spaces as underscores, upper-cased; hyphens stay. */
 export const envInputReader =
   (env: NodeJS.ProcessEnv = process.env): InputReader =>
   (name) =>
-    (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]?.trim();
 
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
@@ -75,7 +94,16 @@ export function isImageTag(reference: string): boolean {
 }
 
 class Reader {
-  constructor(private readonly read: InputReader) {}
+  constructor(private readonly raw: InputReader) {}
+
+  read(name: string): string {
+    return this.raw(name)?.trim() ?? '';
+  }
+
+  /** The input was given at all (even as ''), as opposed to left to its default. */
+  wasSet(name: string): boolean {
+    return this.raw(name) !== undefined;
+  }
 
   string(name: string, fallback = ''): string {
     const value = this.read(name);
@@ -247,6 +275,45 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
     }
   }
 
+  const severities = (name: string, fallback: Severity[]): Severity[] => {
+    const raw = r.read(name);
+    if (raw === '' && name === 'severity') return fallback;
+    const values = r.list(name).map((v) => v.toUpperCase());
+    for (const value of values) {
+      if (!(SEVERITIES as readonly string[]).includes(value)) {
+        throw new ConfigurationError(name, `"${value}" is not a severity; use ${SEVERITIES.join(', ')}`);
+      }
+    }
+    return values as Severity[];
+  };
+  const trivyVersion = r.string('trivy-version', DEFAULT_TRIVY_VERSION).replace(/^v/, '');
+  if (!/^\d+\.\d+\.\d+$/.test(trivyVersion)) {
+    throw new ConfigurationError(
+      'trivy-version',
+      `"${trivyVersion}" is not a release version such as ${DEFAULT_TRIVY_VERSION}`,
+    );
+  }
+  const downloadUrl = r.string('trivy-download-url', TRIVY_RELEASES_URL).replace(/\/+$/, '');
+  if (!/^https?:\/\/\S+$/.test(downloadUrl)) {
+    throw new ConfigurationError('trivy-download-url', `"${downloadUrl}" is not an http(s) URL`);
+  }
+  const scanners = r.list('scanners');
+  for (const scanner of scanners) {
+    if (!SCANNERS.includes(scanner))
+      throw new ConfigurationError('scanners', `"${scanner}" is not one of ${SCANNERS.join(', ')}`);
+  }
+  const ignoreInput = r.string('trivyignore');
+  let trivyignore = '';
+  if (ignoreInput) {
+    trivyignore = path.resolve(ctx.workspace, ignoreInput);
+    if (!fs.existsSync(trivyignore))
+      throw new ConfigurationError('trivyignore', `file "${ignoreInput}" does not exist`);
+  } else if (fs.existsSync(path.resolve(ctx.workspace, '.trivyignore'))) {
+    trivyignore = path.resolve(ctx.workspace, '.trivyignore');
+  }
+  const category = r.string('category');
+  if (category && /\s/.test(category)) throw new ConfigurationError('category', `"${category}" may not contain spaces`);
+
   return {
     targets,
     context,
@@ -277,6 +344,19 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
     'smoke-paths': smokePaths,
     'smoke-hardened': r.boolean('smoke-hardened', false),
     push: r.boolean('push', false),
+    scan: r.boolean('scan', true),
+    'trivy-version': trivyVersion,
+    'trivy-download-url': downloadUrl,
+    severity: severities('severity', [...SEVERITIES]),
+    // Empty means never fail; only an input that was not given at all gets the default.
+    'fail-on': r.wasSet('fail-on') ? severities('fail-on', []) : ['CRITICAL'],
+    'ignore-unfixed': r.boolean('ignore-unfixed', false),
+    trivyignore,
+    scanners: scanners.length > 0 ? scanners : ['vuln'],
+    'upload-sarif': r.boolean('upload-sarif', ctx.onGitHub),
+    category,
+    token: r.string('token'),
+    'wait-for-processing': r.boolean('wait-for-processing', true),
   };
 }
 
@@ -321,7 +401,30 @@ export const INPUT_NAMES = [
   'smoke-env',
   'smoke-paths',
   'smoke-hardened',
+  'scan',
+  'trivy-version',
+  'trivy-download-url',
+  'severity',
+  'fail-on',
+  'ignore-unfixed',
+  'trivyignore',
+  'scanners',
+  'upload-sarif',
+  'category',
+  'token',
+  'wait-for-processing',
   'push',
 ] as const;
 
-export const BOOLEAN_INPUTS = new Set(['no-cache', 'pull', 'cache', 'smoke', 'smoke-hardened', 'push']);
+export const BOOLEAN_INPUTS = new Set([
+  'no-cache',
+  'pull',
+  'cache',
+  'smoke',
+  'smoke-hardened',
+  'scan',
+  'ignore-unfixed',
+  'upload-sarif',
+  'wait-for-processing',
+  'push',
+]);

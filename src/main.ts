@@ -18,12 +18,21 @@ export interface ExecuteOptions {
   cleanup: CleanupRecorder;
   setOutput: (name: string, value: string) => void;
   writeSummary: (markdown: string) => Promise<void>;
+  /** Where SARIF files go; default: the run's temp dir. */
+  outputDir?: string;
 }
 
 /** The whole road for every target. Returns the reports; throws only for mistakes found before any work. */
 export async function execute(options: ExecuteOptions): Promise<TargetReport[]> {
   const inputs = getInputs(options.read, options.ctx);
-  const env = await prepare({ inputs, ctx: options.ctx, run: options.run, ui: options.ui, cleanup: options.cleanup });
+  const env = await prepare({
+    inputs,
+    ctx: options.ctx,
+    run: options.run,
+    ui: options.ui,
+    cleanup: options.cleanup,
+    outputDir: options.outputDir,
+  });
   const reports = await runPipeline(env);
   for (const [name, value] of Object.entries(actionOutputs(reports))) options.setOutput(name, value);
   try {

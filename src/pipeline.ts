@@ -14,6 +14,10 @@ import { buildPhase } from './build/phase.js';
 import { testPhase } from './test-results/phase.js';
 import { smokePhase } from './smoke/phase.js';
 import type { Phase, SmokeReport, TargetReport, TestReport } from './report/types.js';
+import { actionsToolCaches, scanGate, scanPhase, startScanSession, type ScanSession } from './scan/phase.js';
+import type { ActionsCache, ToolCache } from './scan/install.js';
+import { uploadPhase } from './sarif/phase.js';
+import { octokitCodeScanning, type CodeScanningApi } from './sarif/upload.js';
 
 /** Everything a phase needs, decided once before any work. */
 export interface PipelineEnv {
@@ -33,6 +37,13 @@ export interface PipelineEnv {
   noticeOnce: (message: string) => void;
   /** The Dockerfile line of a stage's FROM, for annotations. */
   stageLine: (stage: string) => number | undefined;
+  /** Where SARIF files are written (the temp dir on GitHub, the working folder on the command line). */
+  outputDir: string;
+  startedAt: number;
+  /** Trivy and its DB, set up on first use. */
+  scanSession: () => Promise<ScanSession>;
+  caches: () => Promise<{ toolCache: ToolCache; actionsCache: ActionsCache }>;
+  codeScanning: (token: string) => Promise<CodeScanningApi>;
 }
 
 export interface PrepareOptions {
@@ -43,6 +54,8 @@ export interface PrepareOptions {
   cleanup: CleanupRecorder;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Where SARIF files go; default: this run's temp dir. */
+  outputDir?: string;
 }
 
 /** Read the Dockerfile and check every stage name before anything is built. Pure apart from reading the file. */
@@ -83,7 +96,10 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
   const tempDir = fs.mkdtempSync(path.join(ctx.runnerTemp, 'multistage-'));
   options.cleanup.addTempDir(tempDir);
   const said = new Set<string>();
-  return {
+  let session: Promise<ScanSession> | undefined;
+  let caches: ReturnType<typeof actionsToolCaches> | undefined;
+  const now = options.now ?? Date.now;
+  const env: PipelineEnv = {
     inputs,
     ctx,
     run,
@@ -93,7 +109,7 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
     tempDir,
     cleanup: options.cleanup,
     gatePlatforms: inputs.platforms.length === 1 ? inputs.platforms : [],
-    now: options.now ?? Date.now,
+    now,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     noticeOnce: (message) => {
       if (said.has(message)) return;
@@ -101,7 +117,16 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
       ui.warning(message);
     },
     stageLine: (stage) => findStage(dockerfile, stage)?.line,
+    outputDir: options.outputDir ?? tempDir,
+    startedAt: now(),
+    scanSession: () => (session ??= startScanSession(env)),
+    caches: () => (caches ??= actionsToolCaches()),
+    codeScanning: async (token) => {
+      ui.secret(token);
+      return octokitCodeScanning(token, ctx.apiUrl, (m) => ui.info(m));
+    },
   };
+  return env;
 }
 
 function phaseOf(error: unknown, fallback: Phase): Phase {
@@ -147,6 +172,12 @@ export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
       report.build = await ui.group(`Build ${report.target}`, () => buildPhase(env, report.target));
       phase = 'smoke';
       report.smoke = await ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report));
+      phase = 'scan';
+      report.scan = await ui.group(`Scan ${report.target}`, () => scanPhase(env, report));
+      phase = 'upload';
+      report.upload = await ui.group(`Upload SARIF of ${report.target}`, () => uploadPhase(env, report));
+      phase = 'scan';
+      scanGate(env, report);
       if (inputs.push) {
         phase = 'push';
         ui.info(`push for ${report.target} comes with the push phase`);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { SHARED_FIXTURES, TRIVY_DOUBLE_BIN } from './servers.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const NODE_IMAGE = 'multistage-local/node:20';
@@ -49,7 +50,8 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
   };
   const env: Record<string, string> = {};
   for (const [name, spec] of Object.entries(action.inputs)) {
-    if (spec.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = spec.default;
+    // An expression default (token: ${{ github.token }}) is the runner's to evaluate: tests pass their own value.
+    if (spec.default !== undefined && !spec.default.includes('${{')) env[`INPUT_${name.toUpperCase()}`] = spec.default;
   }
   for (const [name, value] of Object.entries(inputs)) {
     if (!(name in action.inputs)) throw new Error(`test uses input "${name}" that action.yml does not declare`);
@@ -95,7 +97,10 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const runId = `${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
   fs.mkdirSync(runnerTemp);
   const base: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
+    // The trivy double first on PATH, as a runner with trivy installed has it (tests that install take it away).
+    PATH: `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`,
+    RUNNER_TOOL_CACHE: path.join(dir, 'tool-cache'),
+    TRIVY_DOUBLE_FIXTURES: path.join(SHARED_FIXTURES, 'trivy'),
     HOME: process.env.HOME,
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: options.cwd ?? ROOT,

@@ -23,7 +23,9 @@ export class BuildError extends Error {
   ) {
     const where = progress.failedStep ? ` at ${progress.failedStep}` : '';
     const line = progress.failedLine ? ` (Dockerfile line ${progress.failedLine})` : '';
-    super(`Building target "${target}" failed${where}${line}: ${progress.error ?? `buildx exited with code ${exitCode}`}`);
+    super(
+      `Building target "${target}" failed${where}${line}: ${progress.error ?? `buildx exited with code ${exitCode}`}`,
+    );
   }
 }
 
@@ -51,7 +53,8 @@ export async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<
   const seconds = (now() - started) / 1000;
   const progress = parser.result();
   if (result.exitCode !== 0) {
-    if (log.length === 0) throw new CommandError('docker', buildxArgs(plan), result.exitCode, result.stderr, result.stdout);
+    if (log.length === 0)
+      throw new CommandError('docker', buildxArgs(plan), result.exitCode, result.stderr, result.stdout);
     throw new BuildError(plan.target, progress, log.join('\n'), result.exitCode);
   }
   let metadata: Record<string, unknown> = {};

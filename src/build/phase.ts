@@ -33,7 +33,8 @@ export async function buildPhase(env: PipelineEnv, target: string): Promise<Buil
   try {
     const run = await runBuild(plan, { run: env.run, env: secretEnv(inputs), now: env.now });
     const image = await inspectImage(env.run, tags[0]);
-    const digest = typeof run.metadata['containerimage.digest'] === 'string' ? run.metadata['containerimage.digest'] : undefined;
+    const digest =
+      typeof run.metadata['containerimage.digest'] === 'string' ? run.metadata['containerimage.digest'] : undefined;
     return {
       imageId: image.id,
       digest,

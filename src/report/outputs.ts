@@ -19,6 +19,9 @@ export function actionOutputs(reports: readonly TargetReport[]): Record<string, 
     smoke: (r) => r.smoke?.status,
     'smoke-seconds': (r) =>
       r.smoke?.seconds !== undefined && r.smoke.status === 'passed' ? r.smoke.seconds.toFixed(1) : undefined,
+    vulnerabilities: (r) => (r.scan?.counts ? JSON.stringify(r.scan.counts) : undefined),
+    'sarif-file': (r) => r.scan?.sarifFile,
+    'sarif-id': (r) => r.upload?.sarifId,
     pushed: (r) => String(r.pushed),
   };
   const outputs: Record<string, string> = {};

@@ -1,6 +1,7 @@
 import type { Dockerfile } from '../dockerfile/parse.js';
 import { stageLabel } from '../dockerfile/parse.js';
 import type { TargetReport } from './types.js';
+import type { SeverityCounts } from '../scan/report.js';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
@@ -36,13 +37,54 @@ function smokeCell(r: TargetReport): string {
   }
 }
 
+const SEVERITY_ICONS: [keyof SeverityCounts, string][] = [
+  ['CRITICAL', 'C'],
+  ['HIGH', 'H'],
+  ['MEDIUM', 'M'],
+  ['LOW', 'L'],
+  ['UNKNOWN', 'U'],
+];
+
+function vulnerabilitiesCell(r: TargetReport): string {
+  if (!r.scan) return '—';
+  if (r.scan.status === 'skipped' || !r.scan.counts) return '⏭️ skipped';
+  const counts = r.scan.counts;
+  const gated = (r.scan.gated?.length ?? 0) > 0;
+  return `${gated ? '❌' : '✅'} ${SEVERITY_ICONS.map(([s, letter]) => `${counts[s]}${letter}`).join(' ')}`;
+}
+
+function sarifCell(r: TargetReport): string {
+  switch (r.upload?.status) {
+    case 'uploaded':
+      return `✅ \`${r.upload.category}\``;
+    case 'forbidden':
+      return '⚠️ refused (403)';
+    case 'skipped':
+      return r.scan?.sarifFile ? '📄 file only' : '—';
+    default:
+      return '—';
+  }
+}
+
 function statusCell(r: TargetReport): string {
   return r.failure ? `❌ ${r.failure.phase} failed` : '✅ passed';
 }
 
 /** The rows a person reads at a glance: one per target. */
 export function summaryTable(reports: readonly TargetReport[]): string {
-  const header = ['Target', 'Result', 'Image', 'Size', 'Build', 'Cache hits', 'Tests', 'Smoke', 'Pushed'];
+  const header = [
+    'Target',
+    'Result',
+    'Image',
+    'Size',
+    'Build',
+    'Cache hits',
+    'Tests',
+    'Smoke',
+    'Vulnerabilities',
+    'SARIF',
+    'Pushed',
+  ];
   const rows = reports.map((r) => [
     `\`${r.target}\``,
     statusCell(r),
@@ -52,6 +94,8 @@ export function summaryTable(reports: readonly TargetReport[]): string {
     r.build ? `${Math.round(r.build.cacheHitRatio * 100)}% (${r.build.cached}/${r.build.steps})` : '—',
     testsCell(r),
     smokeCell(r),
+    vulnerabilitiesCell(r),
+    sarifCell(r),
     r.pushed ? `✅ ${r.pushDigest ? `\`${r.pushDigest.slice(0, 19)}…\`` : 'yes'}` : 'no',
   ]);
   return [
@@ -91,6 +135,26 @@ function failedTestsSection(r: TargetReport): string[] {
   return lines;
 }
 
+function findingsSection(r: TargetReport, limit = 10): string[] {
+  const reported = r.scan?.reported ?? [];
+  if (reported.length === 0) return [];
+  const lines = [
+    '',
+    `<details><summary>Top vulnerabilities in <code>${r.target}</code> (${Math.min(limit, reported.length)} of ${reported.length})</summary>`,
+    '',
+    '| Vulnerability | Package | Installed | Fixed | Severity |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const f of reported.slice(0, limit)) {
+    const id = f.url ? `[${f.id}](${f.url})` : f.id;
+    lines.push(
+      `| ${escapeCell(id)} | ${escapeCell(f.pkg)} | ${escapeCell(f.installed)} | ${escapeCell(f.fixed ?? 'no fix')} | ${f.severity} |`,
+    );
+  }
+  lines.push('', '</details>');
+  return lines;
+}
+
 /** The whole job summary section of this step, as Markdown. */
 export function summaryMarkdown(reports: readonly TargetReport[], dockerfile: Dockerfile): string {
   const parts = ['## multistage-action', '', summaryTable(reports)];
@@ -100,6 +164,7 @@ export function summaryMarkdown(reports: readonly TargetReport[], dockerfile: Do
     parts.push(...failedTestsSection(r));
     if (!r.pushed && reports.length > 0) parts.push('', 'Nothing was pushed for this target.');
   }
+  for (const r of reports) parts.push(...findingsSection(r));
   const testsOnce = reports.find((r) => r.tests)?.tests;
   if (testsOnce && !reports.some((r) => r.failure?.phase === 'test')) parts.push(...failedTestsSection(reports[0]));
   parts.push('', '<details><summary>Stage graph</summary>', '', stageGraph(dockerfile, reports), '', '</details>', '');

@@ -3,7 +3,7 @@ import { formatBytes } from './summary.js';
 
 /** The summary as a plain-text table for a terminal. */
 export function terminalTable(reports: readonly TargetReport[]): string {
-  const header = ['target', 'result', 'size', 'build', 'cache', 'tests', 'smoke', 'pushed'];
+  const header = ['target', 'result', 'size', 'build', 'cache', 'tests', 'smoke', 'vulns C/H/M/L/U', 'pushed'];
   const rows = reports.map((r) => [
     r.target,
     r.failure ? `FAILED (${r.failure.phase})` : 'passed',
@@ -14,6 +14,9 @@ export function terminalTable(reports: readonly TargetReport[]): string {
     r.smoke
       ? `${r.smoke.status}${r.smoke.status === 'passed' && r.smoke.seconds !== undefined ? ` ${r.smoke.seconds.toFixed(1)}s` : ''}`
       : '-',
+    r.scan?.counts
+      ? ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'].map((s) => r.scan?.counts?.[s as 'LOW']).join('/')
+      : (r.scan?.status ?? '-'),
     r.pushed ? 'yes' : 'no',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));

@@ -1,4 +1,5 @@
 import type { TestTotals } from '../test-results/junit.js';
+import type { Finding, SeverityCounts } from '../scan/report.js';
 
 export type Phase = 'build' | 'test' | 'smoke' | 'scan' | 'upload' | 'push';
 
@@ -31,6 +32,26 @@ export interface SmokeReport {
   containerPort?: number;
 }
 
+export interface ScanReport {
+  status: 'scanned' | 'skipped';
+  counts?: SeverityCounts;
+  /** Findings within `severity`, most severe first. */
+  reported?: Finding[];
+  /** Findings that trip `fail-on`. */
+  gated?: Finding[];
+  sarifFile?: string;
+  reportFile?: string;
+}
+
+export interface UploadReport {
+  status: 'uploaded' | 'skipped' | 'forbidden';
+  category?: string;
+  sarifId?: string;
+  /** Why it was skipped or refused. */
+  reason?: string;
+  processing?: 'complete' | 'timeout' | 'not waited';
+}
+
 /** Everything known about one target after the pipeline, whatever happened. */
 export interface TargetReport {
   target: string;
@@ -40,6 +61,8 @@ export interface TargetReport {
   build?: BuildReport;
   tests?: TestReport;
   smoke?: SmokeReport;
+  scan?: ScanReport;
+  upload?: UploadReport;
   pushed: boolean;
   pushDigest?: string;
   /** The phase that stopped this target, and why. */

@@ -53,9 +53,28 @@ export async function smokePhase(env: PipelineEnv, report: TargetReport): Promis
       }),
       { env: childEnv },
     );
-    const hostPort = parseHostPort((await env.run('docker', ['port', name, `${containerPort}/tcp`])).stdout);
-    if (hostPort === undefined)
-      throw new GateError('smoke', `Docker published no host port for container port ${containerPort}`);
+    const published = await env.run('docker', ['port', name, `${containerPort}/tcp`], { allowFailure: true });
+    const hostPort = published.exitCode === 0 ? parseHostPort(published.stdout) : undefined;
+    if (hostPort === undefined) {
+      // A container that exits at once loses its published port before we can read it: say why it stopped.
+      const condition = await containerCondition(env.run, name);
+      const more = await explainFailure(env, name);
+      const seconds = (env.now() - started) / 1000;
+      const reason =
+        condition.state === 'exited'
+          ? `the container exited with code ${condition.exitCode}${condition.oomKilled ? ' (killed: out of memory)' : ''} before it was healthy`
+          : `Docker published no host port for container port ${containerPort} (${published.stderr.trim() || 'no port'})`;
+      throw new GateError(
+        'smoke',
+        `Smoke test of ${report.target} failed: ${reason} (after ${seconds.toFixed(1)} s)${more}`,
+        {
+          status: 'failed',
+          seconds,
+          reason,
+          containerPort,
+        },
+      );
+    }
     const base = `http://127.0.0.1:${hostPort}`;
     if (inputs['smoke-hardened']) ui.info(`Hardened run: ${HARDENED_FLAGS.join(' ')}`);
     ui.info(

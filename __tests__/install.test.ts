@@ -1,0 +1,142 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { installTrivy, TrivyUnavailableError, type ActionsCache } from '../src/scan/install.js';
+import { actionsToolCaches } from '../src/scan/phase.js';
+import { runCommand } from '../src/exec.js';
+import { FakeReleaseServer, TRIVY_DOUBLE_BIN } from './helpers/servers.js';
+
+// The real install path: @actions/tool-cache downloading from a release server on 127.0.0.1, checksum checked.
+const VERSION = '0.74.0';
+const saved = {
+  PATH: process.env.PATH,
+  RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE,
+  RUNNER_TEMP: process.env.RUNNER_TEMP,
+};
+let root: string;
+let good: FakeReleaseServer;
+let corrupt: FakeReleaseServer;
+
+beforeAll(async () => {
+  good = await new FakeReleaseServer(VERSION).start();
+  corrupt = await new FakeReleaseServer(VERSION, { corrupt: true }).start();
+});
+afterAll(async () => {
+  await good.stop();
+  await corrupt.stop();
+});
+afterEach(() => {
+  Object.assign(process.env, saved);
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+function fresh(): string {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-install-'));
+  process.env.RUNNER_TOOL_CACHE = path.join(root, 'tools');
+  process.env.RUNNER_TEMP = path.join(root, 'temp');
+  process.env.PATH = (saved.PATH ?? '')
+    .split(':')
+    .filter((p) => p !== TRIVY_DOUBLE_BIN)
+    .join(':');
+  return root;
+}
+
+const noCache: ActionsCache = {
+  isFeatureAvailable: () => false,
+  restoreCache: async () => undefined,
+  saveCache: async () => 0,
+};
+
+async function install(url: string, actionsCache: ActionsCache = noCache, logs: string[] = []) {
+  const { toolCache } = await actionsToolCaches();
+  return installTrivy({
+    run: runCommand,
+    version: VERSION,
+    downloadUrl: url,
+    toolCache,
+    actionsCache,
+    toolCacheRoot: process.env.RUNNER_TOOL_CACHE as string,
+    log: (m) => logs.push(m),
+  });
+}
+
+describe('installing trivy', () => {
+  test('no trivy on PATH: downloads, verifies the checksum, caches, and the binary runs', async () => {
+    fresh();
+    const logs: string[] = [];
+    const saves: string[] = [];
+    const cache: ActionsCache = {
+      isFeatureAvailable: () => true,
+      restoreCache: async () => undefined,
+      saveCache: async (p, k) => (saves.push(`${k} ${p.join(',')}`), 1),
+    };
+    const installed = await install(good.url, cache, logs);
+    expect(installed.source).toBe('download');
+    expect(installed.command).toBe(path.join(root, 'tools', 'trivy', VERSION, 'x64', 'trivy'));
+    expect(execFileSync(installed.command, ['--version'], { encoding: 'utf8' })).toBe(`Version: ${VERSION}\n`);
+    expect(logs.join('\n')).toMatch(
+      new RegExp(
+        `Installed trivy ${VERSION} from ${good.url}/v${VERSION}/trivy_${VERSION}_Linux-64bit.tar.gz \\(sha256 [0-9a-f]{64}\\)`,
+      ),
+    );
+    expect(good.requests).toEqual(
+      expect.arrayContaining([
+        `/v${VERSION}/trivy_${VERSION}_checksums.txt`,
+        `/v${VERSION}/trivy_${VERSION}_Linux-64bit.tar.gz`,
+      ]),
+    );
+    // Saved for the next jobs under a key naming version, OS and arch.
+    expect(saves).toEqual([
+      `multistage-trivy-${VERSION}-linux-x64 ${path.join(root, 'tools', 'trivy', VERSION, 'x64')}`,
+    ]);
+    // A second run in the same job finds it in the tool cache without downloading.
+    const before = good.requests.length;
+    expect((await install(good.url)).source).toBe('tool-cache');
+    expect(good.requests.length).toBe(before);
+    // No temp file left behind.
+    expect(fs.readdirSync(process.env.RUNNER_TEMP as string)).toEqual([]);
+  });
+
+  test('a checksum mismatch is refused and nothing is installed', async () => {
+    fresh();
+    let error: unknown;
+    try {
+      await install(corrupt.url);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TrivyUnavailableError);
+    expect((error as Error).message).toMatch(
+      /checksum mismatch for trivy_0\.74\.0_Linux-64bit\.tar\.gz: trivy_0\.74\.0_checksums\.txt says [0-9a-f]{64}, the download is [0-9a-f]{64}; refusing to run it/,
+    );
+    expect(fs.existsSync(path.join(root, 'tools', 'trivy'))).toBe(false);
+    expect(fs.readdirSync(process.env.RUNNER_TEMP as string)).toEqual([]);
+  });
+
+  test('no network to the release: says everything it tried and how to fix it', async () => {
+    fresh();
+    await expect(install(`${good.url}/nowhere`)).rejects.toThrow(
+      /Trivy 0\.74\.0 is not available\. Tried:\n {2}- no trivy on PATH\n {2}- no trivy 0\.74\.0 in the tool cache\n {2}- downloading .*\/nowhere\/v0\.74\.0\/trivy_0\.74\.0_Linux-64bit\.tar\.gz failed: Unexpected HTTP response: 404\nTo fix: install trivy 0\.74\.0 on the runner/,
+    );
+  });
+
+  test('trivy on PATH at the asked version is used as it is', async () => {
+    fresh();
+    process.env.PATH = `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`;
+    expect(await install(`${good.url}/nowhere`)).toEqual({ command: 'trivy', source: 'path' });
+  });
+
+  test('trivy on PATH at another version is not used', async () => {
+    fresh();
+    process.env.PATH = `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`;
+    process.env.TRIVY_DOUBLE_VERSION = '0.50.0';
+    try {
+      await expect(install(`${good.url}/nowhere`)).rejects.toThrow('trivy on PATH is 0.50.0, not 0.74.0');
+      expect((await install(good.url)).source).toBe('download');
+    } finally {
+      delete process.env.TRIVY_DOUBLE_VERSION;
+    }
+  });
+});

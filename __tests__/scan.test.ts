@@ -1,0 +1,212 @@
+import { describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  countBySeverity,
+  gateFindings,
+  parseTrivyReport,
+  rankFindings,
+  describeFinding,
+  TrivyReportError,
+} from '../src/scan/report.js';
+import { trivyConvertArgs, trivyScanArgs } from '../src/scan/trivy-args.js';
+import { checksumFor, trivyAsset, versionFromOutput } from '../src/scan/install.js';
+import { dbCacheKeys, restoreDb } from '../src/scan/db-cache.js';
+import { SHARED_FIXTURES } from './helpers/servers.js';
+
+const golden = (name: string) => fs.readFileSync(path.join(SHARED_FIXTURES, 'trivy', name), 'utf8');
+
+describe("Trivy JSON reports (golden files from Trivy's own tests)", () => {
+  test.each([
+    ['alpine-310.json.golden', { UNKNOWN: 0, LOW: 0, MEDIUM: 4, HIGH: 0, CRITICAL: 0 }],
+    ['alpine-39-high-critical.json.golden', { UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 2 }],
+    ['alpine-39-ignore-cveids.json.golden', { UNKNOWN: 0, LOW: 0, MEDIUM: 2, HIGH: 0, CRITICAL: 0 }],
+    ['debian-buster-ignore-unfixed.json.golden', { UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 1 }],
+  ])('%s counts', (file, counts) => {
+    expect(countBySeverity(parseTrivyReport(golden(file)))).toEqual(counts);
+  });
+
+  test('findings carry what the summary shows', () => {
+    const findings = parseTrivyReport(golden('alpine-39-high-critical.json.golden'));
+    expect(findings[0]).toMatchObject({
+      id: 'CVE-2019-14697',
+      severity: 'CRITICAL',
+      fixed: '1.1.20-r5',
+      url: expect.stringContaining('CVE-2019-14697'.toLowerCase()),
+    });
+    expect(describeFinding(findings[0])).toMatch(
+      /^CVE-2019-14697 \(CRITICAL\) in musl\S* 1\.1\.20-r4, fixed in 1\.1\.20-r5$/,
+    );
+  });
+
+  test('the gate picks the fail-on severities, most severe first', () => {
+    const findings = [
+      ...parseTrivyReport(golden('alpine-310.json.golden')),
+      ...parseTrivyReport(golden('alpine-39-high-critical.json.golden')),
+    ];
+    expect(gateFindings(findings, ['CRITICAL']).map((f) => f.id)).toEqual(['CVE-2019-14697', 'CVE-2019-14697']);
+    expect(gateFindings(findings, [])).toEqual([]);
+    expect(rankFindings(findings)[0].severity).toBe('CRITICAL');
+    expect(gateFindings(findings, ['MEDIUM', 'CRITICAL'])).toHaveLength(6);
+  });
+
+  test.each([
+    ['', 'is not JSON'],
+    ['\u0000 <html>', 'is not JSON'],
+    ['{"SchemaVersion":1,"Results":[]}', 'is not a schema 2 JSON report'],
+  ])('garbage %j is refused', (text, message) => {
+    expect(() => parseTrivyReport(text)).toThrow(TrivyReportError);
+    expect(() => parseTrivyReport(text)).toThrow(message);
+  });
+
+  test('an image without findings (Results null) is zero everywhere', () => {
+    expect(countBySeverity(parseTrivyReport('{"SchemaVersion":2,"Results":null}'))).toEqual({
+      UNKNOWN: 0,
+      LOW: 0,
+      MEDIUM: 0,
+      HIGH: 0,
+      CRITICAL: 0,
+    });
+  });
+});
+
+describe('trivy argv', () => {
+  test('one JSON scan of every severity, DB mirrors for fallback, exit code 0', () => {
+    expect(
+      trivyScanArgs({
+        image: 'acme/shop:web',
+        output: '/t/r.json',
+        cacheDir: '/c',
+        scanners: ['vuln'],
+        ignoreUnfixed: true,
+        ignoreFile: '/w/.trivyignore',
+        skipDbUpdate: true,
+      }),
+    ).toEqual([
+      'image',
+      '--format',
+      'json',
+      '--output',
+      '/t/r.json',
+      '--severity',
+      'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL',
+      '--scanners',
+      'vuln',
+      '--cache-dir',
+      '/c',
+      '--db-repository',
+      'mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2',
+      '--java-db-repository',
+      'mirror.gcr.io/aquasec/trivy-java-db:1,ghcr.io/aquasecurity/trivy-java-db:1',
+      '--exit-code',
+      '0',
+      '--no-progress',
+      '--quiet',
+      '--ignore-unfixed',
+      '--ignorefile',
+      '/w/.trivyignore',
+      '--skip-db-update',
+      '--skip-java-db-update',
+      'acme/shop:web',
+    ]);
+  });
+  test('convert applies the reported severities', () => {
+    expect(trivyConvertArgs('/t/r.json', '/t/r.sarif', ['HIGH', 'CRITICAL'])).toEqual([
+      'convert',
+      '--format',
+      'sarif',
+      '--severity',
+      'HIGH,CRITICAL',
+      '--output',
+      '/t/r.sarif',
+      '/t/r.json',
+    ]);
+  });
+});
+
+describe('install helpers', () => {
+  test.each([
+    ['linux', 'x64', 'trivy_0.74.0_Linux-64bit.tar.gz'],
+    ['linux', 'arm64', 'trivy_0.74.0_Linux-ARM64.tar.gz'],
+    ['darwin', 'arm64', 'trivy_0.74.0_macOS-ARM64.tar.gz'],
+    ['darwin', 'x64', 'trivy_0.74.0_macOS-64bit.tar.gz'],
+  ] as const)('%s/%s -> %s', (platform, arch, asset) => expect(trivyAsset('0.74.0', platform, arch)).toBe(asset));
+  test('no release for windows', () =>
+    expect(() => trivyAsset('0.74.0', 'win32', 'x64')).toThrow('no release for win32/x64'));
+  test('checksums file lookup', () => {
+    const file = `${'a'.repeat(64)}  trivy_0.74.0_Linux-64bit.tar.gz\n${'b'.repeat(64)}  trivy_0.74.0_Linux-64bit.deb\n`;
+    expect(checksumFor(file, 'trivy_0.74.0_Linux-64bit.tar.gz')).toBe('a'.repeat(64));
+    expect(checksumFor(file, 'trivy_0.74.0_Linux-ARM64.tar.gz')).toBeUndefined();
+  });
+  test('version output', () => {
+    expect(versionFromOutput('Version: 0.74.0\nVulnerability DB:\n  Version: 2\n')).toBe('0.74.0');
+    expect(versionFromOutput('Version: v0.58.1')).toBe('0.58.1');
+    expect(versionFromOutput('nonsense')).toBeUndefined();
+  });
+});
+
+describe('DB cache', () => {
+  test('daily key with a prefix restore key', () => {
+    expect(dbCacheKeys(new Date('2026-11-24T19:00:00Z'))).toEqual({
+      key: 'multistage-trivy-db-2026-11-24',
+      restoreKeys: ['multistage-trivy-db-'],
+    });
+  });
+
+  function fakeCache(hit: string | undefined, available = true) {
+    const calls: string[] = [];
+    return {
+      calls,
+      cache: {
+        isFeatureAvailable: () => available,
+        restoreCache: async (paths: string[], key: string, restore?: string[]) => {
+          calls.push(`restore ${paths.join(',')} ${key} ${restore?.join(',')}`);
+          return hit;
+        },
+        saveCache: async (paths: string[], key: string) => {
+          calls.push(`save ${paths.join(',')} ${key}`);
+          return 1;
+        },
+      },
+    };
+  }
+  const now = new Date('2026-11-24T10:00:00Z');
+
+  test("today's entry: fresh (no DB download), nothing saved", async () => {
+    const { cache, calls } = fakeCache('multistage-trivy-db-2026-11-24');
+    const db = await restoreDb(cache, '/c', now, () => undefined);
+    expect(db.fresh).toBe(true);
+    await db.save();
+    expect(calls).toEqual(['restore /c/db,/c/java-db multistage-trivy-db-2026-11-24 multistage-trivy-db-']);
+  });
+  test("yesterday's entry: restored, updated by trivy, saved under today's key", async () => {
+    const { cache, calls } = fakeCache('multistage-trivy-db-2026-11-23');
+    const db = await restoreDb(cache, '/c', now, () => undefined);
+    expect(db.fresh).toBe(false);
+    await db.save();
+    expect(calls[1]).toBe('save /c/db,/c/java-db multistage-trivy-db-2026-11-24');
+  });
+  test('a failing cache service never fails the scan', async () => {
+    const logs: string[] = [];
+    const db = await restoreDb(
+      {
+        isFeatureAvailable: () => true,
+        restoreCache: async () => Promise.reject(new Error('503')),
+        saveCache: async () => Promise.reject(new Error('quota')),
+      },
+      '/c',
+      now,
+      (m) => logs.push(m),
+    );
+    await db.save();
+    expect(logs).toEqual([
+      'Could not restore the Trivy DB from the Actions cache: 503',
+      'Could not save the Trivy DB to the Actions cache: quota',
+    ]);
+  });
+  test('no cache service: nothing to do', async () => {
+    const { cache, calls } = fakeCache(undefined, false);
+    await (await restoreDb(cache, '/c', now, () => undefined)).save();
+    expect(calls).toEqual([]);
+  });
+});

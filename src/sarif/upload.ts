@@ -1,0 +1,186 @@
+import * as fs from 'node:fs';
+import * as github from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { RunContext } from '../context.js';
+
+/** What POST /repos/{owner}/{repo}/code-scanning/sarifs takes. */
+export interface SarifPayload {
+  commit_sha: string;
+  ref: string;
+  /** gzip, then base64. */
+  sarif: string;
+  checkout_uri: string;
+  tool_name: string;
+  started_at?: string;
+}
+
+export interface SarifStatus {
+  processing_status: 'pending' | 'complete' | 'failed' | string;
+  analyses_url?: string | null;
+  errors?: string[] | null;
+}
+
+/** The code scanning API as the action uses it; tests hand in a local server through the real client. */
+export interface CodeScanningApi {
+  uploadSarif(owner: string, repo: string, payload: SarifPayload): Promise<{ id: string; url?: string }>;
+  getSarif(owner: string, repo: string, id: string): Promise<SarifStatus>;
+}
+
+export interface EventInfo {
+  /** The workflow runs on a pull request from a fork (its token is read-only). */
+  fromFork: boolean;
+  /** Dependabot triggered it (its token is read-only on pull requests). */
+  dependabot: boolean;
+  pullNumber?: number;
+}
+
+export function readEvent(ctx: RunContext, actor = process.env.GITHUB_ACTOR ?? ''): EventInfo {
+  let payload: {
+    pull_request?: {
+      number?: number;
+      head?: { repo?: { full_name?: string } };
+      base?: { repo?: { full_name?: string } };
+    };
+  } = {};
+  try {
+    if (ctx.eventPath) payload = JSON.parse(fs.readFileSync(ctx.eventPath, 'utf8')) as typeof payload;
+  } catch {
+    payload = {};
+  }
+  const pr = payload.pull_request;
+  const head = pr?.head?.repo?.full_name;
+  const base = pr?.base?.repo?.full_name;
+  return {
+    fromFork: Boolean(pr && head && base && head !== base),
+    dependabot: actor === 'dependabot[bot]',
+    pullNumber: pr?.number,
+  };
+}
+
+/**
+ * The ref and commit the analysis belongs to. push and workflow_dispatch: the branch or tag that ran, at its
+ * commit. pull_request: the merge ref (refs/pull/N/merge) at the merge commit that was checked out and built,
+ * as code scanning expects for pull request checks.
+ */
+export function uploadRef(ctx: RunContext, event: EventInfo): { ref: string; commitSha: string } {
+  if (!ctx.sha) throw new Error('GITHUB_SHA is not set: cannot tell code scanning which commit was analysed');
+  let ref = ctx.ref;
+  if (!ref && event.pullNumber !== undefined) ref = `refs/pull/${event.pullNumber}/merge`;
+  if (!ref) throw new Error('GITHUB_REF is not set: cannot tell code scanning which ref was analysed');
+  return { ref, commitSha: ctx.sha };
+}
+
+/** Why a 403 happened and what to do, from the API's message and the event. */
+export function explainForbidden(message: string, event: EventInfo): string {
+  if (event.fromFork) {
+    return "the workflow runs on a pull request from a fork, whose token is read-only; code scanning results are uploaded on the base repository's own runs (push, or pull_request_target with care)";
+  }
+  if (event.dependabot) {
+    return 'Dependabot pull requests get a read-only token; results are uploaded when the change reaches a branch of this repository';
+  }
+  if (/advanced security|code scanning is not enabled|not enabled for this repository/i.test(message)) {
+    return 'code scanning is not enabled for this repository; enable it under Settings → Code security (private repositories need GitHub Advanced Security)';
+  }
+  if (/resource not accessible by integration/i.test(message)) {
+    return 'the token lacks permission; give the job `permissions: security-events: write`';
+  }
+  return `the API refused the upload (${message}); check that the token has security-events: write`;
+}
+
+/**
+ * HTTP statuses the retry plugin leaves alone: a payload too large or invalid will not get better, and rate limits
+ * (403/429 as GitHub documents them) belong to the throttling plugin, which waits for Retry-After or the reset.
+ */
+export const DO_NOT_RETRY = [400, 401, 403, 404, 410, 413, 422, 429, 451];
+
+export function octokitCodeScanning(
+  token: string,
+  baseUrl: string,
+  log: (m: string) => void,
+  retries = 3,
+): CodeScanningApi {
+  const octokit = github.getOctokit(
+    token,
+    {
+      baseUrl,
+      retry: { doNotRetry: DO_NOT_RETRY, retries },
+      throttle: {
+        onRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          log(
+            `Rate limited on ${options.method} ${options.url}; retrying in ${retryAfter} s (attempt ${retryCount + 1})`,
+          );
+          return retryCount < retries;
+        },
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          log(`Secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
+          return retryCount < retries;
+        },
+      },
+    },
+    retry,
+    throttling,
+  );
+  return {
+    uploadSarif: async (owner, repo, payload) => {
+      const response = await octokit.request('POST /repos/{owner}/{repo}/code-scanning/sarifs', {
+        owner,
+        repo,
+        ...payload,
+      });
+      const data = response.data as { id?: string; url?: string };
+      if (!data.id) throw new Error(`code scanning accepted the upload but returned no id (HTTP ${response.status})`);
+      return { id: data.id, url: data.url };
+    },
+    getSarif: async (owner, repo, id) => {
+      const response = await octokit.request('GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}', {
+        owner,
+        repo,
+        sarif_id: id,
+      });
+      return response.data as SarifStatus;
+    },
+  };
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export type WaitOutcome =
+  { status: 'complete'; analysesUrl?: string } | { status: 'failed'; errors: string[] } | { status: 'timeout' };
+
+/** Poll the upload's status with backoff until it is processed, failed, or the time is up. */
+export async function waitForProcessing(
+  api: CodeScanningApi,
+  owner: string,
+  repo: string,
+  id: string,
+  o: WaitOptions,
+): Promise<WaitOutcome> {
+  const deadline = o.now() + o.timeoutMs;
+  let delay = o.initialDelayMs ?? 1000;
+  for (;;) {
+    const status = await api.getSarif(owner, repo, id);
+    if (status.processing_status === 'complete')
+      return { status: 'complete', analysesUrl: status.analyses_url ?? undefined };
+    if (status.processing_status === 'failed') return { status: 'failed', errors: status.errors ?? [] };
+    if (o.now() + delay > deadline) return { status: 'timeout' };
+    await o.sleep(delay);
+    delay = Math.min(delay * 2, o.maxDelayMs ?? 10_000);
+  }
+}

@@ -1,0 +1,51 @@
+import * as path from 'node:path';
+import { errorMessage } from '../errors.js';
+import type { ActionsCache } from './install.js';
+
+export const DB_CACHE_PREFIX = 'multistage-trivy-db-';
+
+/** A daily key (the DB is rebuilt every few hours upstream) and the prefix that restores yesterday's. */
+export function dbCacheKeys(now: Date): { key: string; restoreKeys: string[] } {
+  return { key: `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`, restoreKeys: [DB_CACHE_PREFIX] };
+}
+
+export function dbPaths(cacheDir: string): string[] {
+  return [path.join(cacheDir, 'db'), path.join(cacheDir, 'java-db')];
+}
+
+export interface DbCache {
+  /** The DB was restored with today's key: Trivy need not download it. */
+  fresh: boolean;
+  /** Save the DB under today's key unless it came from there; never throws. */
+  save(): Promise<void>;
+}
+
+/** Restore Trivy's DB from the Actions cache (off GitHub: nothing to do). */
+export async function restoreDb(
+  cache: ActionsCache,
+  cacheDir: string,
+  now: Date,
+  log: (m: string) => void,
+): Promise<DbCache> {
+  if (!cache.isFeatureAvailable()) return { fresh: false, save: async () => undefined };
+  const { key, restoreKeys } = dbCacheKeys(now);
+  let hit: string | undefined;
+  try {
+    hit = await cache.restoreCache(dbPaths(cacheDir), key, restoreKeys);
+    log(hit ? `Restored the Trivy DB from the Actions cache (${hit})` : 'No cached Trivy DB yet; Trivy downloads it');
+  } catch (error: unknown) {
+    log(`Could not restore the Trivy DB from the Actions cache: ${errorMessage(error)}`);
+  }
+  return {
+    fresh: hit === key,
+    save: async () => {
+      if (hit === key) return;
+      try {
+        await cache.saveCache(dbPaths(cacheDir), key);
+        log(`Saved the Trivy DB to the Actions cache as ${key}`);
+      } catch (error: unknown) {
+        log(`Could not save the Trivy DB to the Actions cache: ${errorMessage(error)}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { PipelineEnv } from '../pipeline.js';
+import type { ScanReport, TargetReport } from '../report/types.js';
+import { CommandError, GateError, errorMessage } from '../errors.js';
+import { installTrivy, type ActionsCache, type ToolCache } from './install.js';
+import { restoreDb, type DbCache } from './db-cache.js';
+import { trivyConvertArgs, trivyScanArgs } from './trivy-args.js';
+import {
+  countBySeverity,
+  describeFinding,
+  gateFindings,
+  parseTrivyReport,
+  rankFindings,
+  TrivyReportError,
+} from './report.js';
+
+/** Trivy and its DB, set up once per run however many targets are scanned. */
+export interface ScanSession {
+  trivy: string;
+  cacheDir: string;
+  db: DbCache;
+}
+
+/** The real @actions/tool-cache and @actions/cache, loaded only when a scan needs them. */
+export async function actionsToolCaches(): Promise<{ toolCache: ToolCache; actionsCache: ActionsCache }> {
+  const [tc, cache] = await Promise.all([import('@actions/tool-cache'), import('@actions/cache')]);
+  return {
+    toolCache: {
+      find: tc.find,
+      downloadTool: (u, d) => tc.downloadTool(u, d),
+      extractTar: (f, d) => tc.extractTar(f, d),
+      cacheDir: tc.cacheDir,
+    },
+    actionsCache: {
+      isFeatureAvailable: cache.isFeatureAvailable,
+      restoreCache: (p, k, r) => cache.restoreCache(p, k, r),
+      saveCache: (p, k) => cache.saveCache(p, k),
+    },
+  };
+}
+
+export async function startScanSession(env: PipelineEnv): Promise<ScanSession> {
+  const { toolCache, actionsCache } = await env.caches();
+  const log = (m: string): void => env.ui.info(m);
+  const installed = await installTrivy({
+    run: env.run,
+    version: env.inputs['trivy-version'],
+    downloadUrl: env.inputs['trivy-download-url'],
+    toolCache,
+    actionsCache,
+    toolCacheRoot: env.ctx.toolCache,
+    log,
+  });
+  const cacheDir = path.join(os.homedir(), '.cache', 'trivy');
+  const db = await restoreDb(actionsCache, cacheDir, new Date(env.now()), log);
+  return { trivy: installed.command, cacheDir, db };
+}
+
+/**
+ * Scan the built image once (JSON, every severity), convert that report to SARIF with Trivy's own `convert`, and
+ * derive the counts and the gate from it. The gate itself (`fail-on`) is checked by `scanGate` after the upload.
+ */
+export async function scanPhase(env: PipelineEnv, report: TargetReport): Promise<ScanReport> {
+  const { inputs, ui } = env;
+  if (!inputs.scan) return { status: 'skipped' };
+  const build = report.build;
+  if (!build) throw new Error('the scan needs a built image');
+  const session = await env.scanSession();
+  const reportFile = path.join(env.tempDir, `trivy-${report.target}.json`);
+  const sarifFile = path.join(env.outputDir, `trivy-${report.target}.sarif`);
+  try {
+    ui.info(`Scanning ${build.tags[0]} (${inputs.scanners.join(', ')})`);
+    await env.run(
+      session.trivy,
+      trivyScanArgs({
+        image: build.tags[0],
+        output: reportFile,
+        cacheDir: session.cacheDir,
+        scanners: inputs.scanners,
+        ignoreUnfixed: inputs['ignore-unfixed'],
+        ignoreFile: inputs.trivyignore,
+        skipDbUpdate: session.db.fresh,
+      }),
+    );
+  } catch (error: unknown) {
+    if (error instanceof CommandError)
+      throw new GateError('scan', `Trivy could not scan ${build.tags[0]}: ${error.message}`);
+    throw error;
+  } finally {
+    await session.db.save();
+  }
+  let findings;
+  try {
+    findings = parseTrivyReport(fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '');
+  } catch (error: unknown) {
+    if (error instanceof TrivyReportError)
+      throw new GateError('scan', `Trivy's scan of ${build.tags[0]} gave no usable report: ${error.message}`);
+    throw error;
+  }
+  try {
+    await env.run(session.trivy, trivyConvertArgs(reportFile, sarifFile, inputs.severity));
+  } catch (error: unknown) {
+    throw new GateError('scan', `Trivy could not convert its report to SARIF: ${errorMessage(error)}`);
+  }
+  const counts = countBySeverity(findings);
+  const reported = rankFindings(findings.filter((f) => inputs.severity.includes(f.severity)));
+  ui.info(
+    `Vulnerabilities: ${Object.entries(counts)
+      .reverse()
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')}; SARIF: ${sarifFile}`,
+  );
+  return {
+    status: 'scanned',
+    counts,
+    reported,
+    gated: gateFindings(findings, inputs['fail-on']),
+    sarifFile,
+    reportFile,
+  };
+}
+
+/** The `fail-on` gate, checked after the upload so the findings are visible whatever happens. */
+export function scanGate(env: PipelineEnv, report: TargetReport): void {
+  const gated = report.scan?.gated ?? [];
+  if (gated.length === 0) return;
+  const shown = gated.slice(0, 10).map((f) => `  - ${describeFinding(f)}`);
+  if (gated.length > 10) shown.push(`  - ... and ${gated.length - 10} more`);
+  for (const f of gated.slice(0, 10)) {
+    env.ui.error(`${describeFinding(f)}${f.title ? `: ${f.title}` : ''}`, {
+      title: `Vulnerability ${f.id} in ${report.target}`,
+    });
+  }
+  throw new GateError(
+    'scan',
+    `${gated.length} vulnerabilit${gated.length === 1 ? 'y' : 'ies'} at ${env.inputs['fail-on'].join('/')} (fail-on) in ${report.target}:\n${shown.join('\n')}`,
+  );
+}

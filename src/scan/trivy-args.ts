@@ -1,0 +1,55 @@
+import type { Severity } from '../inputs.js';
+
+/** Trivy looks for its DB in these registries in order, so a 429 from one falls back to the next. */
+export const DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
+export const JAVA_DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1'];
+export const ALL_SEVERITIES: Severity[] = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+
+export interface ScanOptions {
+  image: string;
+  output: string;
+  cacheDir: string;
+  scanners: string[];
+  ignoreUnfixed: boolean;
+  ignoreFile: string;
+  /** The DB was restored from today's cache: do not download it again. */
+  skipDbUpdate: boolean;
+}
+
+/**
+ * One scan, every severity, JSON: the report everything else derives from (SARIF, counts, the gate). The exit
+ * code stays 0 on findings: the gate is the action's, after the upload.
+ */
+export function trivyScanArgs(o: ScanOptions): string[] {
+  const args = [
+    'image',
+    '--format',
+    'json',
+    '--output',
+    o.output,
+    '--severity',
+    ALL_SEVERITIES.join(','),
+    '--scanners',
+    o.scanners.join(','),
+    '--cache-dir',
+    o.cacheDir,
+    '--db-repository',
+    DB_REPOSITORIES.join(','),
+    '--java-db-repository',
+    JAVA_DB_REPOSITORIES.join(','),
+    '--exit-code',
+    '0',
+    '--no-progress',
+    '--quiet',
+  ];
+  if (o.ignoreUnfixed) args.push('--ignore-unfixed');
+  if (o.ignoreFile) args.push('--ignorefile', o.ignoreFile);
+  if (o.skipDbUpdate) args.push('--skip-db-update', '--skip-java-db-update');
+  args.push(o.image);
+  return args;
+}
+
+/** Trivy's own conversion of its JSON report to SARIF, keeping the severities the user wants reported. */
+export function trivyConvertArgs(report: string, output: string, severity: readonly Severity[]): string[] {
+  return ['convert', '--format', 'sarif', '--severity', severity.join(','), '--output', output, report];
+}
