@@ -16,6 +16,7 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/__tests__/**/*.itest.ts'],
       globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/__tests__/helpers/global-teardown.ts',
     },
   ],
   // Integration tests build images and wait for services; a unit test that needs this long is a bug anyway.

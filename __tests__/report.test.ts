@@ -19,6 +19,7 @@ const built: TargetReport = {
     cached: 7,
     cacheHitRatio: 0.7,
     metadata: { a: 1 },
+    labels: [],
   },
   tests: {
     totals: { total: 3, passed: 2, failed: 1, skipped: 0 },

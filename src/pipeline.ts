@@ -17,6 +17,7 @@ import type { Phase, SmokeReport, TargetReport, TestReport } from './report/type
 import { actionsToolCaches, scanGate, scanPhase, startScanSession, type ScanSession } from './scan/phase.js';
 import type { ActionsCache, ToolCache } from './scan/install.js';
 import { uploadPhase } from './sarif/phase.js';
+import { pushPhase } from './push/phase.js';
 import { octokitCodeScanning, type CodeScanningApi } from './sarif/upload.js';
 
 /** Everything a phase needs, decided once before any work. */
@@ -86,6 +87,19 @@ export function readDockerfile(inputs: Inputs, ctx: RunContext): Dockerfile {
   return dockerfile;
 }
 
+/**
+ * The platform the gates run on. One platform asked: that one. Several: the engine's own (the only one its
+ * containers run without emulation), or the first listed with a warning when the engine's is not among them.
+ */
+export async function gatePlatforms(platforms: string[], run: Runner, ui: Ui): Promise<string[]> {
+  if (platforms.length <= 1) return platforms;
+  const native = (await run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).stdout.trim();
+  const match = platforms.find((p) => p === native || p.startsWith(`${native}/`));
+  if (match) return [match];
+  ui.warning(`The engine runs ${native}, which is not in platforms; the gates run ${platforms[0]} (needs emulation)`);
+  return [platforms[0]];
+}
+
 export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
   const { inputs, ctx, run, ui } = options;
   const dockerfile = readDockerfile(inputs, ctx);
@@ -108,7 +122,7 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
     dockerfile,
     tempDir,
     cleanup: options.cleanup,
-    gatePlatforms: inputs.platforms.length === 1 ? inputs.platforms : [],
+    gatePlatforms: await gatePlatforms(inputs.platforms, run, ui),
     now,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     noticeOnce: (message) => {
@@ -165,6 +179,7 @@ export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
     if (tests) report.tests = tests;
     if (testFailure) {
       report.failure = { phase: 'test', message: testFailure };
+      if (inputs.push) ui.warning(`Nothing pushed for ${report.target}: the test gate did not pass`);
       continue;
     }
     let phase: Phase = 'build';
@@ -180,10 +195,14 @@ export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
       scanGate(env, report);
       if (inputs.push) {
         phase = 'push';
-        ui.info(`push for ${report.target} comes with the push phase`);
+        const pushed = await ui.group(`Push ${report.target}`, () => pushPhase(env, report));
+        report.pushed = true;
+        report.pushDigest = pushed.digest;
       }
     } catch (error: unknown) {
       report.failure = { phase: phaseOf(error, phase), message: errorMessage(error) };
+      if (inputs.push && phase !== 'push')
+        ui.warning(`Nothing pushed for ${report.target}: the ${report.failure.phase} gate did not pass`);
       if (error instanceof GateError && error.gate === 'smoke' && error.details)
         report.smoke = error.details as SmokeReport;
     }

@@ -1,11 +1,50 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+
+// (Jest loads this file outside the test module map, so it imports no helper of ours.)
+async function answers(): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:5000/v2/`, { signal: AbortSignal.timeout(1000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A local registry for push tests: Debian's docker-registry on 127.0.0.1:5000 with storage in a temp folder
+ * (the engine trusts localhost registries over plain HTTP). Returns a stop function when it started one.
+ */
+async function startRegistry(): Promise<() => void> {
+  if (await answers()) return () => undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-registry-'));
+  fs.writeFileSync(
+    path.join(dir, 'config.yml'),
+    `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:5000\n`,
+  );
+  const child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore', detached: true });
+  child.unref();
+  for (let i = 0; i < 50 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!(await answers()))
+    throw new Error('docker-registry did not come up on 127.0.0.1:5000 (apt-get install docker-registry)');
+  return () => {
+    try {
+      process.kill(child.pid as number);
+    } catch {
+      // already gone
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+}
 
 /**
  * Integration tests need a real Docker engine with buildx. They are never skipped: without one, the whole
- * integration project fails here with the way to get one.
+ * integration project fails here with the way to get one. Also makes the local base images and starts a local
+ * registry for the push tests.
  */
-export default function globalSetup(): void {
+export default async function globalSetup(): Promise<void> {
   try {
     execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe' });
     execFileSync('docker', ['buildx', 'version'], { stdio: 'pipe' });
@@ -16,4 +55,5 @@ export default function globalSetup(): void {
     );
   }
   execFileSync('bash', [path.resolve('scripts/make-base-images.sh')], { stdio: 'inherit' });
+  (globalThis as { stopRegistry?: () => void }).stopRegistry = await startRegistry();
 }

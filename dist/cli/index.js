@@ -30754,7 +30754,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1032);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9869);
 /* harmony import */ var _docker_container_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8607);
 /* harmony import */ var _report_terminal_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7496);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3024);
@@ -33817,7 +33817,7 @@ function splitKeyValue(entry) {
 
 /***/ }),
 
-/***/ 1032:
+/***/ 9869:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34228,22 +34228,29 @@ function secretEnv(inputs) {
 
 
 
-/** Build a target and load it into the engine for the later phases. */
-async function buildPhase(env, target) {
-    const { inputs, ctx, ui } = env;
-    const tags = defaultTags(inputs, target, ctx.sha);
+/** The cache flags of a target's builds (its own gha scope unless cache-scope says otherwise), said once if degraded. */
+function cacheFor(env, target) {
+    const { inputs } = env;
     const cache = cacheFlags({
         cache: inputs.cache,
         scope: inputs['cache-scope'] || target,
         cacheFrom: inputs['cache-from'],
         cacheTo: inputs['cache-to'],
-    }, env.caps, ctx.cacheService);
+    }, env.caps, env.ctx.cacheService);
     if (cache.notice)
         env.noticeOnce(cache.notice);
+    return cache;
+}
+/** Build a target and load it into the engine for the later phases. */
+async function buildPhase(env, target) {
+    const { inputs, ctx, ui } = env;
+    const tags = defaultTags(inputs, target, ctx.sha);
+    const cache = cacheFor(env, target);
+    const labels = mergeLabels(defaultLabels(ctx, target, new Date(env.now())), inputs.labels);
     const plan = buildPlan(inputs, ctx, {
         target,
         tags,
-        labels: mergeLabels(defaultLabels(ctx, target, new Date(env.now())), inputs.labels),
+        labels,
         cache,
         output: { type: 'load' },
         platforms: env.gatePlatforms,
@@ -34263,6 +34270,8 @@ async function buildPhase(env, target) {
             cached: run.progress.cached,
             cacheHitRatio: run.progress.cacheHitRatio,
             metadata: run.metadata,
+            labels,
+            gatedPlatform: env.gatePlatforms.length === 1 && inputs.platforms.length > 1 ? env.gatePlatforms[0] : undefined,
         };
     }
     catch (error) {
@@ -34469,14 +34478,7 @@ async function testPhase(env) {
     const target = inputs['test-target'];
     const exportDir = external_node_path_.join(env.tempDir, 'test-results');
     external_node_fs_.mkdirSync(exportDir, { recursive: true });
-    const cache = cacheFlags({
-        cache: inputs.cache,
-        scope: inputs['cache-scope'] || target,
-        cacheFrom: inputs['cache-from'],
-        cacheTo: inputs['cache-to'],
-    }, env.caps, ctx.cacheService);
-    if (cache.notice)
-        env.noticeOnce(cache.notice);
+    const cache = cacheFor(env, target);
     const plan = buildPlan(inputs, ctx, {
         target,
         tags: [],
@@ -40815,7 +40817,78 @@ async function uploadPhase(env, report) {
     return { status: 'uploaded', category, sarifId: id, processing: 'complete' };
 }
 
+;// CONCATENATED MODULE: ./src/push/phase.ts
+
+
+
+
+
+
+/** `docker push` ends with "<tag>: digest: sha256:... size: N". */
+function digestFromPush(output) {
+    const matches = [...output.matchAll(/digest: (sha256:[0-9a-f]{64})/g)];
+    return matches.at(-1)?.[1];
+}
+/**
+ * Push what passed every gate. One platform: the very image that was tested (its id checked), every tag. Several
+ * platforms: build and push the multi-platform image from the same cache, after the runner's own platform passed.
+ */
+async function pushPhase(env, report) {
+    const { inputs, ui } = env;
+    const build = report.build;
+    if (!build)
+        throw new Error('push needs a built image');
+    if (inputs.platforms.length > 1) {
+        ui.info(`Gates passed on ${build.gatedPlatform}; building and pushing ${inputs.platforms.join(', ')} from the same cache`);
+        const plan = buildPlan(inputs, env.ctx, {
+            target: report.target,
+            tags: build.tags,
+            labels: build.labels,
+            cache: cacheFor(env, report.target),
+            output: { type: 'push' },
+            platforms: inputs.platforms,
+            metadataFile: external_node_path_.join(env.tempDir, `metadata-${report.target}-push.json`),
+        });
+        try {
+            const run = await runBuild(plan, { run: env.run, env: secretEnv(inputs), now: env.now });
+            const digest = run.metadata['containerimage.digest'];
+            if (typeof digest !== 'string')
+                throw new Error('buildx reported no digest for the pushed image');
+            ui.info(`Pushed ${build.tags.join(', ')} (${inputs.platforms.join(', ')}) as ${digest}`);
+            return { digest };
+        }
+        catch (error) {
+            throw new errors/* GateError */.ue('push', `Pushing ${report.target} for ${inputs.platforms.join(', ')} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    // The tags must still name the image that was tested (another build could have moved them).
+    for (const tag of build.tags) {
+        const current = await inspectImage(env.run, tag);
+        if (current.id !== build.imageId) {
+            throw new errors/* GateError */.ue('push', `Not pushing ${tag}: it now names ${current.id}, not the tested image ${build.imageId}`);
+        }
+    }
+    const pushed = [];
+    let digest;
+    for (const tag of build.tags) {
+        try {
+            const result = await env.run('docker', ['push', tag]);
+            digest = digestFromPush(result.stdout) ?? digest;
+            pushed.push(tag);
+            ui.info(`Pushed ${tag}${digest ? ` (${digest})` : ''}`);
+        }
+        catch (error) {
+            const done = pushed.length > 0 ? ` (already pushed: ${pushed.join(', ')})` : ' (nothing was pushed)';
+            throw new errors/* GateError */.ue('push', `Pushing ${tag} failed${done}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    if (!digest)
+        throw new errors/* GateError */.ue('push', `docker push reported no digest for ${build.tags.join(', ')}`);
+    return { digest };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
+
 
 
 
@@ -40850,6 +40923,20 @@ function readDockerfile(inputs, ctx) {
     }
     return dockerfile;
 }
+/**
+ * The platform the gates run on. One platform asked: that one. Several: the engine's own (the only one its
+ * containers run without emulation), or the first listed with a warning when the engine's is not among them.
+ */
+async function gatePlatforms(platforms, run, ui) {
+    if (platforms.length <= 1)
+        return platforms;
+    const native = (await run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).stdout.trim();
+    const match = platforms.find((p) => p === native || p.startsWith(`${native}/`));
+    if (match)
+        return [match];
+    ui.warning(`The engine runs ${native}, which is not in platforms; the gates run ${platforms[0]} (needs emulation)`);
+    return [platforms[0]];
+}
 async function prepare(options) {
     const { inputs, ctx, run, ui } = options;
     const dockerfile = readDockerfile(inputs, ctx);
@@ -40873,7 +40960,7 @@ async function prepare(options) {
         dockerfile,
         tempDir,
         cleanup: options.cleanup,
-        gatePlatforms: inputs.platforms.length === 1 ? inputs.platforms : [],
+        gatePlatforms: await gatePlatforms(inputs.platforms, run, ui),
         now,
         sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
         noticeOnce: (message) => {
@@ -40930,6 +41017,8 @@ async function runPipeline(env) {
             report.tests = tests;
         if (testFailure) {
             report.failure = { phase: 'test', message: testFailure };
+            if (inputs.push)
+                ui.warning(`Nothing pushed for ${report.target}: the test gate did not pass`);
             continue;
         }
         let phase = 'build';
@@ -40945,11 +41034,15 @@ async function runPipeline(env) {
             scanGate(env, report);
             if (inputs.push) {
                 phase = 'push';
-                ui.info(`push for ${report.target} comes with the push phase`);
+                const pushed = await ui.group(`Push ${report.target}`, () => pushPhase(env, report));
+                report.pushed = true;
+                report.pushDigest = pushed.digest;
             }
         }
         catch (error) {
             report.failure = { phase: phaseOf(error, phase), message: (0,errors/* errorMessage */.gJ)(error) };
+            if (inputs.push && phase !== 'push')
+                ui.warning(`Nothing pushed for ${report.target}: the ${report.failure.phase} gate did not pass`);
             if (error instanceof errors/* GateError */.ue && error.gate === 'smoke' && error.details)
                 report.smoke = error.details;
         }
@@ -41161,7 +41254,7 @@ function summaryTable(reports) {
     const rows = reports.map((r) => [
         `\`${r.target}\``,
         statusCell(r),
-        r.build ? `\`${r.build.tags[0]}\`` : '—',
+        r.build ? `\`${r.build.tags[0]}\`${r.build.gatedPlatform ? ` (gated on ${r.build.gatedPlatform})` : ''}` : '—',
         r.build ? formatBytes(r.build.sizeBytes) : '—',
         r.build ? `${r.build.seconds.toFixed(1)} s` : '—',
         r.build ? `${Math.round(r.build.cacheHitRatio * 100)}% (${r.build.cached}/${r.build.steps})` : '—',

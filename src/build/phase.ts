@@ -2,14 +2,13 @@ import * as path from 'node:path';
 import type { PipelineEnv } from '../pipeline.js';
 import { inspectImage } from '../docker/image.js';
 import type { BuildReport } from '../report/types.js';
-import { cacheFlags } from './args.js';
+import { cacheFlags, type CacheDecision } from './args.js';
 import { runBuild, BuildError } from './build.js';
 import { buildPlan, defaultLabels, defaultTags, mergeLabels, secretEnv } from './plan.js';
 
-/** Build a target and load it into the engine for the later phases. */
-export async function buildPhase(env: PipelineEnv, target: string): Promise<BuildReport> {
-  const { inputs, ctx, ui } = env;
-  const tags = defaultTags(inputs, target, ctx.sha);
+/** The cache flags of a target's builds (its own gha scope unless cache-scope says otherwise), said once if degraded. */
+export function cacheFor(env: PipelineEnv, target: string): CacheDecision {
+  const { inputs } = env;
   const cache = cacheFlags(
     {
       cache: inputs.cache,
@@ -18,13 +17,22 @@ export async function buildPhase(env: PipelineEnv, target: string): Promise<Buil
       cacheTo: inputs['cache-to'],
     },
     env.caps,
-    ctx.cacheService,
+    env.ctx.cacheService,
   );
   if (cache.notice) env.noticeOnce(cache.notice);
+  return cache;
+}
+
+/** Build a target and load it into the engine for the later phases. */
+export async function buildPhase(env: PipelineEnv, target: string): Promise<BuildReport> {
+  const { inputs, ctx, ui } = env;
+  const tags = defaultTags(inputs, target, ctx.sha);
+  const cache = cacheFor(env, target);
+  const labels = mergeLabels(defaultLabels(ctx, target, new Date(env.now())), inputs.labels);
   const plan = buildPlan(inputs, ctx, {
     target,
     tags,
-    labels: mergeLabels(defaultLabels(ctx, target, new Date(env.now())), inputs.labels),
+    labels,
     cache,
     output: { type: 'load' },
     platforms: env.gatePlatforms,
@@ -45,6 +53,8 @@ export async function buildPhase(env: PipelineEnv, target: string): Promise<Buil
       cached: run.progress.cached,
       cacheHitRatio: run.progress.cacheHitRatio,
       metadata: run.metadata,
+      labels,
+      gatedPlatform: env.gatePlatforms.length === 1 && inputs.platforms.length > 1 ? env.gatePlatforms[0] : undefined,
     };
   } catch (error: unknown) {
     if (error instanceof BuildError) {

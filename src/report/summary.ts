@@ -88,7 +88,7 @@ export function summaryTable(reports: readonly TargetReport[]): string {
   const rows = reports.map((r) => [
     `\`${r.target}\``,
     statusCell(r),
-    r.build ? `\`${r.build.tags[0]}\`` : '—',
+    r.build ? `\`${r.build.tags[0]}\`${r.build.gatedPlatform ? ` (gated on ${r.build.gatedPlatform})` : ''}` : '—',
     r.build ? formatBytes(r.build.sizeBytes) : '—',
     r.build ? `${r.build.seconds.toFixed(1)} s` : '—',
     r.build ? `${Math.round(r.build.cacheHitRatio * 100)}% (${r.build.cached}/${r.build.steps})` : '—',

@@ -13,6 +13,8 @@ export interface BuildReport {
   cached: number;
   cacheHitRatio: number;
   metadata: Record<string, unknown>;
+  /** Labels the image got (the push of a multi-platform image reuses them). */
+  labels: string[];
   /** The platform the gates ran on, when several were asked for. */
   gatedPlatform?: string;
 }

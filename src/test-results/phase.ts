@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { PipelineEnv } from '../pipeline.js';
 import type { TestReport } from '../report/types.js';
 import { GateError } from '../errors.js';
-import { cacheFlags } from '../build/args.js';
+import { cacheFor } from '../build/phase.js';
 import { BuildError, runBuild } from '../build/build.js';
 import { buildPlan, secretEnv } from '../build/plan.js';
 import { failedTestsFromLog, parseJUnit, totals, type TestCase } from './junit.js';
@@ -74,17 +74,7 @@ export async function testPhase(env: PipelineEnv): Promise<TestReport> {
   const target = inputs['test-target'];
   const exportDir = path.join(env.tempDir, 'test-results');
   fs.mkdirSync(exportDir, { recursive: true });
-  const cache = cacheFlags(
-    {
-      cache: inputs.cache,
-      scope: inputs['cache-scope'] || target,
-      cacheFrom: inputs['cache-from'],
-      cacheTo: inputs['cache-to'],
-    },
-    env.caps,
-    ctx.cacheService,
-  );
-  if (cache.notice) env.noticeOnce(cache.notice);
+  const cache = cacheFor(env, target);
   const plan = buildPlan(inputs, ctx, {
     target,
     tags: [],

@@ -1,0 +1,117 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { annotations, docker, leftoverContainers, runAction, NODE_IMAGE } from './helpers/action.js';
+import { REGISTRY, registryDigest, registryPlatforms } from './helpers/registry.js';
+
+const SERVICES = '__tests__/fixtures/services';
+const repo = (name: string) => `msa-test/${name}-${process.pid}`;
+
+function ship(name: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
+  return runAction({
+    inputs: {
+      context: SERVICES,
+      image: `${REGISTRY}/${repo(name)}`,
+      'build-args': `NODE_IMAGE=${NODE_IMAGE}`,
+      push: 'true',
+      'upload-sarif': 'false',
+      ...inputs,
+    },
+    env,
+  });
+}
+
+describe('gated push to a local registry', () => {
+  test('a healthy image is pushed: the very image that was tested, under every tag', async () => {
+    const run = await ship('healthy', { target: 'healthy' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.pushed).toBe('true');
+    const digest = run.outputs.digest;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The tested image id is what the registry now holds, under both tags.
+    expect(digest).toBe(run.outputs['image-id']);
+    expect(await registryDigest(repo('healthy'), 'healthy')).toBe(digest);
+    expect(await registryDigest(repo('healthy'), 'healthy-0123456')).toBe(digest);
+    expect(run.summary).toMatch(/\| ✅ `sha256:[0-9a-f]{12}…` \|/);
+    // The order of the road, in the log.
+    const order = [
+      '::group::Build healthy',
+      '::group::Smoke test healthy',
+      '::group::Scan healthy',
+      '::group::Upload SARIF of healthy',
+      '::group::Push healthy',
+    ];
+    const positions = order.map((marker) => run.stdout.indexOf(marker));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  test('an image failing its smoke test is never pushed, and the log says so', async () => {
+    const run = await ship('crash', { target: 'crash' });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.pushed).toBe('false');
+    expect(annotations(run.stdout, 'warning').join('\n')).toContain(
+      'Nothing pushed for crash: the smoke gate did not pass',
+    );
+    expect(run.stdout).not.toContain('::group::Push crash');
+    expect(await registryDigest(repo('crash'), 'crash')).toBeUndefined();
+    expect(leftoverContainers(run.runId)).toEqual([]);
+  });
+
+  test('an image failing fail-on is never pushed, though its findings were uploaded', async () => {
+    const run = await ship(
+      'critical',
+      { target: 'healthy' },
+      { TRIVY_DOUBLE_REPORT: 'alpine-39-high-critical.json.golden' },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.pushed).toBe('false');
+    expect(annotations(run.stdout, 'warning').join('\n')).toContain(
+      'Nothing pushed for healthy: the scan gate did not pass',
+    );
+    expect(await registryDigest(repo('critical'), 'healthy')).toBeUndefined();
+  });
+
+  test('failed tests push nothing', async () => {
+    const run = await ship('tests', { target: 'healthy', 'test-target': 'results-fail' });
+    expect(run.exitCode).toBe(1);
+    expect(annotations(run.stdout, 'warning').join('\n')).toContain(
+      'Nothing pushed for healthy: the test gate did not pass',
+    );
+    expect(await registryDigest(repo('tests'), 'healthy')).toBeUndefined();
+  });
+
+  test('two targets in one step: one row each, JSON outputs keyed by target, the failure reported after both ran', async () => {
+    const run = await ship('two', { targets: 'healthy\ncrash' });
+    expect(run.exitCode).toBe(1);
+    expect(JSON.parse(run.outputs.pushed)).toEqual({ healthy: 'true', crash: 'false' });
+    expect(JSON.parse(run.outputs.smoke)).toEqual({ healthy: 'passed', crash: 'failed' });
+    expect(Object.keys(JSON.parse(run.outputs['image-id']))).toEqual(['healthy', 'crash']);
+    expect(run.summary.match(/^\| `(healthy|crash)` \|/gm)).toEqual(['| `healthy` |', '| `crash` |']);
+    expect(run.summary).toContain('### ❌ crash: smoke failed');
+    expect(annotations(run.stdout, 'error').at(-1)).toBe('1 of 2 targets failed: crash (smoke)');
+    expect(await registryDigest(repo('two'), 'healthy')).toBe(JSON.parse(run.outputs.digest).healthy);
+    expect(await registryDigest(repo('two'), 'crash')).toBeUndefined();
+    // The shared base stage was built once: the second target's base steps are cache hits.
+    expect(run.stdout).toMatch(/::group::Build crash[\s\S]*\[base 2\/3\] WORKDIR \/srv\n#\d+ CACHED/);
+  });
+
+  test("several platforms: gated on the engine's own, then the multi-platform image pushed", async () => {
+    const run = await ship('multi', { target: 'static', platforms: 'linux/amd64,linux/arm64' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.pushed).toBe('true');
+    expect(run.stdout).toContain(
+      'Gates passed on linux/amd64; building and pushing linux/amd64, linux/arm64 from the same cache',
+    );
+    expect(run.summary).toContain('(gated on linux/amd64)');
+    expect(await registryPlatforms(repo('multi'), 'static')).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(await registryDigest(repo('multi'), 'static')).toBe(run.outputs.digest);
+  });
+});
+
+afterAll(() => {
+  for (const name of ['healthy', 'crash', 'critical', 'tests', 'two', 'multi']) {
+    const images = docker('images', '--format', '{{.Repository}}:{{.Tag}}', `${REGISTRY}/${repo(name)}`)
+      .split('\n')
+      .filter(Boolean);
+    if (images.length) docker('rmi', '--force', ...images);
+  }
+});
