@@ -30741,6 +30741,55 @@ module.exports = {
 
 /***/ }),
 
+/***/ 833:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ removeLeftovers),
+/* harmony export */   Q: () => (/* binding */ removeOnSignal)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _docker_container_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8607);
+
+
+/** Remove what a run started, each best-effort; returns what could not be removed. */
+async function removeLeftovers(run, leftovers) {
+    const failed = [];
+    for (const name of [...leftovers.containers]) {
+        if (!(await (0,_docker_container_js__WEBPACK_IMPORTED_MODULE_1__/* .removeContainer */ .od)(run, name).catch(() => false)))
+            failed.push(name);
+    }
+    for (const dir of [...leftovers.tempDirs]) {
+        try {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
+        }
+        catch {
+            failed.push(dir);
+        }
+    }
+    return failed;
+}
+/**
+ * On SIGTERM/SIGINT (a cancelled job, Ctrl-C): remove the containers and temp dirs this run made, then exit with
+ * 128+signal. The post step (on GitHub) tries again from the saved state, so a kill -9 leaves nothing either.
+ */
+function removeOnSignal(run, leftovers, say) {
+    const handler = (signal) => {
+        say(`${signal}: cancelled; removing what this run started`);
+        void removeLeftovers(run, leftovers).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.once('SIGTERM', handler);
+    process.once('SIGINT', handler);
+    return () => {
+        process.off('SIGTERM', handler);
+        process.off('SIGINT', handler);
+    };
+}
+
+
+/***/ }),
+
 /***/ 8607:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -33508,7 +33557,12 @@ const actionsUi = {
 
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(2462);
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __nccwpck_require__(833);
 ;// CONCATENATED MODULE: ./src/build/capabilities.ts
+class EngineUnreachableError extends Error {
+    name = 'EngineUnreachableError';
+}
 function parseVersion(text) {
     const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
     return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
@@ -33535,6 +33589,11 @@ function capabilitiesFrom(versionText, inspectText, driverStatus) {
     };
 }
 async function detectCapabilities(run, builder) {
+    const engine = await run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
+    if (engine.exitCode !== 0) {
+        const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');
+        throw new EngineUnreachableError(`The Docker engine is not reachable${process.env.DOCKER_HOST ? ` at DOCKER_HOST=${process.env.DOCKER_HOST}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`);
+    }
     const version = await run('docker', ['buildx', 'version']);
     const inspect = await run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])]);
     const info = await run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true });
@@ -41021,6 +41080,7 @@ function summaryMarkdown(reports, dockerfile) {
 
 
 
+
 /** The whole road for every target. Returns the reports; throws only for mistakes found before any work. */
 async function execute(options) {
     const inputs = getInputs(options.read, options.ctx);
@@ -41056,13 +41116,15 @@ function failureMessage(reports) {
 /** The action's main step. */
 async function run() {
     core/* saveState */.LZ(state/* STATE_IS_POST */._p, 'true');
+    const cleanup = new state/* StateCleanup */.Oh();
+    const stopListening = (0,cancel/* removeOnSignal */.Q)(exec/* runCommand */.d, cleanup, (m) => core/* warning */.$e(m));
     try {
         const reports = await execute({
             read: envInputReader(),
             ctx: readContext(),
             run: exec/* runCommand */.d,
             ui: actionsUi,
-            cleanup: new state/* StateCleanup */.Oh(),
+            cleanup,
             setOutput: (name, value) => core/* setOutput */.uH(name, value),
             writeSummary: async (markdown) => {
                 await core/* summary */.z.addRaw(markdown).write();
@@ -41074,6 +41136,9 @@ async function run() {
     }
     catch (error) {
         core/* setFailed */.C1((0,errors/* errorMessage */.gJ)(error));
+    }
+    finally {
+        stopListening();
     }
 }
 
@@ -41087,13 +41152,10 @@ async function run() {
 /* harmony export */   b: () => (/* binding */ post)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3190);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
-/* harmony import */ var _docker_container_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8607);
-
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(833);
 
 
 
@@ -41103,26 +41165,19 @@ async function run() {
  * The post step: remove only what main recorded (containers it started, temp dirs it made), each on its own,
  * best-effort; a failure is a warning, never a failed job.
  */
-async function post(run = _exec_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d, read = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu) {
-    for (const name of (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readStateList */ .iv)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE_CONTAINERS */ .z_, read)) {
-        try {
-            if (await (0,_docker_container_js__WEBPACK_IMPORTED_MODULE_5__/* .removeContainer */ .od)(run, name))
+async function post(run = _exec_js__WEBPACK_IMPORTED_MODULE_2__/* .runCommand */ .d, read = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu) {
+    try {
+        const containers = new Set((0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readStateList */ .iv)(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE_CONTAINERS */ .z_, read));
+        const tempDirs = new Set((0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readStateList */ .iv)(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE_TEMP_DIRS */ .AM, read));
+        const failed = await (0,_cancel_js__WEBPACK_IMPORTED_MODULE_4__/* .removeLeftovers */ .D)(run, { containers, tempDirs });
+        for (const name of containers)
+            if (!failed.includes(name))
                 _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed container ${name}`);
-            else
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove container ${name}`);
-        }
-        catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove container ${name}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
-        }
+        for (const item of failed)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove ${item}`);
     }
-    for (const dir of (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readStateList */ .iv)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .STATE_TEMP_DIRS */ .AM, read)) {
-        try {
-            node_fs__WEBPACK_IMPORTED_MODULE_1__.rmSync(dir, { recursive: true, force: true });
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`Removed ${dir}`);
-        }
-        catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove ${dir}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
-        }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Cleaning up failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
     }
 }
 

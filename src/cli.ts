@@ -6,9 +6,8 @@ import { errorMessage } from './errors.js';
 import { execute, failureMessage } from './main.js';
 import type { Ui } from './ui.js';
 import type { CleanupRecorder } from './state.js';
-import { removeContainer } from './docker/container.js';
+import { removeLeftovers, removeOnSignal } from './cancel.js';
 import { terminalTable } from './report/terminal.js';
-import * as fs from 'node:fs';
 
 const USAGE = `multistage-action: build, test, smoke-test and push multi-stage Dockerfile targets from the command line.
 
@@ -116,16 +115,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.env.RUNNER_TOOL_CACHE ??= ctx.toolCache;
   const run = createRunner((m) => ui.debug(m));
   const cleanup = new LocalCleanup();
-  const tidy = async (): Promise<void> => {
-    for (const name of cleanup.containers) await removeContainer(run, name);
-    for (const dir of cleanup.tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    ui.warning(`${signal}: removing what this run started`);
-    void tidy().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopListening = removeOnSignal(run, cleanup, (m) => ui.warning(m));
   const read: InputReader = (name) => args.values[name];
   try {
     const reports = await execute({
@@ -145,7 +135,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     ui.error(errorMessage(error));
     return 1;
   } finally {
-    await tidy();
+    stopListening();
+    await removeLeftovers(run, cleanup);
   }
 }
 

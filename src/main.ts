@@ -5,6 +5,7 @@ import { errorMessage } from './errors.js';
 import { runCommand, type Runner } from './exec.js';
 import { actionsUi, type Ui } from './ui.js';
 import { StateCleanup, STATE_IS_POST, type CleanupRecorder } from './state.js';
+import { removeOnSignal } from './cancel.js';
 import { prepare, runPipeline } from './pipeline.js';
 import { actionOutputs } from './report/outputs.js';
 import { summaryMarkdown } from './report/summary.js';
@@ -55,13 +56,15 @@ export function failureMessage(reports: readonly TargetReport[]): string | undef
 /** The action's main step. */
 export async function run(): Promise<void> {
   core.saveState(STATE_IS_POST, 'true');
+  const cleanup = new StateCleanup();
+  const stopListening = removeOnSignal(runCommand, cleanup, (m) => core.warning(m));
   try {
     const reports = await execute({
       read: envInputReader(),
       ctx: readContext(),
       run: runCommand,
       ui: actionsUi,
-      cleanup: new StateCleanup(),
+      cleanup,
       setOutput: (name, value) => core.setOutput(name, value),
       writeSummary: async (markdown) => {
         await core.summary.addRaw(markdown).write();
@@ -71,5 +74,7 @@ export async function run(): Promise<void> {
     if (failure) core.setFailed(failure);
   } catch (error: unknown) {
     core.setFailed(errorMessage(error));
+  } finally {
+    stopListening();
   }
 }

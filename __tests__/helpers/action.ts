@@ -64,15 +64,23 @@ function spawnNode(
   args: string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
+  signalWhen?: { pattern: RegExp; signal: NodeJS.Signals },
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let signalled = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (signalWhen && !signalled && signalWhen.pattern.test(stdout)) {
+        signalled = true;
+        child.kill(signalWhen.signal);
+      }
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : -1), stdout, stderr }));
   });
 }
 
@@ -81,6 +89,8 @@ export interface RunActionOptions {
   env?: Record<string, string>;
   /** Skip the post step (to inspect what main left). */
   skipPost?: boolean;
+  /** Send main a signal once its output matches (a cancelled job). */
+  signalWhen?: { pattern: RegExp; signal: NodeJS.Signals };
   cwd?: string;
 }
 
@@ -114,7 +124,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ...options.env,
   };
   const cwd = options.cwd ?? ROOT;
-  const main = await spawnNode([path.join(ROOT, 'dist', 'index.js')], base, cwd);
+  const main = await spawnNode([path.join(ROOT, 'dist', 'index.js')], base, cwd, options.signalWhen);
   const state = readCommandFile(fileEnv.GITHUB_STATE);
   let post = { exitCode: 0, stdout: '' };
   if (!options.skipPost) {

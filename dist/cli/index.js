@@ -30742,6 +30742,55 @@ module.exports = {
 
 /***/ }),
 
+/***/ 833:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ removeLeftovers),
+/* harmony export */   Q: () => (/* binding */ removeOnSignal)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _docker_container_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8607);
+
+
+/** Remove what a run started, each best-effort; returns what could not be removed. */
+async function removeLeftovers(run, leftovers) {
+    const failed = [];
+    for (const name of [...leftovers.containers]) {
+        if (!(await (0,_docker_container_js__WEBPACK_IMPORTED_MODULE_1__/* .removeContainer */ .od)(run, name).catch(() => false)))
+            failed.push(name);
+    }
+    for (const dir of [...leftovers.tempDirs]) {
+        try {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
+        }
+        catch {
+            failed.push(dir);
+        }
+    }
+    return failed;
+}
+/**
+ * On SIGTERM/SIGINT (a cancelled job, Ctrl-C): remove the containers and temp dirs this run made, then exit with
+ * 128+signal. The post step (on GitHub) tries again from the saved state, so a kill -9 leaves nothing either.
+ */
+function removeOnSignal(run, leftovers, say) {
+    const handler = (signal) => {
+        say(`${signal}: cancelled; removing what this run started`);
+        void removeLeftovers(run, leftovers).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.once('SIGTERM', handler);
+    process.once('SIGINT', handler);
+    return () => {
+        process.off('SIGTERM', handler);
+        process.off('SIGINT', handler);
+    };
+}
+
+
+/***/ }),
+
 /***/ 5581:
 /***/ ((module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30755,11 +30804,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9869);
-/* harmony import */ var _docker_container_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8607);
-/* harmony import */ var _report_terminal_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7496);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_6___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_6__);
-
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(833);
+/* harmony import */ var _report_terminal_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7496);
 
 
 
@@ -30865,18 +30911,7 @@ async function main(argv) {
     process.env.RUNNER_TOOL_CACHE ??= ctx.toolCache;
     const run = (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .createRunner */ .j)((m) => ui.debug(m));
     const cleanup = new LocalCleanup();
-    const tidy = async () => {
-        for (const name of cleanup.containers)
-            await (0,_docker_container_js__WEBPACK_IMPORTED_MODULE_5__/* .removeContainer */ .od)(run, name);
-        for (const dir of cleanup.tempDirs)
-            node_fs__WEBPACK_IMPORTED_MODULE_6__.rmSync(dir, { recursive: true, force: true });
-    };
-    const onSignal = (signal) => {
-        ui.warning(`${signal}: removing what this run started`);
-        void tidy().finally(() => process.exit(130));
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const stopListening = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_5__/* .removeOnSignal */ .Q)(run, cleanup, (m) => ui.warning(m));
     const read = (name) => args.values[name];
     try {
         const reports = await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .execute */ .g7)({
@@ -30889,7 +30924,7 @@ async function main(argv) {
             setOutput: (name, value) => ui.debug(`output ${name}=${value}`),
             writeSummary: async () => undefined,
         });
-        ui.info(`\n${(0,_report_terminal_js__WEBPACK_IMPORTED_MODULE_7__/* .terminalTable */ .R)(reports)}`);
+        ui.info(`\n${(0,_report_terminal_js__WEBPACK_IMPORTED_MODULE_6__/* .terminalTable */ .R)(reports)}`);
         const failure = (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .failureMessage */ .oh)(reports);
         return failure ? 1 : 0;
     }
@@ -30898,7 +30933,8 @@ async function main(argv) {
         return 1;
     }
     finally {
-        await tidy();
+        stopListening();
+        await (0,_cancel_js__WEBPACK_IMPORTED_MODULE_5__/* .removeLeftovers */ .D)(run, cleanup);
     }
 }
 process.exitCode = await main(process.argv.slice(2));
@@ -33902,11 +33938,16 @@ function readStateList(name, read = core.getState) {
     }
 }
 
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __nccwpck_require__(833);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/build/capabilities.ts
+class EngineUnreachableError extends Error {
+    name = 'EngineUnreachableError';
+}
 function parseVersion(text) {
     const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
     return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
@@ -33933,6 +33974,11 @@ function capabilitiesFrom(versionText, inspectText, driverStatus) {
     };
 }
 async function detectCapabilities(run, builder) {
+    const engine = await run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
+    if (engine.exitCode !== 0) {
+        const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');
+        throw new EngineUnreachableError(`The Docker engine is not reachable${process.env.DOCKER_HOST ? ` at DOCKER_HOST=${process.env.DOCKER_HOST}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`);
+    }
     const version = await run('docker', ['buildx', 'version']);
     const inspect = await run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])]);
     const info = await run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true });
@@ -41105,6 +41151,7 @@ var summary = __nccwpck_require__(7994);
 
 
 
+
 /** The whole road for every target. Returns the reports; throws only for mistakes found before any work. */
 async function execute(options) {
     const inputs = (0,src_inputs/* getInputs */.GP)(options.read, options.ctx);
@@ -41140,13 +41187,15 @@ function failureMessage(reports) {
 /** The action's main step. */
 async function run() {
     core.saveState(STATE_IS_POST, 'true');
+    const cleanup = new StateCleanup();
+    const stopListening = removeOnSignal(runCommand, cleanup, (m) => core.warning(m));
     try {
         const reports = await execute({
             read: envInputReader(),
             ctx: readContext(),
             run: runCommand,
             ui: actionsUi,
-            cleanup: new StateCleanup(),
+            cleanup,
             setOutput: (name, value) => core.setOutput(name, value),
             writeSummary: async (markdown) => {
                 await core.summary.addRaw(markdown).write();
@@ -41158,6 +41207,9 @@ async function run() {
     }
     catch (error) {
         core.setFailed(errorMessage(error));
+    }
+    finally {
+        stopListening();
     }
 }
 

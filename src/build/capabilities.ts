@@ -1,5 +1,9 @@
 import type { Runner } from '../exec.js';
 
+export class EngineUnreachableError extends Error {
+  override readonly name = 'EngineUnreachableError';
+}
+
 export interface BuildxCapabilities {
   /** e.g. "0.13.1"; "" when unknown. */
   buildxVersion: string;
@@ -38,6 +42,13 @@ export function capabilitiesFrom(versionText: string, inspectText: string, drive
 }
 
 export async function detectCapabilities(run: Runner, builder: string): Promise<BuildxCapabilities> {
+  const engine = await run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
+  if (engine.exitCode !== 0) {
+    const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');
+    throw new EngineUnreachableError(
+      `The Docker engine is not reachable${process.env.DOCKER_HOST ? ` at DOCKER_HOST=${process.env.DOCKER_HOST}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`,
+    );
+  }
   const version = await run('docker', ['buildx', 'version']);
   const inspect = await run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])]);
   const info = await run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true });
