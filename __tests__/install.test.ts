@@ -50,7 +50,7 @@ const noCache: ActionsCache = {
 };
 
 async function install(url: string, actionsCache: ActionsCache = noCache, logs: string[] = []) {
-  const { toolCache } = await actionsToolCaches();
+  const { toolCache } = actionsToolCaches(false);
   return installTrivy({
     run: runCommand,
     version: VERSION,

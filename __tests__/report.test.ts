@@ -20,6 +20,7 @@ const built: TargetReport = {
     cacheHitRatio: 0.7,
     metadata: { a: 1 },
     labels: [],
+    exposedPorts: [3001],
   },
   tests: {
     totals: { total: 3, passed: 2, failed: 1, skipped: 0 },

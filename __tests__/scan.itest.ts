@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { annotations, runAction, NODE_IMAGE } from './helpers/action.js';
-import { FakeGitHubApi, FakeReleaseServer, TRIVY_DOUBLE_BIN } from './helpers/servers.js';
+import { FakeCacheService, FakeGitHubApi, FakeReleaseServer, TRIVY_DOUBLE_BIN } from './helpers/servers.js';
 import { sarifSchemaErrors } from './helpers/sarif-schema.js';
 
 const SERVICES = '__tests__/fixtures/services';
@@ -229,6 +229,63 @@ describe('scan and SARIF upload through the bundled action', () => {
       expect(errors).toContain('or set scan: false');
     } finally {
       await release.stop();
+    }
+  });
+});
+
+describe('across jobs, through the Actions cache service', () => {
+  test('trivy and its DB are saved by the first job and restored by the next; the DB is not fetched again', async () => {
+    const cache = await new FakeCacheService().start();
+    const release = await new FakeReleaseServer('0.74.0').start();
+    const dir = fs.mkdtempSync('/tmp/msa-jobs-');
+    const shared = {
+      HOME: path.join(dir, 'home'),
+      RUNNER_TOOL_CACHE: path.join(dir, 'tool-cache'),
+      TRIVY_DOUBLE_LOG: path.join(dir, 'argv.jsonl'),
+    };
+    const pathWithout = (process.env.PATH ?? '')
+      .split(':')
+      .filter((p) => p !== TRIVY_DOUBLE_BIN)
+      .join(':');
+    const job = () =>
+      scan(
+        { 'trivy-download-url': release.url, 'upload-sarif': 'false' },
+        { ...cache.env(), ...shared, PATH: pathWithout },
+      );
+    try {
+      reset();
+      const first = await job();
+      expect(first.exitCode).toBe(0);
+      expect(first.stdout).toMatch(/Installed trivy 0\.74\.0 from /);
+      expect(first.stdout).toContain('No cached Trivy DB yet; Trivy downloads it');
+      const today = new Date().toISOString().slice(0, 10);
+      expect(cache.keys().sort()).toEqual([`multistage-trivy-0.74.0-linux-x64`, `multistage-trivy-db-${today}`]);
+      // The runner's cache service is there but buildx 0.13 predates its v2 API: said once, build goes on.
+      expect(
+        annotations(first.stdout, 'warning').filter((w) => w.includes("predates GitHub's v2 cache service")),
+      ).toHaveLength(1);
+
+      // The next job starts on a fresh runner: empty tool cache, no DB.
+      fs.rmSync(shared.RUNNER_TOOL_CACHE, { recursive: true, force: true });
+      fs.rmSync(path.join(shared.HOME, '.cache', 'trivy'), { recursive: true, force: true });
+      const downloads = release.requests.length;
+      const second = await job();
+      expect(second.exitCode).toBe(0);
+      expect(second.stdout).toContain('Using trivy 0.74.0 restored from the Actions cache');
+      expect(second.stdout).toContain(`Restored the Trivy DB from the Actions cache (multistage-trivy-db-${today})`);
+      expect(release.requests.length).toBe(downloads);
+      const scans = fs
+        .readFileSync(shared.TRIVY_DOUBLE_LOG, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as string[])
+        .filter((a) => a[0] === 'image');
+      expect(scans[0]).not.toContain('--skip-db-update');
+      expect(scans[1]).toEqual(expect.arrayContaining(['--skip-db-update', '--skip-java-db-update']));
+    } finally {
+      await cache.stop();
+      await release.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { octokitCodeScanning, waitForProcessing, type SarifPayload } from '../src/sarif/upload.js';
+import { waitForProcessing, type SarifPayload } from '../src/sarif/upload.js';
+import { octokitCodeScanning } from '../src/sarif/octokit.js';
 import { FakeGitHubApi } from './helpers/servers.js';
 
 // The real Octokit client (with its retry and throttling plugins) against a server answering as GitHub documents.
@@ -64,7 +65,7 @@ describe('upload through Octokit', () => {
 
   test('a rate limit that persists gives up after the retries and says so', async () => {
     api.uploads = [
-      { status: 429, body: { message: 'You have exceeded a secondary rate limit.' }, headers: { 'retry-after': '0' } },
+      { status: 429, body: { message: 'You have exceeded a secondary rate limit.' }, headers: { 'retry-after': '1' } },
     ];
     await expect(
       octokitCodeScanning('t', api.url, (m) => logs.push(m), 2).uploadSarif('acme', 'shop', payload),

@@ -29,7 +29,7 @@ describe('action.yml', () => {
       new NoOperationTraceWriter(),
     );
     expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js' });
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/post/index.js' });
   });
   test('declares exactly the inputs the code reads', () => {
     expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort());

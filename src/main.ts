@@ -4,7 +4,7 @@ import { envInputReader, getInputs, type InputReader } from './inputs.js';
 import { errorMessage } from './errors.js';
 import { runCommand, type Runner } from './exec.js';
 import { actionsUi, type Ui } from './ui.js';
-import { StateCleanup, STATE_IS_POST, type CleanupRecorder } from './state.js';
+import { StateCleanup, type CleanupRecorder } from './state.js';
 import { removeOnSignal } from './cancel.js';
 import { prepare, runPipeline } from './pipeline.js';
 import { actionOutputs } from './report/outputs.js';
@@ -55,7 +55,6 @@ export function failureMessage(reports: readonly TargetReport[]): string | undef
 
 /** The action's main step. */
 export async function run(): Promise<void> {
-  core.saveState(STATE_IS_POST, 'true');
   const cleanup = new StateCleanup();
   const stopListening = removeOnSignal(runCommand, cleanup, (m) => core.warning(m));
   try {

@@ -11,14 +11,13 @@ import { findStage, parseDockerfile, stageLabel, stagesNeeded, type Dockerfile }
 import { splitKeyValue } from './lists.js';
 import { ConfigurationError, GateError, errorMessage } from './errors.js';
 import { buildPhase } from './build/phase.js';
-import { testPhase } from './test-results/phase.js';
 import { smokePhase } from './smoke/phase.js';
 import type { Phase, SmokeReport, TargetReport, TestReport } from './report/types.js';
 import { actionsToolCaches, scanGate, scanPhase, startScanSession, type ScanSession } from './scan/phase.js';
 import type { ActionsCache, ToolCache } from './scan/install.js';
 import { uploadPhase } from './sarif/phase.js';
 import { pushPhase } from './push/phase.js';
-import { octokitCodeScanning, type CodeScanningApi } from './sarif/upload.js';
+import type { CodeScanningApi } from './sarif/upload.js';
 
 /** Everything a phase needs, decided once before any work. */
 export interface PipelineEnv {
@@ -43,8 +42,11 @@ export interface PipelineEnv {
   startedAt: number;
   /** Trivy and its DB, set up on first use. */
   scanSession: () => Promise<ScanSession>;
-  caches: () => Promise<{ toolCache: ToolCache; actionsCache: ActionsCache }>;
+  caches: { toolCache: ToolCache; actionsCache: ActionsCache };
   codeScanning: (token: string) => Promise<CodeScanningApi>;
+  /** Work that may finish in the background (container removal); the pipeline waits for all of it before it ends. */
+  defer: (work: Promise<unknown>) => void;
+  settle: () => Promise<void>;
 }
 
 export interface PrepareOptions {
@@ -104,15 +106,17 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
   const { inputs, ctx, run, ui } = options;
   const dockerfile = readDockerfile(inputs, ctx);
   for (const secret of inputs.secrets) ui.secret(secret.value);
-  const caps = await detectCapabilities(run, inputs.builder);
+  const cacheInPlay =
+    inputs.cache && (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService);
+  const caps = await detectCapabilities(run, inputs.builder, cacheInPlay);
   ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
   fs.mkdirSync(ctx.runnerTemp, { recursive: true });
   const tempDir = fs.mkdtempSync(path.join(ctx.runnerTemp, 'multistage-'));
   options.cleanup.addTempDir(tempDir);
   const said = new Set<string>();
   let session: Promise<ScanSession> | undefined;
-  let caches: ReturnType<typeof actionsToolCaches> | undefined;
   const now = options.now ?? Date.now;
+  const deferred: Promise<unknown>[] = [];
   const env: PipelineEnv = {
     inputs,
     ctx,
@@ -134,9 +138,14 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
     outputDir: options.outputDir ?? tempDir,
     startedAt: now(),
     scanSession: () => (session ??= startScanSession(env)),
-    caches: () => (caches ??= actionsToolCaches()),
+    caches: actionsToolCaches(ctx.cacheService),
+    defer: (work) => void deferred.push(work.catch((error: unknown) => ui.warning(errorMessage(error)))),
+    settle: async () => {
+      while (deferred.length > 0) await Promise.all(deferred.splice(0));
+    },
     codeScanning: async (token) => {
       ui.secret(token);
+      const { octokitCodeScanning } = await import('./sarif/octokit.js');
       return octokitCodeScanning(token, ctx.apiUrl, (m) => ui.info(m));
     },
   };
@@ -168,6 +177,8 @@ export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
   let testFailure: string | undefined;
   if (inputs['test-target']) {
     try {
+      // Loaded when there is a test stage: the XML parser is not needed otherwise.
+      const { testPhase } = await import('./test-results/phase.js');
       tests = await ui.group(`Test stage ${inputs['test-target']}`, () => testPhase(env));
     } catch (error: unknown) {
       testFailure = errorMessage(error);
@@ -207,5 +218,6 @@ export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
         report.smoke = error.details as SmokeReport;
     }
   }
+  await env.settle();
   return reports;
 }

@@ -4,7 +4,6 @@ import * as core from '@actions/core';
  * What main leaves for the post step to remove: container ids and temp dirs, recorded the moment they exist
  * so a cancelled run is cleaned up too. Never a token or secret.
  */
-export const STATE_IS_POST = 'isPost';
 export const STATE_CONTAINERS = 'containers';
 export const STATE_TEMP_DIRS = 'tempDirs';
 

@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { SHARED_FIXTURES, TRIVY_DOUBLE_BIN } from './servers.js';
+import { ROOT, SHARED_FIXTURES, TRIVY_DOUBLE_BIN } from './servers.js';
 
-export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export { ROOT };
+
 export const NODE_IMAGE = 'multistage-local/node:20';
 export const BUSYBOX_IMAGE = 'multistage-local/busybox:1';
 export const EXAMPLE = 'examples/fullstack';
@@ -129,7 +130,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   let post = { exitCode: 0, stdout: '' };
   if (!options.skipPost) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-    post = await spawnNode([path.join(ROOT, 'dist', 'index.js')], { ...base, ...stateEnv }, cwd);
+    post = await spawnNode([path.join(ROOT, 'dist', 'post', 'index.js')], { ...base, ...stateEnv }, cwd);
   }
   return {
     ...main,

@@ -7,8 +7,20 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 
-export const TRIVY_DOUBLE_BIN = path.resolve(import.meta.dirname, '..', 'fixtures', 'trivy', 'bin');
-export const SHARED_FIXTURES = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
+/** The repository's root: the nearest folder up from here with action.yml (also when compiled into build/). */
+export function findRoot(from: string): string {
+  let dir = from;
+  while (!fs.existsSync(path.join(dir, 'action.yml'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no action.yml above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+export const ROOT = findRoot(import.meta.dirname);
+export const TRIVY_DOUBLE_BIN = path.join(ROOT, '__tests__', 'fixtures', 'trivy', 'bin');
+export const SHARED_FIXTURES = path.resolve(ROOT, '..', 'shared', 'fixtures');
 
 export interface RecordedRequest {
   method: string;
@@ -138,6 +150,112 @@ export class FakeReleaseServer {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.length) });
       res.end(file);
     });
+  }
+
+  async start(): Promise<this> {
+    this.url = await listen(this.server);
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+interface CacheEntry {
+  key: string;
+  version: string;
+  data: Buffer;
+}
+
+/**
+ * A stand-in for the Actions cache service as @actions/cache speaks to it on GitHub Enterprise Server (the "v1"
+ * artifactcache API: look up, reserve, upload chunks, commit, download), so the real @actions/cache code saves and
+ * restores real tarballs. Keys match as the service documents: the first exactly, the rest as prefixes.
+ */
+export class FakeCacheService {
+  private readonly server: http.Server;
+  readonly entries: CacheEntry[] = [];
+  private readonly reserved = new Map<
+    number,
+    { key: string; version: string; chunks: { start: number; data: Buffer }[] }
+  >();
+  readonly requests: string[] = [];
+  url = '';
+
+  constructor() {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const url = new URL(req.url ?? '/', 'http://x');
+        this.requests.push(`${req.method} ${url.pathname}${url.search}`);
+        const json = (status: number, value?: unknown): void => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(value === undefined ? '' : JSON.stringify(value));
+        };
+        const api = '/_apis/artifactcache/';
+        if (req.method === 'GET' && url.pathname === `${api}cache`) {
+          const keys = (url.searchParams.get('keys') ?? '').split(',');
+          const version = url.searchParams.get('version') ?? '';
+          for (const [i, key] of keys.entries()) {
+            const found = [...this.entries]
+              .reverse()
+              .find((e) => e.version === version && (i === 0 ? e.key === key : e.key.startsWith(key)));
+            if (found) {
+              return json(200, {
+                cacheKey: found.key,
+                scope: 'refs/heads/main',
+                archiveLocation: `${this.url}/archive/${this.entries.indexOf(found)}`,
+              });
+            }
+          }
+          return json(204);
+        }
+        if (req.method === 'GET' && url.pathname.startsWith('/archive/')) {
+          const entry = this.entries[Number(url.pathname.split('/').pop())];
+          res.writeHead(200, {
+            'content-type': 'application/octet-stream',
+            'content-length': String(entry.data.length),
+          });
+          return res.end(entry.data);
+        }
+        if (req.method === 'POST' && url.pathname === `${api}caches`) {
+          const { key, version } = JSON.parse(body.toString()) as { key: string; version: string };
+          if (this.entries.some((e) => e.key === key && e.version === version)) {
+            return json(409, {
+              message: `Cache already exists. Scope: refs/heads/main, Key: ${key}, Version: ${version}`,
+            });
+          }
+          const id = this.reserved.size + 1;
+          this.reserved.set(id, { key, version, chunks: [] });
+          return json(201, { cacheId: id });
+        }
+        const idMatch = new RegExp(`^${api}caches/(\\d+)$`).exec(url.pathname);
+        const reservation = idMatch ? this.reserved.get(Number(idMatch[1])) : undefined;
+        if (req.method === 'PATCH' && reservation) {
+          const start = Number(/bytes (\d+)-/.exec(String(req.headers['content-range']))?.[1] ?? 0);
+          reservation.chunks.push({ start, data: body });
+          return json(204);
+        }
+        if (req.method === 'POST' && reservation) {
+          const data = Buffer.concat(reservation.chunks.sort((a, b) => a.start - b.start).map((c) => c.data));
+          this.entries.push({ key: reservation.key, version: reservation.version, data });
+          return json(204);
+        }
+        return json(404, { message: 'Not Found' });
+      });
+    });
+  }
+
+  /** The environment the runner gives a step when its cache service is there. */
+  env(): Record<string, string> {
+    return { ACTIONS_CACHE_URL: `${this.url}/`, ACTIONS_RUNTIME_TOKEN: 'runtime-token' };
+  }
+
+  keys(): string[] {
+    return this.entries.map((e) => e.key);
   }
 
   async start(): Promise<this> {

@@ -1,4 +1,5 @@
 import type { Runner } from '../exec.js';
+import { CommandError } from '../errors.js';
 
 export class EngineUnreachableError extends Error {
   override readonly name = 'EngineUnreachableError';
@@ -41,16 +42,40 @@ export function capabilitiesFrom(versionText: string, inspectText: string, drive
   };
 }
 
-export async function detectCapabilities(run: Runner, builder: string): Promise<BuildxCapabilities> {
-  const engine = await run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
+/**
+ * Ask the engine and buildx what they can do, all at once (each question is a docker CLI start). The builder's
+ * driver and image store only matter to the cache flags, so they are asked only when a cache is in play
+ * (`cacheFacts`); `docker info` alone costs about 200 ms.
+ */
+export async function detectCapabilities(run: Runner, builder: string, cacheFacts = true): Promise<BuildxCapabilities> {
+  const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
+  const [engine, version, inspect, info] = await Promise.all([
+    run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true }),
+    run('docker', ['buildx', 'version'], { allowFailure: true }),
+    cacheFacts ? run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true }) : skipped,
+    cacheFacts ? run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }) : skipped,
+  ]);
   if (engine.exitCode !== 0) {
     const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');
     throw new EngineUnreachableError(
       `The Docker engine is not reachable${process.env.DOCKER_HOST ? ` at DOCKER_HOST=${process.env.DOCKER_HOST}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`,
     );
   }
-  const version = await run('docker', ['buildx', 'version']);
-  const inspect = await run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])]);
-  const info = await run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true });
+  if (version.exitCode !== 0) {
+    throw new CommandError(
+      'docker',
+      ['buildx', 'version'],
+      version.exitCode,
+      `${version.stderr}\nbuildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action`,
+    );
+  }
+  if (inspect.exitCode !== 0) {
+    throw new CommandError(
+      'docker',
+      ['buildx', 'inspect', builder],
+      inspect.exitCode,
+      `${inspect.stderr}${builder ? `\n(the builder input names "${builder}")` : ''}`,
+    );
+  }
   return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout);
 }

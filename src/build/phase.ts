@@ -54,6 +54,7 @@ export async function buildPhase(env: PipelineEnv, target: string): Promise<Buil
       cacheHitRatio: run.progress.cacheHitRatio,
       metadata: run.metadata,
       labels,
+      exposedPorts: image.exposedPorts,
       gatedPlatform: env.gatePlatforms.length === 1 && inputs.platforms.length > 1 ? env.gatePlatforms[0] : undefined,
     };
   } catch (error: unknown) {

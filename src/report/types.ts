@@ -13,6 +13,8 @@ export interface BuildReport {
   cached: number;
   cacheHitRatio: number;
   metadata: Record<string, unknown>;
+  /** TCP ports the image EXPOSEs, ascending. */
+  exposedPorts: number[];
   /** Labels the image got (the push of a multi-platform image reuses them). */
   labels: string[];
   /** The platform the gates ran on, when several were asked for. */

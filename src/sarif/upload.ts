@@ -1,7 +1,4 @@
 import * as fs from 'node:fs';
-import * as github from '@actions/github';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import type { RunContext } from '../context.js';
 
 /** What POST /repos/{owner}/{repo}/code-scanning/sarifs takes. */
@@ -86,71 +83,6 @@ export function explainForbidden(message: string, event: EventInfo): string {
     return 'the token lacks permission; give the job `permissions: security-events: write`';
   }
   return `the API refused the upload (${message}); check that the token has security-events: write`;
-}
-
-/**
- * HTTP statuses the retry plugin leaves alone: a payload too large or invalid will not get better, and rate limits
- * (403/429 as GitHub documents them) belong to the throttling plugin, which waits for Retry-After or the reset.
- */
-export const DO_NOT_RETRY = [400, 401, 403, 404, 410, 413, 422, 429, 451];
-
-export function octokitCodeScanning(
-  token: string,
-  baseUrl: string,
-  log: (m: string) => void,
-  retries = 3,
-): CodeScanningApi {
-  const octokit = github.getOctokit(
-    token,
-    {
-      baseUrl,
-      retry: { doNotRetry: DO_NOT_RETRY, retries },
-      throttle: {
-        onRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          retryCount: number,
-        ) => {
-          log(
-            `Rate limited on ${options.method} ${options.url}; retrying in ${retryAfter} s (attempt ${retryCount + 1})`,
-          );
-          return retryCount < retries;
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          retryCount: number,
-        ) => {
-          log(`Secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
-          return retryCount < retries;
-        },
-      },
-    },
-    retry,
-    throttling,
-  );
-  return {
-    uploadSarif: async (owner, repo, payload) => {
-      const response = await octokit.request('POST /repos/{owner}/{repo}/code-scanning/sarifs', {
-        owner,
-        repo,
-        ...payload,
-      });
-      const data = response.data as { id?: string; url?: string };
-      if (!data.id) throw new Error(`code scanning accepted the upload but returned no id (HTTP ${response.status})`);
-      return { id: data.id, url: data.url };
-    },
-    getSarif: async (owner, repo, id) => {
-      const response = await octokit.request('GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}', {
-        owner,
-        repo,
-        sarif_id: id,
-      });
-      return response.data as SarifStatus;
-    },
-  };
 }
 
 export interface WaitOptions {

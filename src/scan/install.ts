@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.js';
 
 /** The parts of @actions/tool-cache the installer uses (the real module in production and in tests). */
 export interface ToolCache {
-  find(tool: string, version: string, arch?: string): string;
+  find(tool: string, version: string, arch?: string): Promise<string>;
   downloadTool(url: string, dest?: string): Promise<string>;
   extractTar(file: string, dest?: string): Promise<string>;
   cacheDir(dir: string, tool: string, version: string, arch?: string): Promise<string>;
@@ -87,7 +87,7 @@ export async function installTrivy(o: InstallOptions): Promise<InstalledTrivy> {
   tried.push(pathVersion ? `trivy on PATH is ${pathVersion}, not ${o.version}` : 'no trivy on PATH');
 
   const binary = (dir: string): string => path.join(dir, 'trivy');
-  const cached = o.toolCache.find('trivy', o.version, arch);
+  const cached = await o.toolCache.find('trivy', o.version, arch);
   if (cached && fs.existsSync(binary(cached))) {
     o.log(`Using trivy ${o.version} from the tool cache`);
     return { command: binary(cached), source: 'tool-cache' };

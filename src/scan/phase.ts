@@ -23,26 +23,36 @@ export interface ScanSession {
   db: DbCache;
 }
 
-/** The real @actions/tool-cache and @actions/cache, loaded only when a scan needs them. */
-export async function actionsToolCaches(): Promise<{ toolCache: ToolCache; actionsCache: ActionsCache }> {
-  const [tc, cache] = await Promise.all([import('@actions/tool-cache'), import('@actions/cache')]);
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+/**
+ * The real @actions/tool-cache and @actions/cache, each loaded on its first use: a run with trivy on PATH and no
+ * cache service never loads them (they are most of the bundle).
+ */
+export function actionsToolCaches(cacheService: boolean): { toolCache: ToolCache; actionsCache: ActionsCache } {
+  const tc = once(() => import('@actions/tool-cache'));
+  const cache = once(() => import('@actions/cache'));
   return {
     toolCache: {
-      find: tc.find,
-      downloadTool: (u, d) => tc.downloadTool(u, d),
-      extractTar: (f, d) => tc.extractTar(f, d),
-      cacheDir: tc.cacheDir,
+      find: async (tool, version, arch) => (await tc()).find(tool, version, arch),
+      downloadTool: async (url, dest) => (await tc()).downloadTool(url, dest),
+      extractTar: async (file, dest) => (await tc()).extractTar(file, dest),
+      cacheDir: async (dir, tool, version, arch) => (await tc()).cacheDir(dir, tool, version, arch),
     },
     actionsCache: {
-      isFeatureAvailable: cache.isFeatureAvailable,
-      restoreCache: (p, k, r) => cache.restoreCache(p, k, r),
-      saveCache: (p, k) => cache.saveCache(p, k),
+      // The same environment @actions/cache looks at (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL and the token).
+      isFeatureAvailable: () => cacheService,
+      restoreCache: async (paths, key, restoreKeys) => (await cache()).restoreCache(paths, key, restoreKeys),
+      saveCache: async (paths, key) => (await cache()).saveCache(paths, key),
     },
   };
 }
 
 export async function startScanSession(env: PipelineEnv): Promise<ScanSession> {
-  const { toolCache, actionsCache } = await env.caches();
+  const { toolCache, actionsCache } = env.caches;
   const log = (m: string): void => env.ui.info(m);
   const installed = await installTrivy({
     run: env.run,

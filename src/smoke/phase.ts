@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { PipelineEnv } from '../pipeline.js';
 import type { SmokeReport, TargetReport } from '../report/types.js';
 import { GateError } from '../errors.js';
-import { inspectImage } from '../docker/image.js';
 import {
   containerCondition,
   containerLogs,
@@ -27,8 +26,7 @@ export async function smokePhase(env: PipelineEnv, report: TargetReport): Promis
   if (!inputs.smoke) return { status: 'skipped', reason: 'smoke is false' };
   const build = report.build;
   if (!build) throw new Error('smoke test needs a built image');
-  const image = await inspectImage(env.run, build.imageId);
-  const containerPort = inputs.port ?? image.exposedPorts[0];
+  const containerPort = inputs.port ?? build.exposedPorts[0];
   if (containerPort === undefined) {
     const reason = 'the image EXPOSEs no port and the "port" input is empty';
     ui.notice(`Smoke test of ${report.target} skipped: ${reason}`);
@@ -121,8 +119,14 @@ export async function smokePhase(env: PipelineEnv, report: TargetReport): Promis
     }
     return { status: 'passed', seconds, hostPort, containerPort };
   } finally {
-    if (await removeContainer(env.run, name)) env.cleanup.removeContainer(name);
-    else ui.warning(`Could not remove container ${name}; the post step will try again`);
+    // Removed while the pipeline goes on (the scan does not need it); the pipeline waits for it before it ends,
+    // and the name stays in the post step's state until it is gone.
+    env.defer(
+      removeContainer(env.run, name).then((removed) => {
+        if (removed) env.cleanup.removeContainer(name);
+        else ui.warning(`Could not remove container ${name}; the post step will try again`);
+      }),
+    );
   }
 }
 
