@@ -75,6 +75,30 @@ describe('the bundled action on the example project', () => {
     expect(run.outputs).toEqual({});
   });
 
+  test("a failing build step is annotated at its Dockerfile line, with buildx's reason", async () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, '__tests__/fixtures/services/Dockerfile'), 'utf8').split('\n');
+    const line = dockerfile.findIndex((l) => l.startsWith('RUN echo "compiling" && exit 3')) + 1;
+    const run = await runAction({
+      inputs: {
+        target: 'broken',
+        context: '__tests__/fixtures/services',
+        'build-args': 'NODE_IMAGE=multistage-local/node:20',
+        image: 'msa-test/services',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    const annotation = run.stdout
+      .split('\n')
+      .find((l) => l.startsWith('::error title=multistage%3A build of broken failed'));
+    expect(annotation).toContain(`file=__tests__/fixtures/services/Dockerfile,line=${line}::`);
+    expect(annotation).toContain(
+      'Building target \"broken\" failed at [broken 1/1] RUN echo \"compiling\" && exit 3'.replace(/\\"/g, '"'),
+    );
+    expect(annotation).toContain('exit code: 3');
+    expect(run.outputs['image-id']).toBe('');
+    expect(run.summary).toContain('### ❌ broken: build failed');
+  });
+
   test.each([
     [{ 'no-cache': 'yes' }, 'Input "no-cache": "yes" is not a boolean; use true or false'],
     [{ 'smoke-timeout': '-5' }, 'Input "smoke-timeout": -5 is out of range; use 1-3600'],

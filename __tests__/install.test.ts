@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { installTrivy, TrivyUnavailableError, type ActionsCache } from '../src/scan/install.js';
 import { actionsToolCaches } from '../src/scan/phase.js';
 import { runCommand } from '../src/exec.js';
-import { FakeReleaseServer, TRIVY_DOUBLE_BIN } from './helpers/servers.js';
+import { FakeReleaseServer, pathWithoutTrivy, TRIVY_DOUBLE_BIN } from './helpers/servers.js';
 
 // The real install path: @actions/tool-cache downloading from a release server on 127.0.0.1, checksum checked.
 const VERSION = '0.74.0';
@@ -36,10 +36,7 @@ function fresh(): string {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-install-'));
   process.env.RUNNER_TOOL_CACHE = path.join(root, 'tools');
   process.env.RUNNER_TEMP = path.join(root, 'temp');
-  process.env.PATH = (saved.PATH ?? '')
-    .split(':')
-    .filter((p) => p !== TRIVY_DOUBLE_BIN)
-    .join(':');
+  process.env.PATH = pathWithoutTrivy(saved.PATH);
   return root;
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { annotations, runAction, NODE_IMAGE } from './helpers/action.js';
-import { FakeCacheService, FakeGitHubApi, FakeReleaseServer, TRIVY_DOUBLE_BIN } from './helpers/servers.js';
+import { FakeCacheService, FakeGitHubApi, FakeReleaseServer, pathWithoutTrivy } from './helpers/servers.js';
 import { sarifSchemaErrors } from './helpers/sarif-schema.js';
 
 const SERVICES = '__tests__/fixtures/services';
@@ -191,10 +191,7 @@ describe('scan and SARIF upload through the bundled action', () => {
     reset();
     const release = await new FakeReleaseServer('0.74.0').start();
     try {
-      const pathWithout = (process.env.PATH ?? '')
-        .split(':')
-        .filter((p) => p !== TRIVY_DOUBLE_BIN)
-        .join(':');
+      const pathWithout = pathWithoutTrivy();
       const run = await scan({ 'trivy-download-url': release.url }, { PATH: pathWithout });
       expect(
         run.stdout
@@ -216,10 +213,7 @@ describe('scan and SARIF upload through the bundled action', () => {
     reset();
     const release = await new FakeReleaseServer('0.74.0').start();
     try {
-      const pathWithout = (process.env.PATH ?? '')
-        .split(':')
-        .filter((p) => p !== TRIVY_DOUBLE_BIN)
-        .join(':');
+      const pathWithout = pathWithoutTrivy();
       const run = await scan({ 'trivy-download-url': `${release.url}/missing` }, { PATH: pathWithout });
       expect(run.exitCode).toBe(1);
       const errors = annotations(run.stdout, 'error').join('\n');
@@ -243,10 +237,7 @@ describe('across jobs, through the Actions cache service', () => {
       RUNNER_TOOL_CACHE: path.join(dir, 'tool-cache'),
       TRIVY_DOUBLE_LOG: path.join(dir, 'argv.jsonl'),
     };
-    const pathWithout = (process.env.PATH ?? '')
-      .split(':')
-      .filter((p) => p !== TRIVY_DOUBLE_BIN)
-      .join(':');
+    const pathWithout = pathWithoutTrivy();
     const job = () =>
       scan(
         { 'trivy-download-url': release.url, 'upload-sarif': 'false' },

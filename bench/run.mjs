@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { runAction, EXAMPLE_BUILD_ARGS, NODE_IMAGE } from '../build/__tests__/helpers/action.js';
+import { runAction, EXAMPLE_BUILD_ARGS } from '../build/__tests__/helpers/action.js';
 import { FakeGitHubApi, ROOT, SHARED_FIXTURES, TRIVY_DOUBLE_BIN } from '../build/__tests__/helpers/servers.js';
 import { pollHealth } from '../build/src/smoke/poll.js';
 import { httpProbe } from '../build/src/docker/container.js';
@@ -15,7 +15,11 @@ import { POLL_INTERVAL_MS, REQUEST_TIMEOUT_MS } from '../build/src/smoke/phase.j
 const exec = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const EXAMPLE = path.join(ROOT, 'examples', 'fullstack');
-const GLUE_ENV = { ...process.env, PATH: `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`, TRIVY_DOUBLE_FIXTURES: path.join(SHARED_FIXTURES, 'trivy') };
+const GLUE_ENV = {
+  ...process.env,
+  PATH: `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`,
+  TRIVY_DOUBLE_FIXTURES: path.join(SHARED_FIXTURES, 'trivy'),
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -60,7 +64,9 @@ async function glue(api, { idealPoll }) {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-bench-glue-'));
   await exec('trivy', ['image', '--format', 'table', tag], { env: GLUE_ENV });
-  await exec('trivy', ['image', '--format', 'sarif', '--output', path.join(dir, 'trivy.sarif'), tag], { env: GLUE_ENV });
+  await exec('trivy', ['image', '--format', 'sarif', '--output', path.join(dir, 'trivy.sarif'), tag], {
+    env: GLUE_ENV,
+  });
   // The upload is a JavaScript action of its own in the glue (upload-sarif): a node process that gzips, base64s
   // and posts the file.
   const upload = [
@@ -70,13 +76,24 @@ async function glue(api, { idealPoll }) {
     "fetch(url, { method: 'POST', headers: { authorization: 'token t', 'content-type': 'application/json' }, body: JSON.stringify({ commit_sha: '0'.repeat(40), ref: 'refs/heads/main', sarif }) })",
     "  .then((r) => { if (r.status !== 202) { console.error('HTTP ' + r.status); process.exit(1); } });",
   ].join('\n');
-  await exec(process.execPath, ['-e', upload, path.join(dir, 'trivy.sarif'), `${api.url}/repos/acme/shop/code-scanning/sarifs`]);
+  await exec(process.execPath, [
+    '-e',
+    upload,
+    path.join(dir, 'trivy.sarif'),
+    `${api.url}/repos/acme/shop/code-scanning/sarifs`,
+  ]);
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
 async function action(api, inputs = {}) {
   const run = await runAction({
-    inputs: { target: 'production-backend', context: 'examples/fullstack', 'build-args': EXAMPLE_BUILD_ARGS, token: 't', ...inputs },
+    inputs: {
+      target: 'production-backend',
+      context: 'examples/fullstack',
+      'build-args': EXAMPLE_BUILD_ARGS,
+      token: 't',
+      ...inputs,
+    },
     env: { GITHUB_API_URL: api.url },
   });
   if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout.slice(-2000)}`);
@@ -91,13 +108,23 @@ async function benchGlue(api) {
     times.action.push((await timed(() => action(api))).ms);
     times.ideal.push((await timed(() => glue(api, { idealPoll: true }))).ms);
     times.glue.push((await timed(() => glue(api, { idealPoll: false }))).ms);
-    log(`  run ${i + 1}: action ${s(times.action.at(-1))}, ideal glue ${s(times.ideal.at(-1))}, glue ${s(times.glue.at(-1))}`);
+    log(
+      `  run ${i + 1}: action ${s(times.action.at(-1))}, ideal glue ${s(times.ideal.at(-1))}, glue ${s(times.glue.at(-1))}`,
+    );
   }
   const a = median(times.action);
   const g = median(times.glue);
   const ideal = median(times.ideal);
-  rows.push(['Action vs glue (sleep 30 + curl, trivy twice, upload)', `${s(a)} vs ${s(g)}`, `${(g / a).toFixed(1)}× faster`]);
-  rows.push(['Action vs ideal glue (poll instead of sleep)', `${s(a)} vs ${s(ideal)}`, `${(((a - ideal) / ideal) * 100).toFixed(1)}% overhead (target < 5%)`]);
+  rows.push([
+    'Action vs glue (sleep 30 + curl, trivy twice, upload)',
+    `${s(a)} vs ${s(g)}`,
+    `${(g / a).toFixed(1)}× faster`,
+  ]);
+  rows.push([
+    'Action vs ideal glue (poll instead of sleep)',
+    `${s(a)} vs ${s(ideal)} (+${Math.round(a - ideal)} ms)`,
+    `${(((a - ideal) / ideal) * 100).toFixed(1)}% overhead (target < 5%)`,
+  ]);
 }
 
 // ---- 2. smoke detection latency -----------------------------------------------------------------------------------
@@ -107,16 +134,20 @@ async function benchLatency() {
     const latencies = [];
     for (let i = 0; i < 5; i++) {
       let readyAt = 0;
+      // A free port first, then a service that starts listening on it after the delay.
+      const port = await new Promise((resolve) => {
+        const probe = http.createServer().listen(0, '127.0.0.1', () => {
+          const free = probe.address().port;
+          probe.close(() => resolve(free));
+        });
+      });
       const server = http.createServer((req, res) => res.writeHead(200).end('ok'));
       const start = performance.now();
       // Readiness lands anywhere within a poll interval, as a real service's does.
       const listening = sleep(readyAfter + (readyAfter ? Math.random() * POLL_INTERVAL_MS : 0)).then(
-        () => new Promise((resolve) => server.listen(port, '127.0.0.1', () => ((readyAt = performance.now()), resolve()))),
+        () =>
+          new Promise((resolve) => server.listen(port, '127.0.0.1', () => ((readyAt = performance.now()), resolve()))),
       );
-      const probeServer = http.createServer();
-      await new Promise((r) => probeServer.listen(0, '127.0.0.1', r));
-      var port = probeServer.address().port;
-      await new Promise((r) => probeServer.close(r));
       const outcome = await pollHealth({
         probe: httpProbe(`http://127.0.0.1:${port}/health`),
         condition: async () => ({ state: 'running' }),
@@ -133,7 +164,14 @@ async function benchLatency() {
       if (!outcome.ok) throw new Error('poll failed');
       latencies.push(noticed - Math.max(readyAt, start));
     }
-    rows.push([`Smoke detection, service ready after ${readyAfter / 1000} s`, `median ${latencies.map((x) => x).sort((a, b) => a - b)[2].toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`, 'target < 500 ms']);
+    rows.push([
+      `Smoke detection, service ready after ${readyAfter / 1000} s`,
+      `median ${latencies
+        .map((x) => x)
+        .sort((a, b) => a - b)[2]
+        .toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`,
+      'target < 500 ms',
+    ]);
   }
 }
 
@@ -144,7 +182,14 @@ async function benchCache(api) {
   fs.cpSync(EXAMPLE, dir, { recursive: true, filter: (p) => !p.includes('node_modules') });
   const build = async () => {
     const run = await runAction({
-      inputs: { target: 'production-backend', context: dir, 'build-args': EXAMPLE_BUILD_ARGS, smoke: 'false', scan: 'false', 'upload-sarif': 'false' },
+      inputs: {
+        target: 'production-backend',
+        context: dir,
+        'build-args': EXAMPLE_BUILD_ARGS,
+        smoke: 'false',
+        scan: 'false',
+        'upload-sarif': 'false',
+      },
       env: { GITHUB_API_URL: api.url },
     });
     if (run.exitCode !== 0) throw new Error(run.stdout.slice(-2000));
@@ -159,8 +204,16 @@ async function benchCache(api) {
   fs.rmSync(dir, { recursive: true, force: true });
   const fmt = (o) => `${o['build-seconds']} s, ${Math.round(Number(o['cache-hit-ratio']) * 100)}% cached`;
   rows.push(['Cold build (builder cache pruned)', fmt(cold), '']);
-  rows.push(['Warm rebuild, no change', fmt(warm), `${(Number(cold['build-seconds']) / Math.max(0.01, Number(warm['build-seconds']))).toFixed(1)}× faster than cold`]);
-  rows.push(['Rebuild after a one-line source change', fmt(changed), `${(Number(cold['build-seconds']) / Math.max(0.01, Number(changed['build-seconds']))).toFixed(1)}× faster than cold`]);
+  rows.push([
+    'Warm rebuild, no change',
+    fmt(warm),
+    `${(Number(cold['build-seconds']) / Math.max(0.01, Number(warm['build-seconds']))).toFixed(1)}× faster than cold`,
+  ]);
+  rows.push([
+    'Rebuild after a one-line source change',
+    fmt(changed),
+    `${(Number(cold['build-seconds']) / Math.max(0.01, Number(changed['build-seconds']))).toFixed(1)}× faster than cold`,
+  ]);
 }
 
 // ---- 4. several targets -------------------------------------------------------------------------------------------
@@ -171,7 +224,9 @@ async function benchTargets(api) {
   const two = [];
   for (let i = 0; i < RUNS; i++) {
     await prune();
-    one.push((await timed(() => action(api, { ...inputs, target: '', targets: 'production-backend,production-frontend' }))).ms);
+    one.push(
+      (await timed(() => action(api, { ...inputs, target: '', targets: 'production-backend,production-frontend' }))).ms,
+    );
     await prune();
     two.push(
       (
@@ -182,18 +237,33 @@ async function benchTargets(api) {
       ).ms,
     );
   }
-  rows.push(['Two targets in one step vs two separate runs', `${s(median(one))} vs ${s(median(two))}`, `${(median(two) / median(one)).toFixed(2)}×`]);
+  rows.push([
+    'Two targets in one step vs two separate runs',
+    `${s(median(one))} vs ${s(median(two))}`,
+    `${(median(two) / median(one)).toFixed(2)}×`,
+  ]);
 }
 
 // ---- 5. start-up --------------------------------------------------------------------------------------------------
 async function benchStartup() {
   log('5. start-up');
-  const size = (dir) => fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile()).reduce((n, f) => n + fs.statSync(f).size, 0);
+  const size = (dir) =>
+    fs
+      .readdirSync(dir, { recursive: true })
+      .map((f) => path.join(dir, f))
+      .filter((f) => fs.statSync(f).isFile())
+      .reduce((n, f) => n + fs.statSync(f).size, 0);
   const firstLine = () =>
     new Promise((resolve) => {
       const t = performance.now();
       const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'index.js')], {
-        env: { PATH: process.env.PATH, INPUT_TARGET: 'production-backend', INPUT_CONTEXT: 'examples/fullstack', GITHUB_WORKSPACE: ROOT, RUNNER_DEBUG: '1' },
+        env: {
+          PATH: process.env.PATH,
+          INPUT_TARGET: 'production-backend',
+          INPUT_CONTEXT: 'examples/fullstack',
+          GITHUB_WORKSPACE: ROOT,
+          RUNNER_DEBUG: '1',
+        },
         cwd: ROOT,
       });
       child.stdout.once('data', () => {
@@ -204,7 +274,11 @@ async function benchStartup() {
   const times = [];
   for (let i = 0; i < 10; i++) times.push(await firstLine());
   const mainBundle = fs.statSync(path.join(ROOT, 'dist', 'index.js')).size;
-  rows.push(['dist/ size (action + CLI, lazy chunks included)', `${(size(path.join(ROOT, 'dist')) / 1e6).toFixed(1)} MB (main bundle ${(mainBundle / 1e6).toFixed(2)} MB)`, '']);
+  rows.push([
+    'dist/ size (action + CLI, lazy chunks included)',
+    `${(size(path.join(ROOT, 'dist')) / 1e6).toFixed(1)} MB (main bundle ${(mainBundle / 1e6).toFixed(2)} MB)`,
+    '',
+  ]);
   rows.push(['node dist/index.js to its first log line', `median ${median(times).toFixed(0)} ms`, '']);
 }
 
@@ -250,14 +324,14 @@ if (process.argv.length === 2) {
     '',
     'What is measured:',
     '',
-    '1. **Action vs glue**: the same work on the example\'s `production-backend` with a warm build cache: build, run,',
+    "1. **Action vs glue**: the same work on the example's `production-backend` with a warm build cache: build, run,",
     '   health check, Trivy, SARIF upload. The glue is what teams write today: `docker buildx build --load`,',
     '   `docker run -d`, `sleep 30 && curl`, `trivy image` twice (table, then SARIF, as the usual trivy-action setup does)',
     '   and the upload (a node process, as upload-sarif is). The ideal glue polls with curl every 200 ms instead of',
     '   sleeping; the difference to it is the',
-    '   action\'s own overhead (engine checks, image inspection, one scan plus `trivy convert`, SARIF preparation, waiting',
+    "   action's own overhead (engine checks, image inspection, one scan plus `trivy convert`, SARIF preparation, waiting",
     '   for processing, the summary).',
-    '2. **Smoke detection latency**: the action\'s own poller (`pollHealth` + `httpProbe`, 200 ms interval) against a',
+    "2. **Smoke detection latency**: the action's own poller (`pollHealth` + `httpProbe`, 200 ms interval) against a",
     '   local service that starts listening after 0, 2 and 5 s; from the moment it listens to the moment the poller',
     '   returns. Five runs each.',
     '3. **Cache**: `build-seconds` and `cache-hit-ratio` of the action on a copy of the example: after',
@@ -265,6 +339,20 @@ if (process.argv.length === 2) {
     '4. **Several targets**: `targets: production-backend,production-frontend` in one step against two runs, each from',
     '   a pruned builder cache; the shared stages (base, dependencies, shared-build) are built once in one step.',
     '5. **Start-up**: the size of `dist/`, and the time from `node dist/index.js` to its first log line (ten runs).',
+    '',
+    '## Reading the figures',
+    '',
+    '- Against the glue teams write today the action is an order of magnitude faster, almost all of it the fixed',
+    "  `sleep 30` replaced by polling; detection stays well under the 0.5 s target whatever the service's start time.",
+    "- Against an *ideal* glue the action's own cost is a fixed amount, about the two Node.js starts of the step (main",
+    '  and post, ~150 ms each, most of it loading `@actions/core`) plus a few docker CLI calls (engine check, image',
+    '  inspection, `docker port`) and `trivy --version`. On this workload, whose build is fully cached and whose Trivy',
+    '  is a 40 ms double, that fixed cost is more than the 5 % target; it does not grow with the image, so on real scans',
+    '  and builds (seconds to minutes) it shrinks below it, but that is not what this machine can measure. What was',
+    '  done to get here: engine checks in parallel, `docker info` and `buildx inspect` only when a cache is in play,',
+    '  the smoke container removed while the scan runs, the cache/tool-cache/Octokit/XML modules loaded on first use,',
+    '  and a post step with its own small bundle.',
+    '- Cold numbers depend on the base images being local (they are made by `scripts/make-base-images.sh` here).',
     '',
   ].join('\n');
   fs.writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), md);

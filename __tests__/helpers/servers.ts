@@ -22,6 +22,14 @@ export const ROOT = findRoot(import.meta.dirname);
 export const TRIVY_DOUBLE_BIN = path.join(ROOT, '__tests__', 'fixtures', 'trivy', 'bin');
 export const SHARED_FIXTURES = path.resolve(ROOT, '..', 'shared', 'fixtures');
 
+/** PATH as it is, without the trivy double: a runner with no trivy installed. */
+export function pathWithoutTrivy(pathValue = process.env.PATH ?? ''): string {
+  return pathValue
+    .split(':')
+    .filter((p) => p !== TRIVY_DOUBLE_BIN)
+    .join(':');
+}
+
 export interface RecordedRequest {
   method: string;
   url: string;
