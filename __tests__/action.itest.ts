@@ -91,9 +91,7 @@ describe('the bundled action on the example project', () => {
       .split('\n')
       .find((l) => l.startsWith('::error title=multistage%3A build of broken failed'));
     expect(annotation).toContain(`file=__tests__/fixtures/services/Dockerfile,line=${line}::`);
-    expect(annotation).toContain(
-      'Building target \"broken\" failed at [broken 1/1] RUN echo \"compiling\" && exit 3'.replace(/\\"/g, '"'),
-    );
+    expect(annotation).toContain('Building target "broken" failed at [broken 1/1] RUN echo "compiling" && exit 3');
     expect(annotation).toContain('exit code: 3');
     expect(run.outputs['image-id']).toBe('');
     expect(run.summary).toContain('### ❌ broken: build failed');
