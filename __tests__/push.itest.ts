@@ -22,6 +22,7 @@ function ship(name: string, inputs: Record<string, string>, env: Record<string, 
 describe('gated push to a local registry', () => {
   test('a healthy image is pushed: the very image that was tested, under every tag', async () => {
     const run = await ship('healthy', { target: 'healthy' });
+    expect(annotations(run.stdout, 'error')).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.outputs.pushed).toBe('true');
     const digest = run.outputs.digest;
@@ -96,6 +97,7 @@ describe('gated push to a local registry', () => {
 
   test("several platforms: gated on the engine's own, then the multi-platform image pushed", async () => {
     const run = await ship('multi', { target: 'static', platforms: 'linux/amd64,linux/arm64' });
+    expect(annotations(run.stdout, 'error')).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.outputs.pushed).toBe('true');
     expect(run.stdout).toContain(

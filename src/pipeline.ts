@@ -186,6 +186,10 @@ export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
     }
   }
 
+  if (inputs.scan && !testFailure) {
+    // Trivy's install and DB restore overlap the first build; the scan phase awaits the same promise (and its error).
+    env.scanSession().catch(() => undefined);
+  }
   for (const report of reports) {
     if (tests) report.tests = tests;
     if (testFailure) {

@@ -32576,7 +32576,8 @@ function actionsToolCaches(cacheService) {
 }
 async function startScanSession(env) {
     const { toolCache, actionsCache } = env.caches;
-    const log = (m) => env.ui.info(m);
+    const notes = [];
+    const log = (m) => void notes.push(m);
     const installed = await installTrivy({
         run: env.run,
         version: env.inputs['trivy-version'],
@@ -32588,7 +32589,7 @@ async function startScanSession(env) {
     });
     const cacheDir = external_node_path_.join(external_node_os_.homedir(), '.cache', 'trivy');
     const db = await restoreDb(actionsCache, cacheDir, new Date(env.now()), log);
-    return { trivy: installed.command, cacheDir, db };
+    return { trivy: installed.command, cacheDir, db, notes };
 }
 /**
  * Scan the built image once (JSON, every severity), convert that report to SARIF with Trivy's own `convert`, and
@@ -32602,6 +32603,8 @@ async function scanPhase(env, report) {
     if (!build)
         throw new Error('the scan needs a built image');
     const session = await env.scanSession();
+    for (const note of session.notes.splice(0))
+        ui.info(note);
     const reportFile = external_node_path_.join(env.tempDir, `trivy-${report.target}.json`);
     const sarifFile = external_node_path_.join(env.outputDir, `trivy-${report.target}.sarif`);
     try {
@@ -32623,6 +32626,8 @@ async function scanPhase(env, report) {
     }
     finally {
         await session.db.save();
+        for (const note of session.notes.splice(0))
+            ui.info(note);
     }
     let findings;
     try {
@@ -33152,6 +33157,10 @@ async function runPipeline(env) {
             if (error instanceof errors/* GateError */.ue && error.details)
                 tests = error.details;
         }
+    }
+    if (inputs.scan && !testFailure) {
+        // Trivy's install and DB restore overlap the first build; the scan phase awaits the same promise (and its error).
+        env.scanSession().catch(() => undefined);
     }
     for (const report of reports) {
         if (tests)

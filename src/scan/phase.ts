@@ -21,6 +21,8 @@ export interface ScanSession {
   trivy: string;
   cacheDir: string;
   db: DbCache;
+  /** What setting up said, printed in the first scan's group (the setup may run while a build prints). */
+  notes: string[];
 }
 
 function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -53,7 +55,8 @@ export function actionsToolCaches(cacheService: boolean): { toolCache: ToolCache
 
 export async function startScanSession(env: PipelineEnv): Promise<ScanSession> {
   const { toolCache, actionsCache } = env.caches;
-  const log = (m: string): void => env.ui.info(m);
+  const notes: string[] = [];
+  const log = (m: string): void => void notes.push(m);
   const installed = await installTrivy({
     run: env.run,
     version: env.inputs['trivy-version'],
@@ -65,7 +68,7 @@ export async function startScanSession(env: PipelineEnv): Promise<ScanSession> {
   });
   const cacheDir = path.join(os.homedir(), '.cache', 'trivy');
   const db = await restoreDb(actionsCache, cacheDir, new Date(env.now()), log);
-  return { trivy: installed.command, cacheDir, db };
+  return { trivy: installed.command, cacheDir, db, notes };
 }
 
 /**
@@ -78,6 +81,7 @@ export async function scanPhase(env: PipelineEnv, report: TargetReport): Promise
   const build = report.build;
   if (!build) throw new Error('the scan needs a built image');
   const session = await env.scanSession();
+  for (const note of session.notes.splice(0)) ui.info(note);
   const reportFile = path.join(env.tempDir, `trivy-${report.target}.json`);
   const sarifFile = path.join(env.outputDir, `trivy-${report.target}.sarif`);
   try {
@@ -100,6 +104,7 @@ export async function scanPhase(env: PipelineEnv, report: TargetReport): Promise
     throw error;
   } finally {
     await session.db.save();
+    for (const note of session.notes.splice(0)) ui.info(note);
   }
   let findings;
   try {
