@@ -3,12 +3,12 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, EXAMPLE, NODE_IMAGE, BUSYBOX_IMAGE, docker } from './helpers/action.js';
+import { ACTION_NODE, ROOT, EXAMPLE, NODE_IMAGE, BUSYBOX_IMAGE, docker } from './helpers/action.js';
 import { SHARED_FIXTURES, TRIVY_DOUBLE_BIN } from './helpers/servers.js';
 
 function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string; pid: number }>((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli', 'index.js'), ...args], {
+    const child = spawn(ACTION_NODE, [path.join(ROOT, 'dist', 'cli', 'index.js'), ...args], {
       cwd,
       env: {
         PATH: `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`,

@@ -61,6 +61,12 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
   return env;
 }
 
+/**
+ * The Node.js that runs the bundle: GitHub runs node24 actions on Node 24, so .ci/run installs one and points
+ * MULTISTAGE_ACTION_NODE at it; elsewhere the Node running the tests.
+ */
+export const ACTION_NODE = process.env.MULTISTAGE_ACTION_NODE || process.execPath;
+
 function spawnNode(
   args: string[],
   env: NodeJS.ProcessEnv,
@@ -68,7 +74,7 @@ function spawnNode(
   signalWhen?: { pattern: RegExp; signal: NodeJS.Signals },
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ACTION_NODE, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let signalled = false;
