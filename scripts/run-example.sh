@@ -2,9 +2,9 @@
 # The main job on a fresh machine: the action's whole pipeline (test stage, build, smoke test, scan, SARIF) on the
 # example project, through the bundled command line. Base images are the local ones scripts/make-base-images.sh
 # makes, since no registry is reachable on the project's machines.
-# Trivy: the one on PATH if there is one. Otherwise, with --trivy-double (the default when ../shared/fixtures is
-# beside the repository and no trivy exists), the test double that replays Trivy's own recorded reports, because
-# neither Trivy nor its DB can be downloaded there. Pass --download-trivy to let the action download and verify it.
+# Trivy: the one on PATH if there is one. Otherwise (or with --trivy-double) the test double that replays Trivy's own
+# recorded reports, because neither Trivy nor its DB can be downloaded on the project's machines. Pass
+# --download-trivy to let the action download and verify the real release instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,10 +13,9 @@ case "${1:-}" in
   --download-trivy) mode=download; shift ;;
   --trivy-double) mode=double; shift ;;
 esac
-if [ "$mode" = double ] || { [ "$mode" = auto ] && ! command -v trivy >/dev/null && [ -d ../shared/fixtures/trivy ]; }; then
+if [ "$mode" = double ] || { [ "$mode" = auto ] && ! command -v trivy >/dev/null; }; then
   echo "note: no trivy on PATH and none can be downloaded here; scanning with the test double that replays Trivy's recorded reports" >&2
   export PATH="$PWD/__tests__/fixtures/trivy/bin:$PATH"
-  export TRIVY_DOUBLE_FIXTURES="$PWD/../shared/fixtures/trivy"
 fi
 
 exec node dist/cli/index.js \

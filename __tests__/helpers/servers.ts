@@ -20,7 +20,8 @@ export function findRoot(from: string): string {
 
 export const ROOT = findRoot(import.meta.dirname);
 export const TRIVY_DOUBLE_BIN = path.join(ROOT, '__tests__', 'fixtures', 'trivy', 'bin');
-export const SHARED_FIXTURES = path.resolve(ROOT, '..', 'shared', 'fixtures');
+/** Recorded data (Trivy's golden reports, the SARIF schema), kept in the repository so every CI has it. */
+export const SHARED_FIXTURES = path.join(ROOT, '__tests__', 'fixtures', 'recorded');
 
 /** PATH as it is, without the trivy double: a runner with no trivy installed. */
 export function pathWithoutTrivy(pathValue = process.env.PATH ?? ''): string {
