@@ -4,6 +4,8 @@ import { capabilitiesFrom, parseVersion, versionAtLeast } from '../src/build/cap
 import { ProgressParser } from '../src/build/progress.js';
 import { defaultLabels, defaultTags, mergeLabels } from '../src/build/plan.js';
 import { readContext } from '../src/context.js';
+import { gatePlatforms } from '../src/pipeline.js';
+import type { Ui } from '../src/ui.js';
 
 const plan: BuildPlan = {
   target: 'production-backend',
@@ -110,9 +112,27 @@ describe('buildxArgs', () => {
 });
 
 describe('cacheFlags', () => {
-  const modern = { buildxVersion: '0.21.0', driver: 'docker-container', cacheExport: true, ghaCacheV2: true };
-  const old = { buildxVersion: '0.13.1', driver: 'docker-container', cacheExport: true, ghaCacheV2: false };
-  const dockerDriver = { buildxVersion: '0.22.0', driver: 'docker', cacheExport: false, ghaCacheV2: true };
+  const modern = {
+    buildxVersion: '0.21.0',
+    driver: 'docker-container',
+    cacheExport: true,
+    ghaCacheV2: true,
+    enginePlatform: 'linux/amd64',
+  };
+  const old = {
+    buildxVersion: '0.13.1',
+    driver: 'docker-container',
+    cacheExport: true,
+    ghaCacheV2: false,
+    enginePlatform: 'linux/amd64',
+  };
+  const dockerDriver = {
+    buildxVersion: '0.22.0',
+    driver: 'docker',
+    cacheExport: false,
+    ghaCacheV2: true,
+    enginePlatform: 'linux/amd64',
+  };
   const settings = { cache: true, scope: 'production-backend', cacheFrom: [], cacheTo: [] };
   test('gha cache with a scope per target when the cache service is there', () => {
     expect(cacheFlags(settings, modern, true)).toEqual({
@@ -171,6 +191,7 @@ describe('capabilities', () => {
       driver: 'docker',
       cacheExport: true,
       ghaCacheV2: false,
+      enginePlatform: '',
     });
     expect(
       capabilitiesFrom('github.com/docker/buildx v0.22.0 x', inspect, '[["Backing Filesystem","extfs"]]').cacheExport,
@@ -245,6 +266,26 @@ describe('tags and labels', () => {
       'org.opencontainers.image.revision=abc',
       'org.opencontainers.image.title=Shop API',
       'team=x',
+    ]);
+  });
+});
+
+describe('gatePlatforms', () => {
+  const warnings: string[] = [];
+  const ui = { warning: (m: string) => void warnings.push(m) } as unknown as Ui;
+  test.each([
+    [[], []],
+    [['linux/arm64'], ['linux/arm64']],
+    [['linux/amd64', 'linux/arm64'], ['linux/amd64']],
+    [['linux/arm64', 'linux/amd64/v2'], ['linux/amd64/v2']],
+  ])('%j on a linux/amd64 engine -> %j', (platforms, gated) => {
+    expect(gatePlatforms(platforms, 'linux/amd64', ui)).toEqual(gated);
+    expect(warnings).toEqual([]);
+  });
+  test("the engine's platform not among several: the first, with a warning", () => {
+    expect(gatePlatforms(['linux/arm64', 'linux/s390x'], 'linux/amd64', ui)).toEqual(['linux/arm64']);
+    expect(warnings).toEqual([
+      'The engine runs linux/amd64, which is not in platforms; the gates run linux/arm64 (needs emulation)',
     ]);
   });
 });

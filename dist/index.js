@@ -31608,7 +31608,7 @@ function versionAtLeast(version, min) {
     return true;
 }
 /** Pure: read the capabilities from the outputs of `buildx version`, `buildx inspect` and `docker info`. */
-function capabilitiesFrom(versionText, inspectText, driverStatus) {
+function capabilitiesFrom(versionText, inspectText, driverStatus, enginePlatform = '') {
     const version = parseVersion(versionText.replace(/^\S*buildx\S*\s*/, ''));
     const driver = /^Driver:\s*(\S+)/m.exec(inspectText)?.[1] ?? 'unknown';
     const containerdStore = driverStatus.includes('io.containerd.snapshotter');
@@ -31617,6 +31617,7 @@ function capabilitiesFrom(versionText, inspectText, driverStatus) {
         driver,
         cacheExport: driver !== 'docker' || containerdStore,
         ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
+        enginePlatform,
     };
 }
 /**
@@ -31627,7 +31628,7 @@ function capabilitiesFrom(versionText, inspectText, driverStatus) {
 async function detectCapabilities(run, builder, cacheFacts = true) {
     const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
     const [engine, version, inspect, info] = await Promise.all([
-        run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true }),
+        run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'], { allowFailure: true }),
         run('docker', ['buildx', 'version'], { allowFailure: true }),
         cacheFacts ? run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true }) : skipped,
         cacheFacts ? run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }) : skipped,
@@ -31642,7 +31643,7 @@ async function detectCapabilities(run, builder, cacheFacts = true) {
     if (inspect.exitCode !== 0) {
         throw new errors/* CommandError */.Qd('docker', ['buildx', 'inspect', builder], inspect.exitCode, `${inspect.stderr}${builder ? `\n(the builder input names "${builder}")` : ''}`);
     }
-    return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout);
+    return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, engine.stdout.trim());
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile/parse.ts
@@ -31855,6 +31856,11 @@ function parseHostPort(text) {
 
 ;// CONCATENATED MODULE: ./src/smoke/poll.ts
 const MIN_REQUEST_MS = 500;
+/** The sentence a smoke failure uses for a container that stopped. */
+function exitedMessage(condition) {
+    const oom = condition.oomKilled ? ' (killed: out of memory)' : '';
+    return `the container exited with code ${condition.exitCode}${oom} before it was healthy`;
+}
 function describe(probe, expected) {
     if (!probe)
         return 'no answer yet';
@@ -31878,12 +31884,11 @@ async function pollHealth(o) {
         if ('status' in probe && probe.status === o.expectedStatus)
             return { ok: true, attempts };
         if (condition.state === 'exited') {
-            const oom = condition.oomKilled ? ' (killed: out of memory)' : '';
             return {
                 ok: false,
                 reason: 'exited',
                 exitCode: condition.exitCode,
-                message: `the container exited with code ${condition.exitCode}${oom} before it was healthy`,
+                message: exitedMessage(condition),
                 attempts,
             };
         }
@@ -31956,7 +31961,7 @@ async function smokePhase(env, report) {
             const more = await explainFailure(env, name);
             const seconds = (env.now() - started) / 1000;
             const reason = condition.state === 'exited'
-                ? `the container exited with code ${condition.exitCode}${condition.oomKilled ? ' (killed: out of memory)' : ''} before it was healthy`
+                ? exitedMessage(condition)
                 : `Docker published no host port for container port ${containerPort} (${published.stderr.trim() || 'no port'})`;
             throw new errors/* GateError */.ue('smoke', `Smoke test of ${report.target} failed: ${reason} (after ${seconds.toFixed(1)} s)${more}`, {
                 status: 'failed',
@@ -32818,10 +32823,9 @@ function readDockerfile(inputs, ctx) {
  * The platform the gates run on. One platform asked: that one. Several: the engine's own (the only one its
  * containers run without emulation), or the first listed with a warning when the engine's is not among them.
  */
-async function gatePlatforms(platforms, run, ui) {
+function gatePlatforms(platforms, native, ui) {
     if (platforms.length <= 1)
         return platforms;
-    const native = (await run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).stdout.trim();
     const match = platforms.find((p) => p === native || p.startsWith(`${native}/`));
     if (match)
         return [match];
@@ -32852,7 +32856,7 @@ async function prepare(options) {
         dockerfile,
         tempDir,
         cleanup: options.cleanup,
-        gatePlatforms: await gatePlatforms(inputs.platforms, run, ui),
+        gatePlatforms: gatePlatforms(inputs.platforms, caps.enginePlatform, ui),
         now,
         sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
         noticeOnce: (message) => {

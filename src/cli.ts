@@ -5,7 +5,7 @@ import { createRunner } from './exec.js';
 import { errorMessage } from './errors.js';
 import { execute, failureMessage } from './main.js';
 import type { Ui } from './ui.js';
-import type { CleanupRecorder } from './state.js';
+import { StateCleanup } from './state.js';
 import { removeLeftovers, removeOnSignal } from './cancel.js';
 import { terminalTable } from './report/terminal.js';
 
@@ -81,21 +81,6 @@ function terminalUi(verbose: boolean): Ui {
   };
 }
 
-/** In-memory cleanup: the command line has no post step, so it removes what it made before it exits. */
-class LocalCleanup implements CleanupRecorder {
-  readonly containers = new Set<string>();
-  readonly tempDirs = new Set<string>();
-  addContainer(id: string): void {
-    this.containers.add(id);
-  }
-  removeContainer(id: string): void {
-    this.containers.delete(id);
-  }
-  addTempDir(dir: string): void {
-    this.tempDirs.add(dir);
-  }
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   let args: CliArgs;
   try {
@@ -114,7 +99,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.env.RUNNER_TEMP ??= ctx.runnerTemp;
   process.env.RUNNER_TOOL_CACHE ??= ctx.toolCache;
   const run = createRunner((m) => ui.debug(m));
-  const cleanup = new LocalCleanup();
+  // No post step on the command line: the same recorder, kept in memory only, removed before it exits.
+  const cleanup = new StateCleanup(() => undefined);
   const stopListening = removeOnSignal(run, cleanup, (m) => ui.warning(m));
   const read: InputReader = (name) => args.values[name];
   try {

@@ -93,9 +93,8 @@ export function readDockerfile(inputs: Inputs, ctx: RunContext): Dockerfile {
  * The platform the gates run on. One platform asked: that one. Several: the engine's own (the only one its
  * containers run without emulation), or the first listed with a warning when the engine's is not among them.
  */
-export async function gatePlatforms(platforms: string[], run: Runner, ui: Ui): Promise<string[]> {
+export function gatePlatforms(platforms: string[], native: string, ui: Ui): string[] {
   if (platforms.length <= 1) return platforms;
-  const native = (await run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).stdout.trim();
   const match = platforms.find((p) => p === native || p.startsWith(`${native}/`));
   if (match) return [match];
   ui.warning(`The engine runs ${native}, which is not in platforms; the gates run ${platforms[0]} (needs emulation)`);
@@ -126,7 +125,7 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
     dockerfile,
     tempDir,
     cleanup: options.cleanup,
-    gatePlatforms: await gatePlatforms(inputs.platforms, run, ui),
+    gatePlatforms: gatePlatforms(inputs.platforms, caps.enginePlatform, ui),
     now,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     noticeOnce: (message) => {

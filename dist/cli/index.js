@@ -28813,9 +28813,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7347);
-/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(833);
-/* harmony import */ var _report_terminal_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7496);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4777);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(833);
+/* harmony import */ var _report_terminal_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7496);
+
 
 
 
@@ -28887,20 +28889,6 @@ function terminalUi(verbose) {
         secret: () => undefined,
     };
 }
-/** In-memory cleanup: the command line has no post step, so it removes what it made before it exits. */
-class LocalCleanup {
-    containers = new Set();
-    tempDirs = new Set();
-    addContainer(id) {
-        this.containers.add(id);
-    }
-    removeContainer(id) {
-        this.containers.delete(id);
-    }
-    addTempDir(dir) {
-        this.tempDirs.add(dir);
-    }
-}
 async function main(argv) {
     let args;
     try {
@@ -28920,8 +28908,9 @@ async function main(argv) {
     process.env.RUNNER_TEMP ??= ctx.runnerTemp;
     process.env.RUNNER_TOOL_CACHE ??= ctx.toolCache;
     const run = (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .createRunner */ .j)((m) => ui.debug(m));
-    const cleanup = new LocalCleanup();
-    const stopListening = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_5__/* .removeOnSignal */ .Q)(run, cleanup, (m) => ui.warning(m));
+    // No post step on the command line: the same recorder, kept in memory only, removed before it exits.
+    const cleanup = new _state_js__WEBPACK_IMPORTED_MODULE_5__/* .StateCleanup */ .Oh(() => undefined);
+    const stopListening = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_6__/* .removeOnSignal */ .Q)(run, cleanup, (m) => ui.warning(m));
     const read = (name) => args.values[name];
     try {
         const reports = await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .execute */ .g7)({
@@ -28934,7 +28923,7 @@ async function main(argv) {
             setOutput: (name, value) => ui.debug(`output ${name}=${value}`),
             writeSummary: async () => undefined,
         });
-        ui.info(`\n${(0,_report_terminal_js__WEBPACK_IMPORTED_MODULE_6__/* .terminalTable */ .R)(reports)}`);
+        ui.info(`\n${(0,_report_terminal_js__WEBPACK_IMPORTED_MODULE_7__/* .terminalTable */ .R)(reports)}`);
         const failure = (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .failureMessage */ .oh)(reports);
         return failure ? 1 : 0;
     }
@@ -28944,7 +28933,7 @@ async function main(argv) {
     }
     finally {
         stopListening();
-        await (0,_cancel_js__WEBPACK_IMPORTED_MODULE_5__/* .removeLeftovers */ .D)(run, cleanup);
+        await (0,_cancel_js__WEBPACK_IMPORTED_MODULE_6__/* .removeLeftovers */ .D)(run, cleanup);
     }
 }
 process.exitCode = await main(process.argv.slice(2));
@@ -31894,7 +31883,7 @@ function splitKeyValue(entry) {
 
 /***/ }),
 
-/***/ 7347:
+/***/ 4777:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31936,48 +31925,8 @@ const ui_actionsUi = {
     secret: (v) => lib_core/* setSecret */.Pq(v),
 };
 
-;// CONCATENATED MODULE: ./src/state.ts
-
-/**
- * What main leaves for the post step to remove: container ids and temp dirs, recorded the moment they exist
- * so a cancelled run is cleaned up too. Never a token or secret.
- */
-const STATE_CONTAINERS = 'containers';
-const STATE_TEMP_DIRS = 'tempDirs';
-/** Keeps the lists in memory and mirrors them into the runner's state file on every change. */
-class state_StateCleanup {
-    save;
-    containers = new Set();
-    tempDirs = new Set();
-    constructor(save = core.saveState) {
-        this.save = save;
-    }
-    addContainer(id) {
-        this.containers.add(id);
-        this.save(STATE_CONTAINERS, JSON.stringify([...this.containers]));
-    }
-    removeContainer(id) {
-        this.containers.delete(id);
-        this.save(STATE_CONTAINERS, JSON.stringify([...this.containers]));
-    }
-    addTempDir(dir) {
-        this.tempDirs.add(dir);
-        this.save(STATE_TEMP_DIRS, JSON.stringify([...this.tempDirs]));
-    }
-}
-function readStateList(name, read = core.getState) {
-    const raw = read(name);
-    if (!raw)
-        return [];
-    try {
-        const value = JSON.parse(raw);
-        return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
-    }
-    catch {
-        return [];
-    }
-}
-
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(2462);
 // EXTERNAL MODULE: ./src/cancel.ts
 var cancel = __nccwpck_require__(833);
 // EXTERNAL MODULE: external "node:fs"
@@ -32003,7 +31952,7 @@ function versionAtLeast(version, min) {
     return true;
 }
 /** Pure: read the capabilities from the outputs of `buildx version`, `buildx inspect` and `docker info`. */
-function capabilitiesFrom(versionText, inspectText, driverStatus) {
+function capabilitiesFrom(versionText, inspectText, driverStatus, enginePlatform = '') {
     const version = parseVersion(versionText.replace(/^\S*buildx\S*\s*/, ''));
     const driver = /^Driver:\s*(\S+)/m.exec(inspectText)?.[1] ?? 'unknown';
     const containerdStore = driverStatus.includes('io.containerd.snapshotter');
@@ -32012,6 +31961,7 @@ function capabilitiesFrom(versionText, inspectText, driverStatus) {
         driver,
         cacheExport: driver !== 'docker' || containerdStore,
         ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
+        enginePlatform,
     };
 }
 /**
@@ -32022,7 +31972,7 @@ function capabilitiesFrom(versionText, inspectText, driverStatus) {
 async function detectCapabilities(run, builder, cacheFacts = true) {
     const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
     const [engine, version, inspect, info] = await Promise.all([
-        run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true }),
+        run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'], { allowFailure: true }),
         run('docker', ['buildx', 'version'], { allowFailure: true }),
         cacheFacts ? run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true }) : skipped,
         cacheFacts ? run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }) : skipped,
@@ -32037,7 +31987,7 @@ async function detectCapabilities(run, builder, cacheFacts = true) {
     if (inspect.exitCode !== 0) {
         throw new errors/* CommandError */.Qd('docker', ['buildx', 'inspect', builder], inspect.exitCode, `${inspect.stderr}${builder ? `\n(the builder input names "${builder}")` : ''}`);
     }
-    return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout);
+    return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, engine.stdout.trim());
 }
 
 // EXTERNAL MODULE: ./src/dockerfile/parse.ts
@@ -32099,6 +32049,11 @@ function parseHostPort(text) {
 
 ;// CONCATENATED MODULE: ./src/smoke/poll.ts
 const MIN_REQUEST_MS = 500;
+/** The sentence a smoke failure uses for a container that stopped. */
+function exitedMessage(condition) {
+    const oom = condition.oomKilled ? ' (killed: out of memory)' : '';
+    return `the container exited with code ${condition.exitCode}${oom} before it was healthy`;
+}
 function describe(probe, expected) {
     if (!probe)
         return 'no answer yet';
@@ -32122,12 +32077,11 @@ async function pollHealth(o) {
         if ('status' in probe && probe.status === o.expectedStatus)
             return { ok: true, attempts };
         if (condition.state === 'exited') {
-            const oom = condition.oomKilled ? ' (killed: out of memory)' : '';
             return {
                 ok: false,
                 reason: 'exited',
                 exitCode: condition.exitCode,
-                message: `the container exited with code ${condition.exitCode}${oom} before it was healthy`,
+                message: exitedMessage(condition),
                 attempts,
             };
         }
@@ -32200,7 +32154,7 @@ async function smokePhase(env, report) {
             const more = await explainFailure(env, name);
             const seconds = (env.now() - started) / 1000;
             const reason = condition.state === 'exited'
-                ? `the container exited with code ${condition.exitCode}${condition.oomKilled ? ' (killed: out of memory)' : ''} before it was healthy`
+                ? exitedMessage(condition)
                 : `Docker published no host port for container port ${containerPort} (${published.stderr.trim() || 'no port'})`;
             throw new errors/* GateError */.ue('smoke', `Smoke test of ${report.target} failed: ${reason} (after ${seconds.toFixed(1)} s)${more}`, {
                 status: 'failed',
@@ -33064,10 +33018,9 @@ function readDockerfile(inputs, ctx) {
  * The platform the gates run on. One platform asked: that one. Several: the engine's own (the only one its
  * containers run without emulation), or the first listed with a warning when the engine's is not among them.
  */
-async function gatePlatforms(platforms, run, ui) {
+function gatePlatforms(platforms, native, ui) {
     if (platforms.length <= 1)
         return platforms;
-    const native = (await run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'])).stdout.trim();
     const match = platforms.find((p) => p === native || p.startsWith(`${native}/`));
     if (match)
         return [match];
@@ -33098,7 +33051,7 @@ async function prepare(options) {
         dockerfile,
         tempDir,
         cleanup: options.cleanup,
-        gatePlatforms: await gatePlatforms(inputs.platforms, run, ui),
+        gatePlatforms: gatePlatforms(inputs.platforms, caps.enginePlatform, ui),
         now,
         sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
         noticeOnce: (message) => {
@@ -33536,6 +33489,58 @@ function terminalTable(reports) {
 
 /***/ }),
 
+/***/ 2462:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Oh: () => (/* binding */ StateCleanup)
+/* harmony export */ });
+/* unused harmony exports STATE_CONTAINERS, STATE_TEMP_DIRS, readStateList */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+
+/**
+ * What main leaves for the post step to remove: container ids and temp dirs, recorded the moment they exist
+ * so a cancelled run is cleaned up too. Never a token or secret.
+ */
+const STATE_CONTAINERS = 'containers';
+const STATE_TEMP_DIRS = 'tempDirs';
+/** Keeps the lists in memory and mirrors them into the runner's state file on every change. */
+class StateCleanup {
+    save;
+    containers = new Set();
+    tempDirs = new Set();
+    constructor(save = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ) {
+        this.save = save;
+    }
+    addContainer(id) {
+        this.containers.add(id);
+        this.save(STATE_CONTAINERS, JSON.stringify([...this.containers]));
+    }
+    removeContainer(id) {
+        this.containers.delete(id);
+        this.save(STATE_CONTAINERS, JSON.stringify([...this.containers]));
+    }
+    addTempDir(dir) {
+        this.tempDirs.add(dir);
+        this.save(STATE_TEMP_DIRS, JSON.stringify([...this.tempDirs]));
+    }
+}
+function readStateList(name, read = core.getState) {
+    const raw = read(name);
+    if (!raw)
+        return [];
+    try {
+        const value = JSON.parse(raw);
+        return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+    }
+    catch {
+        return [];
+    }
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -33849,12 +33854,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
+  LZ: () => (/* binding */ saveState),
   Pq: () => (/* binding */ core_setSecret),
   Oh: () => (/* binding */ startGroup),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, markdownSummary, platform, saveState, setCommandEcho, setFailed, setOutput, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, markdownSummary, platform, setCommandEcho, setFailed, setOutput, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -34003,16 +34009,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!fs.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -34022,7 +34028,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
@@ -34770,9 +34776,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.

@@ -14,6 +14,8 @@ export interface BuildxCapabilities {
   cacheExport: boolean;
   /** buildx speaks GitHub's v2 cache service (buildx >= 0.21). */
   ghaCacheV2: boolean;
+  /** The engine's own platform, e.g. linux/amd64 ('' when not asked). */
+  enginePlatform: string;
 }
 
 export function parseVersion(text: string): [number, number, number] | undefined {
@@ -30,7 +32,12 @@ export function versionAtLeast(version: [number, number, number] | undefined, mi
 }
 
 /** Pure: read the capabilities from the outputs of `buildx version`, `buildx inspect` and `docker info`. */
-export function capabilitiesFrom(versionText: string, inspectText: string, driverStatus: string): BuildxCapabilities {
+export function capabilitiesFrom(
+  versionText: string,
+  inspectText: string,
+  driverStatus: string,
+  enginePlatform = '',
+): BuildxCapabilities {
   const version = parseVersion(versionText.replace(/^\S*buildx\S*\s*/, ''));
   const driver = /^Driver:\s*(\S+)/m.exec(inspectText)?.[1] ?? 'unknown';
   const containerdStore = driverStatus.includes('io.containerd.snapshotter');
@@ -39,6 +46,7 @@ export function capabilitiesFrom(versionText: string, inspectText: string, drive
     driver,
     cacheExport: driver !== 'docker' || containerdStore,
     ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
+    enginePlatform,
   };
 }
 
@@ -50,7 +58,7 @@ export function capabilitiesFrom(versionText: string, inspectText: string, drive
 export async function detectCapabilities(run: Runner, builder: string, cacheFacts = true): Promise<BuildxCapabilities> {
   const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
   const [engine, version, inspect, info] = await Promise.all([
-    run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true }),
+    run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'], { allowFailure: true }),
     run('docker', ['buildx', 'version'], { allowFailure: true }),
     cacheFacts ? run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true }) : skipped,
     cacheFacts ? run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }) : skipped,
@@ -77,5 +85,5 @@ export async function detectCapabilities(run: Runner, builder: string, cacheFact
       `${inspect.stderr}${builder ? `\n(the builder input names "${builder}")` : ''}`,
     );
   }
-  return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout);
+  return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, engine.stdout.trim());
 }

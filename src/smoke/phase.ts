@@ -10,7 +10,7 @@ import {
   removeContainer,
 } from '../docker/container.js';
 import { HARDENED_FLAGS, parseHostPort, smokeRunArgs } from './args.js';
-import { pollHealth } from './poll.js';
+import { exitedMessage, pollHealth } from './poll.js';
 
 export const POLL_INTERVAL_MS = 200;
 export const REQUEST_TIMEOUT_MS = 2000;
@@ -60,7 +60,7 @@ export async function smokePhase(env: PipelineEnv, report: TargetReport): Promis
       const seconds = (env.now() - started) / 1000;
       const reason =
         condition.state === 'exited'
-          ? `the container exited with code ${condition.exitCode}${condition.oomKilled ? ' (killed: out of memory)' : ''} before it was healthy`
+          ? exitedMessage(condition)
           : `Docker published no host port for container port ${containerPort} (${published.stderr.trim() || 'no port'})`;
       throw new GateError(
         'smoke',

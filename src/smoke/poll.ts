@@ -4,6 +4,12 @@ export type ContainerCondition =
   | { state: 'running'; health?: 'starting' | 'healthy' | 'unhealthy' | 'none' }
   | { state: 'exited'; exitCode: number; oomKilled?: boolean };
 
+/** The sentence a smoke failure uses for a container that stopped. */
+export function exitedMessage(condition: { exitCode: number; oomKilled?: boolean }): string {
+  const oom = condition.oomKilled ? ' (killed: out of memory)' : '';
+  return `the container exited with code ${condition.exitCode}${oom} before it was healthy`;
+}
+
 export type ProbeResult = { status: number } | { error: string };
 
 export interface PollOptions {
@@ -44,12 +50,11 @@ export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
     last = probe;
     if ('status' in probe && probe.status === o.expectedStatus) return { ok: true, attempts };
     if (condition.state === 'exited') {
-      const oom = condition.oomKilled ? ' (killed: out of memory)' : '';
       return {
         ok: false,
         reason: 'exited',
         exitCode: condition.exitCode,
-        message: `the container exited with code ${condition.exitCode}${oom} before it was healthy`,
+        message: exitedMessage(condition),
         attempts,
       };
     }
