@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { annotations, docker, leftoverContainers, runAction, NODE_IMAGE } from './helpers/action.js';
-import { REGISTRY, registryDigest, registryPlatforms } from './helpers/registry.js';
+import { FlakyRegistry, REGISTRY, registryDigest, registryPlatforms, type Fault } from './helpers/registry.js';
 
 const SERVICES = '__tests__/fixtures/services';
 const repo = (name: string) => `msa-test/${name}-${process.pid}`;
@@ -109,11 +109,84 @@ describe('gated push to a local registry', () => {
   });
 });
 
-afterAll(() => {
-  for (const name of ['healthy', 'crash', 'critical', 'tests', 'two', 'multi']) {
-    const images = docker('images', '--format', '{{.Repository}}:{{.Tag}}', `${REGISTRY}/${repo(name)}`)
-      .split('\n')
-      .filter(Boolean);
+describe('a registry in trouble', () => {
+  const proxied: string[] = [];
+  async function shipThrough(fault: Fault, name: string, inputs: Record<string, string>) {
+    const registry = new FlakyRegistry(fault);
+    const host = await registry.start();
+    proxied.push(`${host}/${repo(name)}`);
+    try {
+      const run = await ship(name, { image: `${host}/${repo(name)}`, ...inputs });
+      return { run, failed: registry.failed };
+    } finally {
+      await registry.stop();
+    }
+  }
+  const manifestPut = (method: string, url: string) => method === 'PUT' && url.includes('/manifests/');
+
+  test('a 500 on the manifest upload is retried, and the tested image lands under every tag', async () => {
+    const { run, failed } = await shipThrough({ matches: manifestPut, status: 500, times: 1 }, 'flaky', {
+      target: 'healthy',
+      smoke: 'false',
+    });
+    expect(failed).toHaveLength(1);
+    expect(annotations(run.stdout, 'error')).toEqual([]);
+    expect(annotations(run.stdout, 'warning')).toEqual([
+      expect.stringMatching(
+        /^Pushing localhost:\d+\/msa-test\/flaky-\d+:healthy: the registry failed \(.*500 Internal Server Error\); retrying in 2 s \(retry 1 of 2\)$/,
+      ),
+    ]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.pushed).toBe('true');
+    expect(await registryDigest(repo('flaky'), 'healthy')).toBe(run.outputs.digest);
+    expect(await registryDigest(repo('flaky'), 'healthy-0123456')).toBe(run.outputs.digest);
+  });
+
+  test('a registry that keeps answering 503: two retries, then a clear failure and no tag in the registry', async () => {
+    const { run, failed } = await shipThrough({ matches: manifestPut, status: 503, times: Infinity }, 'down', {
+      target: 'healthy',
+      smoke: 'false',
+    });
+    // dockerd itself tries the manifest more than once; the action adds two retries on top.
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    expect(annotations(run.stdout, 'warning').filter((w) => w.includes('retrying in'))).toHaveLength(2);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.pushed).toBe('false');
+    const errors = annotations(run.stdout, 'error').join('\n');
+    expect(errors).toMatch(/Pushing localhost:\d+\/msa-test\/down-\d+:healthy failed \(nothing was pushed\)/);
+    expect(errors).toContain('503 Service Unavailable');
+    expect(await registryDigest(repo('down'), 'healthy')).toBeUndefined();
+  });
+
+  test('several platforms: a 500 on the HEAD of a tag is retried (by BuildKit) and the index pushed', async () => {
+    const { run, failed } = await shipThrough(
+      {
+        matches: (method, url) => method === 'HEAD' && url.endsWith('/manifests/static-0123456'),
+        status: 500,
+        times: 1,
+      },
+      'multiflaky',
+      { target: 'static', platforms: 'linux/amd64,linux/arm64' },
+    );
+    expect(failed).toHaveLength(1);
+    expect(annotations(run.stdout, 'error')).toEqual([]);
+    expect(run.stdout).toMatch(
+      /unexpected status from HEAD request to .*static-0123456: 500 Internal Server Error\n.*retrying in 1s/,
+    );
+    expect(run.exitCode).toBe(0);
+    expect(await registryPlatforms(repo('multiflaky'), 'static')).toEqual(['linux/amd64', 'linux/arm64']);
+  });
+
+  afterAll(() => removeImages(proxied));
+});
+
+function removeImages(repositories: string[]): void {
+  for (const repository of repositories) {
+    const images = docker('images', '--format', '{{.Repository}}:{{.Tag}}', repository).split('\n').filter(Boolean);
     if (images.length) docker('rmi', '--force', ...images);
   }
-});
+}
+
+afterAll(() =>
+  removeImages(['healthy', 'crash', 'critical', 'tests', 'two', 'multi'].map((name) => `${REGISTRY}/${repo(name)}`)),
+);

@@ -28866,7 +28866,7 @@ function errorMessage(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4585);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6644);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -28875,7 +28875,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4585:
+/***/ 6644:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32715,7 +32715,43 @@ var docker_image = __nccwpck_require__(3905);
 var build_build = __nccwpck_require__(8997);
 // EXTERNAL MODULE: ./src/build/plan.ts
 var build_plan = __nccwpck_require__(4713);
+;// CONCATENATED MODULE: ./src/push/retry.ts
+
+/**
+ * What a registry says when the fault is on its side and the same request may well pass a moment later: a 5xx
+ * status, 429, a reset connection, a timeout. buildx and `docker push` word these differently; both end with the
+ * status line or the network error. A 401/403/404 (wrong credentials, no such repository) is never retried.
+ */
+const TRANSIENT = [
+    /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][a-z]+)/,
+    /unexpected status(?: code)?:? 5\d\d\b/i,
+    /\b429 Too Many Requests\b|\btoomanyrequests\b/i,
+    /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i,
+];
+function isTransientRegistryError(message) {
+    return TRANSIENT.some((pattern) => pattern.test(message));
+}
+/** Pushes are idempotent (content-addressed blobs, a manifest PUT per tag), so a registry hiccup earns a retry. */
+const PUSH_RETRY_DELAYS_MS = [2000, 5000];
+/** Run `attempt`, again after each delay while it fails with a transient registry error; the last error is thrown. */
+async function retryTransient(attempt, options) {
+    for (let retry = 0;; retry++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const message = (0,errors/* errorMessage */.gJ)(error);
+            const delay = options.delaysMs[retry];
+            if (delay === undefined || !isTransientRegistryError(message))
+                throw error;
+            options.onRetry(message, retry + 1, delay);
+            await options.sleep(delay);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/push/phase.ts
+
 
 
 
@@ -32726,6 +32762,21 @@ var build_plan = __nccwpck_require__(4713);
 function digestFromPush(output) {
     const matches = [...output.matchAll(/digest: (sha256:[0-9a-f]{64})/g)];
     return matches.at(-1)?.[1];
+}
+/**
+ * `docker push` gives up on the first 5xx of a manifest upload; a registry's 5xx, 429 or dropped connection is
+ * retried twice here, with a warning that says what failed.
+ */
+function pushRetry(env, what) {
+    return {
+        delaysMs: PUSH_RETRY_DELAYS_MS,
+        sleep: env.sleep,
+        onRetry: (message, attempt, delayMs) => {
+            const reason = message.trim().split('\n').at(-1) ?? message;
+            env.ui.warning(`Pushing ${what}: the registry failed (${reason}); retrying in ${delayMs / 1000} s ` +
+                `(retry ${attempt} of ${PUSH_RETRY_DELAYS_MS.length})`);
+        },
+    };
 }
 /**
  * Push what passed every gate. One platform: the very image that was tested (its id checked), every tag. Several
@@ -32748,6 +32799,7 @@ async function pushPhase(env, report) {
             metadataFile: external_node_path_.join(env.tempDir, `metadata-${report.target}-push.json`),
         });
         try {
+            // BuildKit retries a registry's 5xx itself (1, 2, 4, 8 s), so this path needs no retry of ours.
             const run = await (0,build_build/* runBuild */.c)(plan, { run: env.run, env: (0,build_plan/* secretEnv */.Ut)(inputs), now: env.now });
             const digest = run.metadata['containerimage.digest'];
             if (typeof digest !== 'string')
@@ -32770,7 +32822,7 @@ async function pushPhase(env, report) {
     let digest;
     for (const tag of build.tags) {
         try {
-            const result = await env.run('docker', ['push', tag]);
+            const result = await retryTransient(() => env.run('docker', ['push', tag]), pushRetry(env, tag));
             digest = digestFromPush(result.stdout) ?? digest;
             pushed.push(tag);
             ui.info(`Pushed ${tag}${digest ? ` (${digest})` : ''}`);

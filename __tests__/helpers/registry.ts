@@ -1,3 +1,6 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 export const REGISTRY = 'localhost:5000';
 
 /** The manifest digest a registry holds for a tag, or undefined when it has none. */
@@ -29,4 +32,56 @@ export async function registryPlatforms(repository: string, tag: string): Promis
     .filter((p): p is { os: string; architecture: string } => Boolean(p) && p?.os !== 'unknown')
     .map((p) => `${p.os}/${p.architecture}`)
     .sort();
+}
+
+export interface Fault {
+  /** Which requests fail, e.g. a manifest PUT. */
+  matches: (method: string, url: string) => boolean;
+  status: number;
+  /** How many matching requests fail before the rest pass through; Infinity = every one. */
+  times: number;
+}
+
+/**
+ * The real registry behind a proxy on another localhost port that answers chosen requests with an error, as a
+ * registry in trouble does (status line and the registry's JSON error body). Everything else passes through
+ * untouched, Host header included, so the registry's upload Locations keep pointing at the proxy.
+ */
+export class FlakyRegistry {
+  readonly failed: string[] = [];
+  private server = http.createServer((req, res) => this.handle(req, res));
+
+  constructor(private fault: Fault) {}
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `localhost:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    if (this.failed.length < this.fault.times && this.fault.matches(method, url)) {
+      this.failed.push(`${method} ${url}`);
+      req.resume();
+      const body = JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'unknown error', detail: {} }] });
+      res.writeHead(this.fault.status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(method === 'HEAD' ? undefined : body);
+      return;
+    }
+    const upstream = http.request(
+      { host: '127.0.0.1', port: 5000, method, path: url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  }
 }

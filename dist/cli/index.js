@@ -28813,7 +28813,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4777);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5519);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
 /* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(833);
 /* harmony import */ var _report_terminal_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7496);
@@ -31883,7 +31883,7 @@ function splitKeyValue(entry) {
 
 /***/ }),
 
-/***/ 4777:
+/***/ 5519:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32910,7 +32910,43 @@ var docker_image = __nccwpck_require__(3905);
 var build_build = __nccwpck_require__(8997);
 // EXTERNAL MODULE: ./src/build/plan.ts
 var build_plan = __nccwpck_require__(4713);
+;// CONCATENATED MODULE: ./src/push/retry.ts
+
+/**
+ * What a registry says when the fault is on its side and the same request may well pass a moment later: a 5xx
+ * status, 429, a reset connection, a timeout. buildx and `docker push` word these differently; both end with the
+ * status line or the network error. A 401/403/404 (wrong credentials, no such repository) is never retried.
+ */
+const TRANSIENT = [
+    /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][a-z]+)/,
+    /unexpected status(?: code)?:? 5\d\d\b/i,
+    /\b429 Too Many Requests\b|\btoomanyrequests\b/i,
+    /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i,
+];
+function isTransientRegistryError(message) {
+    return TRANSIENT.some((pattern) => pattern.test(message));
+}
+/** Pushes are idempotent (content-addressed blobs, a manifest PUT per tag), so a registry hiccup earns a retry. */
+const PUSH_RETRY_DELAYS_MS = [2000, 5000];
+/** Run `attempt`, again after each delay while it fails with a transient registry error; the last error is thrown. */
+async function retryTransient(attempt, options) {
+    for (let retry = 0;; retry++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const message = (0,errors/* errorMessage */.gJ)(error);
+            const delay = options.delaysMs[retry];
+            if (delay === undefined || !isTransientRegistryError(message))
+                throw error;
+            options.onRetry(message, retry + 1, delay);
+            await options.sleep(delay);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/push/phase.ts
+
 
 
 
@@ -32921,6 +32957,21 @@ var build_plan = __nccwpck_require__(4713);
 function digestFromPush(output) {
     const matches = [...output.matchAll(/digest: (sha256:[0-9a-f]{64})/g)];
     return matches.at(-1)?.[1];
+}
+/**
+ * `docker push` gives up on the first 5xx of a manifest upload; a registry's 5xx, 429 or dropped connection is
+ * retried twice here, with a warning that says what failed.
+ */
+function pushRetry(env, what) {
+    return {
+        delaysMs: PUSH_RETRY_DELAYS_MS,
+        sleep: env.sleep,
+        onRetry: (message, attempt, delayMs) => {
+            const reason = message.trim().split('\n').at(-1) ?? message;
+            env.ui.warning(`Pushing ${what}: the registry failed (${reason}); retrying in ${delayMs / 1000} s ` +
+                `(retry ${attempt} of ${PUSH_RETRY_DELAYS_MS.length})`);
+        },
+    };
 }
 /**
  * Push what passed every gate. One platform: the very image that was tested (its id checked), every tag. Several
@@ -32943,6 +32994,7 @@ async function pushPhase(env, report) {
             metadataFile: external_node_path_.join(env.tempDir, `metadata-${report.target}-push.json`),
         });
         try {
+            // BuildKit retries a registry's 5xx itself (1, 2, 4, 8 s), so this path needs no retry of ours.
             const run = await (0,build_build/* runBuild */.c)(plan, { run: env.run, env: (0,build_plan/* secretEnv */.Ut)(inputs), now: env.now });
             const digest = run.metadata['containerimage.digest'];
             if (typeof digest !== 'string')
@@ -32965,7 +33017,7 @@ async function pushPhase(env, report) {
     let digest;
     for (const tag of build.tags) {
         try {
-            const result = await env.run('docker', ['push', tag]);
+            const result = await retryTransient(() => env.run('docker', ['push', tag]), pushRetry(env, tag));
             digest = digestFromPush(result.stdout) ?? digest;
             pushed.push(tag);
             ui.info(`Pushed ${tag}${digest ? ` (${digest})` : ''}`);

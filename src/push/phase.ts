@@ -6,6 +6,7 @@ import { inspectImage } from '../docker/image.js';
 import { cacheFor } from '../build/phase.js';
 import { runBuild } from '../build/build.js';
 import { buildPlan, secretEnv } from '../build/plan.js';
+import { PUSH_RETRY_DELAYS_MS, retryTransient, type RetryOptions } from './retry.js';
 
 /** `docker push` ends with "<tag>: digest: sha256:... size: N". */
 export function digestFromPush(output: string): string | undefined {
@@ -15,6 +16,24 @@ export function digestFromPush(output: string): string | undefined {
 
 export interface PushResult {
   digest: string;
+}
+
+/**
+ * `docker push` gives up on the first 5xx of a manifest upload; a registry's 5xx, 429 or dropped connection is
+ * retried twice here, with a warning that says what failed.
+ */
+function pushRetry(env: PipelineEnv, what: string): RetryOptions {
+  return {
+    delaysMs: PUSH_RETRY_DELAYS_MS,
+    sleep: env.sleep,
+    onRetry: (message, attempt, delayMs) => {
+      const reason = message.trim().split('\n').at(-1) ?? message;
+      env.ui.warning(
+        `Pushing ${what}: the registry failed (${reason}); retrying in ${delayMs / 1000} s ` +
+          `(retry ${attempt} of ${PUSH_RETRY_DELAYS_MS.length})`,
+      );
+    },
+  };
 }
 
 /**
@@ -39,6 +58,7 @@ export async function pushPhase(env: PipelineEnv, report: TargetReport): Promise
       metadataFile: path.join(env.tempDir, `metadata-${report.target}-push.json`),
     });
     try {
+      // BuildKit retries a registry's 5xx itself (1, 2, 4, 8 s), so this path needs no retry of ours.
       const run = await runBuild(plan, { run: env.run, env: secretEnv(inputs), now: env.now });
       const digest = run.metadata['containerimage.digest'];
       if (typeof digest !== 'string') throw new Error('buildx reported no digest for the pushed image');
@@ -66,7 +86,7 @@ export async function pushPhase(env: PipelineEnv, report: TargetReport): Promise
   let digest: string | undefined;
   for (const tag of build.tags) {
     try {
-      const result = await env.run('docker', ['push', tag]);
+      const result = await retryTransient(() => env.run('docker', ['push', tag]), pushRetry(env, tag));
       digest = digestFromPush(result.stdout) ?? digest;
       pushed.push(tag);
       ui.info(`Pushed ${tag}${digest ? ` (${digest})` : ''}`);

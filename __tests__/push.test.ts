@@ -1,0 +1,89 @@
+import { describe, expect, test } from '@jest/globals';
+import { isTransientRegistryError, retryTransient } from '../src/push/retry.js';
+import { digestFromPush } from '../src/push/phase.js';
+
+describe('registry errors worth a retry', () => {
+  test.each([
+    // buildx, as CI saw it from Debian's registry
+    'Building target "static" failed: unexpected status from HEAD request to http://localhost:5000/v2/x/manifests/static: 500 Internal Server Error',
+    // docker push
+    'docker push failed with exit code 1:\nreceived unexpected HTTP status: 502 Bad Gateway',
+    'failed to do request: Head "https://ghcr.io/v2/o/r/blobs/sha256:ab": read tcp 10.1.0.4:443: connection reset by peer',
+    'toomanyrequests: You have reached your pull rate limit',
+    'net/http: TLS handshake timeout',
+    'unexpected status code 503 Service Unavailable',
+  ])('retried: %s', (message) => {
+    expect(isTransientRegistryError(message)).toBe(true);
+  });
+
+  test.each([
+    'denied: requested access to the resource is denied',
+    'unexpected status from HEAD request to https://ghcr.io/v2/o/r/manifests/x: 401 Unauthorized',
+    'name unknown: repository name not known to registry',
+    'Building target "api" failed at line 12: process "/bin/sh -c npm test" did not complete successfully: exit code: 1',
+    'An image does not exist locally with the tag: msa/x:y',
+  ])('not retried: %s', (message) => {
+    expect(isTransientRegistryError(message)).toBe(false);
+  });
+});
+
+describe('retryTransient', () => {
+  const options = (log: string[]) => ({
+    delaysMs: [2000, 5000],
+    sleep: async (ms: number) => {
+      log.push(`sleep ${ms}`);
+    },
+    onRetry: (message: string, attempt: number, delay: number) =>
+      log.push(`retry ${attempt} after ${delay}: ${message}`),
+  });
+
+  test('a 500 then success: one retry, told, and the result returned', async () => {
+    const log: string[] = [];
+    let calls = 0;
+    const result = await retryTransient(async () => {
+      calls++;
+      if (calls === 1) throw new Error('received unexpected HTTP status: 500 Internal Server Error');
+      return 'sha256:ok';
+    }, options(log));
+    expect(result).toBe('sha256:ok');
+    expect(calls).toBe(2);
+    expect(log).toEqual([
+      'retry 1 after 2000: received unexpected HTTP status: 500 Internal Server Error',
+      'sleep 2000',
+    ]);
+  });
+
+  test('always 503: retried twice, then the last error is thrown', async () => {
+    const log: string[] = [];
+    let calls = 0;
+    await expect(
+      retryTransient(async () => {
+        calls++;
+        throw new Error(`503 Service Unavailable (attempt ${calls})`);
+      }, options(log)),
+    ).rejects.toThrow('503 Service Unavailable (attempt 3)');
+    expect(calls).toBe(3);
+    expect(log.filter((l) => l.startsWith('sleep'))).toEqual(['sleep 2000', 'sleep 5000']);
+  });
+
+  test('denied: thrown at once, no retry', async () => {
+    const log: string[] = [];
+    let calls = 0;
+    await expect(
+      retryTransient(async () => {
+        calls++;
+        throw new Error('denied: requested access to the resource is denied');
+      }, options(log)),
+    ).rejects.toThrow('denied');
+    expect(calls).toBe(1);
+    expect(log).toEqual([]);
+  });
+});
+
+describe('digestFromPush', () => {
+  test('the last digest line of docker push', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    expect(digestFromPush(`static: digest: ${digest} size: 1234\n`)).toBe(digest);
+    expect(digestFromPush('nothing here')).toBeUndefined();
+  });
+});

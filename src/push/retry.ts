@@ -1,0 +1,43 @@
+import { errorMessage } from '../errors.js';
+
+/**
+ * What a registry says when the fault is on its side and the same request may well pass a moment later: a 5xx
+ * status, 429, a reset connection, a timeout. buildx and `docker push` word these differently; both end with the
+ * status line or the network error. A 401/403/404 (wrong credentials, no such repository) is never retried.
+ */
+const TRANSIENT = [
+  /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][a-z]+)/,
+  /unexpected status(?: code)?:? 5\d\d\b/i,
+  /\b429 Too Many Requests\b|\btoomanyrequests\b/i,
+  /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i,
+];
+
+export function isTransientRegistryError(message: string): boolean {
+  return TRANSIENT.some((pattern) => pattern.test(message));
+}
+
+export interface RetryOptions {
+  /** Waits before each retry; its length is the number of retries. */
+  delaysMs: readonly number[];
+  sleep: (ms: number) => Promise<void>;
+  /** Told before each retry, with what failed. */
+  onRetry: (message: string, attempt: number, delayMs: number) => void;
+}
+
+/** Pushes are idempotent (content-addressed blobs, a manifest PUT per tag), so a registry hiccup earns a retry. */
+export const PUSH_RETRY_DELAYS_MS = [2000, 5000] as const;
+
+/** Run `attempt`, again after each delay while it fails with a transient registry error; the last error is thrown. */
+export async function retryTransient<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt();
+    } catch (error: unknown) {
+      const message = errorMessage(error);
+      const delay = options.delaysMs[retry];
+      if (delay === undefined || !isTransientRegistryError(message)) throw error;
+      options.onRetry(message, retry + 1, delay);
+      await options.sleep(delay);
+    }
+  }
+}
