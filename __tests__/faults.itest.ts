@@ -59,6 +59,7 @@ describe('faults', () => {
     );
     const recorded = JSON.parse(run.state.containers ?? '[]') as string[];
     expect(run.stdout).toMatch(/Started (multistage-hang-[0-9a-f]+)/);
+    expect(run.post.ran).toBe(true);
     expect(run.post.exitCode).toBe(0);
     expect(leftoverContainers(run.runId)).toEqual([]);
     expect(tempDirsLeft(run.runnerTemp)).toEqual([]);
@@ -73,6 +74,7 @@ describe('faults', () => {
     });
     const name = /Started (multistage-hang-[0-9a-f]+)/.exec(run.stdout)?.[1];
     expect(JSON.parse(run.state.containers)).toEqual([name]);
+    expect(run.post.ran).toBe(true);
     expect(run.post.stdout).toContain(`Removed container ${name}`);
     expect(leftoverContainers(run.runId)).toEqual([]);
     expect(tempDirsLeft(run.runnerTemp)).toEqual([]);

@@ -6,6 +6,7 @@ import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
 import { INPUT_NAMES, BOOLEAN_INPUTS, getInputs } from '../src/inputs.js';
 import { readContext } from '../src/context.js';
+import { postRuns } from './helpers/action.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const dir = path.join(ROOT, '.github', 'workflows');
@@ -29,7 +30,22 @@ describe('action.yml', () => {
       new NoOperationTraceWriter(),
     );
     expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/post/index.js' });
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: 'dist/index.js',
+      post: 'dist/post/index.js',
+      'post-if': 'failure() || cancelled()',
+    });
+  });
+  test('the post step runs when the job failed or was cancelled, not after a success', () => {
+    expect(postRuns('success')).toBe(false);
+    expect(postRuns('failure')).toBe(true);
+    expect(postRuns('cancelled')).toBe(true);
+    // The harness evaluates what the runner would, and refuses what it does not understand.
+    expect(postRuns('success', undefined)).toBe(false);
+    expect(postRuns('success', 'always()')).toBe(true);
+    expect(postRuns('failure', '!cancelled() && success()')).toBe(false);
+    expect(() => postRuns('success', "runner.os == 'Linux'")).toThrow('post-if not understood');
   });
   test('declares exactly the inputs the code reads', () => {
     expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort());

@@ -20,7 +20,8 @@ export interface ActionRun {
   outputs: Record<string, string>;
   state: Record<string, string>;
   summary: string;
-  post: { exitCode: number; stdout: string };
+  /** The post step; `ran` is false when action.yml's `post-if` kept the runner from starting it. */
+  post: { ran: boolean; exitCode: number; stdout: string };
   /** The RUNNER_TEMP of this run. */
   runnerTemp: string;
   /** GITHUB_RUN_ID of this run: the value of the label on its containers. */
@@ -91,6 +92,33 @@ function spawnNode(
   });
 }
 
+export type JobStatus = 'success' | 'failure' | 'cancelled';
+
+/**
+ * Whether the runner starts the post step: action.yml's `post-if` (default `always()`) evaluated as the runner
+ * does, with the status functions answering for the job as main left it. Only the status functions, `!`, `&&`, `||`
+ * and parentheses are understood; anything else throws, so a new condition cannot pass here unnoticed.
+ */
+export function postRuns(status: JobStatus, expression?: string): boolean {
+  const condition =
+    expression ??
+    (
+      parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+        runs: { 'post-if'?: string };
+      }
+    ).runs['post-if'] ??
+    'always()';
+  const values: Record<string, boolean> = {
+    always: true,
+    success: status === 'success',
+    failure: status === 'failure',
+    cancelled: status === 'cancelled',
+  };
+  const js = condition.replace(/\b(always|success|failure|cancelled)\(\)/g, (_m, name: string) => String(values[name]));
+  if (!/^(?:true|false|&&|\|\||!|\(|\)|\s)*$/.test(js)) throw new Error(`post-if not understood: ${condition}`);
+  return Boolean(new Function(`return (${js});`)());
+}
+
 export interface RunActionOptions {
   inputs: Record<string, string>;
   env?: Record<string, string>;
@@ -101,7 +129,7 @@ export interface RunActionOptions {
   cwd?: string;
 }
 
-/** Run dist/index.js as the runner does: main, then post with the state main saved. */
+/** Run dist/index.js as the runner does: main, then (as `post-if` says) post with the state main saved. */
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-run-'));
   const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' };
@@ -133,10 +161,15 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const cwd = options.cwd ?? ROOT;
   const main = await spawnNode([path.join(ROOT, 'dist', 'index.js')], base, cwd, options.signalWhen);
   const state = readCommandFile(fileEnv.GITHUB_STATE);
-  let post = { exitCode: 0, stdout: '' };
-  if (!options.skipPost) {
+  // A run told to stop (signalWhen) is a cancelled job, as when someone presses Cancel on GitHub.
+  const status: JobStatus = options.signalWhen ? 'cancelled' : main.exitCode === 0 ? 'success' : 'failure';
+  let post = { ran: false, exitCode: 0, stdout: '' };
+  if (!options.skipPost && postRuns(status)) {
     const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-    post = await spawnNode([path.join(ROOT, 'dist', 'post', 'index.js')], { ...base, ...stateEnv }, cwd);
+    post = {
+      ran: true,
+      ...(await spawnNode([path.join(ROOT, 'dist', 'post', 'index.js')], { ...base, ...stateEnv }, cwd)),
+    };
   }
   return {
     ...main,
