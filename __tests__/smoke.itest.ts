@@ -1,6 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   annotations,
+  docker,
   EXAMPLE,
   EXAMPLE_BUILD_ARGS,
   leftoverContainers,
@@ -10,7 +14,7 @@ import {
 
 const SERVICES = '__tests__/fixtures/services';
 
-function service(target: string, extra: Record<string, string> = {}) {
+function service(target: string, extra: Record<string, string> = {}, env: Record<string, string> = {}) {
   return runAction({
     inputs: {
       target,
@@ -19,7 +23,28 @@ function service(target: string, extra: Record<string, string> = {}) {
       'build-args': `NODE_IMAGE=${NODE_IMAGE}`,
       ...extra,
     },
+    env,
   });
+}
+
+/** When the engine started this run's container (epoch ms), from its event log. */
+function containerLife(runId: string, since: number): { start: number } {
+  const events = docker(
+    'events',
+    '--since',
+    String(Math.floor(since / 1000) - 1),
+    '--until',
+    String(Math.ceil(Date.now() / 1000) + 1),
+    '--filter',
+    `label=com.github.multistage-action=${runId}`,
+    '--format',
+    '{{.Action}} {{.TimeNano}}',
+  )
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '));
+  const at = (action: string) => Number(BigInt(events.find(([a]) => a === action)?.[1] ?? '0') / 1_000_000n);
+  return { start: at('start') };
 }
 
 function failure(stdout: string): string {
@@ -37,9 +62,25 @@ describe('smoke test on the real engine', () => {
     expect(leftoverContainers(run.runId)).toEqual([]);
   });
 
-  test('a service ready only after 3 s passes in about 3 s, not after a fixed sleep', async () => {
-    const run = await service('slow');
+  test('a service ready only after 3 s passes in about 3 s, not after a fixed sleep; the scan runs meanwhile', async () => {
+    const times = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msa-trivy-')), 'times.jsonl');
+    const since = Date.now();
+    const run = await service('slow', {}, { TRIVY_DOUBLE_TIMES: times });
     expect(run.exitCode).toBe(0);
+    // Trivy scanned the image while the container was up, and its group still follows the smoke test's.
+    const scannedAt = fs
+      .readFileSync(times, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[]; at: number })
+      .find((call) => call.argv[0] === 'image')?.at;
+    const life = containerLife(run.runId, since);
+    expect(life.start).toBeGreaterThan(0);
+    // The service answers 3 s after its start; the scan began long before that, not after the smoke test.
+    expect(scannedAt).toBeGreaterThan(life.start - 2000);
+    expect(scannedAt).toBeLessThan(life.start + 1500);
+    expect(run.stdout).toMatch(/::group::Smoke test slow[\s\S]*Healthy after[\s\S]*::group::Scan slow\nUsing trivy/);
+    fs.rmSync(path.dirname(times), { recursive: true, force: true });
     expect(run.outputs.smoke).toBe('passed');
     const seconds = Number(run.outputs['smoke-seconds']);
     expect(seconds).toBeGreaterThanOrEqual(3);
@@ -59,6 +100,10 @@ describe('smoke test on the real engine', () => {
     expect(run.stdout).toMatch(/::group::Smoke test error500[\s\S]*Last 50 log lines[\s\S]*::endgroup::/);
     expect(run.summary).toContain('### ❌ error500: smoke failed');
     expect(run.outputs.pushed).toBe('false');
+    // The scan ran alongside: its findings are shown and counted, but a failed image's SARIF is not uploaded.
+    expect(run.stdout).toMatch(/::endgroup::\n::group::Scan error500\n[\s\S]*Vulnerabilities: 0 CRITICAL/);
+    expect(JSON.parse(run.outputs.vulnerabilities)).toMatchObject({ MEDIUM: 4 });
+    expect(run.stdout).not.toContain('::group::Upload SARIF of error500');
     expect(leftoverContainers(run.runId)).toEqual([]);
   });
 

@@ -80,6 +80,65 @@ describe('pollHealth', () => {
   });
 });
 
+describe('pollHealth: cadence and the engine', () => {
+  const base = { expectedStatus: 200, deadline: 10_000, requestTimeoutMs: 2000 };
+
+  test('a healthy answer ends the poll without waiting for the engine', async () => {
+    const clock = fakeClock();
+    const outcome = await pollHealth({
+      ...base,
+      probe: async () => ({ status: 200 }),
+      condition: () => new Promise<ContainerCondition>(() => undefined), // docker inspect never answers
+      intervalMs: 100,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    expect(outcome).toEqual({ ok: true, attempts: 1 });
+  });
+
+  test('probes start every interval (start to start), the engine is asked only every conditionIntervalMs', async () => {
+    const clock = fakeClock();
+    const probedAt: number[] = [];
+    const askedAt: number[] = [];
+    const outcome = await pollHealth({
+      ...base,
+      probe: async () => {
+        probedAt.push(clock.now());
+        clock.advance(30); // a request takes 30 ms
+        return clock.now() >= 1000 ? { status: 200 } : { error: 'refused the connection' };
+      },
+      condition: async () => {
+        askedAt.push(clock.now());
+        return { state: 'running' };
+      },
+      intervalMs: 100,
+      conditionIntervalMs: 500,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    expect(outcome.ok).toBe(true);
+    expect(probedAt.slice(0, 4)).toEqual([0, 100, 200, 300]);
+    expect(probedAt.at(-1)).toBe(1000);
+    expect(askedAt).toEqual([0, 500, 1000]);
+  });
+
+  test("the engine's error surfaces when the probe failed", async () => {
+    const clock = fakeClock();
+    await expect(
+      pollHealth({
+        ...base,
+        probe: async () => ({ error: 'refused the connection' }),
+        condition: async () => {
+          throw new Error('Error: No such container: c1');
+        },
+        intervalMs: 100,
+        now: clock.now,
+        sleep: clock.sleep,
+      }),
+    ).rejects.toThrow('No such container');
+  });
+});
+
 describe('docker run arguments', () => {
   const base = {
     name: 'c1',

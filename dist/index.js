@@ -31441,6 +31441,28 @@ const actionsUi = {
     },
     secret: (v) => lib_core/* setSecret */.Pq(v),
 };
+/**
+ * A Ui that holds what a phase running in the background says, to be told in one piece (`replay`) when the
+ * pipeline reaches that phase, so the log keeps one group per phase in the order of the road. Secrets are masked
+ * at once.
+ */
+function bufferedUi(target) {
+    const held = [];
+    return {
+        info: (m) => void held.push(() => target.info(m)),
+        debug: (m) => void held.push(() => target.debug(m)),
+        notice: (m, p) => void held.push(() => target.notice(m, p)),
+        warning: (m, p) => void held.push(() => target.warning(m, p)),
+        error: (m, p) => void held.push(() => target.error(m, p)),
+        // One level of groups is all a log shows; a group inside a held phase is just its lines.
+        group: (_name, fn) => fn(),
+        secret: (v) => target.secret(v),
+        replay: () => {
+            for (const say of held.splice(0))
+                say();
+        },
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/state.ts
 
@@ -31870,20 +31892,34 @@ function describe(probe, expected) {
 }
 /**
  * Poll until the health endpoint answers the expected status, the container stops, Docker calls it unhealthy, or
- * the deadline passes. Short intervals, a per-request timeout, never a fixed sleep.
+ * the deadline passes. Short intervals, a per-request timeout, never a fixed sleep. A healthy answer ends the poll
+ * at once: it never waits for the engine's answer about the container, which only matters when the probe failed.
  */
 async function pollHealth(o) {
+    const conditionEvery = o.conditionIntervalMs ?? o.intervalMs;
     let attempts = 0;
     let last;
+    let conditionAt = -Infinity;
     for (;;) {
         attempts++;
+        const started = o.now();
+        // Asked alongside the probe, its failure kept for when (and if) it is looked at.
+        let pending;
+        if (started - conditionAt >= conditionEvery) {
+            conditionAt = started;
+            pending = o.condition().then((condition) => ({ condition }), (error) => ({ error }));
+        }
         // The last probe before the deadline still gets a fair chance to answer.
-        const remaining = Math.max(MIN_REQUEST_MS, o.deadline - o.now());
-        const [probe, condition] = await Promise.all([o.probe(Math.min(o.requestTimeoutMs, remaining)), o.condition()]);
+        const remaining = Math.max(MIN_REQUEST_MS, o.deadline - started);
+        const probe = await o.probe(Math.min(o.requestTimeoutMs, remaining));
         last = probe;
         if ('status' in probe && probe.status === o.expectedStatus)
             return { ok: true, attempts };
-        if (condition.state === 'exited') {
+        const answer = pending ? await pending : undefined;
+        if (answer && 'error' in answer)
+            throw answer.error;
+        const condition = answer?.condition;
+        if (condition?.state === 'exited') {
             return {
                 ok: false,
                 reason: 'exited',
@@ -31892,7 +31928,7 @@ async function pollHealth(o) {
                 attempts,
             };
         }
-        if (condition.health === 'unhealthy') {
+        if (condition?.health === 'unhealthy') {
             return {
                 ok: false,
                 reason: 'unhealthy',
@@ -31900,7 +31936,8 @@ async function pollHealth(o) {
                 attempts,
             };
         }
-        if (o.now() >= o.deadline) {
+        const now = o.now();
+        if (now >= o.deadline) {
             return {
                 ok: false,
                 reason: 'timeout',
@@ -31908,7 +31945,7 @@ async function pollHealth(o) {
                 attempts,
             };
         }
-        await o.sleep(Math.min(o.intervalMs, Math.max(0, o.deadline - o.now())));
+        await o.sleep(Math.min(Math.max(0, started + o.intervalMs - now), o.deadline - now));
     }
 }
 
@@ -31918,7 +31955,10 @@ async function pollHealth(o) {
 
 
 
-const POLL_INTERVAL_MS = 200;
+/** An HTTP probe of 127.0.0.1 costs next to nothing: ten a second, so a service is noticed ~50 ms after it is up. */
+const POLL_INTERVAL_MS = 100;
+/** Asking the engine whether the container still runs is a `docker inspect`: twice a second is enough. */
+const CONDITION_INTERVAL_MS = 500;
 const REQUEST_TIMEOUT_MS = 2000;
 const LOG_LINES = 50;
 /**
@@ -31980,6 +32020,7 @@ async function smokePhase(env, report) {
             expectedStatus: inputs['health-status'],
             deadline: started + inputs['smoke-timeout'] * 1000,
             intervalMs: POLL_INTERVAL_MS,
+            conditionIntervalMs: CONDITION_INTERVAL_MS,
             requestTimeoutMs: REQUEST_TIMEOUT_MS,
             now: env.now,
             sleep: env.sleep,
@@ -32853,6 +32894,7 @@ async function pushPhase(env, report) {
 
 
 
+
 /** Read the Dockerfile and check every stage name before anything is built. Pure apart from reading the file. */
 function readDockerfile(inputs, ctx) {
     const file = external_node_path_.resolve(ctx.workspace, inputs.file);
@@ -32939,11 +32981,21 @@ async function prepare(options) {
     };
     return env;
 }
+/** A promise that never rejects: its value or its error, for work that runs while something else is awaited. */
+async function settled(work) {
+    try {
+        return { value: await work };
+    }
+    catch (error) {
+        return { error };
+    }
+}
 function phaseOf(error, fallback) {
     return error instanceof errors/* GateError */.ue && error.gate !== 'build' ? error.gate : fallback;
 }
 /**
- * Take every target down the road: test stage (once), then per target build -> smoke -> push. A failed gate
+ * Take every target down the road: test stage (once), then per target build -> smoke (with the scan alongside)
+ * -> upload -> fail-on gate -> push. A failed gate
  * stops that target (nothing pushed) and is recorded; the other targets still run. Never throws for a
  * target's failure: the caller reads `failure` on each report.
  */
@@ -32988,10 +33040,34 @@ async function runPipeline(env) {
         let phase = 'build';
         try {
             report.build = await ui.group(`Build ${report.target}`, () => (0,build_phase/* buildPhase */.S)(env, report.target));
+            // The scan does not need the container: it runs while the smoke test waits for the service, and what it
+            // says is told in its own group after the smoke test's.
+            const scanUi = bufferedUi(ui);
+            const scanning = settled(scanPhase({ ...env, ui: scanUi }, report));
             phase = 'smoke';
-            report.smoke = await ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report));
+            try {
+                report.smoke = await ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report));
+            }
+            catch (error) {
+                // The image failed its smoke test: its findings are still shown (and counted), but not uploaded.
+                const scanned = await scanning;
+                await ui.group(`Scan ${report.target}`, async () => {
+                    scanUi.replay();
+                    if ('value' in scanned)
+                        report.scan = scanned.value;
+                    else
+                        ui.info(`The scan failed as well: ${(0,errors/* errorMessage */.gJ)(scanned.error)}`);
+                });
+                throw error;
+            }
             phase = 'scan';
-            report.scan = await ui.group(`Scan ${report.target}`, () => scanPhase(env, report));
+            report.scan = await ui.group(`Scan ${report.target}`, async () => {
+                const scanned = await scanning;
+                scanUi.replay();
+                if ('error' in scanned)
+                    throw scanned.error;
+                return scanned.value;
+            });
             phase = 'upload';
             report.upload = await ui.group(`Upload SARIF of ${report.target}`, () => uploadPhase(env, report));
             phase = 'scan';

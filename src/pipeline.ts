@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Inputs } from './inputs.js';
 import type { RunContext } from './context.js';
 import type { Runner } from './exec.js';
-import type { Ui } from './ui.js';
+import { bufferedUi, type Ui } from './ui.js';
 import type { CleanupRecorder } from './state.js';
 import type { BuildxCapabilities } from './build/capabilities.js';
 import { detectCapabilities } from './build/capabilities.js';
@@ -151,12 +151,22 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
   return env;
 }
 
+/** A promise that never rejects: its value or its error, for work that runs while something else is awaited. */
+async function settled<T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  try {
+    return { value: await work };
+  } catch (error: unknown) {
+    return { error };
+  }
+}
+
 function phaseOf(error: unknown, fallback: Phase): Phase {
   return error instanceof GateError && error.gate !== 'build' ? error.gate : fallback;
 }
 
 /**
- * Take every target down the road: test stage (once), then per target build -> smoke -> push. A failed gate
+ * Take every target down the road: test stage (once), then per target build -> smoke (with the scan alongside)
+ * -> upload -> fail-on gate -> push. A failed gate
  * stops that target (nothing pushed) and is recorded; the other targets still run. Never throws for a
  * target's failure: the caller reads `failure` on each report.
  */
@@ -199,10 +209,30 @@ export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
     let phase: Phase = 'build';
     try {
       report.build = await ui.group(`Build ${report.target}`, () => buildPhase(env, report.target));
+      // The scan does not need the container: it runs while the smoke test waits for the service, and what it
+      // says is told in its own group after the smoke test's.
+      const scanUi = bufferedUi(ui);
+      const scanning = settled(scanPhase({ ...env, ui: scanUi }, report));
       phase = 'smoke';
-      report.smoke = await ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report));
+      try {
+        report.smoke = await ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report));
+      } catch (error: unknown) {
+        // The image failed its smoke test: its findings are still shown (and counted), but not uploaded.
+        const scanned = await scanning;
+        await ui.group(`Scan ${report.target}`, async () => {
+          scanUi.replay();
+          if ('value' in scanned) report.scan = scanned.value;
+          else ui.info(`The scan failed as well: ${errorMessage(scanned.error)}`);
+        });
+        throw error;
+      }
       phase = 'scan';
-      report.scan = await ui.group(`Scan ${report.target}`, () => scanPhase(env, report));
+      report.scan = await ui.group(`Scan ${report.target}`, async () => {
+        const scanned = await scanning;
+        scanUi.replay();
+        if ('error' in scanned) throw scanned.error;
+        return scanned.value;
+      });
       phase = 'upload';
       report.upload = await ui.group(`Upload SARIF of ${report.target}`, () => uploadPhase(env, report));
       phase = 'scan';

@@ -38,3 +38,25 @@ export const actionsUi: Ui = {
   },
   secret: (v) => core.setSecret(v),
 };
+
+/**
+ * A Ui that holds what a phase running in the background says, to be told in one piece (`replay`) when the
+ * pipeline reaches that phase, so the log keeps one group per phase in the order of the road. Secrets are masked
+ * at once.
+ */
+export function bufferedUi(target: Ui): Ui & { replay(): void } {
+  const held: (() => void)[] = [];
+  return {
+    info: (m) => void held.push(() => target.info(m)),
+    debug: (m) => void held.push(() => target.debug(m)),
+    notice: (m, p) => void held.push(() => target.notice(m, p)),
+    warning: (m, p) => void held.push(() => target.warning(m, p)),
+    error: (m, p) => void held.push(() => target.error(m, p)),
+    // One level of groups is all a log shows; a group inside a held phase is just its lines.
+    group: (_name, fn) => fn(),
+    secret: (v) => target.secret(v),
+    replay: () => {
+      for (const say of held.splice(0)) say();
+    },
+  };
+}

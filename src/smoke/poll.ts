@@ -19,7 +19,13 @@ export interface PollOptions {
   condition: () => Promise<ContainerCondition>;
   expectedStatus: number;
   deadline: number;
+  /** From the start of one probe to the start of the next. */
   intervalMs: number;
+  /**
+   * How often the engine is asked about the container (a `docker inspect` each time, so less often than the cheap
+   * HTTP probe); default: every probe.
+   */
+  conditionIntervalMs?: number;
   requestTimeoutMs: number;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -37,19 +43,35 @@ function describe(probe: ProbeResult | undefined, expected: number): string {
 
 /**
  * Poll until the health endpoint answers the expected status, the container stops, Docker calls it unhealthy, or
- * the deadline passes. Short intervals, a per-request timeout, never a fixed sleep.
+ * the deadline passes. Short intervals, a per-request timeout, never a fixed sleep. A healthy answer ends the poll
+ * at once: it never waits for the engine's answer about the container, which only matters when the probe failed.
  */
 export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
+  const conditionEvery = o.conditionIntervalMs ?? o.intervalMs;
   let attempts = 0;
   let last: ProbeResult | undefined;
+  let conditionAt = -Infinity;
   for (;;) {
     attempts++;
+    const started = o.now();
+    // Asked alongside the probe, its failure kept for when (and if) it is looked at.
+    let pending: Promise<{ condition: ContainerCondition } | { error: unknown }> | undefined;
+    if (started - conditionAt >= conditionEvery) {
+      conditionAt = started;
+      pending = o.condition().then(
+        (condition) => ({ condition }),
+        (error: unknown) => ({ error }),
+      );
+    }
     // The last probe before the deadline still gets a fair chance to answer.
-    const remaining = Math.max(MIN_REQUEST_MS, o.deadline - o.now());
-    const [probe, condition] = await Promise.all([o.probe(Math.min(o.requestTimeoutMs, remaining)), o.condition()]);
+    const remaining = Math.max(MIN_REQUEST_MS, o.deadline - started);
+    const probe = await o.probe(Math.min(o.requestTimeoutMs, remaining));
     last = probe;
     if ('status' in probe && probe.status === o.expectedStatus) return { ok: true, attempts };
-    if (condition.state === 'exited') {
+    const answer = pending ? await pending : undefined;
+    if (answer && 'error' in answer) throw answer.error;
+    const condition = answer?.condition;
+    if (condition?.state === 'exited') {
       return {
         ok: false,
         reason: 'exited',
@@ -58,7 +80,7 @@ export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
         attempts,
       };
     }
-    if (condition.health === 'unhealthy') {
+    if (condition?.health === 'unhealthy') {
       return {
         ok: false,
         reason: 'unhealthy',
@@ -66,7 +88,8 @@ export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
         attempts,
       };
     }
-    if (o.now() >= o.deadline) {
+    const now = o.now();
+    if (now >= o.deadline) {
       return {
         ok: false,
         reason: 'timeout',
@@ -74,6 +97,6 @@ export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
         attempts,
       };
     }
-    await o.sleep(Math.min(o.intervalMs, Math.max(0, o.deadline - o.now())));
+    await o.sleep(Math.min(Math.max(0, started + o.intervalMs - now), o.deadline - now));
   }
 }
