@@ -5,10 +5,11 @@ export const modules = {
 /***/ 4988:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DO_NOT_RETRY: () => (/* binding */ DO_NOT_RETRY),
 /* harmony export */   octokitCodeScanning: () => (/* binding */ octokitCodeScanning)
 /* harmony export */ });
-/* unused harmony export DO_NOT_RETRY */
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
 /* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9735);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6856);

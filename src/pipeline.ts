@@ -198,6 +198,8 @@ export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
   if (inputs.scan && !testFailure) {
     // Trivy's install and DB restore overlap the first build; the scan phase awaits the same promise (and its error).
     env.scanSession().catch(() => undefined);
+    // The API client (Octokit and its plugins) loads while the build runs, not when the upload is due.
+    if (inputs['upload-sarif'] && inputs.token) import('./sarif/octokit.js').catch(() => undefined);
   }
   for (const report of reports) {
     if (tests) report.tests = tests;

@@ -33222,6 +33222,9 @@ async function runPipeline(env) {
     if (inputs.scan && !testFailure) {
         // Trivy's install and DB restore overlap the first build; the scan phase awaits the same promise (and its error).
         env.scanSession().catch(() => undefined);
+        // The API client (Octokit and its plugins) loads while the build runs, not when the upload is due.
+        if (inputs['upload-sarif'] && inputs.token)
+            Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(988)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4988)).catch(() => undefined);
     }
     for (const report of reports) {
         if (tests)
