@@ -166,9 +166,8 @@ function phaseOf(error: unknown, fallback: Phase): Phase {
 
 /**
  * Take every target down the road: test stage (once), then per target build -> smoke (with the scan alongside)
- * -> upload -> fail-on gate -> push. A failed gate
- * stops that target (nothing pushed) and is recorded; the other targets still run. Never throws for a
- * target's failure: the caller reads `failure` on each report.
+ * -> upload -> fail-on gate -> push. A failed gate stops that target (nothing pushed) and is recorded; the other
+ * targets still run. Never throws for a target's failure: the caller reads `failure` on each report.
  */
 export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
   const { inputs, ui } = env;

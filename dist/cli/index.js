@@ -32244,10 +32244,9 @@ async function smokePhase(env, report) {
         return { status: 'passed', seconds, hostPort, containerPort };
     }
     finally {
-        // Removed while the pipeline goes on (the scan does not need it); the pipeline waits for it before it ends,
-        // and the name stays in the post step's state until it is gone.
-        // A failed removal is tried once more; the post step (which runs when the job failed or was cancelled) is the
-        // last net, so a successful step says how to remove it by hand.
+        // Removed while the pipeline goes on; the pipeline waits for it before it ends, and the name stays in the post
+        // step's state until it is gone. A failed removal is tried once more; the post step only runs when the job
+        // failed or was cancelled, so a successful step says how to remove it by hand.
         env.defer((0,container/* removeContainer */.od)(env.run, name)
             .then(async (removed) => removed || (await (0,container/* removeContainer */.od)(env.run, name)))
             .then((removed) => {
@@ -33190,9 +33189,8 @@ function phaseOf(error, fallback) {
 }
 /**
  * Take every target down the road: test stage (once), then per target build -> smoke (with the scan alongside)
- * -> upload -> fail-on gate -> push. A failed gate
- * stops that target (nothing pushed) and is recorded; the other targets still run. Never throws for a
- * target's failure: the caller reads `failure` on each report.
+ * -> upload -> fail-on gate -> push. A failed gate stops that target (nothing pushed) and is recorded; the other
+ * targets still run. Never throws for a target's failure: the caller reads `failure` on each report.
  */
 async function runPipeline(env) {
     const { inputs, ui } = env;

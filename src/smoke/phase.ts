@@ -123,10 +123,9 @@ export async function smokePhase(env: PipelineEnv, report: TargetReport): Promis
     }
     return { status: 'passed', seconds, hostPort, containerPort };
   } finally {
-    // Removed while the pipeline goes on (the scan does not need it); the pipeline waits for it before it ends,
-    // and the name stays in the post step's state until it is gone.
-    // A failed removal is tried once more; the post step (which runs when the job failed or was cancelled) is the
-    // last net, so a successful step says how to remove it by hand.
+    // Removed while the pipeline goes on; the pipeline waits for it before it ends, and the name stays in the post
+    // step's state until it is gone. A failed removal is tried once more; the post step only runs when the job
+    // failed or was cancelled, so a successful step says how to remove it by hand.
     env.defer(
       removeContainer(env.run, name)
         .then(async (removed) => removed || (await removeContainer(env.run, name)))
