@@ -80,6 +80,7 @@ describe('smoke test on the real engine', () => {
     expect(scannedAt).toBeGreaterThan(life.start - 2000);
     expect(scannedAt).toBeLessThan(life.start + 2500);
     expect(run.stdout).toMatch(/::group::Smoke test slow[\s\S]*Healthy after[\s\S]*::group::Scan slow\nUsing trivy/);
+    expect(run.stdout).toMatch(/\nScan took \d+\.\d s, alongside the smoke test\n::endgroup::/);
     fs.rmSync(path.dirname(times), { recursive: true, force: true });
     expect(run.outputs.smoke).toBe('passed');
     const seconds = Number(run.outputs['smoke-seconds']);

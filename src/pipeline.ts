@@ -213,7 +213,13 @@ export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
       // The scan does not need the container: it runs while the smoke test waits for the service, and what it
       // says is told in its own group after the smoke test's.
       const scanUi = bufferedUi(ui);
-      const scanning = settled(scanPhase({ ...env, ui: scanUi }, report));
+      const scanStarted = env.now();
+      const scanning = settled(
+        scanPhase({ ...env, ui: scanUi }, report).finally(() => {
+          const took = `Scan took ${((env.now() - scanStarted) / 1000).toFixed(1)} s`;
+          if (inputs.scan) scanUi.info(inputs.smoke ? `${took}, alongside the smoke test` : took);
+        }),
+      );
       phase = 'smoke';
       try {
         report.smoke = await ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report));
