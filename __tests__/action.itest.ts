@@ -7,9 +7,13 @@ import {
   EXAMPLE,
   EXAMPLE_BUILD_ARGS,
   leftoverContainers,
+  NODE_IMAGE,
   runAction,
   ROOT,
 } from './helpers/action.js';
+import { FakeCacheService } from './helpers/servers.js';
+
+const SERVICES = '__tests__/fixtures/services';
 
 // dist/index.js run the way the runner runs it: INPUT_* from action.yml defaults, the command files, main then post.
 describe('the bundled action on the example project', () => {
@@ -147,5 +151,46 @@ describe('the bundled action on the example project', () => {
     }
     expect(run.stdout).toContain('--secret id=token,env=MULTISTAGE_SECRET_0');
     docker('rmi', `msa-test/echo:argv-${process.pid}`);
+  });
+});
+
+// BuildKit's own gha cache client against the cache service stand-in (v1, the protocol buildx 0.13 speaks; GHES
+// runners offer it): what matrix legs write and what a later job reads.
+describe('the GitHub Actions build cache, one scope per target', () => {
+  test('two matrix legs keep their own scope, and the next run of a leg imports its own', async () => {
+    const cache = await new FakeCacheService('v1').start();
+    const leg = (target: string) =>
+      runAction({
+        inputs: {
+          target,
+          context: SERVICES,
+          image: 'msa-test/cache-scopes',
+          'build-args': `NODE_IMAGE=${NODE_IMAGE}`,
+          smoke: 'false',
+          scan: 'false',
+        },
+        env: cache.env(),
+      });
+    try {
+      for (const target of ['healthy', 'static']) {
+        const run = await leg(target);
+        expect(annotations(run.stdout, 'error')).toEqual([]);
+        expect(run.stdout).toContain(`--cache-to type=gha,scope=${target},mode=max,ignore-error=true`);
+      }
+      // Each leg's cache index under its own scope: the second leg did not replace the first one's.
+      const indexes = cache.keys().filter((k) => k.startsWith('index-'));
+      expect(indexes).toEqual([expect.stringMatching(/^index-healthy-/), expect.stringMatching(/^index-static-/)]);
+
+      // The next run of the first leg finds its own index in the service and downloads it.
+      const before = cache.requests.length;
+      const again = await leg('healthy');
+      expect(again.exitCode).toBe(0);
+      expect(again.stdout).toMatch(/importing cache manifest from gha:/);
+      const healthyIndex = cache.keys().indexOf(indexes[0]);
+      expect(cache.requests.slice(before)).toContain(`GET /archive/${healthyIndex}`);
+      expect(cache.requests.slice(before)).not.toContain(`GET /archive/${cache.keys().indexOf(indexes[1])}`);
+    } finally {
+      await cache.stop();
+    }
   });
 });

@@ -135,33 +135,80 @@ describe('cacheFlags', () => {
   };
   const settings = { cache: true, scope: 'production-backend', cacheFrom: [], cacheTo: [] };
   test('gha cache with a scope per target when the cache service is there', () => {
-    expect(cacheFlags(settings, modern, true)).toEqual({
+    expect(cacheFlags(settings, modern, 'v2')).toEqual({
       cacheFrom: ['type=gha,scope=production-backend'],
       cacheTo: ['type=gha,scope=production-backend,mode=max,ignore-error=true'],
     });
   });
   test('no cache service: no cache flags and nothing said', () => {
-    expect(cacheFlags(settings, modern, false)).toEqual({ cacheFrom: [], cacheTo: [] });
+    expect(cacheFlags(settings, modern, undefined)).toEqual({ cacheFrom: [], cacheTo: [] });
   });
   test('buildx too old for the v2 cache service: build without it and say why once', () => {
-    const decision = cacheFlags(settings, old, true);
+    const decision = cacheFlags(settings, old, 'v2');
     expect(decision.cacheFrom).toEqual([]);
     expect(decision.notice).toContain("buildx 0.13.1 predates GitHub's v2 cache service (needs buildx >= 0.21)");
   });
+  test("GHES's v1 cache service: an older buildx still gets the gha cache", () => {
+    expect(cacheFlags(settings, old, 'v1')).toEqual({
+      cacheFrom: ['type=gha,scope=production-backend'],
+      cacheTo: ['type=gha,scope=production-backend,mode=max,ignore-error=true'],
+    });
+  });
   test('docker driver without containerd store: read but do not write', () => {
-    const decision = cacheFlags(settings, dockerDriver, true);
+    const decision = cacheFlags(settings, dockerDriver, 'v2');
     expect(decision.cacheFrom).toEqual(['type=gha,scope=production-backend']);
     expect(decision.cacheTo).toEqual([]);
     expect(decision.notice).toContain('cannot export a cache');
   });
   test('user cache-from/cache-to replace the defaults; cache false removes everything', () => {
     expect(
-      cacheFlags({ ...settings, cacheFrom: ['type=registry,ref=r/c'], cacheTo: ['type=inline'] }, modern, true),
+      cacheFlags({ ...settings, cacheFrom: ['type=registry,ref=r/c'], cacheTo: ['type=inline'] }, modern, 'v2'),
     ).toEqual({
       cacheFrom: ['type=registry,ref=r/c'],
       cacheTo: ['type=inline'],
     });
-    expect(cacheFlags({ ...settings, cache: false }, modern, true)).toEqual({ cacheFrom: [], cacheTo: [] });
+    expect(cacheFlags({ ...settings, cache: false }, modern, 'v2')).toEqual({ cacheFrom: [], cacheTo: [] });
+  });
+});
+
+describe('which cache service the runner offers (as @actions/cache decides)', () => {
+  const token = { ACTIONS_RUNTIME_TOKEN: 't' };
+  test.each([
+    [
+      'github.com runner',
+      {
+        ...token,
+        ACTIONS_RESULTS_URL: 'https://results/',
+        ACTIONS_CACHE_SERVICE_V2: 'True',
+        ACTIONS_CACHE_URL: 'https://old/',
+      },
+      'v2',
+    ],
+    [
+      'GHES: v1 even when the v2 flag is set',
+      {
+        ...token,
+        ACTIONS_CACHE_URL: 'https://ghes/',
+        ACTIONS_CACHE_SERVICE_V2: 'True',
+        GITHUB_SERVER_URL: 'https://github.acme.internal',
+      },
+      'v1',
+    ],
+    [
+      'GHE.com is not GHES',
+      {
+        ...token,
+        ACTIONS_RESULTS_URL: 'https://results/',
+        ACTIONS_CACHE_SERVICE_V2: 'True',
+        GITHUB_SERVER_URL: 'https://acme.ghe.com',
+      },
+      'v2',
+    ],
+    ['v1 without the flag', { ...token, ACTIONS_CACHE_URL: 'https://old/' }, 'v1'],
+    ['no token: none', { ACTIONS_RESULTS_URL: 'https://results/', ACTIONS_CACHE_SERVICE_V2: 'True' }, undefined],
+    ['the command line: none', {}, undefined],
+  ])('%s', (_name, env, protocol) => {
+    expect(readContext(env).cacheService).toBe(protocol);
   });
 });
 

@@ -28438,7 +28438,8 @@ function cacheFlags(settings, caps, cacheService) {
     }
     if (!cacheService)
         return { cacheFrom: [], cacheTo: [] };
-    if (!caps.ghaCacheV2) {
+    // buildx picks the protocol from the same variables; before 0.21 it only speaks v1.
+    if (cacheService === 'v2' && !caps.ghaCacheV2) {
         return {
             cacheFrom: [],
             cacheTo: [],
@@ -28895,23 +28896,35 @@ var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/context.ts
 
 
+/** GitHub Enterprise Server: any server but github.com, *.ghe.com (GHE.com) and *.localhost. */
+function isGhes(serverUrl) {
+    const host = new URL(serverUrl).hostname.toLowerCase();
+    return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost');
+}
+function cacheProtocol(nonEmpty, serverUrl) {
+    if (!nonEmpty('ACTIONS_RUNTIME_TOKEN'))
+        return undefined;
+    if (nonEmpty('ACTIONS_CACHE_SERVICE_V2') && !isGhes(serverUrl))
+        return nonEmpty('ACTIONS_RESULTS_URL') ? 'v2' : undefined;
+    return nonEmpty('ACTIONS_CACHE_URL') || nonEmpty('ACTIONS_RESULTS_URL') ? 'v1' : undefined;
+}
 function readContext(env = process.env) {
     const nonEmpty = (name) => (env[name] ? env[name] : undefined);
+    const serverUrl = nonEmpty('GITHUB_SERVER_URL') ?? 'https://github.com';
     return {
         repository: nonEmpty('GITHUB_REPOSITORY'),
         sha: nonEmpty('GITHUB_SHA'),
         ref: nonEmpty('GITHUB_REF'),
         eventName: nonEmpty('GITHUB_EVENT_NAME'),
         eventPath: nonEmpty('GITHUB_EVENT_PATH'),
-        serverUrl: nonEmpty('GITHUB_SERVER_URL') ?? 'https://github.com',
+        serverUrl,
         apiUrl: nonEmpty('GITHUB_API_URL') ?? 'https://api.github.com',
         workspace: nonEmpty('GITHUB_WORKSPACE') ?? process.cwd(),
         runnerTemp: nonEmpty('RUNNER_TEMP') ?? external_node_path_.join(external_node_os_.tmpdir()),
         toolCache: nonEmpty('RUNNER_TOOL_CACHE') ?? external_node_path_.join(external_node_os_.homedir(), '.cache', 'multistage-action', 'tools'),
         runId: nonEmpty('GITHUB_RUN_ID') ?? `local-${process.pid}`,
         onGitHub: env.GITHUB_ACTIONS === 'true',
-        cacheService: Boolean(nonEmpty('ACTIONS_RESULTS_URL') || nonEmpty('ACTIONS_CACHE_URL')) &&
-            Boolean(nonEmpty('ACTIONS_RUNTIME_TOKEN')),
+        cacheService: cacheProtocol(nonEmpty, serverUrl),
     };
 }
 
@@ -32934,7 +32947,8 @@ async function prepare(options) {
     const dockerfile = readDockerfile(inputs, ctx);
     for (const secret of inputs.secrets)
         ui.secret(secret.value);
-    const cacheInPlay = inputs.cache && (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService);
+    const cacheInPlay = inputs.cache &&
+        (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService !== undefined);
     const caps = await detectCapabilities(run, inputs.builder, cacheInPlay);
     ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
     external_node_fs_.mkdirSync(ctx.runnerTemp, { recursive: true });
@@ -32966,7 +32980,7 @@ async function prepare(options) {
         outputDir: options.outputDir ?? tempDir,
         startedAt: now(),
         scanSession: () => (session ??= startScanSession(env)),
-        caches: actionsToolCaches(ctx.cacheService),
+        caches: actionsToolCaches(ctx.cacheService !== undefined),
         defer: (work) => void deferred.push(work.catch((error) => ui.warning((0,errors/* errorMessage */.gJ)(error)))),
         settle: async () => {
             while (deferred.length > 0)

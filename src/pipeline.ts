@@ -106,7 +106,8 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
   const dockerfile = readDockerfile(inputs, ctx);
   for (const secret of inputs.secrets) ui.secret(secret.value);
   const cacheInPlay =
-    inputs.cache && (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService);
+    inputs.cache &&
+    (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService !== undefined);
   const caps = await detectCapabilities(run, inputs.builder, cacheInPlay);
   ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
   fs.mkdirSync(ctx.runnerTemp, { recursive: true });
@@ -137,7 +138,7 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
     outputDir: options.outputDir ?? tempDir,
     startedAt: now(),
     scanSession: () => (session ??= startScanSession(env)),
-    caches: actionsToolCaches(ctx.cacheService),
+    caches: actionsToolCaches(ctx.cacheService !== undefined),
     defer: (work) => void deferred.push(work.catch((error: unknown) => ui.warning(errorMessage(error)))),
     settle: async () => {
       while (deferred.length > 0) await Promise.all(deferred.splice(0));

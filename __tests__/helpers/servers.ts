@@ -182,7 +182,32 @@ interface CacheEntry {
  * artifactcache API: look up, reserve, upload chunks, commit, download), so the real @actions/cache code saves and
  * restores real tarballs. Keys match as the service documents: the first exactly, the rest as prefixes.
  */
+/**
+ * A stand-in for the runner's cache service, speaking either protocol @actions/cache does:
+ * - `v2`, what github.com runners use (ACTIONS_CACHE_SERVICE_V2 set): Twirp JSON calls on ACTIONS_RESULTS_URL
+ *   (GetCacheEntryDownloadURL, CreateCacheEntry, FinalizeCacheEntryUpload; proto field names), the archive PUT to
+ *   a signed blob URL by the Azure storage SDK (one shot, `x-ms-blob-type: BlockBlob`, as Azurite's path-style URLs)
+ *   and fetched from a signed download URL;
+ * - `v1`, the artifactcache REST API GHES still uses: reserve, PATCH chunks, commit.
+ * Keys match exactly, else by prefix, newest entry first, as the service does.
+ */
 export class FakeCacheService {
+  /**
+   * ACTIONS_RUNTIME_TOKEN as the runner gives it: a JWT whose `ac` claim lists the cache scopes the job may read and
+   * write (BuildKit's gha cache reads them, unverified, and refuses a token of another shape).
+   */
+  readonly token = [
+    { alg: 'RS256', typ: 'JWT' },
+    {
+      ac: JSON.stringify([{ Scope: 'refs/heads/main', Permission: 3 }]),
+      nbf: Math.floor(Date.now() / 1000) - 60,
+      exp: Math.floor(Date.now() / 1000) + 3600,
+      iss: 'vstoken.actions.githubusercontent.com',
+    },
+  ]
+    .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+    .concat(Buffer.from('not-a-real-signature').toString('base64url'))
+    .join('.');
   private readonly server: http.Server;
   readonly entries: CacheEntry[] = [];
   private readonly reserved = new Map<
@@ -192,7 +217,7 @@ export class FakeCacheService {
   readonly requests: string[] = [];
   url = '';
 
-  constructor() {
+  constructor(readonly protocol: 'v1' | 'v2' = 'v2') {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -204,21 +229,17 @@ export class FakeCacheService {
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(value === undefined ? '' : JSON.stringify(value));
         };
+        if (this.protocol === 'v2') return this.v2(req, res, url, body, json);
         const api = '/_apis/artifactcache/';
         if (req.method === 'GET' && url.pathname === `${api}cache`) {
-          const keys = (url.searchParams.get('keys') ?? '').split(',');
           const version = url.searchParams.get('version') ?? '';
-          for (const [i, key] of keys.entries()) {
-            const found = [...this.entries]
-              .reverse()
-              .find((e) => e.version === version && (i === 0 ? e.key === key : e.key.startsWith(key)));
-            if (found) {
-              return json(200, {
-                cacheKey: found.key,
-                scope: 'refs/heads/main',
-                archiveLocation: `${this.url}/archive/${this.entries.indexOf(found)}`,
-              });
-            }
+          const found = this.find((url.searchParams.get('keys') ?? '').split(','), version);
+          if (found) {
+            return json(200, {
+              cacheKey: found.key,
+              scope: 'refs/heads/main',
+              archiveLocation: `${this.url}/archive/${this.entries.indexOf(found)}`,
+            });
           }
           return json(204);
         }
@@ -258,9 +279,100 @@ export class FakeCacheService {
     });
   }
 
+  /**
+   * As GitHub documents its cache matching: for each key in order, an exact match, else the newest entry the key is
+   * a prefix of (BuildKit relies on the prefix match of the first key to find `index-<scope>-…#N`).
+   */
+  private find(keys: string[], version: string): CacheEntry | undefined {
+    const newestFirst = [...this.entries].reverse().filter((e) => e.version === version);
+    for (const key of keys) {
+      const found = newestFirst.find((e) => e.key === key) ?? newestFirst.find((e) => e.key.startsWith(key));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private v2(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    body: Buffer,
+    json: (status: number, value?: unknown) => void,
+  ): void {
+    const twirp = '/twirp/github.actions.results.api.v1.CacheService/';
+    const call = req.method === 'POST' && url.pathname.startsWith(twirp) ? url.pathname.slice(twirp.length) : '';
+    const request = call ? (JSON.parse(body.toString() || '{}') as Record<string, unknown>) : {};
+    if (call && req.headers.authorization !== `Bearer ${this.token}`) {
+      return json(401, { code: 'unauthenticated', msg: 'token missing or wrong' });
+    }
+    if (call === 'GetCacheEntryDownloadURL') {
+      const keys = [String(request.key), ...((request.restore_keys as string[] | undefined) ?? [])];
+      const found = this.find(keys, String(request.version));
+      if (!found) return json(200, { ok: false });
+      const index = this.entries.indexOf(found);
+      return json(200, {
+        ok: true,
+        signed_download_url: `${this.url}/devstoreaccount1/actions-cache/${index}?sv=2024-08-04&sig=read`,
+        matched_key: found.key,
+      });
+    }
+    if (call === 'CreateCacheEntry') {
+      const key = String(request.key);
+      const version = String(request.version);
+      if (this.entries.some((e) => e.key === key && e.version === version)) {
+        return json(409, {
+          code: 'already_exists',
+          msg: 'cache entry with the same key, version, and scope already exists',
+        });
+      }
+      const id = this.reserved.size + 1;
+      this.reserved.set(id, { key, version, chunks: [] });
+      return json(200, {
+        ok: true,
+        signed_upload_url: `${this.url}/devstoreaccount1/actions-cache/upload-${id}?sv=2024-08-04&sig=write`,
+      });
+    }
+    if (call === 'FinalizeCacheEntryUpload') {
+      const entry = [...this.reserved.entries()].find(
+        ([, r]) => r.key === request.key && r.version === request.version,
+      );
+      const data = entry ? Buffer.concat(entry[1].chunks.map((c) => c.data)) : undefined;
+      if (!entry || !data || data.length !== Number(request.size_bytes))
+        return json(200, { ok: false, message: 'no upload' });
+      this.entries.push({ key: entry[1].key, version: entry[1].version, data });
+      return json(200, { ok: true, entry_id: String(this.entries.length) });
+    }
+    const blob = /^\/devstoreaccount1\/actions-cache\/(upload-)?(\d+)$/.exec(url.pathname);
+    if (blob && req.method === 'PUT' && blob[1] && url.searchParams.get('sig') === 'write') {
+      const reservation = this.reserved.get(Number(blob[2]));
+      if (!reservation || req.headers['x-ms-blob-type'] !== 'BlockBlob') return json(400, { message: 'bad upload' });
+      reservation.chunks = [{ start: 0, data: body }];
+      res.writeHead(201, {
+        etag: `"0x${Date.now().toString(16)}"`,
+        'last-modified': new Date().toUTCString(),
+        'x-ms-request-id': `req-${Date.now()}`,
+        'x-ms-version': '2024-08-04',
+        'x-ms-request-server-encrypted': 'true',
+      });
+      return void res.end();
+    }
+    if (blob && req.method === 'GET' && !blob[1] && url.searchParams.get('sig') === 'read') {
+      const entry = this.entries[Number(blob[2])];
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(entry.data.length) });
+      return void res.end(entry.data);
+    }
+    json(404, { code: 'bad_route', msg: `no handler for ${req.method} ${url.pathname}` });
+  }
+
   /** The environment the runner gives a step when its cache service is there. */
   env(): Record<string, string> {
-    return { ACTIONS_CACHE_URL: `${this.url}/`, ACTIONS_RUNTIME_TOKEN: 'runtime-token' };
+    return this.protocol === 'v2'
+      ? {
+          ACTIONS_RESULTS_URL: `${this.url}/`,
+          ACTIONS_RUNTIME_TOKEN: this.token,
+          ACTIONS_CACHE_SERVICE_V2: 'True',
+        }
+      : { ACTIONS_CACHE_URL: `${this.url}/`, ACTIONS_RUNTIME_TOKEN: this.token };
   }
 
   keys(): string[] {

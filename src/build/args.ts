@@ -1,4 +1,5 @@
 import type { BuildxCapabilities } from './capabilities.js';
+import type { CacheProtocol } from '../context.js';
 
 export type BuildOutput = { type: 'load' } | { type: 'local'; dest: string } | { type: 'push' };
 
@@ -75,7 +76,11 @@ export interface CacheDecision {
  * GitHub Actions cache, one scope per target so matrix legs never evict each other, and never a failed build
  * because of a cache hiccup (ignore-error=true).
  */
-export function cacheFlags(settings: CacheSettings, caps: BuildxCapabilities, cacheService: boolean): CacheDecision {
+export function cacheFlags(
+  settings: CacheSettings,
+  caps: BuildxCapabilities,
+  cacheService: CacheProtocol | undefined,
+): CacheDecision {
   if (!settings.cache) return { cacheFrom: [], cacheTo: [] };
   if (settings.cacheFrom.length > 0 || settings.cacheTo.length > 0) {
     if (settings.cacheTo.length > 0 && !caps.cacheExport) {
@@ -88,7 +93,8 @@ export function cacheFlags(settings: CacheSettings, caps: BuildxCapabilities, ca
     return { cacheFrom: settings.cacheFrom, cacheTo: settings.cacheTo };
   }
   if (!cacheService) return { cacheFrom: [], cacheTo: [] };
-  if (!caps.ghaCacheV2) {
+  // buildx picks the protocol from the same variables; before 0.21 it only speaks v1.
+  if (cacheService === 'v2' && !caps.ghaCacheV2) {
     return {
       cacheFrom: [],
       cacheTo: [],
