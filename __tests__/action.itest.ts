@@ -193,4 +193,37 @@ describe('the GitHub Actions build cache, one scope per target', () => {
       await cache.stop();
     }
   });
+
+  test('a cache service answering 503 to everything never fails the build', async () => {
+    const cache = await new FakeCacheService('v1').start();
+    cache.down = true;
+    try {
+      const run = await runAction({
+        inputs: {
+          target: 'healthy',
+          context: SERVICES,
+          image: 'msa-test/cache-down',
+          'build-args': `NODE_IMAGE=${NODE_IMAGE}`,
+          'upload-sarif': 'false',
+        },
+        env: cache.env(),
+      });
+      expect(annotations(run.stdout, 'error')).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs.smoke).toBe('passed');
+      expect(run.stdout).toContain('--cache-from type=gha,scope=healthy');
+      expect(cache.requests.length).toBeGreaterThan(0);
+      // What @actions/cache says for the Trivy caches, and no claim that anything was saved.
+      expect(annotations(run.stdout, 'warning')).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('Failed to save: reserveCache failed: Cache service responded with 503'),
+        ]),
+      );
+      expect(run.stdout).toContain('The Trivy DB was not saved to the Actions cache as multistage-trivy-db-');
+      expect(run.stdout).not.toContain('Saved the Trivy DB');
+      expect(leftoverContainers(run.runId)).toEqual([]);
+    } finally {
+      await cache.stop();
+    }
+  });
 });

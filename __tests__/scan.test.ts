@@ -204,6 +204,20 @@ describe('DB cache', () => {
       'Could not save the Trivy DB to the Actions cache: quota',
     ]);
   });
+  test('a save the service refused (@actions/cache answers -1) is not called saved', async () => {
+    const logs: string[] = [];
+    const db = await restoreDb(
+      { isFeatureAvailable: () => true, restoreCache: async () => undefined, saveCache: async () => -1 },
+      '/c',
+      now,
+      (m) => logs.push(m),
+    );
+    await db.save();
+    expect(logs).toEqual([
+      'No cached Trivy DB yet; Trivy downloads it',
+      'The Trivy DB was not saved to the Actions cache as multistage-trivy-db-2026-11-24; the next job downloads it again',
+    ]);
+  });
   test('no cache service: nothing to do', async () => {
     const { cache, calls } = fakeCache(undefined, false);
     await (await restoreDb(cache, '/c', now, () => undefined)).save();

@@ -217,6 +217,9 @@ export class FakeCacheService {
   readonly requests: string[] = [];
   url = '';
 
+  /** Answer every request 503, as a cache service having an outage does. */
+  down = false;
+
   constructor(readonly protocol: 'v1' | 'v2' = 'v2') {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -229,6 +232,7 @@ export class FakeCacheService {
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(value === undefined ? '' : JSON.stringify(value));
         };
+        if (this.down) return json(503, { message: 'Service Unavailable' });
         if (this.protocol === 'v2') return this.v2(req, res, url, body, json);
         const api = '/_apis/artifactcache/';
         if (req.method === 'GET' && url.pathname === `${api}cache`) {

@@ -32437,8 +32437,11 @@ async function restoreDb(cache, cacheDir, now, log) {
             if (hit === key)
                 return;
             try {
-                await cache.saveCache(dbPaths(cacheDir), key);
-                log(`Saved the Trivy DB to the Actions cache as ${key}`);
+                // @actions/cache answers -1 (after its own warning) when the service refused or failed the save.
+                const id = await cache.saveCache(dbPaths(cacheDir), key);
+                log(id === -1
+                    ? `The Trivy DB was not saved to the Actions cache as ${key}; the next job downloads it again`
+                    : `Saved the Trivy DB to the Actions cache as ${key}`);
             }
             catch (error) {
                 log(`Could not save the Trivy DB to the Actions cache: ${(0,errors/* errorMessage */.gJ)(error)}`);

@@ -41,8 +41,13 @@ export async function restoreDb(
     save: async () => {
       if (hit === key) return;
       try {
-        await cache.saveCache(dbPaths(cacheDir), key);
-        log(`Saved the Trivy DB to the Actions cache as ${key}`);
+        // @actions/cache answers -1 (after its own warning) when the service refused or failed the save.
+        const id = await cache.saveCache(dbPaths(cacheDir), key);
+        log(
+          id === -1
+            ? `The Trivy DB was not saved to the Actions cache as ${key}; the next job downloads it again`
+            : `Saved the Trivy DB to the Actions cache as ${key}`,
+        );
       } catch (error: unknown) {
         log(`Could not save the Trivy DB to the Actions cache: ${errorMessage(error)}`);
       }
