@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { runAction, EXAMPLE_BUILD_ARGS } from '../build/__tests__/helpers/action.js';
+import { ACTION_NODE, runAction, EXAMPLE_BUILD_ARGS } from '../build/__tests__/helpers/action.js';
 import { FakeGitHubApi, ROOT, SHARED_FIXTURES, TRIVY_DOUBLE_BIN } from '../build/__tests__/helpers/servers.js';
 import { pollHealth } from '../build/src/smoke/poll.js';
 import { httpProbe } from '../build/src/docker/container.js';
@@ -83,7 +83,7 @@ async function glue(api, { idealPoll }) {
     "    for (;;) { const status = await (await fetch(url + '/' + id, { headers })).json();",
     "      if (status.processing_status === 'complete') break; await new Promise((w) => setTimeout(w, 1000)); } });",
   ].join('\n');
-  await exec(process.execPath, [
+  await exec(ACTION_NODE, [
     '-e',
     upload,
     path.join(dir, 'trivy.sarif'),
@@ -274,7 +274,7 @@ async function benchStartup() {
   const firstLine = () =>
     new Promise((resolve) => {
       const t = performance.now();
-      const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'index.js')], {
+      const child = spawn(ACTION_NODE, [path.join(ROOT, 'dist', 'index.js')], {
         env: {
           PATH: process.env.PATH,
           INPUT_TARGET: 'production-backend',
@@ -304,7 +304,8 @@ async function machine() {
   const { stdout: engine } = await exec('docker', ['version', '--format', '{{.Server.Version}}']);
   const { stdout: buildx } = await exec('docker', ['buildx', 'version']);
   const cpu = os.cpus()[0]?.model ?? 'unknown';
-  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.version}; Docker Engine ${engine.trim()} (containerd image store); ${buildx.trim()}`;
+  const { stdout: node } = await exec(ACTION_NODE, ['--version']);
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; the action (and the glue's upload) on Node ${node.trim()}; Docker Engine ${engine.trim()} (containerd image store); ${buildx.trim()}`;
 }
 
 const api = await new FakeGitHubApi().start();
@@ -329,7 +330,9 @@ if (process.argv.length === 2) {
   const md = [
     '# Benchmarks',
     '',
-    'Regenerate with `npm run bench` (on a machine with the engine up: `bash .ci/setup-docker.sh`). Medians of',
+    'Regenerate with `npm run bench` (on a machine with the engine up: `bash .ci/setup-docker.sh`; set',
+    '`MULTISTAGE_ACTION_NODE` to a Node 24 binary, as `.ci/run` does, to run the action on the runtime GitHub gives',
+    '`node24` actions). Medians of',
     `${RUNS} runs unless said otherwise; the action against the ideal glue in ${PAIRED_RUNS} pairs of alternating order.`,
     "Trivy is the test double replaying Trivy's golden reports (no Trivy or DB can be downloaded here), and the code",
     'scanning API is the local stand-in, for the action and the glue alike, so the figures compare the orchestration,',
