@@ -4,6 +4,7 @@ import { formatBytes, summaryMarkdown } from '../src/report/summary.js';
 import { failureMessage } from '../src/main.js';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
 import type { TargetReport } from '../src/report/types.js';
+import { bufferedUi, type Ui } from '../src/ui.js';
 
 const built: TargetReport = {
   target: 'production-backend',
@@ -107,3 +108,35 @@ test.each([
   [1000, '1.0 kB'],
   [43_555_386, '43.6 MB'],
 ])('formatBytes(%d)', (n, text) => expect(formatBytes(n)).toBe(text));
+
+describe('bufferedUi: what a background phase says, told later in one piece', () => {
+  function recordingUi(said: string[]): Ui {
+    return {
+      info: (m) => said.push(`info ${m}`),
+      debug: (m) => said.push(`debug ${m}`),
+      notice: (m) => said.push(`notice ${m}`),
+      warning: (m, p) => said.push(`warning ${m}${p?.file ? ` @${p.file}` : ''}`),
+      error: (m) => said.push(`error ${m}`),
+      group: async (name, fn) => {
+        said.push(`group ${name}`);
+        return fn();
+      },
+      secret: (v) => said.push(`secret ${v}`),
+    };
+  }
+
+  test('holds everything but secrets until replay, then tells it in order, once', async () => {
+    const said: string[] = [];
+    const held = bufferedUi(recordingUi(said));
+    held.info('Scanning x');
+    held.secret('t0ken');
+    held.warning('SARIF trimmed', { file: 'Dockerfile' });
+    expect(await held.group('inner', async () => 42)).toBe(42);
+    held.error('CVE-1');
+    expect(said).toEqual(['secret t0ken']);
+    held.replay();
+    expect(said).toEqual(['secret t0ken', 'info Scanning x', 'warning SARIF trimmed @Dockerfile', 'error CVE-1']);
+    held.replay();
+    expect(said).toHaveLength(4);
+  });
+});
