@@ -67,6 +67,9 @@ describe('the bundled action on the example project', () => {
     expect(path.dirname(tempDirs[0])).toBe(run.runnerTemp);
     expect(fs.existsSync(o['sarif-file'])).toBe(true);
     expect(path.dirname(o['sarif-file'])).toBe(tempDirs[0]);
+    // Only what the outputs point to is kept: the SARIF file and the exported test results.
+    expect(fs.readdirSync(tempDirs[0]).sort()).toEqual(['test-results', 'trivy-production-backend.sarif']);
+    expect(o['test-results-path']).toBe(path.join(tempDirs[0], 'test-results'));
   });
 
   test('an unknown target fails before any build, naming the input and the stages that exist', async () => {

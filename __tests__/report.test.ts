@@ -1,7 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { actionOutputs } from '../src/report/outputs.js';
 import { formatBytes, summaryMarkdown } from '../src/report/summary.js';
-import { failureMessage } from '../src/main.js';
+import { failureMessage, keepOnly } from '../src/main.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
 import type { TargetReport } from '../src/report/types.js';
 import { bufferedUi, type Ui } from '../src/ui.js';
@@ -139,4 +142,17 @@ describe('bufferedUi: what a background phase says, told later in one piece', ()
     held.replay();
     expect(said).toHaveLength(4);
   });
+});
+
+test('keepOnly leaves what the outputs point to and removes the rest of the run folder', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-keep-'));
+  for (const file of ['metadata-api.json', 'trivy-api.json', 'trivy-api.sarif', 'test-results/junit.xml', 'x/y.txt']) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), '');
+  }
+  keepOnly(dir, [path.join(dir, 'trivy-api.sarif'), path.join(dir, 'test-results'), '/elsewhere/out.sarif']);
+  expect(fs.readdirSync(dir).sort()).toEqual(['test-results', 'trivy-api.sarif']);
+  expect(fs.readdirSync(path.join(dir, 'test-results'))).toEqual(['junit.xml']);
+  keepOnly(path.join(dir, 'gone'), []); // a folder that is not there: nothing to do
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -28885,14 +28885,16 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: execute, failureMessage
+// UNUSED EXPORTS: execute, failureMessage, keepOnly
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var lib_core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/context.ts
 
 
@@ -28928,8 +28930,6 @@ function readContext(env = process.env) {
     };
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
@@ -33333,6 +33333,8 @@ function summaryMarkdown(reports, dockerfile) {
 
 
 
+
+
 /** The whole road for every target. Returns the reports; throws only for mistakes found before any work. */
 async function execute(options) {
     const inputs = getInputs(options.read, options.ctx);
@@ -33347,6 +33349,8 @@ async function execute(options) {
     const reports = await runPipeline(env);
     for (const [name, value] of Object.entries(actionOutputs(reports)))
         options.setOutput(name, value);
+    // What later steps may read (the outputs' SARIF files and test results) stays; the rest goes now.
+    keepOnly(env.tempDir, reports.flatMap((r) => [r.scan?.sarifFile, r.tests?.resultsPath]).filter((p) => Boolean(p)));
     try {
         await options.writeSummary(summaryMarkdown(reports, env.dockerfile));
     }
@@ -33354,6 +33358,26 @@ async function execute(options) {
         options.ui.warning(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     return reports;
+}
+/**
+ * Remove everything in a run's temp folder but the paths given (and the folders holding them), best-effort: the
+ * buildx metadata and Trivy's JSON report are not needed once the outputs are set.
+ */
+function keepOnly(dir, keep) {
+    const kept = keep.map((p) => external_node_path_.resolve(p));
+    let entries;
+    try {
+        entries = external_node_fs_.readdirSync(dir);
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        const full = external_node_path_.join(dir, entry);
+        if (kept.some((k) => k === full || k.startsWith(`${full}${external_node_path_.sep}`)))
+            continue;
+        external_node_fs_.rmSync(full, { recursive: true, force: true });
+    }
 }
 /** One line that says which targets failed where; the details are in the annotations and the summary. */
 function failureMessage(reports) {

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as core from '@actions/core';
 import { readContext, type RunContext } from './context.js';
 import { envInputReader, getInputs, type InputReader } from './inputs.js';
@@ -36,12 +38,36 @@ export async function execute(options: ExecuteOptions): Promise<TargetReport[]> 
   });
   const reports = await runPipeline(env);
   for (const [name, value] of Object.entries(actionOutputs(reports))) options.setOutput(name, value);
+  // What later steps may read (the outputs' SARIF files and test results) stays; the rest goes now.
+  keepOnly(
+    env.tempDir,
+    reports.flatMap((r) => [r.scan?.sarifFile, r.tests?.resultsPath]).filter((p): p is string => Boolean(p)),
+  );
   try {
     await options.writeSummary(summaryMarkdown(reports, env.dockerfile));
   } catch (error: unknown) {
     options.ui.warning(`Could not write the job summary: ${errorMessage(error)}`);
   }
   return reports;
+}
+
+/**
+ * Remove everything in a run's temp folder but the paths given (and the folders holding them), best-effort: the
+ * buildx metadata and Trivy's JSON report are not needed once the outputs are set.
+ */
+export function keepOnly(dir: string, keep: readonly string[]): void {
+  const kept = keep.map((p) => path.resolve(p));
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry);
+    if (kept.some((k) => k === full || k.startsWith(`${full}${path.sep}`))) continue;
+    fs.rmSync(full, { recursive: true, force: true });
+  }
 }
 
 /** One line that says which targets failed where; the details are in the annotations and the summary. */

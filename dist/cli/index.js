@@ -31907,8 +31907,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   oh: () => (/* binding */ failureMessage)
 });
 
-// UNUSED EXPORTS: run
+// UNUSED EXPORTS: keepOnly, run
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var lib_core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: ./src/context.ts
@@ -31965,10 +31969,6 @@ function bufferedUi(target) {
 var state = __nccwpck_require__(2462);
 // EXTERNAL MODULE: ./src/cancel.ts
 var cancel = __nccwpck_require__(833);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/build/capabilities.ts
 
 class EngineUnreachableError extends Error {
@@ -33366,6 +33366,8 @@ var summary = __nccwpck_require__(7994);
 
 
 
+
+
 /** The whole road for every target. Returns the reports; throws only for mistakes found before any work. */
 async function execute(options) {
     const inputs = (0,src_inputs/* getInputs */.GP)(options.read, options.ctx);
@@ -33380,6 +33382,8 @@ async function execute(options) {
     const reports = await runPipeline(env);
     for (const [name, value] of Object.entries(actionOutputs(reports)))
         options.setOutput(name, value);
+    // What later steps may read (the outputs' SARIF files and test results) stays; the rest goes now.
+    keepOnly(env.tempDir, reports.flatMap((r) => [r.scan?.sarifFile, r.tests?.resultsPath]).filter((p) => Boolean(p)));
     try {
         await options.writeSummary((0,summary/* summaryMarkdown */.eH)(reports, env.dockerfile));
     }
@@ -33387,6 +33391,26 @@ async function execute(options) {
         options.ui.warning(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     return reports;
+}
+/**
+ * Remove everything in a run's temp folder but the paths given (and the folders holding them), best-effort: the
+ * buildx metadata and Trivy's JSON report are not needed once the outputs are set.
+ */
+function keepOnly(dir, keep) {
+    const kept = keep.map((p) => external_node_path_.resolve(p));
+    let entries;
+    try {
+        entries = external_node_fs_.readdirSync(dir);
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        const full = external_node_path_.join(dir, entry);
+        if (kept.some((k) => k === full || k.startsWith(`${full}${external_node_path_.sep}`)))
+            continue;
+        external_node_fs_.rmSync(full, { recursive: true, force: true });
+    }
 }
 /** One line that says which targets failed where; the details are in the annotations and the summary. */
 function failureMessage(reports) {
