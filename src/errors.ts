@@ -61,3 +61,12 @@ export function errorMessage(error: unknown): string {
     return String(error);
   }
 }
+
+/** A promise that never rejects: its value or its error, for work that runs while something else is awaited. */
+export async function settled<T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  try {
+    return { value: await work };
+  } catch (error: unknown) {
+    return { error };
+  }
+}

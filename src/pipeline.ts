@@ -9,7 +9,7 @@ import type { BuildxCapabilities } from './build/capabilities.js';
 import { detectCapabilities } from './build/capabilities.js';
 import { findStage, parseDockerfile, stageLabel, stagesNeeded, type Dockerfile } from './dockerfile/parse.js';
 import { splitKeyValue } from './lists.js';
-import { ConfigurationError, GateError, errorMessage } from './errors.js';
+import { ConfigurationError, GateError, errorMessage, settled } from './errors.js';
 import { buildPhase } from './build/phase.js';
 import { smokePhase } from './smoke/phase.js';
 import type { Phase, SmokeReport, TargetReport, TestReport } from './report/types.js';
@@ -152,15 +152,6 @@ export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
   return env;
 }
 
-/** A promise that never rejects: its value or its error, for work that runs while something else is awaited. */
-async function settled<T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> {
-  try {
-    return { value: await work };
-  } catch (error: unknown) {
-    return { error };
-  }
-}
-
 function phaseOf(error: unknown, fallback: Phase): Phase {
   return error instanceof GateError && error.gate !== 'build' ? error.gate : fallback;
 }
@@ -222,25 +213,19 @@ export async function runPipeline(env: PipelineEnv): Promise<TargetReport[]> {
         }),
       );
       phase = 'smoke';
-      try {
-        report.smoke = await ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report));
-      } catch (error: unknown) {
-        // The image failed its smoke test: its findings are still shown (and counted), but not uploaded.
-        const scanned = await scanning;
-        await ui.group(`Scan ${report.target}`, async () => {
-          scanUi.replay();
-          if ('value' in scanned) report.scan = scanned.value;
-          else ui.info(`The scan failed as well: ${errorMessage(scanned.error)}`);
-        });
-        throw error;
-      }
-      phase = 'scan';
-      report.scan = await ui.group(`Scan ${report.target}`, async () => {
-        const scanned = await scanning;
+      const smoke = await settled(ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report)));
+      const scanned = await ui.group(`Scan ${report.target}`, async () => {
+        const result = await scanning;
         scanUi.replay();
-        if ('error' in scanned) throw scanned.error;
-        return scanned.value;
+        // An image that failed its smoke test still shows (and counts) its findings; they are not uploaded.
+        if ('value' in result) report.scan = result.value;
+        else if ('error' in smoke) ui.info(`The scan failed as well: ${errorMessage(result.error)}`);
+        return result;
       });
+      if ('error' in smoke) throw smoke.error;
+      report.smoke = smoke.value;
+      phase = 'scan';
+      if ('error' in scanned) throw scanned.error;
       phase = 'upload';
       report.upload = await ui.group(`Upload SARIF of ${report.target}`, () => uploadPhase(env, report));
       phase = 'scan';

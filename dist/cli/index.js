@@ -29279,6 +29279,7 @@ function stageLabel(stage) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Qd: () => (/* binding */ CommandError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   gu: () => (/* binding */ settled),
 /* harmony export */   j1: () => (/* binding */ ConfigurationError),
 /* harmony export */   ue: () => (/* binding */ GateError)
 /* harmony export */ });
@@ -29347,6 +29348,15 @@ function errorMessage(error) {
     }
     catch {
         return String(error);
+    }
+}
+/** A promise that never rejects: its value or its error, for work that runs while something else is awaited. */
+async function settled(work) {
+    try {
+        return { value: await work };
+    }
+    catch (error) {
+        return { error };
     }
 }
 
@@ -32084,6 +32094,7 @@ function parseHostPort(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/smoke/poll.ts
+
 const MIN_REQUEST_MS = 500;
 /** The sentence a smoke failure uses for a container that stopped. */
 function exitedMessage(condition) {
@@ -32114,7 +32125,7 @@ async function pollHealth(o) {
         let pending;
         if (started - conditionAt >= conditionEvery) {
             conditionAt = started;
-            pending = o.condition().then((condition) => ({ condition }), (error) => ({ error }));
+            pending = (0,errors/* settled */.gu)(o.condition());
         }
         // The last probe before the deadline still gets a fair chance to answer.
         const remaining = Math.max(MIN_REQUEST_MS, o.deadline - started);
@@ -32125,7 +32136,7 @@ async function pollHealth(o) {
         const answer = pending ? await pending : undefined;
         if (answer && 'error' in answer)
             throw answer.error;
-        const condition = answer?.condition;
+        const condition = answer?.value;
         if (condition?.state === 'exited') {
             return {
                 ok: false,
@@ -33193,15 +33204,6 @@ async function prepare(options) {
     };
     return env;
 }
-/** A promise that never rejects: its value or its error, for work that runs while something else is awaited. */
-async function settled(work) {
-    try {
-        return { value: await work };
-    }
-    catch (error) {
-        return { error };
-    }
-}
 function phaseOf(error, fallback) {
     return error instanceof errors/* GateError */.ue && error.gate !== 'build' ? error.gate : fallback;
 }
@@ -33258,35 +33260,29 @@ async function runPipeline(env) {
             // says is told in its own group after the smoke test's.
             const scanUi = bufferedUi(ui);
             const scanStarted = env.now();
-            const scanning = settled(scanPhase({ ...env, ui: scanUi }, report).finally(() => {
+            const scanning = (0,errors/* settled */.gu)(scanPhase({ ...env, ui: scanUi }, report).finally(() => {
                 const took = `Scan took ${((env.now() - scanStarted) / 1000).toFixed(1)} s`;
                 if (inputs.scan)
                     scanUi.info(inputs.smoke ? `${took}, alongside the smoke test` : took);
             }));
             phase = 'smoke';
-            try {
-                report.smoke = await ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report));
-            }
-            catch (error) {
-                // The image failed its smoke test: its findings are still shown (and counted), but not uploaded.
-                const scanned = await scanning;
-                await ui.group(`Scan ${report.target}`, async () => {
-                    scanUi.replay();
-                    if ('value' in scanned)
-                        report.scan = scanned.value;
-                    else
-                        ui.info(`The scan failed as well: ${(0,errors/* errorMessage */.gJ)(scanned.error)}`);
-                });
-                throw error;
-            }
-            phase = 'scan';
-            report.scan = await ui.group(`Scan ${report.target}`, async () => {
-                const scanned = await scanning;
+            const smoke = await (0,errors/* settled */.gu)(ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report)));
+            const scanned = await ui.group(`Scan ${report.target}`, async () => {
+                const result = await scanning;
                 scanUi.replay();
-                if ('error' in scanned)
-                    throw scanned.error;
-                return scanned.value;
+                // An image that failed its smoke test still shows (and counts) its findings; they are not uploaded.
+                if ('value' in result)
+                    report.scan = result.value;
+                else if ('error' in smoke)
+                    ui.info(`The scan failed as well: ${(0,errors/* errorMessage */.gJ)(result.error)}`);
+                return result;
             });
+            if ('error' in smoke)
+                throw smoke.error;
+            report.smoke = smoke.value;
+            phase = 'scan';
+            if ('error' in scanned)
+                throw scanned.error;
             phase = 'upload';
             report.upload = await ui.group(`Upload SARIF of ${report.target}`, () => uploadPhase(env, report));
             phase = 'scan';

@@ -31405,6 +31405,15 @@ function errorMessage(error) {
         return String(error);
     }
 }
+/** A promise that never rejects: its value or its error, for work that runs while something else is awaited. */
+async function settled(work) {
+    try {
+        return { value: await work };
+    }
+    catch (error) {
+        return { error };
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/exec.ts
 

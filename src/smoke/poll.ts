@@ -1,3 +1,5 @@
+import { settled } from '../errors.js';
+
 const MIN_REQUEST_MS = 500;
 
 export type ContainerCondition =
@@ -55,13 +57,10 @@ export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
     attempts++;
     const started = o.now();
     // Asked alongside the probe, its failure kept for when (and if) it is looked at.
-    let pending: Promise<{ condition: ContainerCondition } | { error: unknown }> | undefined;
+    let pending: Promise<{ value: ContainerCondition } | { error: unknown }> | undefined;
     if (started - conditionAt >= conditionEvery) {
       conditionAt = started;
-      pending = o.condition().then(
-        (condition) => ({ condition }),
-        (error: unknown) => ({ error }),
-      );
+      pending = settled(o.condition());
     }
     // The last probe before the deadline still gets a fair chance to answer.
     const remaining = Math.max(MIN_REQUEST_MS, o.deadline - started);
@@ -70,7 +69,7 @@ export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
     if ('status' in probe && probe.status === o.expectedStatus) return { ok: true, attempts };
     const answer = pending ? await pending : undefined;
     if (answer && 'error' in answer) throw answer.error;
-    const condition = answer?.condition;
+    const condition = answer?.value;
     if (condition?.state === 'exited') {
       return {
         ok: false,
