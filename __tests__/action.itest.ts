@@ -114,7 +114,7 @@ describe('the bundled action on the example project', () => {
     [{ file: 'nope/Dockerfile' }, 'Input "file": Dockerfile "nope/Dockerfile" does not exist'],
     [{ context: 'missing-dir' }, 'Input "context": directory "missing-dir" does not exist'],
     [{ 'build-args': 'NODE_IMAGE' }, 'Input "build-args": entry "NODE_IMAGE" is not NAME=value'],
-    [{ secrets: 'token' }, 'Input "secrets": entry "token" is not id=value'],
+    [{ secrets: 'token' }, 'Input "secrets": entry 1 is not id=value'],
     [{ tags: 'Bad Tag' }, 'Input "tags": "Bad Tag" is not a valid image reference'],
   ])('bad input %j is refused before any work', async (bad, message) => {
     const run = await runAction({ inputs: { target: 'production-backend', context: EXAMPLE, ...bad } });

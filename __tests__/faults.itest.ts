@@ -55,7 +55,7 @@ describe('faults', () => {
     });
     expect(run.exitCode).toBe(143);
     expect(annotations(run.stdout, 'warning').join('\n')).toContain(
-      'SIGTERM: cancelled; removing what this run started',
+      'SIGTERM: cancelled; ending the processes and removing what this run started',
     );
     const recorded = JSON.parse(run.state.containers ?? '[]') as string[];
     expect(run.stdout).toMatch(/Started (multistage-hang-[0-9a-f]+)/);

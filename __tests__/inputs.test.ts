@@ -1,4 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { getInputs, isImageTag, defaultImage, type InputReader } from '../src/inputs.js';
 import { parseList } from '../src/lists.js';
@@ -93,8 +96,49 @@ describe('getInputs', () => {
     [{ 'build-args': '=x' }, 'build-args', 'is not NAME=value'],
     [{ secrets: 'bad id=1' }, 'secrets', 'is not id=value'],
     [{ secrets: 'a=1', 'secret-files': 'a=package.json' }, 'secrets', 'given twice'],
-    [{ 'secret-files': 'key=/does/not/exist' }, 'secret-files', 'does not exist'],
-    [{ ssh: 'bad id' }, 'ssh', 'is not default or id=path'],
+    [
+      { 'secret-files': 'key=/does/not/exist' },
+      'secret-files',
+      'entry 1 (id "key") does not name a readable regular file',
+    ],
+    [{ 'secret-files': 'key=examples' }, 'secret-files', 'does not name a readable regular file'],
+    [{ ssh: 'bad id' }, 'ssh', 'entry 1 is not default, id, or id=path'],
+    [{ ssh: 'default' }, 'ssh', 'uses the SSH agent, but SSH_AUTH_SOCK is not set'],
+    [{ ssh: 'key=/no/such/key' }, 'ssh', 'names /no/such/key, which is neither a socket nor a readable file'],
+    [{ ssh: 'key=package.json' }, 'ssh', undefined],
+    [{ 'cache-from': 'type=gcs,bucket=x' }, 'cache-from', 'entry 1 has an unknown type "gcs"'],
+    [{ 'cache-from': 'type=local,source=/tmp/c' }, 'cache-from', 'has "source", which type=local does not take'],
+    [{ 'cache-from': 'type=local,dest=/tmp/c' }, 'cache-from', 'has no src=, which type=local needs'],
+    [{ 'cache-to': 'type=local,dest=/tmp/c,mode=maximal' }, 'cache-to', 'has mode= that is not one of min, max'],
+    [{ 'cache-to': 'type=gha,ignore-error=yes' }, 'cache-to', 'has ignore-error= that is not true or false'],
+    [{ 'cache-to': 'type=registry' }, 'cache-to', 'has no ref=, which type=registry needs'],
+    [{ 'cache-from': 'type=inline' }, 'cache-from', 'only cache-to takes'],
+    [{ 'cache-from': 'mode=max' }, 'cache-from', 'has no type='],
+    [{ 'cache-from': 'user/app:cache\ntype=gha,scope=x,mode=max' }, 'cache-from', undefined],
+    [{ 'cache-to': 'type=s3,region=eu-west-1,bucket=b,secret_access_key=SECRET' }, 'cache-to', undefined],
+    [{ 'cache-to': 'type=s3,region=eu-west-1,secret_access_key=SECRET' }, 'cache-to', 'has no bucket='],
+    [{ 'trivy-download-url': 'http://mirror.example.com/trivy' }, 'trivy-download-url', 'is not an https URL'],
+    [{ 'trivy-download-url': 'ftp://mirror.example.com/trivy' }, 'trivy-download-url', 'is not an https URL'],
+    [{ 'trivy-download-url': 'not a url' }, 'trivy-download-url', 'is not a URL'],
+    [{ 'trivy-download-url': 'http://127.0.0.1:8080/trivy' }, 'trivy-download-url', undefined],
+    [{ 'trivy-download-url': 'http://[::1]:8080/trivy' }, 'trivy-download-url', undefined],
+    [{ 'test-results-path': '/' }, 'test-results-path', 'must be a folder inside the workspace or RUNNER_TEMP'],
+    [
+      { 'test-results-path': '/etc/results' },
+      'test-results-path',
+      'must be a folder inside the workspace or RUNNER_TEMP',
+    ],
+    [{ 'test-results-path': '../outside' }, 'test-results-path', 'must be a folder inside the workspace'],
+    [{ 'test-results-path': '.' }, 'test-results-path', 'not the folder itself'],
+    [{ 'test-results-path': 'src' }, 'test-results-path', 'already exists and is not an empty folder'],
+    [{ 'test-results-path': 'package.json' }, 'test-results-path', 'already exists and is not an empty folder'],
+    [{ 'test-results-path': 'build/new-results' }, 'test-results-path', undefined],
+    [{ 'smoke-env': '"A=line 1\nline 2"' }, 'smoke-env', 'entry 1 (A) has a line break or NUL in its value'],
+    [{ 'smoke-env': `A=${'x'.repeat(32 * 1024 + 1)}` }, 'smoke-env', 'is longer than 32768 characters'],
+    [{ 'smoke-env': `A=${'x'.repeat(32 * 1024)}` }, 'smoke-env', undefined],
+    [{ 'smoke-stable-seconds': '-1' }, 'smoke-stable-seconds', 'out of range; use 0-300'],
+    [{ 'smoke-stable-seconds': '301' }, 'smoke-stable-seconds', 'out of range; use 0-300'],
+    [{ 'smoke-stable-seconds': '0' }, 'smoke-stable-seconds', undefined],
     [{ platforms: 'amd64' }, 'platforms', 'is not os/arch'],
     [{ 'no-cache': 'yes' }, 'no-cache', 'use true or false'],
     [{ smoke: '1' }, 'smoke', 'use true or false'],
@@ -126,8 +170,90 @@ describe('getInputs', () => {
     expect((caught as Error).message).toContain(fragment);
   });
 
-  test('a secret value never appears in the error about its entry', () => {
-    expect(() => getInputs(reader({ ...base, secrets: 'bad id=hunter2' }), ctx)).toThrow(/bad id=\*\*\*/);
+  test.each([
+    ['bad id=hunter2', 'entry 1 is not id=value'],
+    ['key=-----BEGIN KEY-----\nMIIEhunter2\n-----END KEY-----', 'entry 2 is not id=value'],
+    ['ok=1\n=hunter2', 'entry 2 is not id=value'],
+  ])('no part of a secret value appears in the error about its entry (%#)', (secrets, message) => {
+    let caught: unknown;
+    try {
+      getInputs(reader({ ...base, secrets }), ctx);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as Error).message).toContain(message);
+    for (const part of ['hunter2', 'BEGIN', 'MIIE', 'END KEY']) expect((caught as Error).message).not.toContain(part);
+  });
+
+  test('a quoted multi-line secret is one entry', () => {
+    const inputs = getInputs(reader({ ...base, secrets: '"key=-----BEGIN KEY-----\nMIIE\n-----END KEY-----"' }), ctx);
+    expect(inputs.secrets).toEqual([{ id: 'key', value: '-----BEGIN KEY-----\nMIIE\n-----END KEY-----' }]);
+  });
+
+  test('a secret-file that does not exist is named by position and id, never by its path', () => {
+    expect(() => getInputs(reader({ ...base, 'secret-files': 'a=package.json\nb=/private/x' }), ctx)).toThrow(
+      'Input "secret-files": entry 2 (id "b") does not name a readable regular file',
+    );
+  });
+
+  test('ssh default needs a live agent socket', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-ssh-'));
+    const sock = path.join(dir, 'agent.sock');
+    const server = net.createServer().listen(sock);
+    try {
+      expect(getInputs(reader({ ...base, ssh: 'default' }), { ...ctx, sshAuthSock: sock }).ssh).toEqual(['default']);
+      expect(() =>
+        getInputs(reader({ ...base, ssh: 'default' }), { ...ctx, sshAuthSock: path.join(dir, 'x') }),
+      ).toThrow('SSH_AUTH_SOCK is not a socket');
+    } finally {
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('paths in the workspace that are links leading out of it are refused (a pull request controls the checkout)', () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-ws-'));
+    fs.mkdirSync(path.join(workspace, 'app'));
+    fs.writeFileSync(path.join(workspace, 'app', 'Dockerfile'), 'FROM scratch AS x\n');
+    fs.symlinkSync('/etc/passwd', path.join(workspace, 'app', 'passwd'));
+    fs.symlinkSync('/etc/hostname', path.join(workspace, 'Dockerfile.evil'));
+    fs.symlinkSync('/etc', path.join(workspace, 'results-link'));
+    const wctx = { ...ctx, workspace, repository: 'a/b' };
+    const values = { target: 'x', context: 'app' };
+    try {
+      expect(() => getInputs(reader({ ...values, 'secret-files': 'pw=app/passwd' }), wctx)).toThrow(
+        'Input "secret-files": entry 1 (id "pw") is a link inside the workspace that leads out of it',
+      );
+      expect(() => getInputs(reader({ ...values, file: 'Dockerfile.evil' }), wctx)).toThrow(
+        'Input "file": "Dockerfile.evil" is a link inside the workspace that leads out of it',
+      );
+      expect(() => getInputs(reader({ ...values, trivyignore: 'app/passwd' }), wctx)).toThrow('Input "trivyignore"');
+      expect(() => getInputs(reader({ ...values, 'test-results-path': 'results-link/x' }), wctx)).toThrow(
+        'Input "test-results-path"',
+      );
+      // Named outside the workspace: the workflow's own choice.
+      expect(getInputs(reader({ ...values, 'secret-files': 'h=/etc/hostname' }), wctx)['secret-files']).toHaveLength(1);
+    } finally {
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+
+  test('GITHUB_SHA that is not a commit id is refused before an upload, naming the variable', () => {
+    const onGitHub = { ...ctx, onGitHub: true, sha: 'main' };
+    let caught: unknown;
+    try {
+      getInputs(reader(base), onGitHub);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigurationError);
+    expect((caught as Error).message).toBe(
+      'Environment variable "GITHUB_SHA": "main" is not a commit id (40 hexadecimal digits); code scanning needs the commit that was analysed',
+    );
+    expect(() => getInputs(reader({ ...base, 'upload-sarif': 'false' }), onGitHub)).not.toThrow();
+    expect(() =>
+      getInputs(reader(base), { ...onGitHub, sha: '0123456789abcdef0123456789abcdef01234567' }),
+    ).not.toThrow();
   });
 
   test('tags cannot be shared by several targets', () => {

@@ -5,7 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { installTrivy, TrivyUnavailableError, type ActionsCache } from '../src/scan/install.js';
 import { actionsToolCaches } from '../src/scan/phase.js';
-import { runCommand } from '../src/exec.js';
+import { createProcessRunner } from '../src/exec.js';
+
+const runCommand = createProcessRunner(() => undefined).run;
 import { FakeReleaseServer, pathWithoutTrivy, TRIVY_DOUBLE_BIN } from './helpers/servers.js';
 
 // The real install path: @actions/tool-cache downloading from a release server on 127.0.0.1, checksum checked.

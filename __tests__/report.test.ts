@@ -60,6 +60,7 @@ describe('outputs', () => {
       smoke: 'failed',
       'smoke-seconds': '',
       vulnerabilities: '',
+      findings: '',
       'sarif-file': '',
       'sarif-id': '',
       pushed: 'false',
@@ -91,7 +92,7 @@ describe('summary', () => {
   test('a section per failure with its reason, failed tests escaped', () => {
     expect(md).toContain('### ❌ production-backend: smoke failed');
     expect(md).toContain('Smoke test of production-backend failed: timeout');
-    expect(md).toContain('| adds \\| pipes | boom |');
+    expect(md).toContain('| `adds \\| pipes` | `boom` |');
     expect(md).toContain('Nothing was pushed for this target.');
   });
   test('the stage graph marks targets and needed stages', () => {
@@ -155,4 +156,89 @@ test('keepOnly leaves what the outputs point to and removes the rest of the run 
   expect(fs.readdirSync(path.join(dir, 'test-results'))).toEqual(['junit.xml']);
   keepOnly(path.join(dir, 'gone'), []); // a folder that is not there: nothing to do
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('summary with hostile text (test names, messages, findings from the image)', () => {
+  const df = parseDockerfile('FROM node AS base\nFROM base AS web\n');
+  const hostile: TargetReport = {
+    target: 'web',
+    image: 'acme/shop',
+    stages: ['web'],
+    pushed: false,
+    tests: {
+      totals: { total: 2, passed: 0, failed: 2, skipped: 0 },
+      failed: [
+        { name: '```\n</details><script>alert(1)</script>', message: '[click](https://evil.example) <img src=x>' },
+        { name: '| a | b |\n| --- |', message: '````` five' },
+      ],
+      resultsPath: '/tmp/r',
+      files: ['junit.xml'],
+    },
+    scan: {
+      status: 'scanned',
+      counts: { UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 1 },
+      reported: [
+        {
+          kind: 'vulnerability',
+          id: 'CVE-1](javascript:alert(1))',
+          severity: 'CRITICAL',
+          target: 'x',
+          pkg: '<b>bold</b>',
+          installed: '1 | 2',
+          fixed: '`',
+          url: 'javascript:alert(1)',
+        },
+      ],
+      gated: [],
+    },
+    failure: { phase: 'test', message: 'boom\n```\n# Injected heading\n```' },
+  };
+  const md = summaryMarkdown([hostile], df);
+
+  test('no test name, message or finding leaves its code span: no HTML, no links, no table cells of its own', () => {
+    const lines = md.split('\n');
+    const row = lines.find((l) => l.includes('alert(1)</script>')) as string;
+    expect(row).toBe(
+      '| ```` ``` ⏎ </details><script>alert(1)</script> ```` | `[click](https://evil.example) <img src=x>` |',
+    );
+    expect(md).toContain('| `\\| a \\| b \\| ⏎ \\| --- \\|` | `````` ````` five `````` |');
+    expect(md).not.toContain('[click](https://evil.example) <img src=x>\n');
+    // The finding: no link to a javascript: URL, the id as code, the cells escaped.
+    expect(md).toContain(
+      '| `CVE-1](javascript:alert(1))` | vulnerability | `<b>bold</b>` | `1 \\| 2` | `` ` `` | CRITICAL |',
+    );
+    expect(md).not.toMatch(/\]\(javascript:alert\(1\)\) \|/);
+  });
+
+  test('a failure message cannot close its fence', () => {
+    expect(md).toContain('````text\nboom\n```\n# Injected heading\n```\n````');
+  });
+
+  test('every failed test is listed until the budget is spent, then counted with where to find them', () => {
+    const many: TargetReport = {
+      ...hostile,
+      scan: undefined,
+      tests: {
+        totals: { total: 5000, passed: 0, failed: 5000, skipped: 0 },
+        failed: Array.from({ length: 5000 }, (_, i) => ({ name: `test number ${i}`, message: 'expected true' })),
+        resultsPath: '/tmp/r',
+        files: ['junit.xml'],
+      },
+    };
+    const all = summaryMarkdown([many], df);
+    expect(all).toContain('<details><summary>Failed tests (5000)</summary>');
+    expect(all).toContain('| `test number 4999` | `expected true` |');
+    expect(Buffer.byteLength(all)).toBeLessThan(1_000_000);
+    const small = summaryMarkdown([many], df, 20_000);
+    expect(Buffer.byteLength(small)).toBeLessThanOrEqual(20_000);
+    expect(small).toContain('| `test number 0` | `expected true` |');
+    expect(small).toMatch(/… and \d+ more failed tests: every one is in the exported reports \(`\/tmp\/r`/);
+  });
+
+  test('a Dockerfile stage name that is not a stage name is not drawn', () => {
+    const evil = parseDockerfile('FROM node AS "]-->x;click x "javascript:alert(1)"\nFROM node AS web\n');
+    const graph = summaryMarkdown([{ ...hostile, failure: undefined, tests: undefined, scan: undefined }], evil);
+    expect(graph).toContain('s0["stage-0"]');
+    expect(graph).not.toContain('javascript');
+  });
 });

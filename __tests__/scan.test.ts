@@ -81,6 +81,7 @@ describe('trivy argv', () => {
         ignoreUnfixed: true,
         ignoreFile: '/w/.trivyignore',
         skipDbUpdate: true,
+        skipJavaDbUpdate: true,
       }),
     ).toEqual([
       'image',

@@ -146,10 +146,10 @@ describe('docker run arguments', () => {
     containerPort: 3001,
     runId: '42',
     target: 'web',
-    envNames: ['TOKEN'],
+    envFile: '/tmp/run/smoke-env-1',
     hardened: false,
   };
-  test('labelled, published on 127.0.0.1 at a port the engine picks, env by name only', () => {
+  test('labelled, published on 127.0.0.1 at a port the engine picks, env from a file only', () => {
     expect(smokeRunArgs(base)).toEqual([
       'run',
       '--detach',
@@ -161,8 +161,8 @@ describe('docker run arguments', () => {
       'com.github.multistage-action.target=web',
       '--publish',
       '127.0.0.1::3001',
-      '--env',
-      'TOKEN',
+      '--env-file',
+      '/tmp/run/smoke-env-1',
       'sha256:abc',
     ]);
   });

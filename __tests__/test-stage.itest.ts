@@ -46,7 +46,7 @@ describe('test stage on the real engine', () => {
     expect(testAnnotation).toContain('file=__tests__/fixtures/services/fail.test.js,line=3::');
     expect(errors.join('\n')).toContain('1 of 5 tests failed:\n  - checkout total includes tax');
     expect(run.summary).toContain('### ❌ healthy: test failed');
-    expect(run.summary).toContain('| checkout total includes tax |');
+    expect(run.summary).toContain('| `checkout total includes tax` |');
     // Nothing after the gate: the shipped target was not built.
     expect(run.outputs['image-id']).toBe('');
     expect(run.outputs.smoke).toBe('');

@@ -28466,9 +28466,11 @@ function cacheFlags(settings, caps, cacheService) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  z: () => (/* binding */ BuildError),
-  c: () => (/* binding */ runBuild)
+  zS: () => (/* binding */ BuildError),
+  cM: () => (/* binding */ runBuild)
 });
+
+// UNUSED EXPORTS: shellQuote
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -28477,7 +28479,7 @@ var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/build/args.ts
-var args = __nccwpck_require__(5363);
+var build_args = __nccwpck_require__(5363);
 ;// CONCATENATED MODULE: ./src/build/progress.ts
 const VERTEX = /^#(\d+) (\[[^\]]+\] .*)$/;
 const STEP = /^\[([^\]\s]+) \d+\/\d+\] (.*)$/;
@@ -28566,26 +28568,38 @@ class BuildError extends Error {
         this.exitCode = exitCode;
     }
 }
+/** An argument as a person would type it in a shell (for reading only: nothing is ever run through a shell). */
+function shellQuote(arg) {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+/** Lines of a build's progress kept for reading failed test names from it. */
+const MAX_LOG_LINES = 100_000;
 /** Run one buildx build, streaming its progress into the log, and read its metadata. */
 async function runBuild(plan, options) {
     const now = options.now ?? Date.now;
     const parser = new ProgressParser(external_node_path_.basename(plan.file));
     const log = [];
     const started = now();
-    const result = await options.run('docker', (0,args/* buildxArgs */.w)(plan), {
+    const args = (0,build_args/* buildxArgs */.w)(plan);
+    // The command as the log shows it (as @actions/exec and build-push-action echo theirs); secrets are not in argv.
+    options.log(`[command]docker ${args.map(shellQuote).join(' ')}`);
+    const result = await options.run('docker', args, {
         env: options.env,
-        stream: true,
         allowFailure: true,
-        onStderrLine: (line) => {
+        onLine: (line, stream) => {
+            options.log(line);
+            if (stream !== 'stderr')
+                return;
             parser.push(line);
-            log.push(line);
+            if (log.length < MAX_LOG_LINES)
+                log.push(line);
         },
     });
     const seconds = (now() - started) / 1000;
     const progress = parser.result();
     if (result.exitCode !== 0) {
         if (log.length === 0)
-            throw new errors/* CommandError */.Qd('docker', (0,args/* buildxArgs */.w)(plan), result.exitCode, result.stderr, result.stdout);
+            throw new errors/* CommandError */.Qd('docker', (0,build_args/* buildxArgs */.w)(plan), result.exitCode, result.stderr, result.stdout);
         throw new BuildError(plan.target, progress, log.join('\n'), result.exitCode);
     }
     let metadata = {};
@@ -28645,7 +28659,12 @@ async function buildPhase(env, target) {
         metadataFile: node_path__WEBPACK_IMPORTED_MODULE_0__.join(env.tempDir, `metadata-${target}.json`),
     });
     try {
-        const run = await (0,_build_js__WEBPACK_IMPORTED_MODULE_1__/* .runBuild */ .c)(plan, { run: env.run, env: (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .secretEnv */ .Ut)(inputs), now: env.now });
+        const run = await (0,_build_js__WEBPACK_IMPORTED_MODULE_1__/* .runBuild */ .cM)(plan, {
+            run: env.run,
+            env: (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .secretEnv */ .Ut)(inputs),
+            now: env.now,
+            log: (line) => ui.info(line),
+        });
         const image = await (0,_docker_image_js__WEBPACK_IMPORTED_MODULE_4__/* .inspectImage */ .m)(env.run, tags[0]);
         const digest = typeof run.metadata['containerimage.digest'] === 'string' ? run.metadata['containerimage.digest'] : undefined;
         return {
@@ -28664,7 +28683,7 @@ async function buildPhase(env, target) {
         };
     }
     catch (error) {
-        if (error instanceof _build_js__WEBPACK_IMPORTED_MODULE_1__/* .BuildError */ .z) {
+        if (error instanceof _build_js__WEBPACK_IMPORTED_MODULE_1__/* .BuildError */ .zS) {
             const stage = error.progress.failedStage ? env.stageLine(error.progress.failedStage) : undefined;
             ui.error(error.message, {
                 title: `multistage: build of ${target} failed`,
@@ -28794,13 +28813,18 @@ async function inspectImage(run, reference) {
 /* harmony export */   ue: () => (/* binding */ GateError)
 /* harmony export */ });
 /* unused harmony exports describeCommand, lastLines */
-/** A user's mistake in the action's inputs: the message names the input and what would be valid. */
+/**
+ * A user's mistake in the action's inputs, or in the environment the step runs in: the message names the input (or
+ * the environment variable) and what would be valid.
+ */
 class ConfigurationError extends Error {
     input;
+    source;
     name = 'ConfigurationError';
-    constructor(input, detail) {
-        super(`Input "${input}": ${detail}`);
+    constructor(input, detail, source = 'input') {
+        super(`${source === 'input' ? 'Input' : 'Environment variable'} "${input}": ${detail}`);
         this.input = input;
+        this.source = source;
     }
 }
 /** An external command that exited non-zero (or could not start). Carries what a user needs to see. */
@@ -28811,9 +28835,9 @@ class CommandError extends Error {
     stderr;
     stdout;
     name = 'CommandError';
-    constructor(command, args, exitCode, stderr, stdout = '') {
+    constructor(command, args, exitCode, stderr, stdout = '', options) {
         const tail = lastLines(stderr || stdout, 15);
-        super(`${describeCommand(command, args)} failed with exit code ${exitCode}${tail ? `:\n${tail}` : ''}`);
+        super(`${describeCommand(command, args)} failed with exit code ${exitCode}${tail ? `:\n${tail}` : ''}`, options);
         this.command = command;
         this.args = args;
         this.exitCode = exitCode;
@@ -28844,8 +28868,14 @@ function describeCommand(command, args) {
     }
     return words.join(' ');
 }
+/** The last lines of a text, each cut to 1,000 characters: a tool's output can hold lines of any length. */
 function lastLines(text, count) {
-    return text.trimEnd().split('\n').slice(-count).join('\n');
+    return text
+        .trimEnd()
+        .split('\n')
+        .slice(-count)
+        .map((line) => (line.length > 1000 ? `${line.slice(0, 1000)}…` : line))
+        .join('\n');
 }
 /** A message for anything thrown, Error or not. */
 function errorMessage(error) {
@@ -28877,7 +28907,7 @@ async function settled(work) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6644);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5657);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -28886,7 +28916,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6644:
+/***/ 5657:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28937,6 +28967,10 @@ function readContext(env = process.env) {
         runId: nonEmpty('GITHUB_RUN_ID') ?? `local-${process.pid}`,
         onGitHub: env.GITHUB_ACTIONS === 'true',
         cacheService: cacheProtocol(nonEmpty, serverUrl),
+        actor: nonEmpty('GITHUB_ACTOR'),
+        sshAuthSock: nonEmpty('SSH_AUTH_SOCK'),
+        dockerHost: nonEmpty('DOCKER_HOST'),
+        home: nonEmpty('HOME') ?? external_node_os_.homedir(),
     };
 }
 
@@ -31055,7 +31089,126 @@ function splitKeyValue(entry) {
     return { key: entry.slice(0, at).trim(), value: entry.slice(at + 1) };
 }
 
+;// CONCATENATED MODULE: ./src/build/cache-spec.ts
+
+/**
+ * `cache-from` / `cache-to` entries checked the way BuildKit reads them (cache/remotecache/*: the attribute names
+ * each backend knows), so a typo is refused by name before any work instead of reaching buildx as "invalid value".
+ * Values are never echoed: an s3 or azblob entry may carry a secret key.
+ */
+/** Attributes every exporter takes (control.go, util/compression). */
+const EXPORT_COMMON = [
+    'mode',
+    'ignore-error',
+    'compression',
+    'compression-level',
+    'force-compression',
+    'oci-mediatypes',
+    'image-manifest',
+];
+const S3 = [
+    'bucket',
+    'region',
+    'prefix',
+    'manifests_prefix',
+    'blobs_prefix',
+    'name',
+    'touch_refresh',
+    'endpoint_url',
+    'access_key_id',
+    'secret_access_key',
+    'session_token',
+    'use_path_style',
+    'upload_parallelism',
+    'disable_accept_encoding',
+    'retry_mode',
+    'retry_max_attempts',
+];
+const AZBLOB = [
+    'secret_access_key',
+    'account_name',
+    'account_url',
+    'prefix',
+    'manifests_prefix',
+    'blobs_prefix',
+    'name',
+    'container',
+];
+const GHA = ['scope', 'timeout', 'token', 'url', 'url_v2', 'repository', 'ghtoken', 'version'];
+/**
+ * The keys each type knows. Exporter settings (mode=max and the like) are accepted in cache-from too: BuildKit
+ * ignores them there, and many workflows carry them.
+ */
+const KEYS = {
+    registry: { keys: ['ref', 'registry.insecure', ...EXPORT_COMMON], required: { from: 'ref', to: 'ref' } },
+    local: { keys: ['src', 'dest', 'digest', 'tag', ...EXPORT_COMMON], required: { from: 'src', to: 'dest' } },
+    gha: { keys: [...GHA, ...EXPORT_COMMON] },
+    s3: { keys: [...S3, ...EXPORT_COMMON], required: { from: 'bucket', to: 'bucket' } },
+    azblob: { keys: [...AZBLOB, ...EXPORT_COMMON] },
+    inline: { keys: [...EXPORT_COMMON] },
+};
+const BOOLEANS = ['ignore-error', 'force-compression', 'oci-mediatypes', 'image-manifest', 'registry.insecure'];
+const ENUMS = {
+    mode: ['min', 'max'],
+    compression: ['uncompressed', 'gzip', 'estargz', 'zstd'],
+};
+/** The problem with one entry, or undefined when BuildKit would take it. Never quotes a value. */
+function cacheSpecProblem(entry, direction) {
+    if (!entry.includes('=')) {
+        // buildx's short form: a registry reference alone means type=registry,ref=<it>.
+        return /^[\w.:/@-]+$/.test(entry) ? undefined : 'is neither type=...,key=value nor an image reference';
+    }
+    let fields;
+    try {
+        fields = parse(entry, { relaxQuotes: false })[0] ?? [];
+    }
+    catch {
+        return 'has unbalanced quotes';
+    }
+    const attrs = new Map();
+    for (const field of fields) {
+        const at = field.indexOf('=');
+        if (at <= 0)
+            return 'has a field that is not key=value';
+        const key = field.slice(0, at).trim().toLowerCase();
+        if (attrs.has(key))
+            return `gives "${key}" twice`;
+        attrs.set(key, field.slice(at + 1));
+    }
+    const type = attrs.get('type');
+    if (type === undefined)
+        return 'has no type= (use type=registry, local, gha, s3, azblob or inline)';
+    const known = KEYS[type];
+    if (!known)
+        return `has an unknown type "${type.slice(0, 20)}"; use registry, local, gha, s3, azblob or inline`;
+    if (type === 'inline' && direction === 'from')
+        return 'uses type=inline, which only cache-to takes';
+    const allowed = known.keys;
+    for (const [key, value] of attrs) {
+        if (key === 'type')
+            continue;
+        if (!allowed.includes(key)) {
+            return `has "${key}", which type=${type} does not take; it takes ${allowed.join(', ')}`;
+        }
+        if (BOOLEANS.includes(key) && !['true', 'false'].includes(value.toLowerCase())) {
+            return `has ${key}= that is not true or false`;
+        }
+        if (ENUMS[key] && !ENUMS[key].includes(value))
+            return `has ${key}= that is not one of ${ENUMS[key].join(', ')}`;
+        if (key === 'compression-level' && !/^\d{1,2}$/.test(value))
+            return 'has compression-level= that is not a number';
+    }
+    const required = known.required?.[direction];
+    if (required && !attrs.get(required))
+        return `has no ${required}=, which type=${type} needs`;
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/safe-fs.ts
+var safe_fs = __nccwpck_require__(1168);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 
 
@@ -31133,11 +31286,23 @@ class Reader {
             throw new errors/* ConfigurationError */.j1(name, `cannot be read as a list (${(0,errors/* errorMessage */.gJ)(error)}); write one entry per line`);
         }
     }
-    keyValues(name, what, check) {
-        return this.list(name, { ignoreComma: true }).map((entry) => {
+    /**
+     * One `KEY=value` per entry. A wrong entry is named by its position (and, unless `secret`, shown with its value
+     * hidden): no part of a secret's value may reach a message, and a multi-line value split into entries is all value.
+     */
+    keyValues(name, what, check, secret = false) {
+        return this.list(name, { ignoreComma: true }).map((entry, index) => {
             const pair = splitKeyValue(entry);
             if (!pair || !check(pair.key)) {
-                throw new errors/* ConfigurationError */.j1(name, `entry "${redact(entry)}" is not ${what}`);
+                const shown = secret
+                    ? pair && /^[\w.-]{1,64}$/.test(pair.key)
+                        ? ` (id "${pair.key}")`
+                        : ''
+                    : ` "${redact(entry)}"`;
+                const hint = secret
+                    ? '; a value that spans several lines must be quoted as one entry ("id=line 1\nline 2"); values are never shown'
+                    : '';
+                throw new errors/* ConfigurationError */.j1(name, `entry ${index + 1}${shown} is not ${what}${hint}`);
             }
             return pair;
         });
@@ -31179,6 +31344,14 @@ function getInputs(read, ctx) {
     if (!external_node_fs_.existsSync(filePath) || !external_node_fs_.statSync(filePath).isFile()) {
         throw new errors/* ConfigurationError */.j1('file', `Dockerfile "${file}" does not exist (resolved to ${filePath})`);
     }
+    for (const [name, resolved] of [
+        ['context', contextPath],
+        ['file', filePath],
+    ]) {
+        if ((0,safe_fs/* leadsOutOfWorkspace */._V)(ctx.workspace, resolved)) {
+            throw new errors/* ConfigurationError */.j1(name, `"${external_node_path_.relative(ctx.workspace, resolved)}" is a link inside the workspace that leads out of it`);
+        }
+    }
     // Lower-cased as docker/metadata-action does: registries want lower-case paths, and owner names often are not.
     const image = r.string('image', defaultImage(ctx)).toLowerCase();
     if (!isImageName(image)) {
@@ -31204,26 +31377,45 @@ function getInputs(read, ctx) {
             throw new errors/* ConfigurationError */.j1('build-args', `entry "${redact(arg)}" is not NAME=value`);
     }
     const secrets = r
-        .keyValues('secrets', 'id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k))
+        .keyValues('secrets', 'id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true)
         .map(({ key, value }) => ({ id: key, value }));
     const secretFiles = r
-        .keyValues('secret-files', 'id=path with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k))
+        .keyValues('secret-files', 'id=path with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true)
         .map(({ key, value }) => ({ id: key, path: external_node_path_.resolve(ctx.workspace, value.trim()) }));
-    for (const secretFile of secretFiles) {
-        if (!external_node_fs_.existsSync(secretFile.path)) {
-            throw new errors/* ConfigurationError */.j1('secret-files', `file for secret "${secretFile.id}" does not exist: ${secretFile.path}`);
+    secretFiles.forEach((secretFile, index) => {
+        const which = `entry ${index + 1} (id "${secretFile.id}")`;
+        if (!readableFile(secretFile.path)) {
+            throw new errors/* ConfigurationError */.j1('secret-files', `${which} does not name a readable regular file`);
         }
-    }
+        if ((0,safe_fs/* leadsOutOfWorkspace */._V)(ctx.workspace, secretFile.path)) {
+            throw new errors/* ConfigurationError */.j1('secret-files', `${which} is a link inside the workspace that leads out of it`);
+        }
+    });
     const ids = [...secrets.map((s) => s.id), ...secretFiles.map((s) => s.id)];
     const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
     if (duplicate)
         throw new errors/* ConfigurationError */.j1('secrets', `secret id "${duplicate}" is given twice`);
     const ssh = r.list('ssh');
-    for (const entry of ssh) {
-        if (!/^[a-zA-Z0-9_.-]+(=.+)?$/.test(entry)) {
-            throw new errors/* ConfigurationError */.j1('ssh', `entry "${entry}" is not default or id=path[,path]`);
+    ssh.forEach((entry, index) => {
+        const m = /^([a-zA-Z0-9_.-]+)(?:=(.+))?$/.exec(entry);
+        if (!m)
+            throw new errors/* ConfigurationError */.j1('ssh', `entry ${index + 1} is not default, id, or id=path[,path]`);
+        if (m[2] === undefined) {
+            if (!ctx.sshAuthSock || !isSocket(ctx.sshAuthSock)) {
+                throw new errors/* ConfigurationError */.j1('ssh', `entry ${index + 1} ("${m[1]}") uses the SSH agent, but SSH_AUTH_SOCK ${ctx.sshAuthSock ? 'is not a socket' : 'is not set'}; start one (e.g. webfactory/ssh-agent) or give id=path to a key`);
+            }
+            return;
         }
-    }
+        for (const given of m[2].split(',')) {
+            const file = external_node_path_.resolve(ctx.workspace, given.trim());
+            if (!isSocket(file) && !readableFile(file)) {
+                throw new errors/* ConfigurationError */.j1('ssh', `entry ${index + 1} ("${m[1]}") names ${given.trim()}, which is neither a socket nor a readable file`);
+            }
+            if ((0,safe_fs/* leadsOutOfWorkspace */._V)(ctx.workspace, file)) {
+                throw new errors/* ConfigurationError */.j1('ssh', `entry ${index + 1} ("${m[1]}") names a link inside the workspace that leads out of it`);
+            }
+        }
+    });
     const platforms = r.list('platforms');
     for (const platform of platforms) {
         if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform)) {
@@ -31265,9 +31457,7 @@ function getInputs(read, ctx) {
         throw new errors/* ConfigurationError */.j1('trivy-version', `"${trivyVersion}" is not a release version such as ${DEFAULT_TRIVY_VERSION}`);
     }
     const downloadUrl = r.string('trivy-download-url', TRIVY_RELEASES_URL).replace(/\/+$/, '');
-    if (!/^https?:\/\/\S+$/.test(downloadUrl)) {
-        throw new errors/* ConfigurationError */.j1('trivy-download-url', `"${downloadUrl}" is not an http(s) URL`);
-    }
+    checkDownloadUrl(downloadUrl);
     const scanners = r.list('scanners');
     for (const scanner of scanners) {
         if (!SCANNERS.includes(scanner))
@@ -31286,6 +31476,34 @@ function getInputs(read, ctx) {
     const category = r.string('category');
     if (category && /\s/.test(category))
         throw new errors/* ConfigurationError */.j1('category', `"${category}" may not contain spaces`);
+    if (trivyignore && (0,safe_fs/* leadsOutOfWorkspace */._V)(ctx.workspace, trivyignore)) {
+        throw new errors/* ConfigurationError */.j1('trivyignore', 'is a link inside the workspace that leads out of it');
+    }
+    const cacheSpecs = (name) => {
+        const entries = r.list(name, { ignoreComma: true });
+        entries.forEach((entry, index) => {
+            const problem = cacheSpecProblem(entry, name === 'cache-from' ? 'from' : 'to');
+            if (problem)
+                throw new errors/* ConfigurationError */.j1(name, `entry ${index + 1} ${problem}`);
+        });
+        return entries;
+    };
+    const smokeEnv = r.keyValues('smoke-env', 'KEY=VALUE with a shell-style variable name', (k) => ENV_KEY_RE.test(k));
+    smokeEnv.forEach(({ key, value }, index) => {
+        if (/[\r\n\0]/.test(value)) {
+            throw new errors/* ConfigurationError */.j1('smoke-env', `entry ${index + 1} (${key}) has a line break or NUL in its value; the container gets its environment from an env file, one line per variable`);
+        }
+        if (value.length > MAX_ENV_VALUE_CHARS) {
+            throw new errors/* ConfigurationError */.j1('smoke-env', `entry ${index + 1} (${key}) is longer than ${MAX_ENV_VALUE_CHARS} characters`);
+        }
+    });
+    const resultsInput = r.string('test-results-path');
+    if (resultsInput)
+        checkResultsPath(resultsInput, ctx);
+    const uploadSarif = r.boolean('upload-sarif', ctx.onGitHub);
+    if (uploadSarif && ctx.onGitHub && ctx.sha !== undefined && !/^[0-9a-f]{40}$/.test(ctx.sha)) {
+        throw new errors/* ConfigurationError */.j1('GITHUB_SHA', `"${ctx.sha.slice(0, 64)}" is not a commit id (40 hexadecimal digits); code scanning needs the commit that was analysed`, 'environment');
+    }
     return {
         targets,
         context,
@@ -31303,18 +31521,19 @@ function getInputs(read, ctx) {
         pull: r.boolean('pull', false),
         cache: r.boolean('cache', true),
         'cache-scope': cacheScope,
-        'cache-from': r.list('cache-from', { ignoreComma: true }),
-        'cache-to': r.list('cache-to', { ignoreComma: true }),
+        'cache-from': cacheSpecs('cache-from'),
+        'cache-to': cacheSpecs('cache-to'),
         'test-target': testTarget,
-        'test-results-path': r.string('test-results-path'),
+        'test-results-path': resultsInput,
         smoke: r.boolean('smoke', true),
         port: r.integer('port', undefined, 1, 65535),
         'health-path': healthPath,
         'health-status': r.integer('health-status', 200, 100, 599),
         'smoke-timeout': r.integer('smoke-timeout', 60, 1, 3600),
-        'smoke-env': r.keyValues('smoke-env', 'KEY=VALUE with a shell-style variable name', (k) => ENV_KEY_RE.test(k)),
+        'smoke-env': smokeEnv,
         'smoke-paths': smokePaths,
         'smoke-hardened': r.boolean('smoke-hardened', false),
+        'smoke-stable-seconds': r.integer('smoke-stable-seconds', 1, 0, 300),
         push: r.boolean('push', false),
         scan: r.boolean('scan', true),
         'trivy-version': trivyVersion,
@@ -31325,11 +31544,75 @@ function getInputs(read, ctx) {
         'ignore-unfixed': r.boolean('ignore-unfixed', false),
         trivyignore,
         scanners: scanners.length > 0 ? scanners : ['vuln'],
-        'upload-sarif': r.boolean('upload-sarif', ctx.onGitHub),
+        'upload-sarif': uploadSarif,
         category,
         token: r.string('token'),
         'wait-for-processing': r.boolean('wait-for-processing', true),
     };
+}
+/** Longest value of one smoke-env entry (docker reads env files a line at a time, up to 64 KiB). */
+const MAX_ENV_VALUE_CHARS = 32 * 1024;
+function readableFile(file) {
+    try {
+        if (!external_node_fs_.statSync(file).isFile())
+            return false;
+        external_node_fs_.accessSync(file, external_node_fs_.constants.R_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function isSocket(file) {
+    try {
+        return external_node_fs_.statSync(file).isSocket();
+    }
+    catch {
+        return false;
+    }
+}
+/** Loopback hosts, the only ones a Trivy download may come from over plain http. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+/** https only; plain http only for a mirror on loopback (the action warns about it). */
+function checkDownloadUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j1('trivy-download-url', `"${value}" is not a URL`);
+    }
+    if (url.protocol === 'https:')
+        return;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return;
+    throw new errors/* ConfigurationError */.j1('trivy-download-url', `"${value}" is not an https URL (plain http is taken only from a mirror on 127.0.0.1, ::1 or localhost)`);
+}
+/**
+ * Where the exported test results are copied: under the workspace or RUNNER_TEMP (also after following links),
+ * and a folder that does not exist yet or is empty, so no export ever lands in / or over existing files.
+ */
+function checkResultsPath(value, ctx) {
+    const resolved = external_node_path_.resolve(ctx.workspace, value);
+    const real = (0,safe_fs/* realAncestor */.g7)(resolved);
+    const roots = [ctx.workspace, ctx.runnerTemp];
+    const inside = roots.some((root) => (0,safe_fs/* isInside */.FK)(root, resolved) && (0,safe_fs/* isInside */.FK)((0,safe_fs/* realAncestor */.g7)(root), real));
+    if (!inside || resolved === external_node_path_.resolve(ctx.workspace) || resolved === external_node_path_.resolve(ctx.runnerTemp)) {
+        throw new errors/* ConfigurationError */.j1('test-results-path', `"${value}" must be a folder inside the workspace or RUNNER_TEMP (not the folder itself, and not through a link leading elsewhere)`);
+    }
+    let stat;
+    try {
+        stat = external_node_fs_.lstatSync(resolved);
+    }
+    catch {
+        return;
+    }
+    if (!stat.isDirectory() || external_node_fs_.readdirSync(resolved).length > 0) {
+        throw new errors/* ConfigurationError */.j1('test-results-path', `"${value}" already exists and is not an empty folder; name a new folder so no file is overwritten`);
+    }
 }
 /** The repository name, lower-cased (`owner/name` on GitHub; the working folder's name elsewhere). */
 function defaultImage(ctx) {
@@ -31371,6 +31654,7 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'smoke-env',
     'smoke-paths',
     'smoke-hardened',
+    'smoke-stable-seconds',
     'scan',
     'trivy-version',
     'trivy-download-url',
@@ -31398,72 +31682,384 @@ const BOOLEAN_INPUTS = new Set([
     'push',
 ]);
 
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
 
-/** A runner that reports each argv to `debug` (the step's debug log on GitHub, --verbose on the command line). */
-const createRunner = (debug) => async (command, args, options = {}) => {
-    debug(`exec: ${JSON.stringify([command, ...args])}`);
-    let pending = '';
-    const onStderr = options.onStderrLine;
-    // Always the action's own environment (as it is now), plus what the caller adds.
-    const env = { ...process.env, ...options.env };
-    let result;
+
+/** What the runner keeps of one stream: at most this much from the start, and the end of what follows. */
+const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
+const TAIL_BYTES = 64 * 1024;
+/** A line with no newline in sight is handed on in pieces of this size, so no child can make one line huge. */
+const MAX_LINE_CHARS = 64 * 1024;
+/** After SIGTERM, a process group gets this long before SIGKILL. */
+const KILL_GRACE_MS = 2000;
+/** Start time of a process from /proc (Linux); undefined when it cannot be read. */
+function processStart(pid) {
     try {
-        result = await exec/* getExecOutput */.H(command, [...args], {
+        const stat = external_node_fs_.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const start = Number(fields[19]);
+        return Number.isSafeInteger(start) ? start : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The process is still the one recorded: alive, and (where /proc tells) started when it was recorded. */
+function isSameProcess(record) {
+    try {
+        process.kill(record.pid, 0);
+    }
+    catch {
+        return false;
+    }
+    if (record.start === undefined)
+        return false;
+    return processStart(record.pid) === record.start;
+}
+function alive(pid) {
+    try {
+        process.kill(-pid, 0);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** End a process group: SIGTERM, then SIGKILL after the grace period if anything of it is still there. */
+async function endProcessGroup(pid, graceMs = KILL_GRACE_MS) {
+    try {
+        process.kill(-pid, 'SIGTERM');
+    }
+    catch {
+        return;
+    }
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && alive(pid))
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+        process.kill(-pid, 'SIGKILL');
+    }
+    catch {
+        // gone
+    }
+}
+class Capture {
+    head = [];
+    headBytes = 0;
+    tail = Buffer.alloc(0);
+    dropped = 0;
+    push(chunk) {
+        if (this.headBytes < MAX_CAPTURE_BYTES) {
+            const room = MAX_CAPTURE_BYTES - this.headBytes;
+            this.head.push(chunk.subarray(0, room));
+            this.headBytes += Math.min(room, chunk.length);
+            chunk = chunk.subarray(room);
+            if (chunk.length === 0)
+                return;
+        }
+        const joined = Buffer.concat([this.tail, chunk]);
+        this.dropped += Math.max(0, joined.length - TAIL_BYTES);
+        this.tail = joined.subarray(Math.max(0, joined.length - TAIL_BYTES));
+    }
+    text() {
+        const head = Buffer.concat(this.head).toString('utf8');
+        if (this.tail.length === 0)
+            return head;
+        const gap = this.dropped > 0 ? `\n[... ${this.dropped} bytes left out ...]\n` : '';
+        return `${head}${gap}${this.tail.toString('utf8')}`;
+    }
+}
+class LineSplitter {
+    emit;
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    pending = '';
+    constructor(emit) {
+        this.emit = emit;
+    }
+    push(chunk) {
+        this.pending += this.decoder.write(chunk);
+        let newline;
+        while ((newline = this.pending.indexOf('\n')) >= 0) {
+            this.emit(this.pending.slice(0, newline));
+            this.pending = this.pending.slice(newline + 1);
+        }
+        while (this.pending.length > MAX_LINE_CHARS) {
+            this.emit(this.pending.slice(0, MAX_LINE_CHARS));
+            this.pending = this.pending.slice(MAX_LINE_CHARS);
+        }
+    }
+    end() {
+        this.pending += this.decoder.end();
+        if (this.pending)
+            this.emit(this.pending);
+        this.pending = '';
+    }
+}
+/**
+ * The runner: each child in a process group of its own (so ending it ends what it started too), its pid recorded
+ * while it runs, its output kept within bounds. `debug` gets each argv.
+ */
+function createProcessRunner(debug, recorder) {
+    const running = new Set();
+    const run = (command, args, options = {}) => new Promise((resolve, reject) => {
+        debug(`exec: ${JSON.stringify([command, ...args])}`);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
             cwd: options.cwd,
-            env,
-            input: options.input === undefined ? undefined : Buffer.from(options.input),
-            silent: !options.stream,
-            ignoreReturnCode: true,
-            listeners: onStderr
-                ? {
-                    stderr: (data) => {
-                        pending += data.toString();
-                        const lines = pending.split('\n');
-                        pending = lines.pop() ?? '';
-                        for (const line of lines)
-                            onStderr(line);
-                    },
-                }
-                : undefined,
+            // Always the action's own environment (as it is now), plus what the caller adds.
+            env: { ...process.env, ...options.env },
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+            detached: true,
+            shell: false,
+            windowsHide: true,
         });
+        const pid = child.pid;
+        if (pid !== undefined) {
+            running.add(pid);
+            recorder?.addProcess({ pid, start: processStart(pid) });
+        }
+        const out = new Capture();
+        const err = new Capture();
+        const onLine = options.onLine;
+        const outLines = onLine ? new LineSplitter((line) => onLine(line, 'stdout')) : undefined;
+        const errLines = onLine ? new LineSplitter((line) => onLine(line, 'stderr')) : undefined;
+        child.stdout?.on('data', (chunk) => {
+            out.push(chunk);
+            outLines?.push(chunk);
+        });
+        child.stderr?.on('data', (chunk) => {
+            err.push(chunk);
+            errLines?.push(chunk);
+        });
+        if (options.input !== undefined && child.stdin) {
+            child.stdin.on('error', () => undefined);
+            child.stdin.end(options.input);
+        }
+        let failedToStart;
+        child.on('error', (error) => {
+            failedToStart = error;
+        });
+        let timedOut = false;
+        const timer = options.timeoutMs !== undefined && pid !== undefined
+            ? setTimeout(() => {
+                timedOut = true;
+                void endProcessGroup(pid, 500);
+            }, options.timeoutMs)
+            : undefined;
+        child.on('close', (code, signal) => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined) {
+                running.delete(pid);
+                recorder?.removeProcess(pid);
+            }
+            outLines?.end();
+            errLines?.end();
+            if (failedToStart) {
+                // The program could not be started at all (not installed, not executable).
+                reject(new errors/* CommandError */.Qd(command, args, 127, failedToStart.message, '', { cause: failedToStart }));
+                return;
+            }
+            const result = {
+                exitCode: code ?? 128 + signalNumber(signal),
+                stdout: out.text(),
+                stderr: err.text(),
+                ...(timedOut ? { timedOut } : {}),
+            };
+            if (result.exitCode !== 0 && !options.allowFailure) {
+                reject(new errors/* CommandError */.Qd(command, args, result.exitCode, result.stderr, result.stdout));
+                return;
+            }
+            resolve(result);
+        });
+    });
+    return {
+        run,
+        endAll: async (graceMs) => {
+            await Promise.all([...running].map((pid) => endProcessGroup(pid, graceMs)));
+        },
+    };
+}
+function signalNumber(signal) {
+    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+    return (signal && numbers[signal]) || 1;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/untrusted.ts
+
+/**
+ * Text that a build, a container, a test report or a scanned image produced is hostile: this module is its only way
+ * into the log and the job summary.
+ *
+ * The runner reads the step's output a line at a time (.NET ReadLine: a line ends at "\r", "\n" or "\r\n") and
+ * treats a line as a workflow command when, after leading white space, it starts with "::", or when it holds "##["
+ * anywhere (the legacy form). While `::stop-commands::<token>` is in force it processes nothing until a line
+ * `::<token>::` arrives; a fresh random token per block cannot be guessed by what prints inside it.
+ */
+/** The runner's own first test of a line (OutputManager): anything else can never be a command. */
+function couldBeCommand(text) {
+    return text.includes('::') || text.includes('##[');
+}
+function stopToken() {
+    return `msa-${(0,external_node_crypto_.randomBytes)(16).toString('hex')}`;
+}
+/**
+ * The text as it must be written to the step's output: unchanged when no line of it could be a command, otherwise
+ * between `::stop-commands::<fresh token>` and `::<token>::`. Always ends without a newline; the caller adds one.
+ */
+function inert(text, token = stopToken) {
+    if (!couldBeCommand(text))
+        return text;
+    const t = token();
+    return `::stop-commands::${t}\n${text}\n::${t}::`;
+}
+// C0 controls but tab and the line ends, DEL, and the bidirectional overrides that make text read other than it is.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+/** Replace control characters (terminal escapes, bidi overrides, NUL) with U+FFFD; keeps tabs and line ends. */
+function withoutControls(text) {
+    return text.replace(CONTROL, '\uFFFD');
+}
+/** Cut a text to `max` characters, saying so. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+function longestRun(text, char) {
+    let longest = 0;
+    let current = 0;
+    for (const c of text) {
+        current = c === char ? current + 1 : 0;
+        if (current > longest)
+            longest = current;
     }
-    catch (error) {
-        // The program could not be started at all (not installed, not executable).
-        throw new errors/* CommandError */.Qd(command, args, 127, error instanceof Error ? error.message : String(error));
-    }
-    if (onStderr && pending)
-        onStderr(pending);
-    if (result.exitCode !== 0 && !options.allowFailure) {
-        throw new errors/* CommandError */.Qd(command, args, result.exitCode, result.stderr, result.stdout);
-    }
-    return result;
-};
-const runCommand = createRunner((message) => lib_core/* debug */.Yz(message));
+    return longest;
+}
+/**
+ * Untrusted text as a Markdown code span on one line: nothing in it renders (no HTML, links, emphasis), and no
+ * backtick run inside can close it. `inTable`: pipes escaped, which GitHub's tables need even inside code spans.
+ */
+function mdCode(text, options = {}) {
+    let body = withoutControls(clip(text, options.max ?? 500))
+        .replace(/\r\n|\r|\n/g, ' ⏎ ')
+        .replace(/\t/g, ' ');
+    if (body.trim() === '')
+        return '';
+    if (options.inTable)
+        body = body.replace(/\|/g, '\\|');
+    const fence = '`'.repeat(longestRun(body, '`') + 1);
+    // A space between fence and text only where a backtick at either end would join the fence (CommonMark strips it).
+    const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/** Untrusted text as a fenced code block whose fence is longer than any backtick run inside it. */
+function mdCodeBlock(text, options = {}) {
+    const body = withoutControls(clip(text, options.max ?? 20_000)).replace(/\r\n|\r/g, '\n');
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
+    return `${fence}${options.info ?? 'text'}\n${body}\n${fence}`;
+}
+/** Untrusted text inside HTML (a `<summary>`): every character that means something there is an entity. */
+function htmlText(text, max = 200) {
+    return withoutControls(clip(text, max))
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/[\r\n]+/g, ' ');
+}
+/** A link only to an https address that cannot break out of the Markdown around it; otherwise the text alone. */
+function mdLink(label, url, inTable = false) {
+    const code = mdCode(label, { max: 120, inTable });
+    if (!url || !/^https:\/\/[A-Za-z0-9.-]+(?:\/[A-Za-z0-9._~%/+:@=&?#-]*)?$/.test(url) || url.length > 500)
+        return code;
+    return `[${code}](${url})`;
+}
 
 ;// CONCATENATED MODULE: ./src/ui.ts
 
-const actionsUi = {
-    info: (m) => lib_core/* info */.pq(m),
-    debug: (m) => lib_core/* debug */.Yz(m),
-    notice: (m, p) => lib_core/* notice */.lm(m, p),
-    warning: (m, p) => lib_core/* warning */.$e(m, p),
-    error: (m, p) => lib_core/* error */.z3(m, p),
-    group: async (name, fn) => {
-        lib_core/* startGroup */.Oh(name);
+
+/**
+ * GitHub shows 10 annotations of each kind per step (and 50 per job); more are dropped without a word. One error
+ * is kept for the step's own failure message.
+ */
+const ANNOTATION_BUDGET = { error: 9, warning: 10, notice: 10 };
+/** Lines of a multi-line secret are masked one by one too: the runner masks line by line. */
+function maskedValues(value) {
+    const values = new Set();
+    if (value.trim() !== '')
+        values.add(value);
+    for (const line of value.split(/\r\n|\r|\n/)) {
+        if (line.trim().length >= 4)
+            values.add(line);
+    }
+    return [...values];
+}
+class ActionsUi {
+    write;
+    budget;
+    used = { error: 0, warning: 0, notice: 0 };
+    leftOut = { error: 0, warning: 0, notice: 0 };
+    constructor(write = (text) => void process.stdout.write(text), budget = ANNOTATION_BUDGET) {
+        this.write = write;
+        this.budget = budget;
+    }
+    info(message) {
+        this.write(`${inert(message)}\n`);
+    }
+    debug(message) {
+        lib_core.debug(message);
+    }
+    annotate(kind, message, props) {
+        if (this.used[kind] < this.budget[kind]) {
+            this.used[kind]++;
+            lib_core[kind](message, props);
+            return;
+        }
+        this.leftOut[kind]++;
+        const where = props?.file ? ` (${props.file}${props.startLine ? `:${props.startLine}` : ''})` : '';
+        const label = { error: 'Error', warning: 'Warning', notice: 'Notice' }[kind];
+        this.info(`${label}${where}: ${props?.title ? `${props.title}: ` : ''}${message}`);
+    }
+    notice(message, props) {
+        this.annotate('notice', message, props);
+    }
+    warning(message, props) {
+        this.annotate('warning', message, props);
+    }
+    error(message, props) {
+        this.annotate('error', message, props);
+    }
+    async group(name, fn) {
+        lib_core.startGroup(name);
         try {
             return await fn();
         }
         finally {
-            lib_core/* endGroup */.N4();
+            lib_core.endGroup();
         }
-    },
-    secret: (v) => lib_core/* setSecret */.Pq(v),
-};
+    }
+    secret(value) {
+        for (const masked of maskedValues(value))
+            lib_core.setSecret(masked);
+    }
+    /** One line for the annotations GitHub would not have shown, or undefined when every one was annotated. */
+    leftOutNote() {
+        const parts = Object.keys(this.leftOut)
+            .filter((kind) => this.leftOut[kind] > 0)
+            .map((kind) => `${this.leftOut[kind]} ${kind}${this.leftOut[kind] === 1 ? '' : 's'}`);
+        if (parts.length === 0)
+            return undefined;
+        return `${parts.join(', ')} more than GitHub shows as annotations (10 of each kind per step) are printed as log lines above and listed in the job summary`;
+    }
+}
 /**
  * A Ui that holds what a phase running in the background says, to be told in one piece (`replay`) when the
  * pipeline reaches that phase, so the log keeps one group per phase in the order of the road. Secrets are masked
@@ -31490,17 +32086,19 @@ function bufferedUi(target) {
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /**
- * What main leaves for the post step to remove: container ids and temp dirs, recorded the moment they exist
- * so a cancelled run is cleaned up too. Never a token or secret.
+ * What main leaves for the post step to end or remove: the processes it started, its containers and temp dirs,
+ * recorded the moment they exist so a cancelled or killed run is cleaned up too. Never a token or secret.
  */
 const STATE_CONTAINERS = 'containers';
 const STATE_TEMP_DIRS = 'tempDirs';
+const STATE_PROCESSES = 'processes';
 /** Keeps the lists in memory and mirrors them into the runner's state file on every change. */
 class StateCleanup {
     save;
     containers = new Set();
     tempDirs = new Set();
-    constructor(save = lib_core/* saveState */.LZ) {
+    processes = new Map();
+    constructor(save = lib_core.saveState) {
         this.save = save;
     }
     addContainer(id) {
@@ -31515,29 +32113,50 @@ class StateCleanup {
         this.tempDirs.add(dir);
         this.save(STATE_TEMP_DIRS, JSON.stringify([...this.tempDirs]));
     }
+    addProcess(record) {
+        this.processes.set(record.pid, record);
+        this.save(STATE_PROCESSES, JSON.stringify([...this.processes.values()]));
+    }
+    removeProcess(pid) {
+        this.processes.delete(pid);
+        this.save(STATE_PROCESSES, JSON.stringify([...this.processes.values()]));
+    }
 }
-function readStateList(name, read = core.getState) {
+/** A list main saved; a value that is not one is reported through `warn` and read as empty. */
+function readStateList(name, isItem, read = core.getState, warn = () => undefined) {
     const raw = read(name);
     if (!raw)
         return [];
     try {
         const value = JSON.parse(raw);
-        return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+        if (Array.isArray(value))
+            return value.filter(isItem);
+        warn(`The saved state "${name}" is not a list; nothing of it is cleaned up`);
     }
-    catch {
-        return [];
+    catch (error) {
+        warn(`The saved state "${name}" is not JSON (${error.message}); nothing of it is cleaned up`);
     }
+    return [];
 }
+const isString = (value) => typeof value === 'string';
+const isProcessRecord = (value) => typeof value === 'object' &&
+    value !== null &&
+    Number.isSafeInteger(value.pid) &&
+    value.pid > 1 &&
+    (value.start === undefined || Number.isSafeInteger(value.start));
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: ./src/docker/container.ts
+
 
 /** Pure: what the poller needs from `docker inspect --format '{{json .State}}'`. */
 function conditionFrom(state) {
     if (!state.Running && ['exited', 'dead'].includes(state.Status)) {
         return { state: 'exited', exitCode: state.ExitCode, oomKilled: state.OOMKilled };
     }
+    if (state.Restarting || state.Status === 'restarting')
+        return { state: 'restarting', exitCode: state.ExitCode };
     const health = state.Health?.Status;
     return {
         state: 'running',
@@ -31551,23 +32170,45 @@ async function containerState(run, name) {
 async function containerCondition(run, name) {
     return conditionFrom(await containerState(run, name));
 }
-/** The last HEALTHCHECK probe's output, if the image has one and it ran. */
+/** The HEALTHCHECK test as argv for `docker exec`: CMD runs as given, CMD-SHELL through /bin/sh; none: undefined. */
+function healthcheckArgv(config) {
+    const test = config?.Test ?? [];
+    if (test.length < 2)
+        return undefined;
+    if (test[0] === 'CMD')
+        return test.slice(1);
+    if (test[0] === 'CMD-SHELL')
+        return ['/bin/sh', '-c', test[1]];
+    return undefined;
+}
+async function containerHealthcheck(run, name) {
+    const { stdout } = await run('docker', ['container', 'inspect', '--format', '{{json .Config.Healthcheck}}', name]);
+    return JSON.parse(stdout);
+}
+/** The last HEALTHCHECK probe's output (the container's text: print it as untrusted), if the image has one and it ran. */
 async function lastHealthcheckOutput(run, name) {
     try {
         const log = (await containerState(run, name)).Health?.Log ?? [];
         const last = log.at(-1);
-        return last ? `exit code ${last.ExitCode}: ${last.Output.trim() || '(no output)'}` : undefined;
+        return last ? `exit code ${last.ExitCode}: ${clip(last.Output.trim(), 2000) || '(no output)'}` : undefined;
     }
     catch {
         return undefined;
     }
 }
+/** A log line longer than this is cut: a container can write one line of any size. */
+const MAX_LOG_LINE_CHARS = 2000;
+/** The container's last log lines (its own text: print it as untrusted), each cut to a bound. */
 async function containerLogs(run, name, lines) {
     const result = await run('docker', ['logs', '--tail', String(lines), name], { allowFailure: true });
     return [result.stdout, result.stderr]
         .filter((s) => s.trim() !== '')
         .join('\n')
-        .trimEnd();
+        .trimEnd()
+        .split('\n')
+        .slice(-lines * 2)
+        .map((line) => clip(line, MAX_LOG_LINE_CHARS))
+        .join('\n');
 }
 /** Remove a container and its anonymous volumes; true when it is gone. */
 async function removeContainer(run, name) {
@@ -31578,7 +32219,7 @@ async function removeContainer(run, name) {
 function httpProbe(url) {
     return (timeoutMs) => new Promise((resolve) => {
         const request = external_node_http_.get(url, { agent: false, timeout: timeoutMs }, (response) => {
-            response.resume();
+            response.destroy();
             resolve({ status: response.statusCode ?? 0 });
         });
         request.on('timeout', () => {
@@ -31600,34 +32241,46 @@ function httpProbe(url) {
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 
-/** Remove what a run started, each best-effort; returns what could not be removed. */
+
+/** Remove what a run started, each best-effort; returns what could not be removed, with why. */
 async function removeLeftovers(run, leftovers) {
     const failed = [];
     for (const name of [...leftovers.containers]) {
-        if (!(await removeContainer(run, name).catch(() => false)))
-            failed.push(name);
+        const removed = await removeContainer(run, name).catch((error) => (0,errors/* errorMessage */.gJ)(error));
+        if (removed !== true)
+            failed.push(`container ${name}${typeof removed === 'string' ? ` (${removed})` : ''}`);
     }
     for (const dir of [...leftovers.tempDirs]) {
         try {
             external_node_fs_.rmSync(dir, { recursive: true, force: true });
         }
-        catch {
-            failed.push(dir);
+        catch (error) {
+            failed.push(`${dir} (${(0,errors/* errorMessage */.gJ)(error)})`);
         }
     }
     return failed;
 }
 /**
- * On SIGTERM/SIGINT (a cancelled job, Ctrl-C): remove the containers and temp dirs this run made, then exit with
- * 128+signal. The post step (on GitHub) tries again from the saved state, so a kill -9 leaves nothing either.
+ * On SIGTERM/SIGINT (a cancelled job, Ctrl-C): end every process this run started (each in its own process group),
+ * remove its containers and temp dirs, then exit with 128+signal. A second signal while this runs changes nothing.
+ * The post step (on GitHub) tries again from the saved state, so a kill -9 leaves nothing either.
  */
-function removeOnSignal(run, leftovers, say) {
+function removeOnSignal(runner, leftovers, say) {
+    let cleaning = false;
     const handler = (signal) => {
-        say(`${signal}: cancelled; removing what this run started`);
-        void removeLeftovers(run, leftovers).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+        if (cleaning)
+            return;
+        cleaning = true;
+        say(`${signal}: cancelled; ending the processes and removing what this run started`);
+        void (async () => {
+            await runner.endAll();
+            const failed = await removeLeftovers(runner.run, leftovers);
+            for (const item of failed)
+                say(`Could not remove ${item}`);
+        })().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
-    process.once('SIGTERM', handler);
-    process.once('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
     return () => {
         process.off('SIGTERM', handler);
         process.off('SIGINT', handler);
@@ -31670,7 +32323,7 @@ function capabilitiesFrom(versionText, inspectText, driverStatus, enginePlatform
  * driver and image store only matter to the cache flags, so they are asked only when a cache is in play
  * (`cacheFacts`); `docker info` alone costs about 200 ms.
  */
-async function detectCapabilities(run, builder, cacheFacts = true) {
+async function detectCapabilities(run, builder, cacheFacts = true, dockerHost) {
     const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
     const [engine, version, inspect, info] = await Promise.all([
         run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'], { allowFailure: true }),
@@ -31680,7 +32333,7 @@ async function detectCapabilities(run, builder, cacheFacts = true) {
     ]);
     if (engine.exitCode !== 0) {
         const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');
-        throw new EngineUnreachableError(`The Docker engine is not reachable${process.env.DOCKER_HOST ? ` at DOCKER_HOST=${process.env.DOCKER_HOST}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`);
+        throw new EngineUnreachableError(`The Docker engine is not reachable${dockerHost ? ` at DOCKER_HOST=${dockerHost}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`);
     }
     if (version.exitCode !== 0) {
         throw new errors/* CommandError */.Qd('docker', ['buildx', 'version'], version.exitCode, `${version.stderr}\nbuildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action`);
@@ -31850,8 +32503,6 @@ function stageLabel(stage) {
 
 // EXTERNAL MODULE: ./src/build/phase.ts
 var build_phase = __nccwpck_require__(1779);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/smoke/args.ts
 /** Label on every container the action starts, so nothing of ours can hide in `docker ps -a`. */
 const CONTAINER_LABEL = 'com.github.multistage-action';
@@ -31882,8 +32533,8 @@ function smokeRunArgs(o) {
         '--publish',
         `127.0.0.1::${o.containerPort}`,
     ];
-    for (const name of o.envNames)
-        args.push('--env', name);
+    if (o.envFile)
+        args.push('--env-file', o.envFile);
     if (o.hardened)
         args.push(...HARDENED_FLAGS);
     args.push(o.image);
@@ -31906,6 +32557,9 @@ const MIN_REQUEST_MS = 500;
 function exitedMessage(condition) {
     const oom = condition.oomKilled ? ' (killed: out of memory)' : '';
     return `the container exited with code ${condition.exitCode}${oom} before it was healthy`;
+}
+function restartingMessage(exitCode) {
+    return `the container is restarting (it exited with code ${exitCode})`;
 }
 function describe(probe, expected) {
     if (!probe)
@@ -31952,7 +32606,16 @@ async function pollHealth(o) {
                 attempts,
             };
         }
-        if (condition?.health === 'unhealthy') {
+        if (condition?.state === 'restarting') {
+            return {
+                ok: false,
+                reason: 'restarting',
+                exitCode: condition.exitCode,
+                message: restartingMessage(condition.exitCode),
+                attempts,
+            };
+        }
+        if (condition?.state === 'running' && condition.health === 'unhealthy') {
             return {
                 ok: false,
                 reason: 'unhealthy',
@@ -31979,16 +32642,34 @@ async function pollHealth(o) {
 
 
 
+
+
+
 /** An HTTP probe of 127.0.0.1 costs next to nothing: ten a second, so a service is noticed ~50 ms after it is up. */
 const POLL_INTERVAL_MS = 100;
 /** Asking the engine whether the container still runs is a `docker inspect`: twice a second is enough. */
 const CONDITION_INTERVAL_MS = 500;
 const REQUEST_TIMEOUT_MS = 2000;
+/** Docker's own default HEALTHCHECK timeout, used when the image sets none. */
+const DEFAULT_HEALTHCHECK_TIMEOUT_MS = 30_000;
 const LOG_LINES = 50;
 /**
+ * The container's environment as an env file of its own (mode 0600, in the run's temp folder, removed once
+ * `docker run` has read it): the values reach the container only, never the docker CLI's environment, where a
+ * DOCKER_HOST or LD_PRELOAD would redirect or take over the action's own docker calls.
+ */
+function writeEnvFile(dir, entries) {
+    if (entries.length === 0)
+        return undefined;
+    const file = external_node_path_.join(dir, `smoke-env-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    external_node_fs_.writeFileSync(file, entries.map((e) => `${e.key}=${e.value}\n`).join(''), { mode: 0o600, flag: 'wx' });
+    return file;
+}
+/**
  * Run the built image, poll its health endpoint until it answers or the deadline passes, check the extra paths,
- * and always remove the container. Fails (GateError 'smoke') with the reason, the last HEALTHCHECK output and the
- * container's last log lines.
+ * check that it is still up (and healthy per its HEALTHCHECK) after the stability window, and always remove the
+ * container. Fails (GateError 'smoke') with the reason, the last HEALTHCHECK output and the container's last log
+ * lines.
  */
 async function smokePhase(env, report) {
     const { inputs, ui } = env;
@@ -32005,44 +32686,49 @@ async function smokePhase(env, report) {
     }
     const name = `multistage-${report.target}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`.toLowerCase();
     env.cleanup.addContainer(name);
-    const childEnv = Object.fromEntries(inputs['smoke-env'].map((e) => [e.key, e.value]));
+    const started = env.now();
+    const fail = async (reason, details = {}, where = '') => {
+        const more = await explainFailure(env, name);
+        const seconds = (env.now() - started) / 1000;
+        throw new errors/* GateError */.ue('smoke', `Smoke test of ${report.target} failed: ${reason}${where} (after ${seconds.toFixed(1)} s)${more}`, { status: 'failed', seconds, reason, containerPort, ...details });
+    };
     try {
-        const started = env.now();
-        await env.run('docker', smokeRunArgs({
-            name,
-            image: build.imageId,
-            containerPort,
-            runId: env.ctx.runId,
-            target: report.target,
-            envNames: Object.keys(childEnv),
-            hardened: inputs['smoke-hardened'],
-        }), { env: childEnv });
+        const envFile = writeEnvFile(env.tempDir, inputs['smoke-env']);
+        try {
+            await env.run('docker', smokeRunArgs({
+                name,
+                image: build.imageId,
+                containerPort,
+                runId: env.ctx.runId,
+                target: report.target,
+                envFile,
+                hardened: inputs['smoke-hardened'],
+            }));
+        }
+        finally {
+            if (envFile)
+                external_node_fs_.rmSync(envFile, { force: true });
+        }
         const published = await env.run('docker', ['port', name, `${containerPort}/tcp`], { allowFailure: true });
         const hostPort = published.exitCode === 0 ? parseHostPort(published.stdout) : undefined;
         if (hostPort === undefined) {
             // A container that exits at once loses its published port before we can read it: say why it stopped.
-            const condition = await containerCondition(env.run, name);
-            const more = await explainFailure(env, name);
-            const seconds = (env.now() - started) / 1000;
-            const reason = condition.state === 'exited'
+            const condition = conditionFrom(await containerState(env.run, name));
+            await fail(condition.state === 'exited'
                 ? exitedMessage(condition)
-                : `Docker published no host port for container port ${containerPort} (${published.stderr.trim() || 'no port'})`;
-            throw new errors/* GateError */.ue('smoke', `Smoke test of ${report.target} failed: ${reason} (after ${seconds.toFixed(1)} s)${more}`, {
-                status: 'failed',
-                seconds,
-                reason,
-                containerPort,
-            });
+                : `Docker published no host port for container port ${containerPort} (${clip(published.stderr.trim(), 500) || 'no port'})`);
+            return { status: 'failed' };
         }
         const base = `http://127.0.0.1:${hostPort}`;
         if (inputs['smoke-hardened'])
             ui.info(`Hardened run: ${HARDENED_FLAGS.join(' ')}`);
         ui.info(`Started ${name} from ${build.tags[0]}; polling ${base}${inputs['health-path']} for HTTP ${inputs['health-status']} (up to ${inputs['smoke-timeout']} s)`);
+        const deadline = started + inputs['smoke-timeout'] * 1000;
         const outcome = await pollHealth({
             probe: httpProbe(`${base}${inputs['health-path']}`),
-            condition: () => containerCondition(env.run, name),
+            condition: async () => conditionFrom(await containerState(env.run, name)),
             expectedStatus: inputs['health-status'],
-            deadline: started + inputs['smoke-timeout'] * 1000,
+            deadline,
             intervalMs: POLL_INTERVAL_MS,
             conditionIntervalMs: CONDITION_INTERVAL_MS,
             requestTimeoutMs: REQUEST_TIMEOUT_MS,
@@ -32050,29 +32736,23 @@ async function smokePhase(env, report) {
             sleep: env.sleep,
         });
         const seconds = (env.now() - started) / 1000;
+        const ports = { hostPort, containerPort };
         if (!outcome.ok) {
-            const more = await explainFailure(env, name);
-            const result = { status: 'failed', seconds, reason: outcome.message, hostPort, containerPort };
-            throw new errors/* GateError */.ue('smoke', `Smoke test of ${report.target} failed: ${outcome.message} (GET ${inputs['health-path']} on port ${containerPort}, after ${seconds.toFixed(1)} s)${more}`, result);
+            await fail(outcome.message, ports, ` (GET ${inputs['health-path']} on port ${containerPort})`);
         }
         ui.info(`Healthy after ${seconds.toFixed(1)} s (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`);
         for (const extra of inputs['smoke-paths']) {
             const answer = await httpProbe(`${base}${extra}`)(REQUEST_TIMEOUT_MS);
             if (!('status' in answer) || answer.status < 200 || answer.status > 299) {
-                const more = await explainFailure(env, name);
                 const what = 'status' in answer ? `answered HTTP ${answer.status}` : answer.error;
-                const reason = `${extra} ${what}, expected 2xx`;
-                throw new errors/* GateError */.ue('smoke', `Smoke test of ${report.target} failed: ${reason}${more}`, {
-                    status: 'failed',
-                    seconds,
-                    reason,
-                    hostPort,
-                    containerPort,
-                });
+                await fail(`${extra} ${what}, expected 2xx`, { ...ports, seconds });
             }
-            ui.info(`${extra}: HTTP ${answer.status}`);
+            else {
+                ui.info(`${extra}: HTTP ${answer.status}`);
+            }
         }
-        return { status: 'passed', seconds, hostPort, containerPort };
+        await checkStable(env, name, async (reason) => fail(reason, { ...ports, seconds }));
+        return { status: 'passed', seconds, ...ports };
     }
     finally {
         // Removed while the pipeline goes on; the pipeline waits for it before it ends, and the name stays in the post
@@ -32089,8 +32769,47 @@ async function smokePhase(env, report) {
     }
 }
 /**
- * Print the last HEALTHCHECK output and the container's last log lines (inside the phase's collapsed group) and
- * return the sentence the failure message carries.
+ * A service that answers once and then dies has not passed: after `smoke-stable-seconds` the container must still
+ * run (not exited, not restarting) and, if the image has a HEALTHCHECK, be healthy by it. When Docker has not run
+ * the HEALTHCHECK yet (its interval is often 30 s), the same command is run now with `docker exec`, with its timeout.
+ */
+async function checkStable(env, name, fail) {
+    const stableSeconds = env.inputs['smoke-stable-seconds'];
+    if (stableSeconds > 0)
+        await env.sleep(stableSeconds * 1000);
+    const after = `${stableSeconds} s after it was healthy`;
+    const condition = conditionFrom(await containerState(env.run, name));
+    if (condition.state === 'exited')
+        await fail(`the container exited with code ${condition.exitCode} ${after}`);
+    if (condition.state === 'restarting')
+        await fail(`${restartingMessage(condition.exitCode)} ${after}`);
+    if (condition.state !== 'running' || condition.health === 'none' || condition.health === undefined) {
+        env.ui.info(`Still running ${after}`);
+        return;
+    }
+    if (condition.health === 'unhealthy')
+        await fail(`Docker reports the container unhealthy ${after}`);
+    if (condition.health === 'healthy') {
+        env.ui.info(`Still running and healthy by its HEALTHCHECK ${after}`);
+        return;
+    }
+    const config = await containerHealthcheck(env.run, name);
+    const argv = healthcheckArgv(config);
+    if (!argv)
+        return;
+    const timeoutMs = config?.Timeout ? Math.ceil(config.Timeout / 1e6) : DEFAULT_HEALTHCHECK_TIMEOUT_MS;
+    const result = await env.run('docker', ['exec', name, ...argv], { allowFailure: true, timeoutMs });
+    if (result.exitCode !== 0) {
+        const output = clip(`${result.stdout}${result.stderr}`.trim(), 2000) || '(no output)';
+        await fail(result.timedOut
+            ? `its HEALTHCHECK did not finish within its timeout of ${timeoutMs} ms (run ${after})`
+            : `its HEALTHCHECK failed ${after}: exit code ${result.exitCode}: ${output}`);
+    }
+    env.ui.info(`Still running ${after}; its HEALTHCHECK passed (run now: Docker had not run it yet)`);
+}
+/**
+ * Print the last HEALTHCHECK output and the container's last log lines (inside the phase's collapsed group; the
+ * container's text, so only as untrusted text) and return the sentence the failure message carries.
  */
 async function explainFailure(env, name) {
     const probe = await lastHealthcheckOutput(env.run, name);
@@ -32301,7 +33020,9 @@ function trivyScanArgs(o) {
     if (o.ignoreFile)
         args.push('--ignorefile', o.ignoreFile);
     if (o.skipDbUpdate)
-        args.push('--skip-db-update', '--skip-java-db-update');
+        args.push('--skip-db-update');
+    if (o.skipJavaDbUpdate)
+        args.push('--skip-java-db-update');
     args.push(o.image);
     return args;
 }
@@ -32312,61 +33033,158 @@ function trivyConvertArgs(report, output, severity) {
 
 ;// CONCATENATED MODULE: ./src/scan/report.ts
 
+/** What Trivy's scanners find; each is counted, shown and gated the same way. */
+const FINDING_KINDS = ['vulnerability', 'secret', 'misconfiguration', 'license'];
+/** The `scanners` input's name for each kind. */
+const SCANNER_OF = {
+    vulnerability: 'vuln',
+    secret: 'secret',
+    misconfiguration: 'misconfig',
+    license: 'license',
+};
 class TrivyReportError extends Error {
     name = 'TrivyReportError';
 }
-/** Read Trivy's JSON report (schema 2). Throws on anything that is not one, e.g. a crash's garbage. */
-function parseTrivyReport(text) {
+function severityOf(value) {
+    return SEVERITIES.includes(value ?? '') ? value : 'UNKNOWN';
+}
+const report_text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
+const list = (value) => (Array.isArray(value) ? value : []);
+const lineOf = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+/** Read Trivy's JSON report (schema 2), every scanner's findings. Throws on anything that is not one. */
+function parseTrivyReport(json) {
     let raw;
     try {
-        raw = JSON.parse(text);
+        raw = JSON.parse(json);
     }
     catch (error) {
-        throw new TrivyReportError(`Trivy's report is not JSON (${error.message}); it starts with: ${JSON.stringify(text.slice(0, 80))}`);
+        throw new TrivyReportError(`Trivy's report is not JSON (${error.message}); it starts with: ${JSON.stringify(json.slice(0, 80))}`);
     }
     if (typeof raw !== 'object' || raw === null || raw.SchemaVersion !== 2) {
         throw new TrivyReportError(`Trivy's report is not a schema 2 JSON report (SchemaVersion: ${JSON.stringify(raw?.SchemaVersion)})`);
     }
     const findings = [];
-    for (const result of raw.Results ?? []) {
-        for (const v of result.Vulnerabilities ?? []) {
-            const severity = SEVERITIES.includes(v.Severity ?? '')
-                ? v.Severity
-                : 'UNKNOWN';
+    for (const result of list(raw.Results)) {
+        const target = report_text(result.Target) ?? '';
+        for (const v of list(result.Vulnerabilities)) {
             findings.push({
-                id: v.VulnerabilityID ?? '(no id)',
-                pkg: v.PkgName ?? '',
-                installed: v.InstalledVersion ?? '',
-                fixed: v.FixedVersion || undefined,
-                severity,
-                title: v.Title,
-                url: v.PrimaryURL,
-                target: result.Target ?? '',
+                kind: 'vulnerability',
+                id: report_text(v.VulnerabilityID) ?? '(no id)',
+                severity: severityOf(v.Severity),
+                target,
+                pkg: report_text(v.PkgName) ?? '',
+                installed: report_text(v.InstalledVersion) ?? '',
+                fixed: report_text(v.FixedVersion),
+                title: report_text(v.Title),
+                url: report_text(v.PrimaryURL),
+            });
+        }
+        for (const s of list(result.Secrets)) {
+            findings.push({
+                kind: 'secret',
+                id: report_text(s.RuleID) ?? '(no rule)',
+                severity: severityOf(s.Severity),
+                target,
+                title: report_text(s.Title),
+                line: lineOf(s.StartLine),
+            });
+        }
+        for (const m of list(result.Misconfigurations)) {
+            // Trivy lists only failed checks unless asked for the others; PASS and EXCEPTION are not findings.
+            if (m.Status !== undefined && m.Status !== 'FAIL')
+                continue;
+            findings.push({
+                kind: 'misconfiguration',
+                id: report_text(m.ID) ?? report_text(m.AVDID) ?? '(no id)',
+                severity: severityOf(m.Severity),
+                target,
+                title: report_text(m.Title),
+                url: report_text(m.PrimaryURL),
+                line: lineOf(m.CauseMetadata?.StartLine),
+            });
+        }
+        for (const l of list(result.Licenses)) {
+            findings.push({
+                kind: 'license',
+                id: report_text(l.Name) ?? '(unknown license)',
+                severity: severityOf(l.Severity),
+                target,
+                pkg: report_text(l.PkgName) ?? report_text(l.FilePath),
+                title: report_text(l.Category),
+                url: report_text(l.Link),
             });
         }
     }
     return findings;
 }
+/** The results need Trivy's Java DB (a JAR, WAR or a Maven/Gradle project was found in the image). */
+function needsJavaDb(json) {
+    try {
+        const raw = JSON.parse(json);
+        return list(raw.Results).some((r) => ['jar', 'pom', 'gradle', 'sbt'].includes(String(r.Type)));
+    }
+    catch {
+        return false;
+    }
+}
+function zeroCounts() {
+    return Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+}
+/** Vulnerabilities by severity (the `vulnerabilities` output). */
 function countBySeverity(findings) {
-    const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+    const counts = zeroCounts();
     for (const f of findings)
-        counts[f.severity]++;
+        if (f.kind === 'vulnerability')
+            counts[f.severity]++;
+    return counts;
+}
+/** Every kind's findings by severity, for the kinds whose scanner ran (the `findings` output). */
+function countByKind(findings, scanners) {
+    const counts = {};
+    for (const kind of FINDING_KINDS)
+        if (scanners.includes(SCANNER_OF[kind]))
+            counts[kind] = zeroCounts();
+    for (const f of findings)
+        (counts[f.kind] ??= zeroCounts())[f.severity]++;
     return counts;
 }
 const RANK = { CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, UNKNOWN: 0 };
-/** Most severe first, then fixable first, then by id: the order a person triages in. */
+/** Most severe first, then fixable first, then by kind and id: the order a person triages in. */
 function rankFindings(findings) {
     return [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity] ||
         Number(Boolean(b.fixed)) - Number(Boolean(a.fixed)) ||
+        FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) ||
         a.id.localeCompare(b.id) ||
-        a.pkg.localeCompare(b.pkg));
+        (a.pkg ?? a.target).localeCompare(b.pkg ?? b.target));
 }
-/** The findings that trip the `fail-on` gate. */
+/** The findings, of every kind, that trip the `fail-on` gate. */
 function gateFindings(findings, failOn) {
     return rankFindings(findings.filter((f) => failOn.includes(f.severity)));
 }
+/** One line per finding, for messages and annotations (the text is the image's: print it as untrusted). */
 function describeFinding(f) {
-    return `${f.id} (${f.severity}) in ${f.pkg} ${f.installed}${f.fixed ? `, fixed in ${f.fixed}` : ', no fix yet'}`;
+    switch (f.kind) {
+        case 'vulnerability':
+            return `${f.id} (${f.severity}) in ${f.pkg} ${f.installed}${f.fixed ? `, fixed in ${f.fixed}` : ', no fix yet'}`;
+        case 'secret':
+            return `secret ${f.id}${f.title ? ` (${f.title})` : ''}, ${f.severity}, in ${f.target}${f.line ? ` line ${f.line}` : ''}`;
+        case 'misconfiguration':
+            return `misconfiguration ${f.id}${f.title ? ` (${f.title})` : ''}, ${f.severity}, in ${f.target}${f.line ? ` line ${f.line}` : ''}`;
+        case 'license':
+            return `license ${f.id}${f.title ? ` (${f.title})` : ''}, ${f.severity}, in ${f.pkg ?? f.target}`;
+    }
+}
+/** "3 vulnerabilities, 1 secret" for the gate's message. */
+function describeCounts(findings) {
+    const parts = [];
+    for (const kind of FINDING_KINDS) {
+        const n = findings.filter((f) => f.kind === kind).length;
+        if (n === 0)
+            continue;
+        const plural = kind === 'vulnerability' ? 'vulnerabilities' : `${kind}s`;
+        parts.push(`${n} ${n === 1 ? kind : plural}`);
+    }
+    return parts.join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/scan/phase.ts
@@ -32378,6 +33196,22 @@ function describeFinding(f) {
 
 
 
+/** Trivy's JSON report is read whole; an image that makes it larger than this is refused. */
+const MAX_TRIVY_REPORT_BYTES = 256 * 1024 * 1024;
+/** Findings over fail-on annotated one by one; the rest are in the message and the summary. */
+const MAX_FINDING_ANNOTATIONS = 5;
+/**
+ * Which DB updates Trivy may be told to skip: only a DB restored today and actually on disk. Real Trivy refuses
+ * `--skip-db-update` without db/trivy.db and db/metadata.json, and `--skip-java-db-update` without
+ * java-db/metadata.json ("cannot be specified on the first run"), the latter as soon as the image holds a JAR.
+ */
+function dbSkips(cacheDir, fresh) {
+    const has = (...parts) => external_node_fs_.existsSync(external_node_path_.join(cacheDir, ...parts));
+    return {
+        skipDbUpdate: fresh && has('db', 'trivy.db') && has('db', 'metadata.json'),
+        skipJavaDbUpdate: fresh && has('java-db', 'metadata.json'),
+    };
+}
 function once(load) {
     let loaded;
     return () => (loaded ??= load());
@@ -32388,7 +33222,7 @@ function once(load) {
  */
 function actionsToolCaches(cacheService) {
     const tc = once(() => Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(805)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9805)));
-    const cache = once(() => Promise.all(/* import() */[__nccwpck_require__.e(780), __nccwpck_require__.e(88), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2645)));
+    const cache = once(() => Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(691)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1691)));
     return {
         toolCache: {
             find: async (tool, version, arch) => (await tc()).find(tool, version, arch),
@@ -32417,7 +33251,7 @@ async function startScanSession(env) {
         toolCacheRoot: env.ctx.toolCache,
         log,
     });
-    const cacheDir = external_node_path_.join(external_node_os_.homedir(), '.cache', 'trivy');
+    const cacheDir = external_node_path_.join(env.ctx.home, '.cache', 'trivy');
     const db = await restoreDb(actionsCache, cacheDir, new Date(env.now()), log);
     return { trivy: installed.command, cacheDir, db, notes };
 }
@@ -32446,7 +33280,7 @@ async function scanPhase(env, report) {
             scanners: inputs.scanners,
             ignoreUnfixed: inputs['ignore-unfixed'],
             ignoreFile: inputs.trivyignore,
-            skipDbUpdate: session.db.fresh,
+            ...dbSkips(session.cacheDir, session.db.fresh),
         }));
     }
     catch (error) {
@@ -32461,7 +33295,11 @@ async function scanPhase(env, report) {
     }
     let findings;
     try {
-        findings = parseTrivyReport(external_node_fs_.existsSync(reportFile) ? external_node_fs_.readFileSync(reportFile, 'utf8') : '');
+        const size = external_node_fs_.existsSync(reportFile) ? external_node_fs_.statSync(reportFile).size : 0;
+        if (size > MAX_TRIVY_REPORT_BYTES) {
+            throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${MAX_TRIVY_REPORT_BYTES} bytes`);
+        }
+        findings = parseTrivyReport((0,safe_fs/* readRegularText */.Aj)(reportFile, MAX_TRIVY_REPORT_BYTES) ?? '');
     }
     catch (error) {
         if (error instanceof TrivyReportError)
@@ -32475,14 +33313,19 @@ async function scanPhase(env, report) {
         throw new errors/* GateError */.ue('scan', `Trivy could not convert its report to SARIF: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     const counts = countBySeverity(findings);
+    const byKind = countByKind(findings, inputs.scanners);
     const reported = rankFindings(findings.filter((f) => inputs.severity.includes(f.severity)));
-    ui.info(`Vulnerabilities: ${Object.entries(counts)
-        .reverse()
-        .map(([s, n]) => `${n} ${s}`)
-        .join(', ')}; SARIF: ${sarifFile}`);
+    for (const [kind, kindCounts] of Object.entries(byKind)) {
+        ui.info(`${kind === 'vulnerability' ? 'Vulnerabilities' : `${kind[0].toUpperCase()}${kind.slice(1)}s`}: ${Object.entries(kindCounts)
+            .reverse()
+            .map(([s, n]) => `${n} ${s}`)
+            .join(', ')}`);
+    }
+    ui.info(`SARIF: ${sarifFile}`);
     return {
         status: 'scanned',
         counts,
+        findings: byKind,
         reported,
         gated: gateFindings(findings, inputs['fail-on']),
         sarifFile,
@@ -32497,12 +33340,15 @@ function scanGate(env, report) {
     const shown = gated.slice(0, 10).map((f) => `  - ${describeFinding(f)}`);
     if (gated.length > 10)
         shown.push(`  - ... and ${gated.length - 10} more`);
-    for (const f of gated.slice(0, 10)) {
-        env.ui.error(`${describeFinding(f)}${f.title ? `: ${f.title}` : ''}`, {
-            title: `Vulnerability ${f.id} in ${report.target}`,
+    for (const f of gated.slice(0, MAX_FINDING_ANNOTATIONS)) {
+        env.ui.error(`${describeFinding(f)}${f.kind === 'vulnerability' && f.title ? `: ${f.title}` : ''}`, {
+            title: `${f.kind[0].toUpperCase()}${f.kind.slice(1)} ${f.id} in ${report.target}`,
         });
     }
-    throw new errors/* GateError */.ue('scan', `${gated.length} vulnerabilit${gated.length === 1 ? 'y' : 'ies'} at ${env.inputs['fail-on'].join('/')} (fail-on) in ${report.target}:\n${shown.join('\n')}`);
+    if (gated.length > MAX_FINDING_ANNOTATIONS) {
+        env.ui.info(`... and ${gated.length - MAX_FINDING_ANNOTATIONS} more findings at fail-on, not annotated: the job summary, the SARIF and code scanning list them`);
+    }
+    throw new errors/* GateError */.ue('scan', `${describeCounts(gated)} at ${env.inputs['fail-on'].join('/')} (fail-on) in ${report.target}:\n${shown.join('\n')}`);
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -32628,7 +33474,7 @@ function prepareSarif(input, options) {
 
 ;// CONCATENATED MODULE: ./src/sarif/upload.ts
 
-function readEvent(ctx, actor = process.env.GITHUB_ACTOR ?? '') {
+function readEvent(ctx) {
     let payload = {};
     try {
         if (ctx.eventPath)
@@ -32642,7 +33488,7 @@ function readEvent(ctx, actor = process.env.GITHUB_ACTOR ?? '') {
     const base = pr?.base?.repo?.full_name;
     return {
         fromFork: Boolean(pr && head && base && head !== base),
-        dependabot: actor === 'dependabot[bot]',
+        dependabot: ctx.actor === 'dependabot[bot]',
         pullNumber: pr?.number,
     };
 }
@@ -32703,6 +33549,25 @@ const PROCESSING_TIMEOUT_MS = 120_000;
 function httpStatus(error) {
     return typeof error === 'object' && error !== null ? error.status : undefined;
 }
+/** A network failure under Octokit's HTTP 500 wrapper: the code of the first cause that has one (ECONNREFUSED...). */
+function networkErrorCode(error) {
+    let current = error;
+    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+        const code = current.code;
+        if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code))
+            return code;
+        current = current.cause;
+    }
+    return undefined;
+}
+const NETWORK_WORDS = {
+    ECONNREFUSED: 'the connection was refused',
+    ENOTFOUND: 'the host name did not resolve',
+    EAI_AGAIN: 'the host name did not resolve (DNS failed)',
+    ECONNRESET: 'the connection was reset',
+    ETIMEDOUT: 'the connection timed out',
+    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+};
 function apiMessage(error) {
     const e = error;
     return e?.response?.data?.message ?? (0,errors/* errorMessage */.gJ)(error);
@@ -32759,6 +33624,10 @@ async function uploadPhase(env, report) {
             const reason = explainForbidden(apiMessage(error), event);
             ui.warning(`SARIF for ${report.target} not uploaded (HTTP 403): ${reason}`);
             return { status: 'forbidden', category, reason };
+        }
+        const network = networkErrorCode(error);
+        if (network) {
+            throw new errors/* GateError */.ue('upload', `Uploading the SARIF of ${report.target} to code scanning failed: could not reach ${ctx.apiUrl}: ${NETWORK_WORDS[network] ?? network} (${network}), after Octokit's retries`);
         }
         throw new errors/* GateError */.ue('upload', `Uploading the SARIF of ${report.target} to code scanning failed${status ? ` (HTTP ${status})` : ''}: ${apiMessage(error)}`);
     }
@@ -32871,7 +33740,12 @@ async function pushPhase(env, report) {
         });
         try {
             // BuildKit retries a registry's 5xx itself (1, 2, 4, 8 s), so this path needs no retry of ours.
-            const run = await (0,build_build/* runBuild */.c)(plan, { run: env.run, env: (0,build_plan/* secretEnv */.Ut)(inputs), now: env.now });
+            const run = await (0,build_build/* runBuild */.cM)(plan, {
+                run: env.run,
+                env: (0,build_plan/* secretEnv */.Ut)(inputs),
+                now: env.now,
+                log: (line) => ui.info(line),
+            });
             const digest = run.metadata['containerimage.digest'];
             if (typeof digest !== 'string')
                 throw new Error('buildx reported no digest for the pushed image');
@@ -32956,18 +33830,29 @@ function gatePlatforms(platforms, native, ui) {
     ui.warning(`The engine runs ${native}, which is not in platforms; the gates run ${platforms[0]} (needs emulation)`);
     return [platforms[0]];
 }
+/** This run's own folder under RUNNER_TEMP (mode 0700); an unusable RUNNER_TEMP is named before any work. */
+function makeTempDir(runnerTemp) {
+    try {
+        external_node_fs_.mkdirSync(runnerTemp, { recursive: true });
+        return external_node_fs_.mkdtempSync(external_node_path_.join(runnerTemp, 'multistage-'));
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1('RUNNER_TEMP', `"${runnerTemp}" cannot hold the run's temporary files (${(0,errors/* errorMessage */.gJ)(error)}); point it at a writable folder`, 'environment');
+    }
+}
 async function prepare(options) {
     const { inputs, ctx, run, ui } = options;
     const dockerfile = readDockerfile(inputs, ctx);
     for (const secret of inputs.secrets)
         ui.secret(secret.value);
+    const tempDir = makeTempDir(ctx.runnerTemp);
+    options.cleanup.addTempDir(tempDir);
+    if (inputs.scan && inputs['trivy-download-url'].startsWith('http:'))
+        ui.warning(`trivy-download-url is plain http (${inputs['trivy-download-url']}); only a mirror on loopback is taken that way`);
     const cacheInPlay = inputs.cache &&
         (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService !== undefined);
-    const caps = await detectCapabilities(run, inputs.builder, cacheInPlay);
+    const caps = await detectCapabilities(run, inputs.builder, cacheInPlay, ctx.dockerHost);
     ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
-    external_node_fs_.mkdirSync(ctx.runnerTemp, { recursive: true });
-    const tempDir = external_node_fs_.mkdtempSync(external_node_path_.join(ctx.runnerTemp, 'multistage-'));
-    options.cleanup.addTempDir(tempDir);
     const said = new Set();
     let session;
     const now = options.now ?? Date.now;
@@ -33032,7 +33917,7 @@ async function runPipeline(env) {
     if (inputs['test-target']) {
         try {
             // Loaded when there is a test stage: the XML parser is not needed otherwise.
-            const { testPhase } = await Promise.all(/* import() */[__nccwpck_require__.e(780), __nccwpck_require__.e(443)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1443));
+            const { testPhase } = await Promise.all(/* import() */[__nccwpck_require__.e(800), __nccwpck_require__.e(443)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1443));
             tests = await ui.group(`Test stage ${inputs['test-target']}`, () => testPhase(env));
         }
         catch (error) {
@@ -33130,6 +34015,7 @@ function actionOutputs(reports) {
         smoke: (r) => r.smoke?.status,
         'smoke-seconds': (r) => r.smoke?.seconds !== undefined && r.smoke.status === 'passed' ? r.smoke.seconds.toFixed(1) : undefined,
         vulnerabilities: (r) => (r.scan?.counts ? JSON.stringify(r.scan.counts) : undefined),
+        findings: (r) => (r.scan?.findings ? JSON.stringify(r.scan.findings) : undefined),
         'sarif-file': (r) => r.scan?.sarifFile,
         'sarif-id': (r) => r.upload?.sarifId,
         pushed: (r) => String(r.pushed),
@@ -33154,6 +34040,17 @@ function actionOutputs(reports) {
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
+
+
+/**
+ * The job summary. Everything in it that a build, a container, a test report or a scanned image produced goes
+ * through `untrusted.ts` (code spans and fences that nothing inside can close; entities inside HTML), and the whole
+ * stays under GitHub's limit of 1 MiB per step.
+ */
+/** GitHub refuses a step summary over 1 MiB; the action keeps its own under this many bytes. */
+const SUMMARY_BUDGET_BYTES = 1_000_000;
+/** Findings listed per target. */
+const FINDINGS_LISTED = 10;
 function formatBytes(bytes) {
     const units = ['B', 'kB', 'MB', 'GB', 'TB'];
     let value = bytes;
@@ -33164,9 +34061,7 @@ function formatBytes(bytes) {
     }
     return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
-function escapeCell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
-}
+const bytes = (text) => Buffer.byteLength(text, 'utf8');
 function testsCell(r) {
     if (!r.tests)
         return r.failure?.phase === 'test' ? '❌ failed' : '—';
@@ -33185,26 +34080,40 @@ function smokeCell(r) {
             return '—';
     }
 }
-const SEVERITY_ICONS = [
+const SEVERITY_LETTERS = [
     ['CRITICAL', 'C'],
     ['HIGH', 'H'],
     ['MEDIUM', 'M'],
     ['LOW', 'L'],
     ['UNKNOWN', 'U'],
 ];
-function vulnerabilitiesCell(r) {
+const KIND_LABEL = {
+    vulnerability: 'vulns',
+    secret: 'secrets',
+    misconfiguration: 'misconfig',
+    license: 'licenses',
+};
+function letters(counts) {
+    return SEVERITY_LETTERS.map(([s, letter]) => `${counts[s]}${letter}`).join(' ');
+}
+function findingsCell(r) {
     if (!r.scan)
         return '—';
     if (r.scan.status === 'skipped' || !r.scan.counts)
         return '⏭️ skipped';
-    const counts = r.scan.counts;
     const gated = (r.scan.gated?.length ?? 0) > 0;
-    return `${gated ? '❌' : '✅'} ${SEVERITY_ICONS.map(([s, letter]) => `${counts[s]}${letter}`).join(' ')}`;
+    const byKind = r.scan.findings ?? { vulnerability: r.scan.counts };
+    const kinds = FINDING_KINDS.filter((k) => byKind[k]);
+    const parts = kinds.map((k) => {
+        const counts = byKind[k];
+        return kinds.length === 1 && k === 'vulnerability' ? letters(counts) : `${KIND_LABEL[k]} ${letters(counts)}`;
+    });
+    return `${gated ? '❌' : '✅'} ${parts.join('<br>')}`;
 }
 function sarifCell(r) {
     switch (r.upload?.status) {
         case 'uploaded':
-            return `✅ \`${r.upload.category}\``;
+            return `✅ ${mdCode(r.upload.category ?? '', { inTable: true })}`;
         case 'forbidden':
             return '⚠️ refused (403)';
         case 'skipped':
@@ -33227,28 +34136,34 @@ function summaryTable(reports) {
         'Cache hits',
         'Tests',
         'Smoke',
-        'Vulnerabilities',
+        'Findings',
         'SARIF',
         'Pushed',
     ];
     const rows = reports.map((r) => [
-        `\`${r.target}\``,
+        mdCode(r.target, { inTable: true }),
         statusCell(r),
-        r.build ? `\`${r.build.tags[0]}\`${r.build.gatedPlatform ? ` (gated on ${r.build.gatedPlatform})` : ''}` : '—',
+        r.build
+            ? `${mdCode(r.build.tags[0], { inTable: true })}${r.build.gatedPlatform ? ` (gated on ${r.build.gatedPlatform})` : ''}`
+            : '—',
         r.build ? formatBytes(r.build.sizeBytes) : '—',
         r.build ? `${r.build.seconds.toFixed(1)} s` : '—',
         r.build ? `${Math.round(r.build.cacheHitRatio * 100)}% (${r.build.cached}/${r.build.steps})` : '—',
         testsCell(r),
         smokeCell(r),
-        vulnerabilitiesCell(r),
+        findingsCell(r),
         sarifCell(r),
-        r.pushed ? `✅ ${r.pushDigest ? `\`${r.pushDigest.slice(0, 19)}…\`` : 'yes'}` : 'no',
+        r.pushed ? `✅ ${r.pushDigest ? mdCode(`${r.pushDigest.slice(0, 19)}…`) : 'yes'}` : 'no',
     ]);
     return [
         `| ${header.join(' | ')} |`,
         `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+        ...rows.map((row) => `| ${row.join(' | ')} |`),
     ].join('\n');
+}
+/** A stage name fit for a Mermaid label: what BuildKit allows in a name, nothing else. */
+function mermaidLabel(label, index) {
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(label) ? label : `stage-${index}`;
 }
 /** A Mermaid graph of the Dockerfile's stages; stages the targets needed are marked. */
 function stageGraph(dockerfile, reports) {
@@ -33256,65 +34171,117 @@ function stageGraph(dockerfile, reports) {
     const targets = new Set(reports.map((r) => r.target.toLowerCase()));
     const id = (index) => `s${index}`;
     const lines = ['```mermaid', 'graph LR'];
-    for (const stage of dockerfile.stages) {
+    for (const stage of dockerfile.stages.slice(0, 200)) {
         const label = stageLabel(stage);
-        lines.push(`  ${id(stage.index)}["${label.replace(/"/g, "'")}"]`);
+        lines.push(`  ${id(stage.index)}["${mermaidLabel(label, stage.index)}"]`);
         if (targets.has(label.toLowerCase()))
             lines.push(`  class ${id(stage.index)} target`);
         else if (needed.has(label))
             lines.push(`  class ${id(stage.index)} needed`);
     }
-    for (const stage of dockerfile.stages) {
+    for (const stage of dockerfile.stages.slice(0, 200)) {
         for (const dep of stage.dependsOn)
-            lines.push(`  ${id(dep)} --> ${id(stage.index)}`);
+            if (dep < 200)
+                lines.push(`  ${id(dep)} --> ${id(stage.index)}`);
     }
     lines.push('  classDef target fill:#c8e6c9,stroke:#2e7d32', '  classDef needed fill:#e1f5fe,stroke:#0277bd', '```');
     return lines.join('\n');
 }
-function failedTestsSection(r) {
-    if (!r.tests || r.tests.failed.length === 0)
-        return [];
-    const lines = ['', '| Failed test | Message |', '| --- | --- |'];
-    for (const t of r.tests.failed.slice(0, 50)) {
-        lines.push(`| ${escapeCell(t.classname && t.classname !== 'test' ? `${t.classname} › ${t.name}` : t.name)} | ${escapeCell((t.message ?? '').slice(0, 200))} |`);
-    }
-    return lines;
+function testName(t) {
+    return t.classname && t.classname !== 'test' ? `${t.classname} › ${t.name}` : t.name;
 }
-function findingsSection(r, limit = 10) {
+/**
+ * Every failed test the reader kept, collapsed, as far as `budget` bytes go; the rest are counted with where to
+ * find them (the exported reports).
+ */
+function failedTestsSection(r, budget) {
+    const tests = r.tests;
+    if (!tests || tests.failed.length === 0)
+        return [];
+    const total = tests.totals.failed;
+    const head = [
+        '',
+        `<details${total <= 20 ? ' open' : ''}><summary>Failed tests (${total})</summary>`,
+        '',
+        '| Failed test | Message |',
+        '| --- | --- |',
+    ];
+    const tail = ['', '</details>'];
+    let used = bytes(head.join('\n')) + bytes(tail.join('\n')) + 400;
+    const rows = [];
+    for (const t of tests.failed) {
+        const row = `| ${mdCode(testName(t), { inTable: true, max: 300 }) || '—'} | ${mdCode(t.message ?? '', { inTable: true, max: 300 }) || '—'} |`;
+        if (used + bytes(row) + 1 > budget)
+            break;
+        rows.push(row);
+        used += bytes(row) + 1;
+    }
+    const left = total - rows.length;
+    const more = left > 0
+        ? [
+            '',
+            `… and ${left} more failed test${left === 1 ? '' : 's'}: every one is in the exported reports (${mdCode(tests.resultsPath)}, the \`test-results-path\` output).`,
+        ]
+        : [];
+    return [...head, ...rows, ...more, ...tail];
+}
+function findingsSection(r) {
     const reported = r.scan?.reported ?? [];
     if (reported.length === 0)
         return [];
+    const shown = reported.slice(0, FINDINGS_LISTED);
     const lines = [
         '',
-        `<details><summary>Top vulnerabilities in <code>${r.target}</code> (${Math.min(limit, reported.length)} of ${reported.length})</summary>`,
+        `<details><summary>Top findings in <code>${htmlText(r.target)}</code> (${shown.length} of ${reported.length})</summary>`,
         '',
-        '| Vulnerability | Package | Installed | Fixed | Severity |',
-        '| --- | --- | --- | --- | --- |',
+        '| Finding | Kind | Where | Installed | Fixed | Severity |',
+        '| --- | --- | --- | --- | --- | --- |',
     ];
-    for (const f of reported.slice(0, limit)) {
-        const id = f.url ? `[${f.id}](${f.url})` : f.id;
-        lines.push(`| ${escapeCell(id)} | ${escapeCell(f.pkg)} | ${escapeCell(f.installed)} | ${escapeCell(f.fixed ?? 'no fix')} | ${f.severity} |`);
+    for (const f of shown) {
+        const where = f.pkg ? f.pkg : `${f.target}${f.line ? `:${f.line}` : ''}`;
+        lines.push(`| ${mdLink(f.id, f.url, true)} | ${f.kind} | ${mdCode(where, { inTable: true, max: 120 }) || '—'} | ${mdCode(f.installed ?? '', { inTable: true, max: 60 }) || '—'} | ${f.kind === 'vulnerability' ? mdCode(f.fixed ?? '', { inTable: true, max: 60 }) || 'no fix' : '—'} | ${f.severity} |`);
     }
     lines.push('', '</details>');
     return lines;
 }
-/** The whole job summary section of this step, as Markdown. */
-function summaryMarkdown(reports, dockerfile) {
+/** The whole job summary section of this step, as Markdown, within SUMMARY_BUDGET_BYTES. */
+function summaryMarkdown(reports, dockerfile, budget = SUMMARY_BUDGET_BYTES) {
     const parts = ['## multistage-action', '', summaryTable(reports)];
     for (const r of reports.filter((x) => x.failure)) {
         const failure = r.failure;
-        parts.push('', `### ❌ ${r.target}: ${failure.phase} failed`, '', '```text', failure.message, '```');
-        parts.push(...failedTestsSection(r));
-        if (!r.pushed && reports.length > 0)
+        parts.push('', `### ❌ ${htmlText(r.target)}: ${failure.phase} failed`, '', mdCodeBlock(failure.message, { max: 4000 }));
+        if (!r.pushed)
             parts.push('', 'Nothing was pushed for this target.');
     }
     for (const r of reports)
         parts.push(...findingsSection(r));
-    const testsOnce = reports.find((r) => r.tests)?.tests;
-    if (testsOnce && !reports.some((r) => r.failure?.phase === 'test'))
-        parts.push(...failedTestsSection(reports[0]));
-    parts.push('', '<details><summary>Stage graph</summary>', '', stageGraph(dockerfile, reports), '', '</details>', '');
-    return parts.join('\n');
+    const graph = [
+        '',
+        '<details><summary>Stage graph</summary>',
+        '',
+        stageGraph(dockerfile, reports),
+        '',
+        '</details>',
+        '',
+    ];
+    // The test stage ran once for every target: its failed tests are listed once.
+    const tested = reports.find((r) => r.tests && r.tests.failed.length > 0);
+    if (tested) {
+        const room = budget - bytes(parts.join('\n')) - bytes(graph.join('\n'));
+        parts.push(...failedTestsSection(tested, room));
+    }
+    parts.push(...graph);
+    const markdown = parts.join('\n');
+    if (bytes(markdown) <= budget)
+        return markdown;
+    // Only a great many targets get here: the table alone, and where the rest is.
+    return [
+        '## multistage-action',
+        '',
+        summaryTable(reports),
+        '',
+        'The details did not fit the summary; see the log.',
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -33388,28 +34355,233 @@ function failureMessage(reports) {
 /** The action's main step. */
 async function run() {
     const cleanup = new StateCleanup();
-    const stopListening = removeOnSignal(runCommand, cleanup, (m) => lib_core/* warning */.$e(m));
+    const ui = new ActionsUi();
+    const runner = createProcessRunner((m) => lib_core.debug(m), cleanup);
+    const stopListening = removeOnSignal(runner, cleanup, (m) => lib_core.warning(m));
     try {
         const reports = await execute({
             read: envInputReader(),
             ctx: readContext(),
-            run: runCommand,
-            ui: actionsUi,
+            run: runner.run,
+            ui,
             cleanup,
-            setOutput: (name, value) => lib_core/* setOutput */.uH(name, value),
+            setOutput: (name, value) => lib_core.setOutput(name, value),
             writeSummary: async (markdown) => {
-                await lib_core/* summary */.z.addRaw(markdown).write();
+                await lib_core.summary.addRaw(markdown).write();
             },
         });
+        const leftOut = ui.leftOutNote();
+        if (leftOut)
+            ui.info(leftOut);
         const failure = failureMessage(reports);
         if (failure)
-            lib_core/* setFailed */.C1(failure);
+            lib_core.setFailed(failure);
     }
     catch (error) {
-        lib_core/* setFailed */.C1((0,errors/* errorMessage */.gJ)(error));
+        lib_core.setFailed((0,errors/* errorMessage */.gJ)(error));
     }
     finally {
         stopListening();
+    }
+}
+
+
+/***/ }),
+
+/***/ 1168:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Aj: () => (/* binding */ readRegularText),
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   MW: () => (/* binding */ walkNoFollow),
+/* harmony export */   _V: () => (/* binding */ leadsOutOfWorkspace),
+/* harmony export */   cb: () => (/* binding */ copyRegular),
+/* harmony export */   dM: () => (/* binding */ removeTree),
+/* harmony export */   g7: () => (/* binding */ realAncestor),
+/* harmony export */   lf: () => (/* binding */ openRegular),
+/* harmony export */   wd: () => (/* binding */ ExportLimitError)
+/* harmony export */ });
+/* unused harmony export WALK_LIMITS */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+const WALK_LIMITS = { maxEntries: 100_000, maxDepth: 64 };
+/** A folder a build produced is over one of the limits: nothing in it is used. */
+class ExportLimitError extends Error {
+    name = 'ExportLimitError';
+}
+function kindOf(stat) {
+    if (stat.isSymbolicLink())
+        return 'symbolic link';
+    if (stat.isFIFO())
+        return 'FIFO';
+    if (stat.isSocket())
+        return 'socket';
+    if (stat.isBlockDevice())
+        return 'block device';
+    if (stat.isCharacterDevice())
+        return 'character device';
+    return 'unknown';
+}
+/** Every regular file under `root`, sorted, found without following any link; everything else is listed as skipped. */
+function walkNoFollow(root, limits = WALK_LIMITS) {
+    const files = [];
+    const skipped = [];
+    let entries = 0;
+    const pending = [{ rel: '', depth: 0 }];
+    while (pending.length > 0) {
+        const { rel, depth } = pending.pop();
+        let names;
+        try {
+            names = node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(root, rel));
+        }
+        catch {
+            skipped.push({ path: rel || '.', kind: 'unreadable folder' });
+            continue;
+        }
+        for (const name of names) {
+            entries++;
+            if (entries > limits.maxEntries) {
+                throw new ExportLimitError(`it holds more than ${limits.maxEntries} entries (the limit)`);
+            }
+            const child = rel ? `${rel}/${name}` : name;
+            const stat = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(root, child));
+            if (stat.isDirectory()) {
+                if (depth + 1 > limits.maxDepth) {
+                    throw new ExportLimitError(`${child} is nested deeper than ${limits.maxDepth} folders (the limit)`);
+                }
+                pending.push({ rel: child, depth: depth + 1 });
+            }
+            else if (stat.isFile()) {
+                files.push({ path: child, size: stat.size });
+            }
+            else {
+                skipped.push({ path: child, kind: kindOf(stat) });
+            }
+        }
+    }
+    const byPath = (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    return { files: files.sort(byPath), skipped: skipped.sort(byPath) };
+}
+/**
+ * Open a file for reading only if it is a regular file itself: never through a link (O_NOFOLLOW), never waiting on
+ * a FIFO or device (O_NONBLOCK, then fstat). Returns the descriptor; the caller closes it.
+ */
+function openRegular(file) {
+    const fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(file, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK);
+    try {
+        if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync(fd).isFile())
+            throw new Error(`${file} is not a regular file`);
+    }
+    catch (error) {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+        throw error;
+    }
+    return fd;
+}
+/** Read at most `maxBytes` of a regular file (see openRegular); `undefined` when it is not one or cannot be read. */
+function readRegularText(file, maxBytes) {
+    let fd;
+    try {
+        fd = openRegular(file);
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const buffer = Buffer.alloc(Math.min(maxBytes, Math.max(0, node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync(fd).size)));
+        const read = node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(fd, buffer, 0, buffer.length, 0);
+        return buffer.subarray(0, read).toString('utf8');
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+    }
+}
+/** Copy one regular file (see openRegular) to `to`, created new with mode 0644; never follows a link at `to`. */
+function copyRegular(from, to) {
+    const input = openRegular(from);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(to), { recursive: true });
+        const output = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(to, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_WRONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_CREAT | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_EXCL | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW, 0o644);
+        try {
+            const buffer = Buffer.alloc(1024 * 1024);
+            let read;
+            while ((read = node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(input, buffer, 0, buffer.length, null)) > 0)
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync(output, buffer, 0, read);
+        }
+        finally {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(output);
+        }
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(input);
+    }
+}
+/** Remove a tree a build wrote, also when it holds folders without permissions (mode 000) that rm alone cannot enter. */
+function removeTree(dir) {
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
+        return;
+    }
+    catch {
+        // fall through: make every folder ours to empty, then try again
+    }
+    const pending = [dir];
+    while (pending.length > 0) {
+        const current = pending.pop();
+        try {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.chmodSync(current, 0o700);
+            for (const entry of node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(current, { withFileTypes: true })) {
+                if (entry.isDirectory())
+                    pending.push(node_path__WEBPACK_IMPORTED_MODULE_1__.join(current, entry.name));
+            }
+        }
+        catch {
+            // best effort
+        }
+    }
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
+}
+/** `child` is `parent` or inside it, as paths (after resolving "." and ".."; links are not looked at). */
+function isInside(parent, child) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(parent), node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(child));
+    return relative === '' || (relative !== '..' && !relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) && !node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative));
+}
+/**
+ * A path the workflow named inside the workspace must lead somewhere inside it too: in a pull request the workspace
+ * is the author's checkout, and a checked-out symbolic link (Dockerfile -> /home/runner/.ssh/id_rsa) would make
+ * the action hand the runner's own files to the build or print them in its errors. Paths named outside the
+ * workspace (RUNNER_TEMP, an absolute path) are the workflow's own choice. False when the path does not exist.
+ */
+function leadsOutOfWorkspace(workspace, resolved) {
+    if (!isInside(workspace, resolved))
+        return false;
+    let real;
+    try {
+        real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(resolved);
+    }
+    catch {
+        return false;
+    }
+    return !isInside(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace), real);
+}
+/** The longest existing ancestor of a path, resolved through links (the path itself when it exists). */
+function realAncestor(target) {
+    let current = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(target);
+    for (;;) {
+        try {
+            return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(current);
+        }
+        catch {
+            const parent = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(current);
+            if (parent === current)
+                return current;
+            current = parent;
+        }
     }
 }
 
@@ -33720,25 +34892,52 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ 3838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
-  z3: () => (/* binding */ error),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  lm: () => (/* binding */ notice),
-  LZ: () => (/* binding */ saveState),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, markdownSummary, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -33749,7 +34948,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -33814,12 +35013,12 @@ function toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -33856,13 +35055,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -33882,7 +35081,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -33890,13 +35089,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -33928,13 +35127,13 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new lib/* HttpClient */.Qq('actions/oidc-client', [new auth/* BearerCredentialHandler */.tZ(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -33953,7 +35152,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return __awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -33972,13 +35171,13 @@ class oidc_utils_OidcClient {
         return __awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -34267,7 +35466,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -34301,11 +35500,11 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
+var exec = __nccwpck_require__(5260);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -34319,10 +35518,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -34332,7 +35531,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield exec/* getExecOutput */.H('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -34343,7 +35542,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield exec/* getExecOutput */.H('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -34448,8 +35647,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -34463,7 +35662,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -34532,10 +35731,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -34570,8 +35769,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -34579,7 +35778,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -34587,7 +35786,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -34595,7 +35794,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -34612,13 +35811,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -34654,9 +35853,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
     }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+    issueCommand('save-state', { name }, toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { readContext } from './context.js';
 import { BOOLEAN_INPUTS, INPUT_NAMES, type InputReader } from './inputs.js';
-import { createRunner } from './exec.js';
+import { createProcessRunner } from './exec.js';
 import { errorMessage } from './errors.js';
 import { execute, failureMessage } from './main.js';
 import type { Ui } from './ui.js';
+import { inert, withoutControls } from './untrusted.js';
 import { StateCleanup } from './state.js';
 import { removeLeftovers, removeOnSignal } from './cancel.js';
 import { terminalTable } from './report/terminal.js';
@@ -59,8 +60,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   return { values, verbose, help };
 }
 
-function terminalUi(verbose: boolean): Ui {
-  const write = (stream: NodeJS.WriteStream, text: string): void => void stream.write(`${text}\n`);
+/**
+ * Plain lines on a terminal, with control characters (terminal escapes) made visible; inside a workflow's `run:`
+ * step (GITHUB_ACTIONS=true) the runner reads this output too, so nothing in it may become a workflow command.
+ */
+function terminalUi(verbose: boolean, onGitHub: boolean): Ui {
+  const write = (stream: NodeJS.WriteStream, text: string): void =>
+    void stream.write(`${onGitHub ? inert(text) : withoutControls(text)}\n`);
   return {
     info: (m) => write(process.stdout, m),
     debug: (m) => verbose && write(process.stderr, `debug: ${m}`),
@@ -93,15 +99,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const ui = terminalUi(args.verbose);
   // @actions/tool-cache keeps downloads under these; off a runner they point into the user's own folders.
   const ctx = readContext();
+  const ui = terminalUi(args.verbose, ctx.onGitHub);
   process.env.RUNNER_TEMP ??= ctx.runnerTemp;
   process.env.RUNNER_TOOL_CACHE ??= ctx.toolCache;
-  const run = createRunner((m) => ui.debug(m));
   // No post step on the command line: the same recorder, kept in memory only, removed before it exits.
   const cleanup = new StateCleanup(() => undefined);
-  const stopListening = removeOnSignal(run, cleanup, (m) => ui.warning(m));
+  const runner = createProcessRunner((m) => ui.debug(m), cleanup);
+  const run = runner.run;
+  const stopListening = removeOnSignal(runner, cleanup, (m) => ui.warning(m));
   const read: InputReader = (name) => args.values[name];
   try {
     const reports = await execute({
@@ -122,6 +129,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   } finally {
     stopListening();
+    await runner.endAll();
     await removeLeftovers(run, cleanup);
   }
 }

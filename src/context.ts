@@ -24,6 +24,14 @@ export interface RunContext {
    * The same rule @actions/cache follows, so the build cache and the Trivy caches agree.
    */
   cacheService?: CacheProtocol;
+  /** GITHUB_ACTOR: who triggered the run (Dependabot's token is read-only on pull requests). */
+  actor?: string;
+  /** SSH_AUTH_SOCK: the agent `ssh: default` forwards to the build. */
+  sshAuthSock?: string;
+  /** DOCKER_HOST, named when the engine cannot be reached. */
+  dockerHost?: string;
+  /** The user's home folder (Trivy's cache lives under it). */
+  home: string;
 }
 
 export type CacheProtocol = 'v1' | 'v2';
@@ -58,5 +66,9 @@ export function readContext(env: NodeJS.ProcessEnv = process.env): RunContext {
     runId: nonEmpty('GITHUB_RUN_ID') ?? `local-${process.pid}`,
     onGitHub: env.GITHUB_ACTIONS === 'true',
     cacheService: cacheProtocol(nonEmpty, serverUrl),
+    actor: nonEmpty('GITHUB_ACTOR'),
+    sshAuthSock: nonEmpty('SSH_AUTH_SOCK'),
+    dockerHost: nonEmpty('DOCKER_HOST'),
+    home: nonEmpty('HOME') ?? os.homedir(),
   };
 }

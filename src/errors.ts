@@ -1,11 +1,15 @@
-/** A user's mistake in the action's inputs: the message names the input and what would be valid. */
+/**
+ * A user's mistake in the action's inputs, or in the environment the step runs in: the message names the input (or
+ * the environment variable) and what would be valid.
+ */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
   constructor(
     readonly input: string,
     detail: string,
+    readonly source: 'input' | 'environment' = 'input',
   ) {
-    super(`Input "${input}": ${detail}`);
+    super(`${source === 'input' ? 'Input' : 'Environment variable'} "${input}": ${detail}`);
   }
 }
 
@@ -18,9 +22,10 @@ export class CommandError extends Error {
     readonly exitCode: number,
     readonly stderr: string,
     readonly stdout: string = '',
+    options?: { cause?: unknown },
   ) {
     const tail = lastLines(stderr || stdout, 15);
-    super(`${describeCommand(command, args)} failed with exit code ${exitCode}${tail ? `:\n${tail}` : ''}`);
+    super(`${describeCommand(command, args)} failed with exit code ${exitCode}${tail ? `:\n${tail}` : ''}`, options);
   }
 }
 
@@ -47,8 +52,14 @@ export function describeCommand(command: string, args: readonly string[]): strin
   return words.join(' ');
 }
 
+/** The last lines of a text, each cut to 1,000 characters: a tool's output can hold lines of any length. */
 export function lastLines(text: string, count: number): string {
-  return text.trimEnd().split('\n').slice(-count).join('\n');
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(-count)
+    .map((line) => (line.length > 1000 ? `${line.slice(0, 1000)}…` : line))
+    .join('\n');
 }
 
 /** A message for anything thrown, Error or not. */

@@ -1,11 +1,14 @@
-import * as exec from '@actions/exec';
-import * as core from '@actions/core';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { CommandError } from './errors.js';
 
 export interface CommandResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** Ended by the runner because it ran past `timeoutMs`. */
+  timedOut?: boolean;
 }
 
 export interface RunOptions {
@@ -13,12 +16,15 @@ export interface RunOptions {
   /** Extra environment for the child, on top of the action's own. Secret values travel here, never in argv. */
   env?: Record<string, string>;
   input?: string | Buffer;
-  /** Echo the child's output into the log as it arrives (a build's progress). Default: keep it quiet. */
-  stream?: boolean;
   /** Return the result instead of throwing when the exit code is non-zero. */
   allowFailure?: boolean;
-  /** Called with each complete line of stderr (buildx writes its progress there). */
-  onStderrLine?: (line: string) => void;
+  /**
+   * Called with each line of the child's output as it arrives (split at "\n"; a "\r" stays inside the line, and a
+   * line longer than MAX_LINE_CHARS comes in pieces). The text is the child's: print it only as untrusted text.
+   */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** End the child's process group after this long (the result says `timedOut`). */
+  timeoutMs?: number;
 }
 
 /**
@@ -27,43 +33,222 @@ export interface RunOptions {
  */
 export type Runner = (command: string, args: readonly string[], options?: RunOptions) => Promise<CommandResult>;
 
-/** A runner that reports each argv to `debug` (the step's debug log on GitHub, --verbose on the command line). */
-export const createRunner =
-  (debug: (message: string) => void): Runner =>
-  async (command, args, options = {}) => {
-    debug(`exec: ${JSON.stringify([command, ...args])}`);
-    let pending = '';
-    const onStderr = options.onStderrLine;
-    // Always the action's own environment (as it is now), plus what the caller adds.
-    const env = { ...(process.env as Record<string, string>), ...options.env };
-    let result: exec.ExecOutput;
-    try {
-      result = await exec.getExecOutput(command, [...args], {
-        cwd: options.cwd,
-        env,
-        input: options.input === undefined ? undefined : Buffer.from(options.input),
-        silent: !options.stream,
-        ignoreReturnCode: true,
-        listeners: onStderr
-          ? {
-              stderr: (data: Buffer) => {
-                pending += data.toString();
-                const lines = pending.split('\n');
-                pending = lines.pop() ?? '';
-                for (const line of lines) onStderr(line);
-              },
-            }
-          : undefined,
-      });
-    } catch (error: unknown) {
-      // The program could not be started at all (not installed, not executable).
-      throw new CommandError(command, args, 127, error instanceof Error ? error.message : String(error));
-    }
-    if (onStderr && pending) onStderr(pending);
-    if (result.exitCode !== 0 && !options.allowFailure) {
-      throw new CommandError(command, args, result.exitCode, result.stderr, result.stdout);
-    }
-    return result;
-  };
+/** A process the action started, as the post step needs it to end the right one (pids are reused). */
+export interface ProcessRecord {
+  pid: number;
+  /** Its start time in clock ticks since boot (/proc/<pid>/stat field 22); undefined where there is no /proc. */
+  start?: number;
+}
 
-export const runCommand: Runner = createRunner((message) => core.debug(message));
+/** Told when a child starts and ends, so a cancelled or killed main leaves the post step a list to end. */
+export interface ProcessRecorder {
+  addProcess(process: ProcessRecord): void;
+  removeProcess(pid: number): void;
+}
+
+/** What the runner keeps of one stream: at most this much from the start, and the end of what follows. */
+export const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
+const TAIL_BYTES = 64 * 1024;
+/** A line with no newline in sight is handed on in pieces of this size, so no child can make one line huge. */
+export const MAX_LINE_CHARS = 64 * 1024;
+/** After SIGTERM, a process group gets this long before SIGKILL. */
+export const KILL_GRACE_MS = 2000;
+
+/** Start time of a process from /proc (Linux); undefined when it cannot be read. */
+export function processStart(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = Number(fields[19]);
+    return Number.isSafeInteger(start) ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process is still the one recorded: alive, and (where /proc tells) started when it was recorded. */
+export function isSameProcess(record: ProcessRecord): boolean {
+  try {
+    process.kill(record.pid, 0);
+  } catch {
+    return false;
+  }
+  if (record.start === undefined) return false;
+  return processStart(record.pid) === record.start;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** End a process group: SIGTERM, then SIGKILL after the grace period if anything of it is still there. */
+export async function endProcessGroup(pid: number, graceMs = KILL_GRACE_MS): Promise<void> {
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+}
+
+class Capture {
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private tail: Buffer = Buffer.alloc(0);
+  private dropped = 0;
+
+  push(chunk: Buffer): void {
+    if (this.headBytes < MAX_CAPTURE_BYTES) {
+      const room = MAX_CAPTURE_BYTES - this.headBytes;
+      this.head.push(chunk.subarray(0, room));
+      this.headBytes += Math.min(room, chunk.length);
+      chunk = chunk.subarray(room);
+      if (chunk.length === 0) return;
+    }
+    const joined = Buffer.concat([this.tail, chunk]);
+    this.dropped += Math.max(0, joined.length - TAIL_BYTES);
+    this.tail = joined.subarray(Math.max(0, joined.length - TAIL_BYTES));
+  }
+
+  text(): string {
+    const head = Buffer.concat(this.head).toString('utf8');
+    if (this.tail.length === 0) return head;
+    const gap = this.dropped > 0 ? `\n[... ${this.dropped} bytes left out ...]\n` : '';
+    return `${head}${gap}${this.tail.toString('utf8')}`;
+  }
+}
+
+class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+
+  constructor(private readonly emit: (line: string) => void) {}
+
+  push(chunk: Buffer): void {
+    this.pending += this.decoder.write(chunk);
+    let newline: number;
+    while ((newline = this.pending.indexOf('\n')) >= 0) {
+      this.emit(this.pending.slice(0, newline));
+      this.pending = this.pending.slice(newline + 1);
+    }
+    while (this.pending.length > MAX_LINE_CHARS) {
+      this.emit(this.pending.slice(0, MAX_LINE_CHARS));
+      this.pending = this.pending.slice(MAX_LINE_CHARS);
+    }
+  }
+
+  end(): void {
+    this.pending += this.decoder.end();
+    if (this.pending) this.emit(this.pending);
+    this.pending = '';
+  }
+}
+
+export interface ProcessRunner {
+  run: Runner;
+  /** End every child still running (each in its own process group, so its own children go too). */
+  endAll(graceMs?: number): Promise<void>;
+}
+
+/**
+ * The runner: each child in a process group of its own (so ending it ends what it started too), its pid recorded
+ * while it runs, its output kept within bounds. `debug` gets each argv.
+ */
+export function createProcessRunner(debug: (message: string) => void, recorder?: ProcessRecorder): ProcessRunner {
+  const running = new Set<number>();
+  const run: Runner = (command, args, options = {}) =>
+    new Promise((resolve, reject) => {
+      debug(`exec: ${JSON.stringify([command, ...args])}`);
+      const child = spawn(command, [...args], {
+        cwd: options.cwd,
+        // Always the action's own environment (as it is now), plus what the caller adds.
+        env: { ...process.env, ...options.env },
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        detached: true,
+        shell: false,
+        windowsHide: true,
+      });
+      const pid = child.pid;
+      if (pid !== undefined) {
+        running.add(pid);
+        recorder?.addProcess({ pid, start: processStart(pid) });
+      }
+      const out = new Capture();
+      const err = new Capture();
+      const onLine = options.onLine;
+      const outLines = onLine ? new LineSplitter((line) => onLine(line, 'stdout')) : undefined;
+      const errLines = onLine ? new LineSplitter((line) => onLine(line, 'stderr')) : undefined;
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out.push(chunk);
+        outLines?.push(chunk);
+      });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        err.push(chunk);
+        errLines?.push(chunk);
+      });
+      if (options.input !== undefined && child.stdin) {
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input);
+      }
+      let failedToStart: Error | undefined;
+      child.on('error', (error) => {
+        failedToStart = error;
+      });
+      let timedOut = false;
+      const timer =
+        options.timeoutMs !== undefined && pid !== undefined
+          ? setTimeout(() => {
+              timedOut = true;
+              void endProcessGroup(pid, 500);
+            }, options.timeoutMs)
+          : undefined;
+      child.on('close', (code, signal) => {
+        if (timer) clearTimeout(timer);
+        if (pid !== undefined) {
+          running.delete(pid);
+          recorder?.removeProcess(pid);
+        }
+        outLines?.end();
+        errLines?.end();
+        if (failedToStart) {
+          // The program could not be started at all (not installed, not executable).
+          reject(new CommandError(command, args, 127, failedToStart.message, '', { cause: failedToStart }));
+          return;
+        }
+        const result: CommandResult = {
+          exitCode: code ?? 128 + signalNumber(signal),
+          stdout: out.text(),
+          stderr: err.text(),
+          ...(timedOut ? { timedOut } : {}),
+        };
+        if (result.exitCode !== 0 && !options.allowFailure) {
+          reject(new CommandError(command, args, result.exitCode, result.stderr, result.stdout));
+          return;
+        }
+        resolve(result);
+      });
+    });
+  return {
+    run,
+    endAll: async (graceMs) => {
+      await Promise.all([...running].map((pid) => endProcessGroup(pid, graceMs)));
+    },
+  };
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+  return (signal && numbers[signal]) || 1;
+}

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { ConfigurationError, errorMessage } from './errors.js';
 import { parseList, splitKeyValue, type ListOptions } from './lists.js';
 import type { RunContext } from './context.js';
+import { cacheSpecProblem } from './build/cache-spec.js';
+import { isInside, leadsOutOfWorkspace, realAncestor } from './safe-fs.js';
 
 /**
  * Every input of action.yml, parsed and validated in one place. Keys are spelled exactly as in action.yml so a
@@ -37,6 +39,8 @@ export interface Inputs {
   'smoke-env': { key: string; value: string }[];
   'smoke-paths': string[];
   'smoke-hardened': boolean;
+  /** Seconds the container must stay up (and healthy by its HEALTHCHECK) after its first healthy answer. */
+  'smoke-stable-seconds': number;
   push: boolean;
   scan: boolean;
   'trivy-version': string;
@@ -138,11 +142,28 @@ class Reader {
     }
   }
 
-  keyValues(name: string, what: string, check: (key: string) => boolean): { key: string; value: string }[] {
-    return this.list(name, { ignoreComma: true }).map((entry) => {
+  /**
+   * One `KEY=value` per entry. A wrong entry is named by its position (and, unless `secret`, shown with its value
+   * hidden): no part of a secret's value may reach a message, and a multi-line value split into entries is all value.
+   */
+  keyValues(
+    name: string,
+    what: string,
+    check: (key: string) => boolean,
+    secret = false,
+  ): { key: string; value: string }[] {
+    return this.list(name, { ignoreComma: true }).map((entry, index) => {
       const pair = splitKeyValue(entry);
       if (!pair || !check(pair.key)) {
-        throw new ConfigurationError(name, `entry "${redact(entry)}" is not ${what}`);
+        const shown = secret
+          ? pair && /^[\w.-]{1,64}$/.test(pair.key)
+            ? ` (id "${pair.key}")`
+            : ''
+          : ` "${redact(entry)}"`;
+        const hint = secret
+          ? '; a value that spans several lines must be quoted as one entry ("id=line 1\nline 2"); values are never shown'
+          : '';
+        throw new ConfigurationError(name, `entry ${index + 1}${shown} is not ${what}${hint}`);
       }
       return pair;
     });
@@ -188,6 +209,17 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
   if (!fs.existsSync(filePath) || !fs.statSync(filePath).isFile()) {
     throw new ConfigurationError('file', `Dockerfile "${file}" does not exist (resolved to ${filePath})`);
   }
+  for (const [name, resolved] of [
+    ['context', contextPath],
+    ['file', filePath],
+  ] as const) {
+    if (leadsOutOfWorkspace(ctx.workspace, resolved)) {
+      throw new ConfigurationError(
+        name,
+        `"${path.relative(ctx.workspace, resolved)}" is a link inside the workspace that leads out of it`,
+      );
+    }
+  }
 
   // Lower-cased as docker/metadata-action does: registries want lower-case paths, and owner names often are not.
   const image = r.string('image', defaultImage(ctx)).toLowerCase();
@@ -224,29 +256,58 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
   }
 
   const secrets = r
-    .keyValues('secrets', 'id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k))
+    .keyValues('secrets', 'id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true)
     .map(({ key, value }) => ({ id: key, value }));
   const secretFiles = r
-    .keyValues('secret-files', 'id=path with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k))
+    .keyValues(
+      'secret-files',
+      'id=path with an id of letters, digits, "_", "-" or "."',
+      (k) => SECRET_ID_RE.test(k),
+      true,
+    )
     .map(({ key, value }) => ({ id: key, path: path.resolve(ctx.workspace, value.trim()) }));
-  for (const secretFile of secretFiles) {
-    if (!fs.existsSync(secretFile.path)) {
-      throw new ConfigurationError(
-        'secret-files',
-        `file for secret "${secretFile.id}" does not exist: ${secretFile.path}`,
-      );
+  secretFiles.forEach((secretFile, index) => {
+    const which = `entry ${index + 1} (id "${secretFile.id}")`;
+    if (!readableFile(secretFile.path)) {
+      throw new ConfigurationError('secret-files', `${which} does not name a readable regular file`);
     }
-  }
+    if (leadsOutOfWorkspace(ctx.workspace, secretFile.path)) {
+      throw new ConfigurationError('secret-files', `${which} is a link inside the workspace that leads out of it`);
+    }
+  });
   const ids = [...secrets.map((s) => s.id), ...secretFiles.map((s) => s.id)];
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new ConfigurationError('secrets', `secret id "${duplicate}" is given twice`);
 
   const ssh = r.list('ssh');
-  for (const entry of ssh) {
-    if (!/^[a-zA-Z0-9_.-]+(=.+)?$/.test(entry)) {
-      throw new ConfigurationError('ssh', `entry "${entry}" is not default or id=path[,path]`);
+  ssh.forEach((entry, index) => {
+    const m = /^([a-zA-Z0-9_.-]+)(?:=(.+))?$/.exec(entry);
+    if (!m) throw new ConfigurationError('ssh', `entry ${index + 1} is not default, id, or id=path[,path]`);
+    if (m[2] === undefined) {
+      if (!ctx.sshAuthSock || !isSocket(ctx.sshAuthSock)) {
+        throw new ConfigurationError(
+          'ssh',
+          `entry ${index + 1} ("${m[1]}") uses the SSH agent, but SSH_AUTH_SOCK ${ctx.sshAuthSock ? 'is not a socket' : 'is not set'}; start one (e.g. webfactory/ssh-agent) or give id=path to a key`,
+        );
+      }
+      return;
     }
-  }
+    for (const given of m[2].split(',')) {
+      const file = path.resolve(ctx.workspace, given.trim());
+      if (!isSocket(file) && !readableFile(file)) {
+        throw new ConfigurationError(
+          'ssh',
+          `entry ${index + 1} ("${m[1]}") names ${given.trim()}, which is neither a socket nor a readable file`,
+        );
+      }
+      if (leadsOutOfWorkspace(ctx.workspace, file)) {
+        throw new ConfigurationError(
+          'ssh',
+          `entry ${index + 1} ("${m[1]}") names a link inside the workspace that leads out of it`,
+        );
+      }
+    }
+  });
   const platforms = r.list('platforms');
   for (const platform of platforms) {
     if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform)) {
@@ -294,9 +355,7 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
     );
   }
   const downloadUrl = r.string('trivy-download-url', TRIVY_RELEASES_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/\S+$/.test(downloadUrl)) {
-    throw new ConfigurationError('trivy-download-url', `"${downloadUrl}" is not an http(s) URL`);
-  }
+  checkDownloadUrl(downloadUrl);
   const scanners = r.list('scanners');
   for (const scanner of scanners) {
     if (!SCANNERS.includes(scanner))
@@ -313,6 +372,46 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
   }
   const category = r.string('category');
   if (category && /\s/.test(category)) throw new ConfigurationError('category', `"${category}" may not contain spaces`);
+  if (trivyignore && leadsOutOfWorkspace(ctx.workspace, trivyignore)) {
+    throw new ConfigurationError('trivyignore', 'is a link inside the workspace that leads out of it');
+  }
+
+  const cacheSpecs = (name: 'cache-from' | 'cache-to'): string[] => {
+    const entries = r.list(name, { ignoreComma: true });
+    entries.forEach((entry, index) => {
+      const problem = cacheSpecProblem(entry, name === 'cache-from' ? 'from' : 'to');
+      if (problem) throw new ConfigurationError(name, `entry ${index + 1} ${problem}`);
+    });
+    return entries;
+  };
+
+  const smokeEnv = r.keyValues('smoke-env', 'KEY=VALUE with a shell-style variable name', (k) => ENV_KEY_RE.test(k));
+  smokeEnv.forEach(({ key, value }, index) => {
+    if (/[\r\n\0]/.test(value)) {
+      throw new ConfigurationError(
+        'smoke-env',
+        `entry ${index + 1} (${key}) has a line break or NUL in its value; the container gets its environment from an env file, one line per variable`,
+      );
+    }
+    if (value.length > MAX_ENV_VALUE_CHARS) {
+      throw new ConfigurationError(
+        'smoke-env',
+        `entry ${index + 1} (${key}) is longer than ${MAX_ENV_VALUE_CHARS} characters`,
+      );
+    }
+  });
+
+  const resultsInput = r.string('test-results-path');
+  if (resultsInput) checkResultsPath(resultsInput, ctx);
+
+  const uploadSarif = r.boolean('upload-sarif', ctx.onGitHub);
+  if (uploadSarif && ctx.onGitHub && ctx.sha !== undefined && !/^[0-9a-f]{40}$/.test(ctx.sha)) {
+    throw new ConfigurationError(
+      'GITHUB_SHA',
+      `"${ctx.sha.slice(0, 64)}" is not a commit id (40 hexadecimal digits); code scanning needs the commit that was analysed`,
+      'environment',
+    );
+  }
 
   return {
     targets,
@@ -331,18 +430,19 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
     pull: r.boolean('pull', false),
     cache: r.boolean('cache', true),
     'cache-scope': cacheScope,
-    'cache-from': r.list('cache-from', { ignoreComma: true }),
-    'cache-to': r.list('cache-to', { ignoreComma: true }),
+    'cache-from': cacheSpecs('cache-from'),
+    'cache-to': cacheSpecs('cache-to'),
     'test-target': testTarget,
-    'test-results-path': r.string('test-results-path'),
+    'test-results-path': resultsInput,
     smoke: r.boolean('smoke', true),
     port: r.integer('port', undefined, 1, 65535),
     'health-path': healthPath,
     'health-status': r.integer('health-status', 200, 100, 599) as number,
     'smoke-timeout': r.integer('smoke-timeout', 60, 1, 3600) as number,
-    'smoke-env': r.keyValues('smoke-env', 'KEY=VALUE with a shell-style variable name', (k) => ENV_KEY_RE.test(k)),
+    'smoke-env': smokeEnv,
     'smoke-paths': smokePaths,
     'smoke-hardened': r.boolean('smoke-hardened', false),
+    'smoke-stable-seconds': r.integer('smoke-stable-seconds', 1, 0, 300) as number,
     push: r.boolean('push', false),
     scan: r.boolean('scan', true),
     'trivy-version': trivyVersion,
@@ -353,11 +453,83 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
     'ignore-unfixed': r.boolean('ignore-unfixed', false),
     trivyignore,
     scanners: scanners.length > 0 ? scanners : ['vuln'],
-    'upload-sarif': r.boolean('upload-sarif', ctx.onGitHub),
+    'upload-sarif': uploadSarif,
     category,
     token: r.string('token'),
     'wait-for-processing': r.boolean('wait-for-processing', true),
   };
+}
+
+/** Longest value of one smoke-env entry (docker reads env files a line at a time, up to 64 KiB). */
+export const MAX_ENV_VALUE_CHARS = 32 * 1024;
+
+function readableFile(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    fs.accessSync(file, fs.constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isSocket(file: string): boolean {
+  try {
+    return fs.statSync(file).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/** Loopback hosts, the only ones a Trivy download may come from over plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/** https only; plain http only for a mirror on loopback (the action warns about it). */
+function checkDownloadUrl(value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError('trivy-download-url', `"${value}" is not a URL`);
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
+  throw new ConfigurationError(
+    'trivy-download-url',
+    `"${value}" is not an https URL (plain http is taken only from a mirror on 127.0.0.1, ::1 or localhost)`,
+  );
+}
+
+/**
+ * Where the exported test results are copied: under the workspace or RUNNER_TEMP (also after following links),
+ * and a folder that does not exist yet or is empty, so no export ever lands in / or over existing files.
+ */
+function checkResultsPath(value: string, ctx: RunContext): void {
+  const resolved = path.resolve(ctx.workspace, value);
+  const real = realAncestor(resolved);
+  const roots = [ctx.workspace, ctx.runnerTemp];
+  const inside = roots.some((root) => isInside(root, resolved) && isInside(realAncestor(root), real));
+  if (!inside || resolved === path.resolve(ctx.workspace) || resolved === path.resolve(ctx.runnerTemp)) {
+    throw new ConfigurationError(
+      'test-results-path',
+      `"${value}" must be a folder inside the workspace or RUNNER_TEMP (not the folder itself, and not through a link leading elsewhere)`,
+    );
+  }
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.lstatSync(resolved);
+  } catch {
+    return;
+  }
+  if (!stat.isDirectory() || fs.readdirSync(resolved).length > 0) {
+    throw new ConfigurationError(
+      'test-results-path',
+      `"${value}" already exists and is not an empty folder; name a new folder so no file is overwritten`,
+    );
+  }
 }
 
 /** The repository name, lower-cased (`owner/name` on GitHub; the working folder's name elsewhere). */
@@ -401,6 +573,7 @@ export const INPUT_NAMES = [
   'smoke-env',
   'smoke-paths',
   'smoke-hardened',
+  'smoke-stable-seconds',
   'scan',
   'trivy-version',
   'trivy-download-url',

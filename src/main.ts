@@ -4,8 +4,8 @@ import * as core from '@actions/core';
 import { readContext, type RunContext } from './context.js';
 import { envInputReader, getInputs, type InputReader } from './inputs.js';
 import { errorMessage } from './errors.js';
-import { runCommand, type Runner } from './exec.js';
-import { actionsUi, type Ui } from './ui.js';
+import { createProcessRunner, type Runner } from './exec.js';
+import { ActionsUi, type Ui } from './ui.js';
 import { StateCleanup, type CleanupRecorder } from './state.js';
 import { removeOnSignal } from './cancel.js';
 import { prepare, runPipeline } from './pipeline.js';
@@ -82,19 +82,23 @@ export function failureMessage(reports: readonly TargetReport[]): string | undef
 /** The action's main step. */
 export async function run(): Promise<void> {
   const cleanup = new StateCleanup();
-  const stopListening = removeOnSignal(runCommand, cleanup, (m) => core.warning(m));
+  const ui = new ActionsUi();
+  const runner = createProcessRunner((m) => core.debug(m), cleanup);
+  const stopListening = removeOnSignal(runner, cleanup, (m) => core.warning(m));
   try {
     const reports = await execute({
       read: envInputReader(),
       ctx: readContext(),
-      run: runCommand,
-      ui: actionsUi,
+      run: runner.run,
+      ui,
       cleanup,
       setOutput: (name, value) => core.setOutput(name, value),
       writeSummary: async (markdown) => {
         await core.summary.addRaw(markdown).write();
       },
     });
+    const leftOut = ui.leftOutNote();
+    if (leftOut) ui.info(leftOut);
     const failure = failureMessage(reports);
     if (failure) core.setFailed(failure);
   } catch (error: unknown) {

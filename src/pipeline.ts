@@ -101,18 +101,35 @@ export function gatePlatforms(platforms: string[], native: string, ui: Ui): stri
   return [platforms[0]];
 }
 
+/** This run's own folder under RUNNER_TEMP (mode 0700); an unusable RUNNER_TEMP is named before any work. */
+export function makeTempDir(runnerTemp: string): string {
+  try {
+    fs.mkdirSync(runnerTemp, { recursive: true });
+    return fs.mkdtempSync(path.join(runnerTemp, 'multistage-'));
+  } catch (error: unknown) {
+    throw new ConfigurationError(
+      'RUNNER_TEMP',
+      `"${runnerTemp}" cannot hold the run's temporary files (${errorMessage(error)}); point it at a writable folder`,
+      'environment',
+    );
+  }
+}
+
 export async function prepare(options: PrepareOptions): Promise<PipelineEnv> {
   const { inputs, ctx, run, ui } = options;
   const dockerfile = readDockerfile(inputs, ctx);
   for (const secret of inputs.secrets) ui.secret(secret.value);
+  const tempDir = makeTempDir(ctx.runnerTemp);
+  options.cleanup.addTempDir(tempDir);
+  if (inputs.scan && inputs['trivy-download-url'].startsWith('http:'))
+    ui.warning(
+      `trivy-download-url is plain http (${inputs['trivy-download-url']}); only a mirror on loopback is taken that way`,
+    );
   const cacheInPlay =
     inputs.cache &&
     (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService !== undefined);
-  const caps = await detectCapabilities(run, inputs.builder, cacheInPlay);
+  const caps = await detectCapabilities(run, inputs.builder, cacheInPlay, ctx.dockerHost);
   ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
-  fs.mkdirSync(ctx.runnerTemp, { recursive: true });
-  const tempDir = fs.mkdtempSync(path.join(ctx.runnerTemp, 'multistage-'));
-  options.cleanup.addTempDir(tempDir);
   const said = new Set<string>();
   let session: Promise<ScanSession> | undefined;
   const now = options.now ?? Date.now;

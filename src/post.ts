@@ -1,19 +1,38 @@
 import * as core from '@actions/core';
 import { errorMessage } from './errors.js';
-import { runCommand, type Runner } from './exec.js';
-import { readStateList, STATE_CONTAINERS, STATE_TEMP_DIRS } from './state.js';
+import { createProcessRunner, endProcessGroup, isSameProcess, type Runner } from './exec.js';
+import {
+  isProcessRecord,
+  isString,
+  readStateList,
+  STATE_CONTAINERS,
+  STATE_PROCESSES,
+  STATE_TEMP_DIRS,
+} from './state.js';
 import { removeLeftovers } from './cancel.js';
 
 /**
- * The post step: remove only what main recorded (containers it started, temp dirs it made), each on its own,
+ * The post step: end the processes main recorded and left running (only those that are still the very process
+ * recorded: pids are reused), remove the containers it started and the temp dirs it made, each on its own,
  * best-effort; a failure is a warning, never a failed job.
  */
-export async function post(run: Runner = runCommand, read: (name: string) => string = core.getState): Promise<void> {
+export async function post(
+  run: Runner = createProcessRunner((m) => core.debug(m)).run,
+  read: (name: string) => string = core.getState,
+): Promise<void> {
   try {
-    const containers = new Set(readStateList(STATE_CONTAINERS, read));
-    const tempDirs = new Set(readStateList(STATE_TEMP_DIRS, read));
+    const warn = (m: string): void => core.warning(m);
+    for (const record of readStateList(STATE_PROCESSES, isProcessRecord, read, warn)) {
+      if (!isSameProcess(record)) continue;
+      await endProcessGroup(record.pid);
+      core.info(`Ended process ${record.pid} (and its process group), left running by the main step`);
+    }
+    const containers = new Set(readStateList(STATE_CONTAINERS, isString, read, warn));
+    const tempDirs = new Set(readStateList(STATE_TEMP_DIRS, isString, read, warn));
     const failed = await removeLeftovers(run, { containers, tempDirs });
-    for (const name of containers) if (!failed.includes(name)) core.info(`Removed container ${name}`);
+    for (const name of containers) {
+      if (!failed.some((f) => f.startsWith(`container ${name}`))) core.info(`Removed container ${name}`);
+    }
     for (const item of failed) core.warning(`Could not remove ${item}`);
   } catch (error: unknown) {
     core.warning(`Cleaning up failed: ${errorMessage(error)}`);

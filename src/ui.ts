@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { inert } from './untrusted.js';
 
 export interface AnnotationProps {
   title?: string;
@@ -6,9 +7,14 @@ export interface AnnotationProps {
   startLine?: number;
 }
 
+export type AnnotationKind = 'error' | 'warning' | 'notice';
+
 /**
  * Where the pipeline tells a person what happens: workflow commands on GitHub, plain lines on a terminal.
  * Phases talk to this, never to `core` directly, so the same pipeline runs from the command line.
+ *
+ * `info` never becomes a workflow command, whatever it holds: it is the way out for text a build, a container or a
+ * report produced. Annotations escape their message and properties (as @actions/core does).
  */
 export interface Ui {
   info(message: string): void;
@@ -22,22 +28,85 @@ export interface Ui {
   secret(value: string): void;
 }
 
-export const actionsUi: Ui = {
-  info: (m) => core.info(m),
-  debug: (m) => core.debug(m),
-  notice: (m, p) => core.notice(m, p),
-  warning: (m, p) => core.warning(m, p),
-  error: (m, p) => core.error(m, p),
-  group: async (name, fn) => {
+/**
+ * GitHub shows 10 annotations of each kind per step (and 50 per job); more are dropped without a word. One error
+ * is kept for the step's own failure message.
+ */
+export const ANNOTATION_BUDGET: Record<AnnotationKind, number> = { error: 9, warning: 10, notice: 10 };
+
+/** Lines of a multi-line secret are masked one by one too: the runner masks line by line. */
+export function maskedValues(value: string): string[] {
+  const values = new Set<string>();
+  if (value.trim() !== '') values.add(value);
+  for (const line of value.split(/\r\n|\r|\n/)) {
+    if (line.trim().length >= 4) values.add(line);
+  }
+  return [...values];
+}
+
+export class ActionsUi implements Ui {
+  private readonly used: Record<AnnotationKind, number> = { error: 0, warning: 0, notice: 0 };
+  readonly leftOut: Record<AnnotationKind, number> = { error: 0, warning: 0, notice: 0 };
+
+  constructor(
+    private readonly write: (text: string) => void = (text) => void process.stdout.write(text),
+    private readonly budget: Record<AnnotationKind, number> = ANNOTATION_BUDGET,
+  ) {}
+
+  info(message: string): void {
+    this.write(`${inert(message)}\n`);
+  }
+
+  debug(message: string): void {
+    core.debug(message);
+  }
+
+  private annotate(kind: AnnotationKind, message: string, props?: AnnotationProps): void {
+    if (this.used[kind] < this.budget[kind]) {
+      this.used[kind]++;
+      core[kind](message, props);
+      return;
+    }
+    this.leftOut[kind]++;
+    const where = props?.file ? ` (${props.file}${props.startLine ? `:${props.startLine}` : ''})` : '';
+    const label = { error: 'Error', warning: 'Warning', notice: 'Notice' }[kind];
+    this.info(`${label}${where}: ${props?.title ? `${props.title}: ` : ''}${message}`);
+  }
+
+  notice(message: string, props?: AnnotationProps): void {
+    this.annotate('notice', message, props);
+  }
+
+  warning(message: string, props?: AnnotationProps): void {
+    this.annotate('warning', message, props);
+  }
+
+  error(message: string, props?: AnnotationProps): void {
+    this.annotate('error', message, props);
+  }
+
+  async group<T>(name: string, fn: () => Promise<T>): Promise<T> {
     core.startGroup(name);
     try {
       return await fn();
     } finally {
       core.endGroup();
     }
-  },
-  secret: (v) => core.setSecret(v),
-};
+  }
+
+  secret(value: string): void {
+    for (const masked of maskedValues(value)) core.setSecret(masked);
+  }
+
+  /** One line for the annotations GitHub would not have shown, or undefined when every one was annotated. */
+  leftOutNote(): string | undefined {
+    const parts = (Object.keys(this.leftOut) as AnnotationKind[])
+      .filter((kind) => this.leftOut[kind] > 0)
+      .map((kind) => `${this.leftOut[kind]} ${kind}${this.leftOut[kind] === 1 ? '' : 's'}`);
+    if (parts.length === 0) return undefined;
+    return `${parts.join(', ')} more than GitHub shows as annotations (10 of each kind per step) are printed as log lines above and listed in the job summary`;
+  }
+}
 
 /**
  * A Ui that holds what a phase running in the background says, to be told in one piece (`replay`) when the

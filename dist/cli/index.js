@@ -28467,9 +28467,11 @@ function cacheFlags(settings, caps, cacheService) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  z: () => (/* binding */ BuildError),
-  c: () => (/* binding */ runBuild)
+  zS: () => (/* binding */ BuildError),
+  cM: () => (/* binding */ runBuild)
 });
+
+// UNUSED EXPORTS: shellQuote
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -28478,7 +28480,7 @@ var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/build/args.ts
-var args = __nccwpck_require__(5363);
+var build_args = __nccwpck_require__(5363);
 ;// CONCATENATED MODULE: ./src/build/progress.ts
 const VERTEX = /^#(\d+) (\[[^\]]+\] .*)$/;
 const STEP = /^\[([^\]\s]+) \d+\/\d+\] (.*)$/;
@@ -28567,26 +28569,38 @@ class BuildError extends Error {
         this.exitCode = exitCode;
     }
 }
+/** An argument as a person would type it in a shell (for reading only: nothing is ever run through a shell). */
+function shellQuote(arg) {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+/** Lines of a build's progress kept for reading failed test names from it. */
+const MAX_LOG_LINES = 100_000;
 /** Run one buildx build, streaming its progress into the log, and read its metadata. */
 async function runBuild(plan, options) {
     const now = options.now ?? Date.now;
     const parser = new ProgressParser(external_node_path_.basename(plan.file));
     const log = [];
     const started = now();
-    const result = await options.run('docker', (0,args/* buildxArgs */.w)(plan), {
+    const args = (0,build_args/* buildxArgs */.w)(plan);
+    // The command as the log shows it (as @actions/exec and build-push-action echo theirs); secrets are not in argv.
+    options.log(`[command]docker ${args.map(shellQuote).join(' ')}`);
+    const result = await options.run('docker', args, {
         env: options.env,
-        stream: true,
         allowFailure: true,
-        onStderrLine: (line) => {
+        onLine: (line, stream) => {
+            options.log(line);
+            if (stream !== 'stderr')
+                return;
             parser.push(line);
-            log.push(line);
+            if (log.length < MAX_LOG_LINES)
+                log.push(line);
         },
     });
     const seconds = (now() - started) / 1000;
     const progress = parser.result();
     if (result.exitCode !== 0) {
         if (log.length === 0)
-            throw new errors/* CommandError */.Qd('docker', (0,args/* buildxArgs */.w)(plan), result.exitCode, result.stderr, result.stdout);
+            throw new errors/* CommandError */.Qd('docker', (0,build_args/* buildxArgs */.w)(plan), result.exitCode, result.stderr, result.stdout);
         throw new BuildError(plan.target, progress, log.join('\n'), result.exitCode);
     }
     let metadata = {};
@@ -28646,7 +28660,12 @@ async function buildPhase(env, target) {
         metadataFile: node_path__WEBPACK_IMPORTED_MODULE_0__.join(env.tempDir, `metadata-${target}.json`),
     });
     try {
-        const run = await (0,_build_js__WEBPACK_IMPORTED_MODULE_1__/* .runBuild */ .c)(plan, { run: env.run, env: (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .secretEnv */ .Ut)(inputs), now: env.now });
+        const run = await (0,_build_js__WEBPACK_IMPORTED_MODULE_1__/* .runBuild */ .cM)(plan, {
+            run: env.run,
+            env: (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .secretEnv */ .Ut)(inputs),
+            now: env.now,
+            log: (line) => ui.info(line),
+        });
         const image = await (0,_docker_image_js__WEBPACK_IMPORTED_MODULE_4__/* .inspectImage */ .m)(env.run, tags[0]);
         const digest = typeof run.metadata['containerimage.digest'] === 'string' ? run.metadata['containerimage.digest'] : undefined;
         return {
@@ -28665,7 +28684,7 @@ async function buildPhase(env, target) {
         };
     }
     catch (error) {
-        if (error instanceof _build_js__WEBPACK_IMPORTED_MODULE_1__/* .BuildError */ .z) {
+        if (error instanceof _build_js__WEBPACK_IMPORTED_MODULE_1__/* .BuildError */ .zS) {
             const stage = error.progress.failedStage ? env.stageLine(error.progress.failedStage) : undefined;
             ui.error(error.message, {
                 title: `multistage: build of ${target} failed`,
@@ -28763,36 +28782,49 @@ function secretEnv(inputs) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _docker_container_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8607);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
 
 
-/** Remove what a run started, each best-effort; returns what could not be removed. */
+
+/** Remove what a run started, each best-effort; returns what could not be removed, with why. */
 async function removeLeftovers(run, leftovers) {
     const failed = [];
     for (const name of [...leftovers.containers]) {
-        if (!(await (0,_docker_container_js__WEBPACK_IMPORTED_MODULE_1__/* .removeContainer */ .od)(run, name).catch(() => false)))
-            failed.push(name);
+        const removed = await (0,_docker_container_js__WEBPACK_IMPORTED_MODULE_1__/* .removeContainer */ .od)(run, name).catch((error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
+        if (removed !== true)
+            failed.push(`container ${name}${typeof removed === 'string' ? ` (${removed})` : ''}`);
     }
     for (const dir of [...leftovers.tempDirs]) {
         try {
             node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
         }
-        catch {
-            failed.push(dir);
+        catch (error) {
+            failed.push(`${dir} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)})`);
         }
     }
     return failed;
 }
 /**
- * On SIGTERM/SIGINT (a cancelled job, Ctrl-C): remove the containers and temp dirs this run made, then exit with
- * 128+signal. The post step (on GitHub) tries again from the saved state, so a kill -9 leaves nothing either.
+ * On SIGTERM/SIGINT (a cancelled job, Ctrl-C): end every process this run started (each in its own process group),
+ * remove its containers and temp dirs, then exit with 128+signal. A second signal while this runs changes nothing.
+ * The post step (on GitHub) tries again from the saved state, so a kill -9 leaves nothing either.
  */
-function removeOnSignal(run, leftovers, say) {
+function removeOnSignal(runner, leftovers, say) {
+    let cleaning = false;
     const handler = (signal) => {
-        say(`${signal}: cancelled; removing what this run started`);
-        void removeLeftovers(run, leftovers).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+        if (cleaning)
+            return;
+        cleaning = true;
+        say(`${signal}: cancelled; ending the processes and removing what this run started`);
+        void (async () => {
+            await runner.endAll();
+            const failed = await removeLeftovers(runner.run, leftovers);
+            for (const item of failed)
+                say(`Could not remove ${item}`);
+        })().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
-    process.once('SIGTERM', handler);
-    process.once('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
     return () => {
         process.off('SIGTERM', handler);
         process.off('SIGINT', handler);
@@ -28811,13 +28843,15 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */   i: () => (/* binding */ main)
 /* harmony export */ });
 /* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(788);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8422);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5736);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3738);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5519);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
-/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(833);
-/* harmony import */ var _report_terminal_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7496);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1591);
+/* harmony import */ var _untrusted_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(873);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(833);
+/* harmony import */ var _report_terminal_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7496);
+
 
 
 
@@ -28869,8 +28903,12 @@ function parseCliArgs(argv) {
     }
     return { values, verbose, help };
 }
-function terminalUi(verbose) {
-    const write = (stream, text) => void stream.write(`${text}\n`);
+/**
+ * Plain lines on a terminal, with control characters (terminal escapes) made visible; inside a workflow's `run:`
+ * step (GITHUB_ACTIONS=true) the runner reads this output too, so nothing in it may become a workflow command.
+ */
+function terminalUi(verbose, onGitHub) {
+    const write = (stream, text) => void stream.write(`${onGitHub ? (0,_untrusted_js__WEBPACK_IMPORTED_MODULE_5__/* .inert */ .tJ)(text) : (0,_untrusted_js__WEBPACK_IMPORTED_MODULE_5__/* .withoutControls */ .DJ)(text)}\n`);
     return {
         info: (m) => write(process.stdout, m),
         debug: (m) => verbose && write(process.stderr, `debug: ${m}`),
@@ -28903,15 +28941,16 @@ async function main(argv) {
         process.stdout.write(`${USAGE}\n`);
         return 0;
     }
-    const ui = terminalUi(args.verbose);
     // @actions/tool-cache keeps downloads under these; off a runner they point into the user's own folders.
     const ctx = (0,_context_js__WEBPACK_IMPORTED_MODULE_0__/* .readContext */ .y)();
+    const ui = terminalUi(args.verbose, ctx.onGitHub);
     process.env.RUNNER_TEMP ??= ctx.runnerTemp;
     process.env.RUNNER_TOOL_CACHE ??= ctx.toolCache;
-    const run = (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .createRunner */ .j)((m) => ui.debug(m));
     // No post step on the command line: the same recorder, kept in memory only, removed before it exits.
-    const cleanup = new _state_js__WEBPACK_IMPORTED_MODULE_5__/* .StateCleanup */ .Oh(() => undefined);
-    const stopListening = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_6__/* .removeOnSignal */ .Q)(run, cleanup, (m) => ui.warning(m));
+    const cleanup = new _state_js__WEBPACK_IMPORTED_MODULE_6__/* .StateCleanup */ .Oh(() => undefined);
+    const runner = (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .createProcessRunner */ .Ej)((m) => ui.debug(m), cleanup);
+    const run = runner.run;
+    const stopListening = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_7__/* .removeOnSignal */ .Q)(runner, cleanup, (m) => ui.warning(m));
     const read = (name) => args.values[name];
     try {
         const reports = await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .execute */ .g7)({
@@ -28924,7 +28963,7 @@ async function main(argv) {
             setOutput: (name, value) => ui.debug(`output ${name}=${value}`),
             writeSummary: async () => undefined,
         });
-        ui.info(`\n${(0,_report_terminal_js__WEBPACK_IMPORTED_MODULE_7__/* .terminalTable */ .R)(reports)}`);
+        ui.info(`\n${(0,_report_terminal_js__WEBPACK_IMPORTED_MODULE_8__/* .terminalTable */ .R)(reports)}`);
         const failure = (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .failureMessage */ .oh)(reports);
         return failure ? 1 : 0;
     }
@@ -28934,7 +28973,8 @@ async function main(argv) {
     }
     finally {
         stopListening();
-        await (0,_cancel_js__WEBPACK_IMPORTED_MODULE_6__/* .removeLeftovers */ .D)(run, cleanup);
+        await runner.endAll();
+        await (0,_cancel_js__WEBPACK_IMPORTED_MODULE_7__/* .removeLeftovers */ .D)(run, cleanup);
     }
 }
 process.exitCode = await main(process.argv.slice(2));
@@ -28986,6 +29026,10 @@ function readContext(env = process.env) {
         runId: nonEmpty('GITHUB_RUN_ID') ?? `local-${process.pid}`,
         onGitHub: env.GITHUB_ACTIONS === 'true',
         cacheService: cacheProtocol(nonEmpty, serverUrl),
+        actor: nonEmpty('GITHUB_ACTOR'),
+        sshAuthSock: nonEmpty('SSH_AUTH_SOCK'),
+        dockerHost: nonEmpty('DOCKER_HOST'),
+        home: nonEmpty('HOME') ?? node_os__WEBPACK_IMPORTED_MODULE_0__.homedir(),
     };
 }
 
@@ -28998,19 +29042,26 @@ function readContext(env = process.env) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   BX: () => (/* binding */ containerLogs),
 /* harmony export */   HB: () => (/* binding */ httpProbe),
+/* harmony export */   Xk: () => (/* binding */ healthcheckArgv),
+/* harmony export */   aF: () => (/* binding */ containerHealthcheck),
+/* harmony export */   bX: () => (/* binding */ containerState),
 /* harmony export */   i6: () => (/* binding */ lastHealthcheckOutput),
 /* harmony export */   od: () => (/* binding */ removeContainer),
-/* harmony export */   tg: () => (/* binding */ containerCondition)
+/* harmony export */   qL: () => (/* binding */ conditionFrom)
 /* harmony export */ });
-/* unused harmony exports conditionFrom, containerState */
+/* unused harmony exports containerCondition, MAX_LOG_LINE_CHARS */
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(873);
+
 
 /** Pure: what the poller needs from `docker inspect --format '{{json .State}}'`. */
 function conditionFrom(state) {
     if (!state.Running && ['exited', 'dead'].includes(state.Status)) {
         return { state: 'exited', exitCode: state.ExitCode, oomKilled: state.OOMKilled };
     }
+    if (state.Restarting || state.Status === 'restarting')
+        return { state: 'restarting', exitCode: state.ExitCode };
     const health = state.Health?.Status;
     return {
         state: 'running',
@@ -29024,23 +29075,45 @@ async function containerState(run, name) {
 async function containerCondition(run, name) {
     return conditionFrom(await containerState(run, name));
 }
-/** The last HEALTHCHECK probe's output, if the image has one and it ran. */
+/** The HEALTHCHECK test as argv for `docker exec`: CMD runs as given, CMD-SHELL through /bin/sh; none: undefined. */
+function healthcheckArgv(config) {
+    const test = config?.Test ?? [];
+    if (test.length < 2)
+        return undefined;
+    if (test[0] === 'CMD')
+        return test.slice(1);
+    if (test[0] === 'CMD-SHELL')
+        return ['/bin/sh', '-c', test[1]];
+    return undefined;
+}
+async function containerHealthcheck(run, name) {
+    const { stdout } = await run('docker', ['container', 'inspect', '--format', '{{json .Config.Healthcheck}}', name]);
+    return JSON.parse(stdout);
+}
+/** The last HEALTHCHECK probe's output (the container's text: print it as untrusted), if the image has one and it ran. */
 async function lastHealthcheckOutput(run, name) {
     try {
         const log = (await containerState(run, name)).Health?.Log ?? [];
         const last = log.at(-1);
-        return last ? `exit code ${last.ExitCode}: ${last.Output.trim() || '(no output)'}` : undefined;
+        return last ? `exit code ${last.ExitCode}: ${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .clip */ .$Q)(last.Output.trim(), 2000) || '(no output)'}` : undefined;
     }
     catch {
         return undefined;
     }
 }
+/** A log line longer than this is cut: a container can write one line of any size. */
+const MAX_LOG_LINE_CHARS = 2000;
+/** The container's last log lines (its own text: print it as untrusted), each cut to a bound. */
 async function containerLogs(run, name, lines) {
     const result = await run('docker', ['logs', '--tail', String(lines), name], { allowFailure: true });
     return [result.stdout, result.stderr]
         .filter((s) => s.trim() !== '')
         .join('\n')
-        .trimEnd();
+        .trimEnd()
+        .split('\n')
+        .slice(-lines * 2)
+        .map((line) => (0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .clip */ .$Q)(line, MAX_LOG_LINE_CHARS))
+        .join('\n');
 }
 /** Remove a container and its anonymous volumes; true when it is gone. */
 async function removeContainer(run, name) {
@@ -29051,7 +29124,7 @@ async function removeContainer(run, name) {
 function httpProbe(url) {
     return (timeoutMs) => new Promise((resolve) => {
         const request = node_http__WEBPACK_IMPORTED_MODULE_0__.get(url, { agent: false, timeout: timeoutMs }, (response) => {
-            response.resume();
+            response.destroy();
             resolve({ status: response.statusCode ?? 0 });
         });
         request.on('timeout', () => {
@@ -29284,13 +29357,18 @@ function stageLabel(stage) {
 /* harmony export */   ue: () => (/* binding */ GateError)
 /* harmony export */ });
 /* unused harmony exports describeCommand, lastLines */
-/** A user's mistake in the action's inputs: the message names the input and what would be valid. */
+/**
+ * A user's mistake in the action's inputs, or in the environment the step runs in: the message names the input (or
+ * the environment variable) and what would be valid.
+ */
 class ConfigurationError extends Error {
     input;
+    source;
     name = 'ConfigurationError';
-    constructor(input, detail) {
-        super(`Input "${input}": ${detail}`);
+    constructor(input, detail, source = 'input') {
+        super(`${source === 'input' ? 'Input' : 'Environment variable'} "${input}": ${detail}`);
         this.input = input;
+        this.source = source;
     }
 }
 /** An external command that exited non-zero (or could not start). Carries what a user needs to see. */
@@ -29301,9 +29379,9 @@ class CommandError extends Error {
     stderr;
     stdout;
     name = 'CommandError';
-    constructor(command, args, exitCode, stderr, stdout = '') {
+    constructor(command, args, exitCode, stderr, stdout = '', options) {
         const tail = lastLines(stderr || stdout, 15);
-        super(`${describeCommand(command, args)} failed with exit code ${exitCode}${tail ? `:\n${tail}` : ''}`);
+        super(`${describeCommand(command, args)} failed with exit code ${exitCode}${tail ? `:\n${tail}` : ''}`, options);
         this.command = command;
         this.args = args;
         this.exitCode = exitCode;
@@ -29334,8 +29412,14 @@ function describeCommand(command, args) {
     }
     return words.join(' ');
 }
+/** The last lines of a text, each cut to 1,000 characters: a tool's output can hold lines of any length. */
 function lastLines(text, count) {
-    return text.trimEnd().split('\n').slice(-count).join('\n');
+    return text
+        .trimEnd()
+        .split('\n')
+        .slice(-count)
+        .map((line) => (line.length > 1000 ? `${line.slice(0, 1000)}…` : line))
+        .join('\n');
 }
 /** A message for anything thrown, Error or not. */
 function errorMessage(error) {
@@ -29363,79 +29447,377 @@ async function settled(work) {
 
 /***/ }),
 
-/***/ 3190:
+/***/ 3738:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   j: () => (/* binding */ createRunner)
-/* harmony export */ });
-/* unused harmony export runCommand */
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5260);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3838);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ej: () => (/* binding */ createProcessRunner)
+});
+
+// UNUSED EXPORTS: KILL_GRACE_MS, MAX_CAPTURE_BYTES, MAX_LINE_CHARS, endProcessGroup, isSameProcess, processStart
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/exec.ts
 
 
 
-/** A runner that reports each argv to `debug` (the step's debug log on GitHub, --verbose on the command line). */
-const createRunner = (debug) => async (command, args, options = {}) => {
-    debug(`exec: ${JSON.stringify([command, ...args])}`);
-    let pending = '';
-    const onStderr = options.onStderrLine;
-    // Always the action's own environment (as it is now), plus what the caller adds.
-    const env = { ...process.env, ...options.env };
-    let result;
+
+/** What the runner keeps of one stream: at most this much from the start, and the end of what follows. */
+const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
+const TAIL_BYTES = 64 * 1024;
+/** A line with no newline in sight is handed on in pieces of this size, so no child can make one line huge. */
+const MAX_LINE_CHARS = 64 * 1024;
+/** After SIGTERM, a process group gets this long before SIGKILL. */
+const KILL_GRACE_MS = 2000;
+/** Start time of a process from /proc (Linux); undefined when it cannot be read. */
+function processStart(pid) {
     try {
-        result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(command, [...args], {
+        const stat = external_node_fs_.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const start = Number(fields[19]);
+        return Number.isSafeInteger(start) ? start : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The process is still the one recorded: alive, and (where /proc tells) started when it was recorded. */
+function isSameProcess(record) {
+    try {
+        process.kill(record.pid, 0);
+    }
+    catch {
+        return false;
+    }
+    if (record.start === undefined)
+        return false;
+    return processStart(record.pid) === record.start;
+}
+function alive(pid) {
+    try {
+        process.kill(-pid, 0);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** End a process group: SIGTERM, then SIGKILL after the grace period if anything of it is still there. */
+async function endProcessGroup(pid, graceMs = KILL_GRACE_MS) {
+    try {
+        process.kill(-pid, 'SIGTERM');
+    }
+    catch {
+        return;
+    }
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && alive(pid))
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+        process.kill(-pid, 'SIGKILL');
+    }
+    catch {
+        // gone
+    }
+}
+class Capture {
+    head = [];
+    headBytes = 0;
+    tail = Buffer.alloc(0);
+    dropped = 0;
+    push(chunk) {
+        if (this.headBytes < MAX_CAPTURE_BYTES) {
+            const room = MAX_CAPTURE_BYTES - this.headBytes;
+            this.head.push(chunk.subarray(0, room));
+            this.headBytes += Math.min(room, chunk.length);
+            chunk = chunk.subarray(room);
+            if (chunk.length === 0)
+                return;
+        }
+        const joined = Buffer.concat([this.tail, chunk]);
+        this.dropped += Math.max(0, joined.length - TAIL_BYTES);
+        this.tail = joined.subarray(Math.max(0, joined.length - TAIL_BYTES));
+    }
+    text() {
+        const head = Buffer.concat(this.head).toString('utf8');
+        if (this.tail.length === 0)
+            return head;
+        const gap = this.dropped > 0 ? `\n[... ${this.dropped} bytes left out ...]\n` : '';
+        return `${head}${gap}${this.tail.toString('utf8')}`;
+    }
+}
+class LineSplitter {
+    emit;
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    pending = '';
+    constructor(emit) {
+        this.emit = emit;
+    }
+    push(chunk) {
+        this.pending += this.decoder.write(chunk);
+        let newline;
+        while ((newline = this.pending.indexOf('\n')) >= 0) {
+            this.emit(this.pending.slice(0, newline));
+            this.pending = this.pending.slice(newline + 1);
+        }
+        while (this.pending.length > MAX_LINE_CHARS) {
+            this.emit(this.pending.slice(0, MAX_LINE_CHARS));
+            this.pending = this.pending.slice(MAX_LINE_CHARS);
+        }
+    }
+    end() {
+        this.pending += this.decoder.end();
+        if (this.pending)
+            this.emit(this.pending);
+        this.pending = '';
+    }
+}
+/**
+ * The runner: each child in a process group of its own (so ending it ends what it started too), its pid recorded
+ * while it runs, its output kept within bounds. `debug` gets each argv.
+ */
+function createProcessRunner(debug, recorder) {
+    const running = new Set();
+    const run = (command, args, options = {}) => new Promise((resolve, reject) => {
+        debug(`exec: ${JSON.stringify([command, ...args])}`);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
             cwd: options.cwd,
-            env,
-            input: options.input === undefined ? undefined : Buffer.from(options.input),
-            silent: !options.stream,
-            ignoreReturnCode: true,
-            listeners: onStderr
-                ? {
-                    stderr: (data) => {
-                        pending += data.toString();
-                        const lines = pending.split('\n');
-                        pending = lines.pop() ?? '';
-                        for (const line of lines)
-                            onStderr(line);
-                    },
-                }
-                : undefined,
+            // Always the action's own environment (as it is now), plus what the caller adds.
+            env: { ...process.env, ...options.env },
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+            detached: true,
+            shell: false,
+            windowsHide: true,
         });
-    }
-    catch (error) {
-        // The program could not be started at all (not installed, not executable).
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CommandError */ .Qd(command, args, 127, error instanceof Error ? error.message : String(error));
-    }
-    if (onStderr && pending)
-        onStderr(pending);
-    if (result.exitCode !== 0 && !options.allowFailure) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CommandError */ .Qd(command, args, result.exitCode, result.stderr, result.stdout);
-    }
-    return result;
-};
-const runCommand = createRunner((message) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .debug */ .Yz(message));
+        const pid = child.pid;
+        if (pid !== undefined) {
+            running.add(pid);
+            recorder?.addProcess({ pid, start: processStart(pid) });
+        }
+        const out = new Capture();
+        const err = new Capture();
+        const onLine = options.onLine;
+        const outLines = onLine ? new LineSplitter((line) => onLine(line, 'stdout')) : undefined;
+        const errLines = onLine ? new LineSplitter((line) => onLine(line, 'stderr')) : undefined;
+        child.stdout?.on('data', (chunk) => {
+            out.push(chunk);
+            outLines?.push(chunk);
+        });
+        child.stderr?.on('data', (chunk) => {
+            err.push(chunk);
+            errLines?.push(chunk);
+        });
+        if (options.input !== undefined && child.stdin) {
+            child.stdin.on('error', () => undefined);
+            child.stdin.end(options.input);
+        }
+        let failedToStart;
+        child.on('error', (error) => {
+            failedToStart = error;
+        });
+        let timedOut = false;
+        const timer = options.timeoutMs !== undefined && pid !== undefined
+            ? setTimeout(() => {
+                timedOut = true;
+                void endProcessGroup(pid, 500);
+            }, options.timeoutMs)
+            : undefined;
+        child.on('close', (code, signal) => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined) {
+                running.delete(pid);
+                recorder?.removeProcess(pid);
+            }
+            outLines?.end();
+            errLines?.end();
+            if (failedToStart) {
+                // The program could not be started at all (not installed, not executable).
+                reject(new errors/* CommandError */.Qd(command, args, 127, failedToStart.message, '', { cause: failedToStart }));
+                return;
+            }
+            const result = {
+                exitCode: code ?? 128 + signalNumber(signal),
+                stdout: out.text(),
+                stderr: err.text(),
+                ...(timedOut ? { timedOut } : {}),
+            };
+            if (result.exitCode !== 0 && !options.allowFailure) {
+                reject(new errors/* CommandError */.Qd(command, args, result.exitCode, result.stderr, result.stdout));
+                return;
+            }
+            resolve(result);
+        });
+    });
+    return {
+        run,
+        endAll: async (graceMs) => {
+            await Promise.all([...running].map((pid) => endProcessGroup(pid, graceMs)));
+        },
+    };
+}
+function signalNumber(signal) {
+    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+    return (signal && numbers[signal]) || 1;
+}
 
 
 /***/ }),
 
-/***/ 8422:
+/***/ 5736:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $p: () => (/* binding */ BOOLEAN_INPUTS),
-/* harmony export */   GP: () => (/* binding */ getInputs),
-/* harmony export */   Qh: () => (/* binding */ INPUT_NAMES),
-/* harmony export */   oC: () => (/* binding */ SEVERITIES)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_TRIVY_VERSION, TRIVY_RELEASES_URL, envInputReader, isImageName, isImageTag, defaultImage */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _lists_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4051);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  $p: () => (/* binding */ BOOLEAN_INPUTS),
+  Qh: () => (/* binding */ INPUT_NAMES),
+  oC: () => (/* binding */ SEVERITIES),
+  GP: () => (/* binding */ getInputs)
+});
+
+// UNUSED EXPORTS: DEFAULT_TRIVY_VERSION, MAX_ENV_VALUE_CHARS, TRIVY_RELEASES_URL, defaultImage, envInputReader, isImageName, isImageTag, isLoopbackHost
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/lists.ts
+var lists = __nccwpck_require__(6174);
+// EXTERNAL MODULE: ./node_modules/csv-parse/lib/sync.js + 9 modules
+var sync = __nccwpck_require__(5175);
+;// CONCATENATED MODULE: ./src/build/cache-spec.ts
+
+/**
+ * `cache-from` / `cache-to` entries checked the way BuildKit reads them (cache/remotecache/*: the attribute names
+ * each backend knows), so a typo is refused by name before any work instead of reaching buildx as "invalid value".
+ * Values are never echoed: an s3 or azblob entry may carry a secret key.
+ */
+/** Attributes every exporter takes (control.go, util/compression). */
+const EXPORT_COMMON = [
+    'mode',
+    'ignore-error',
+    'compression',
+    'compression-level',
+    'force-compression',
+    'oci-mediatypes',
+    'image-manifest',
+];
+const S3 = [
+    'bucket',
+    'region',
+    'prefix',
+    'manifests_prefix',
+    'blobs_prefix',
+    'name',
+    'touch_refresh',
+    'endpoint_url',
+    'access_key_id',
+    'secret_access_key',
+    'session_token',
+    'use_path_style',
+    'upload_parallelism',
+    'disable_accept_encoding',
+    'retry_mode',
+    'retry_max_attempts',
+];
+const AZBLOB = [
+    'secret_access_key',
+    'account_name',
+    'account_url',
+    'prefix',
+    'manifests_prefix',
+    'blobs_prefix',
+    'name',
+    'container',
+];
+const GHA = ['scope', 'timeout', 'token', 'url', 'url_v2', 'repository', 'ghtoken', 'version'];
+/**
+ * The keys each type knows. Exporter settings (mode=max and the like) are accepted in cache-from too: BuildKit
+ * ignores them there, and many workflows carry them.
+ */
+const KEYS = {
+    registry: { keys: ['ref', 'registry.insecure', ...EXPORT_COMMON], required: { from: 'ref', to: 'ref' } },
+    local: { keys: ['src', 'dest', 'digest', 'tag', ...EXPORT_COMMON], required: { from: 'src', to: 'dest' } },
+    gha: { keys: [...GHA, ...EXPORT_COMMON] },
+    s3: { keys: [...S3, ...EXPORT_COMMON], required: { from: 'bucket', to: 'bucket' } },
+    azblob: { keys: [...AZBLOB, ...EXPORT_COMMON] },
+    inline: { keys: [...EXPORT_COMMON] },
+};
+const BOOLEANS = ['ignore-error', 'force-compression', 'oci-mediatypes', 'image-manifest', 'registry.insecure'];
+const ENUMS = {
+    mode: ['min', 'max'],
+    compression: ['uncompressed', 'gzip', 'estargz', 'zstd'],
+};
+/** The problem with one entry, or undefined when BuildKit would take it. Never quotes a value. */
+function cacheSpecProblem(entry, direction) {
+    if (!entry.includes('=')) {
+        // buildx's short form: a registry reference alone means type=registry,ref=<it>.
+        return /^[\w.:/@-]+$/.test(entry) ? undefined : 'is neither type=...,key=value nor an image reference';
+    }
+    let fields;
+    try {
+        fields = (0,sync/* parse */.qg)(entry, { relaxQuotes: false })[0] ?? [];
+    }
+    catch {
+        return 'has unbalanced quotes';
+    }
+    const attrs = new Map();
+    for (const field of fields) {
+        const at = field.indexOf('=');
+        if (at <= 0)
+            return 'has a field that is not key=value';
+        const key = field.slice(0, at).trim().toLowerCase();
+        if (attrs.has(key))
+            return `gives "${key}" twice`;
+        attrs.set(key, field.slice(at + 1));
+    }
+    const type = attrs.get('type');
+    if (type === undefined)
+        return 'has no type= (use type=registry, local, gha, s3, azblob or inline)';
+    const known = KEYS[type];
+    if (!known)
+        return `has an unknown type "${type.slice(0, 20)}"; use registry, local, gha, s3, azblob or inline`;
+    if (type === 'inline' && direction === 'from')
+        return 'uses type=inline, which only cache-to takes';
+    const allowed = known.keys;
+    for (const [key, value] of attrs) {
+        if (key === 'type')
+            continue;
+        if (!allowed.includes(key)) {
+            return `has "${key}", which type=${type} does not take; it takes ${allowed.join(', ')}`;
+        }
+        if (BOOLEANS.includes(key) && !['true', 'false'].includes(value.toLowerCase())) {
+            return `has ${key}= that is not true or false`;
+        }
+        if (ENUMS[key] && !ENUMS[key].includes(value))
+            return `has ${key}= that is not one of ${ENUMS[key].join(', ')}`;
+        if (key === 'compression-level' && !/^\d{1,2}$/.test(value))
+            return 'has compression-level= that is not a number';
+    }
+    const required = known.required?.[direction];
+    if (required && !attrs.get(required))
+        return `has no ${required}=, which type=${type} needs`;
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/safe-fs.ts
+var safe_fs = __nccwpck_require__(1168);
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 
 
@@ -29491,33 +29873,45 @@ class Reader {
             return true;
         if (FALSE.includes(value))
             return false;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(name, `"${value}" is not a boolean; use true or false`);
+        throw new errors/* ConfigurationError */.j1(name, `"${value}" is not a boolean; use true or false`);
     }
     integer(name, fallback, min, max) {
         const value = this.read(name);
         if (value === '')
             return fallback;
         if (!/^-?\d+$/.test(value))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(name, `"${value}" is not a whole number; use ${min}-${max}`);
+            throw new errors/* ConfigurationError */.j1(name, `"${value}" is not a whole number; use ${min}-${max}`);
         const number = Number(value);
         if (!Number.isSafeInteger(number) || number < min || number > max) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(name, `${value} is out of range; use ${min}-${max}`);
+            throw new errors/* ConfigurationError */.j1(name, `${value} is out of range; use ${min}-${max}`);
         }
         return number;
     }
     list(name, options = {}) {
         try {
-            return (0,_lists_js__WEBPACK_IMPORTED_MODULE_3__/* .parseList */ .E)(this.read(name), options);
+            return (0,lists/* parseList */.E)(this.read(name), options);
         }
         catch (error) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(name, `cannot be read as a list (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}); write one entry per line`);
+            throw new errors/* ConfigurationError */.j1(name, `cannot be read as a list (${(0,errors/* errorMessage */.gJ)(error)}); write one entry per line`);
         }
     }
-    keyValues(name, what, check) {
-        return this.list(name, { ignoreComma: true }).map((entry) => {
-            const pair = (0,_lists_js__WEBPACK_IMPORTED_MODULE_3__/* .splitKeyValue */ .p)(entry);
+    /**
+     * One `KEY=value` per entry. A wrong entry is named by its position (and, unless `secret`, shown with its value
+     * hidden): no part of a secret's value may reach a message, and a multi-line value split into entries is all value.
+     */
+    keyValues(name, what, check, secret = false) {
+        return this.list(name, { ignoreComma: true }).map((entry, index) => {
+            const pair = (0,lists/* splitKeyValue */.p)(entry);
             if (!pair || !check(pair.key)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(name, `entry "${redact(entry)}" is not ${what}`);
+                const shown = secret
+                    ? pair && /^[\w.-]{1,64}$/.test(pair.key)
+                        ? ` (id "${pair.key}")`
+                        : ''
+                    : ` "${redact(entry)}"`;
+                const hint = secret
+                    ? '; a value that spans several lines must be quoted as one entry ("id=line 1\nline 2"); values are never shown'
+                    : '';
+                throw new errors/* ConfigurationError */.j1(name, `entry ${index + 1}${shown} is not ${what}${hint}`);
             }
             return pair;
         });
@@ -29535,97 +29929,124 @@ function getInputs(read, ctx) {
     const target = r.string('target');
     const targetList = r.list('targets');
     if (target && targetList.length > 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('targets', 'set either "target" or "targets", not both');
+        throw new errors/* ConfigurationError */.j1('targets', 'set either "target" or "targets", not both');
     }
     const targets = target ? [target] : targetList;
     if (targets.length === 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('target', 'is required: name the Dockerfile stage to build (e.g. production-backend)');
+        throw new errors/* ConfigurationError */.j1('target', 'is required: name the Dockerfile stage to build (e.g. production-backend)');
     }
     for (const stage of targets) {
         if (!STAGE_RE.test(stage)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(target ? 'target' : 'targets', `"${stage}" is not a valid stage name`);
+            throw new errors/* ConfigurationError */.j1(target ? 'target' : 'targets', `"${stage}" is not a valid stage name`);
         }
     }
     if (new Set(targets.map((t) => t.toLowerCase())).size !== targets.length) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('targets', 'lists the same stage twice');
+        throw new errors/* ConfigurationError */.j1('targets', 'lists the same stage twice');
     }
     const context = r.string('context', '.');
-    const contextPath = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(ctx.workspace, context);
-    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(contextPath) || !node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(contextPath).isDirectory()) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('context', `directory "${context}" does not exist (resolved to ${contextPath})`);
+    const contextPath = external_node_path_.resolve(ctx.workspace, context);
+    if (!external_node_fs_.existsSync(contextPath) || !external_node_fs_.statSync(contextPath).isDirectory()) {
+        throw new errors/* ConfigurationError */.j1('context', `directory "${context}" does not exist (resolved to ${contextPath})`);
     }
-    const file = r.string('file', node_path__WEBPACK_IMPORTED_MODULE_1__.join(context, 'Dockerfile'));
-    const filePath = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(ctx.workspace, file);
-    if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(filePath) || !node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(filePath).isFile()) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('file', `Dockerfile "${file}" does not exist (resolved to ${filePath})`);
+    const file = r.string('file', external_node_path_.join(context, 'Dockerfile'));
+    const filePath = external_node_path_.resolve(ctx.workspace, file);
+    if (!external_node_fs_.existsSync(filePath) || !external_node_fs_.statSync(filePath).isFile()) {
+        throw new errors/* ConfigurationError */.j1('file', `Dockerfile "${file}" does not exist (resolved to ${filePath})`);
+    }
+    for (const [name, resolved] of [
+        ['context', contextPath],
+        ['file', filePath],
+    ]) {
+        if ((0,safe_fs/* leadsOutOfWorkspace */._V)(ctx.workspace, resolved)) {
+            throw new errors/* ConfigurationError */.j1(name, `"${external_node_path_.relative(ctx.workspace, resolved)}" is a link inside the workspace that leads out of it`);
+        }
     }
     // Lower-cased as docker/metadata-action does: registries want lower-case paths, and owner names often are not.
     const image = r.string('image', defaultImage(ctx)).toLowerCase();
     if (!isImageName(image)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('image', `"${image}" is not a valid image name; use lower-case [registry/]path such as ghcr.io/owner/app`);
+        throw new errors/* ConfigurationError */.j1('image', `"${image}" is not a valid image name; use lower-case [registry/]path such as ghcr.io/owner/app`);
     }
     const tags = r.list('tags');
     for (const tag of tags) {
         if (!isImageTag(tag)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('tags', `"${tag}" is not a valid image reference; use name:tag such as ghcr.io/owner/app:1.2`);
+            throw new errors/* ConfigurationError */.j1('tags', `"${tag}" is not a valid image reference; use name:tag such as ghcr.io/owner/app:1.2`);
         }
     }
     if (tags.length > 0 && targets.length > 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('tags', 'cannot be shared by several targets; leave it empty to get <image>:<target> tags');
+        throw new errors/* ConfigurationError */.j1('tags', 'cannot be shared by several targets; leave it empty to get <image>:<target> tags');
     }
     const labels = r.list('labels', { ignoreComma: true });
     for (const label of labels) {
-        if (!(0,_lists_js__WEBPACK_IMPORTED_MODULE_3__/* .splitKeyValue */ .p)(label))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('labels', `entry "${redact(label)}" is not key=value`);
+        if (!(0,lists/* splitKeyValue */.p)(label))
+            throw new errors/* ConfigurationError */.j1('labels', `entry "${redact(label)}" is not key=value`);
     }
     const buildArgs = r.list('build-args', { ignoreComma: true });
     for (const arg of buildArgs) {
-        if (!(0,_lists_js__WEBPACK_IMPORTED_MODULE_3__/* .splitKeyValue */ .p)(arg))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('build-args', `entry "${redact(arg)}" is not NAME=value`);
+        if (!(0,lists/* splitKeyValue */.p)(arg))
+            throw new errors/* ConfigurationError */.j1('build-args', `entry "${redact(arg)}" is not NAME=value`);
     }
     const secrets = r
-        .keyValues('secrets', 'id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k))
+        .keyValues('secrets', 'id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true)
         .map(({ key, value }) => ({ id: key, value }));
     const secretFiles = r
-        .keyValues('secret-files', 'id=path with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k))
-        .map(({ key, value }) => ({ id: key, path: node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(ctx.workspace, value.trim()) }));
-    for (const secretFile of secretFiles) {
-        if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(secretFile.path)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('secret-files', `file for secret "${secretFile.id}" does not exist: ${secretFile.path}`);
+        .keyValues('secret-files', 'id=path with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true)
+        .map(({ key, value }) => ({ id: key, path: external_node_path_.resolve(ctx.workspace, value.trim()) }));
+    secretFiles.forEach((secretFile, index) => {
+        const which = `entry ${index + 1} (id "${secretFile.id}")`;
+        if (!readableFile(secretFile.path)) {
+            throw new errors/* ConfigurationError */.j1('secret-files', `${which} does not name a readable regular file`);
         }
-    }
+        if ((0,safe_fs/* leadsOutOfWorkspace */._V)(ctx.workspace, secretFile.path)) {
+            throw new errors/* ConfigurationError */.j1('secret-files', `${which} is a link inside the workspace that leads out of it`);
+        }
+    });
     const ids = [...secrets.map((s) => s.id), ...secretFiles.map((s) => s.id)];
     const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
     if (duplicate)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('secrets', `secret id "${duplicate}" is given twice`);
+        throw new errors/* ConfigurationError */.j1('secrets', `secret id "${duplicate}" is given twice`);
     const ssh = r.list('ssh');
-    for (const entry of ssh) {
-        if (!/^[a-zA-Z0-9_.-]+(=.+)?$/.test(entry)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('ssh', `entry "${entry}" is not default or id=path[,path]`);
+    ssh.forEach((entry, index) => {
+        const m = /^([a-zA-Z0-9_.-]+)(?:=(.+))?$/.exec(entry);
+        if (!m)
+            throw new errors/* ConfigurationError */.j1('ssh', `entry ${index + 1} is not default, id, or id=path[,path]`);
+        if (m[2] === undefined) {
+            if (!ctx.sshAuthSock || !isSocket(ctx.sshAuthSock)) {
+                throw new errors/* ConfigurationError */.j1('ssh', `entry ${index + 1} ("${m[1]}") uses the SSH agent, but SSH_AUTH_SOCK ${ctx.sshAuthSock ? 'is not a socket' : 'is not set'}; start one (e.g. webfactory/ssh-agent) or give id=path to a key`);
+            }
+            return;
         }
-    }
+        for (const given of m[2].split(',')) {
+            const file = external_node_path_.resolve(ctx.workspace, given.trim());
+            if (!isSocket(file) && !readableFile(file)) {
+                throw new errors/* ConfigurationError */.j1('ssh', `entry ${index + 1} ("${m[1]}") names ${given.trim()}, which is neither a socket nor a readable file`);
+            }
+            if ((0,safe_fs/* leadsOutOfWorkspace */._V)(ctx.workspace, file)) {
+                throw new errors/* ConfigurationError */.j1('ssh', `entry ${index + 1} ("${m[1]}") names a link inside the workspace that leads out of it`);
+            }
+        }
+    });
     const platforms = r.list('platforms');
     for (const platform of platforms) {
         if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('platforms', `"${platform}" is not os/arch[/variant] such as linux/amd64`);
+            throw new errors/* ConfigurationError */.j1('platforms', `"${platform}" is not os/arch[/variant] such as linux/amd64`);
         }
     }
     const cacheScope = r.string('cache-scope');
     if (cacheScope && !/^[\w.-]+$/.test(cacheScope)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('cache-scope', `"${cacheScope}" may use letters, digits, "_", "-" and "." only`);
+        throw new errors/* ConfigurationError */.j1('cache-scope', `"${cacheScope}" may use letters, digits, "_", "-" and "." only`);
     }
     const testTarget = r.string('test-target');
     if (testTarget && !STAGE_RE.test(testTarget)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('test-target', `"${testTarget}" is not a valid stage name`);
+        throw new errors/* ConfigurationError */.j1('test-target', `"${testTarget}" is not a valid stage name`);
     }
     const healthPath = r.string('health-path', '/health');
     if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('health-path', `"${healthPath}" must be a URL path starting with "/"`);
+        throw new errors/* ConfigurationError */.j1('health-path', `"${healthPath}" must be a URL path starting with "/"`);
     }
     const smokePaths = r.list('smoke-paths');
     for (const p of smokePaths) {
         if (!p.startsWith('/') || /\s/.test(p)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('smoke-paths', `"${p}" must be a URL path starting with "/"`);
+            throw new errors/* ConfigurationError */.j1('smoke-paths', `"${p}" must be a URL path starting with "/"`);
         }
     }
     const severities = (name, fallback) => {
@@ -29635,37 +30056,63 @@ function getInputs(read, ctx) {
         const values = r.list(name).map((v) => v.toUpperCase());
         for (const value of values) {
             if (!SEVERITIES.includes(value)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1(name, `"${value}" is not a severity; use ${SEVERITIES.join(', ')}`);
+                throw new errors/* ConfigurationError */.j1(name, `"${value}" is not a severity; use ${SEVERITIES.join(', ')}`);
             }
         }
         return values;
     };
     const trivyVersion = r.string('trivy-version', DEFAULT_TRIVY_VERSION).replace(/^v/, '');
     if (!/^\d+\.\d+\.\d+$/.test(trivyVersion)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('trivy-version', `"${trivyVersion}" is not a release version such as ${DEFAULT_TRIVY_VERSION}`);
+        throw new errors/* ConfigurationError */.j1('trivy-version', `"${trivyVersion}" is not a release version such as ${DEFAULT_TRIVY_VERSION}`);
     }
     const downloadUrl = r.string('trivy-download-url', TRIVY_RELEASES_URL).replace(/\/+$/, '');
-    if (!/^https?:\/\/\S+$/.test(downloadUrl)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('trivy-download-url', `"${downloadUrl}" is not an http(s) URL`);
-    }
+    checkDownloadUrl(downloadUrl);
     const scanners = r.list('scanners');
     for (const scanner of scanners) {
         if (!SCANNERS.includes(scanner))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('scanners', `"${scanner}" is not one of ${SCANNERS.join(', ')}`);
+            throw new errors/* ConfigurationError */.j1('scanners', `"${scanner}" is not one of ${SCANNERS.join(', ')}`);
     }
     const ignoreInput = r.string('trivyignore');
     let trivyignore = '';
     if (ignoreInput) {
-        trivyignore = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(ctx.workspace, ignoreInput);
-        if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(trivyignore))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('trivyignore', `file "${ignoreInput}" does not exist`);
+        trivyignore = external_node_path_.resolve(ctx.workspace, ignoreInput);
+        if (!external_node_fs_.existsSync(trivyignore))
+            throw new errors/* ConfigurationError */.j1('trivyignore', `file "${ignoreInput}" does not exist`);
     }
-    else if (node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(ctx.workspace, '.trivyignore'))) {
-        trivyignore = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(ctx.workspace, '.trivyignore');
+    else if (external_node_fs_.existsSync(external_node_path_.resolve(ctx.workspace, '.trivyignore'))) {
+        trivyignore = external_node_path_.resolve(ctx.workspace, '.trivyignore');
     }
     const category = r.string('category');
     if (category && /\s/.test(category))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigurationError */ .j1('category', `"${category}" may not contain spaces`);
+        throw new errors/* ConfigurationError */.j1('category', `"${category}" may not contain spaces`);
+    if (trivyignore && (0,safe_fs/* leadsOutOfWorkspace */._V)(ctx.workspace, trivyignore)) {
+        throw new errors/* ConfigurationError */.j1('trivyignore', 'is a link inside the workspace that leads out of it');
+    }
+    const cacheSpecs = (name) => {
+        const entries = r.list(name, { ignoreComma: true });
+        entries.forEach((entry, index) => {
+            const problem = cacheSpecProblem(entry, name === 'cache-from' ? 'from' : 'to');
+            if (problem)
+                throw new errors/* ConfigurationError */.j1(name, `entry ${index + 1} ${problem}`);
+        });
+        return entries;
+    };
+    const smokeEnv = r.keyValues('smoke-env', 'KEY=VALUE with a shell-style variable name', (k) => ENV_KEY_RE.test(k));
+    smokeEnv.forEach(({ key, value }, index) => {
+        if (/[\r\n\0]/.test(value)) {
+            throw new errors/* ConfigurationError */.j1('smoke-env', `entry ${index + 1} (${key}) has a line break or NUL in its value; the container gets its environment from an env file, one line per variable`);
+        }
+        if (value.length > MAX_ENV_VALUE_CHARS) {
+            throw new errors/* ConfigurationError */.j1('smoke-env', `entry ${index + 1} (${key}) is longer than ${MAX_ENV_VALUE_CHARS} characters`);
+        }
+    });
+    const resultsInput = r.string('test-results-path');
+    if (resultsInput)
+        checkResultsPath(resultsInput, ctx);
+    const uploadSarif = r.boolean('upload-sarif', ctx.onGitHub);
+    if (uploadSarif && ctx.onGitHub && ctx.sha !== undefined && !/^[0-9a-f]{40}$/.test(ctx.sha)) {
+        throw new errors/* ConfigurationError */.j1('GITHUB_SHA', `"${ctx.sha.slice(0, 64)}" is not a commit id (40 hexadecimal digits); code scanning needs the commit that was analysed`, 'environment');
+    }
     return {
         targets,
         context,
@@ -29683,18 +30130,19 @@ function getInputs(read, ctx) {
         pull: r.boolean('pull', false),
         cache: r.boolean('cache', true),
         'cache-scope': cacheScope,
-        'cache-from': r.list('cache-from', { ignoreComma: true }),
-        'cache-to': r.list('cache-to', { ignoreComma: true }),
+        'cache-from': cacheSpecs('cache-from'),
+        'cache-to': cacheSpecs('cache-to'),
         'test-target': testTarget,
-        'test-results-path': r.string('test-results-path'),
+        'test-results-path': resultsInput,
         smoke: r.boolean('smoke', true),
         port: r.integer('port', undefined, 1, 65535),
         'health-path': healthPath,
         'health-status': r.integer('health-status', 200, 100, 599),
         'smoke-timeout': r.integer('smoke-timeout', 60, 1, 3600),
-        'smoke-env': r.keyValues('smoke-env', 'KEY=VALUE with a shell-style variable name', (k) => ENV_KEY_RE.test(k)),
+        'smoke-env': smokeEnv,
         'smoke-paths': smokePaths,
         'smoke-hardened': r.boolean('smoke-hardened', false),
+        'smoke-stable-seconds': r.integer('smoke-stable-seconds', 1, 0, 300),
         push: r.boolean('push', false),
         scan: r.boolean('scan', true),
         'trivy-version': trivyVersion,
@@ -29705,15 +30153,79 @@ function getInputs(read, ctx) {
         'ignore-unfixed': r.boolean('ignore-unfixed', false),
         trivyignore,
         scanners: scanners.length > 0 ? scanners : ['vuln'],
-        'upload-sarif': r.boolean('upload-sarif', ctx.onGitHub),
+        'upload-sarif': uploadSarif,
         category,
         token: r.string('token'),
         'wait-for-processing': r.boolean('wait-for-processing', true),
     };
 }
+/** Longest value of one smoke-env entry (docker reads env files a line at a time, up to 64 KiB). */
+const MAX_ENV_VALUE_CHARS = 32 * 1024;
+function readableFile(file) {
+    try {
+        if (!external_node_fs_.statSync(file).isFile())
+            return false;
+        external_node_fs_.accessSync(file, external_node_fs_.constants.R_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function isSocket(file) {
+    try {
+        return external_node_fs_.statSync(file).isSocket();
+    }
+    catch {
+        return false;
+    }
+}
+/** Loopback hosts, the only ones a Trivy download may come from over plain http. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+/** https only; plain http only for a mirror on loopback (the action warns about it). */
+function checkDownloadUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j1('trivy-download-url', `"${value}" is not a URL`);
+    }
+    if (url.protocol === 'https:')
+        return;
+    if (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+        return;
+    throw new errors/* ConfigurationError */.j1('trivy-download-url', `"${value}" is not an https URL (plain http is taken only from a mirror on 127.0.0.1, ::1 or localhost)`);
+}
+/**
+ * Where the exported test results are copied: under the workspace or RUNNER_TEMP (also after following links),
+ * and a folder that does not exist yet or is empty, so no export ever lands in / or over existing files.
+ */
+function checkResultsPath(value, ctx) {
+    const resolved = external_node_path_.resolve(ctx.workspace, value);
+    const real = (0,safe_fs/* realAncestor */.g7)(resolved);
+    const roots = [ctx.workspace, ctx.runnerTemp];
+    const inside = roots.some((root) => (0,safe_fs/* isInside */.FK)(root, resolved) && (0,safe_fs/* isInside */.FK)((0,safe_fs/* realAncestor */.g7)(root), real));
+    if (!inside || resolved === external_node_path_.resolve(ctx.workspace) || resolved === external_node_path_.resolve(ctx.runnerTemp)) {
+        throw new errors/* ConfigurationError */.j1('test-results-path', `"${value}" must be a folder inside the workspace or RUNNER_TEMP (not the folder itself, and not through a link leading elsewhere)`);
+    }
+    let stat;
+    try {
+        stat = external_node_fs_.lstatSync(resolved);
+    }
+    catch {
+        return;
+    }
+    if (!stat.isDirectory() || external_node_fs_.readdirSync(resolved).length > 0) {
+        throw new errors/* ConfigurationError */.j1('test-results-path', `"${value}" already exists and is not an empty folder; name a new folder so no file is overwritten`);
+    }
+}
 /** The repository name, lower-cased (`owner/name` on GitHub; the working folder's name elsewhere). */
 function defaultImage(ctx) {
-    const name = ctx.repository ?? node_path__WEBPACK_IMPORTED_MODULE_1__.basename(ctx.workspace);
+    const name = ctx.repository ?? external_node_path_.basename(ctx.workspace);
     const cleaned = name
         .toLowerCase()
         .replace(/[^a-z0-9._/-]+/g, '-')
@@ -29751,6 +30263,7 @@ const INPUT_NAMES = [
     'smoke-env',
     'smoke-paths',
     'smoke-hardened',
+    'smoke-stable-seconds',
     'scan',
     'trivy-version',
     'trivy-download-url',
@@ -29781,15 +30294,5957 @@ const BOOLEAN_INPUTS = new Set([
 
 /***/ }),
 
-/***/ 4051:
+/***/ 6174:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseList),
+/* harmony export */   p: () => (/* binding */ splitKeyValue)
+/* harmony export */ });
+/* harmony import */ var csv_parse_sync__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5175);
+
+/**
+ * Parse a list input the way docker/build-push-action users write them: one entry per line or comma-separated,
+ * with CSV quoting ("a,b" stays one entry). Blank lines are dropped and entries trimmed.
+ * Throws the parser's error on malformed quoting; callers turn it into a ConfigurationError.
+ */
+function parseList(input, options = {}) {
+    if (input.trim() === '')
+        return [];
+    const records = (0,csv_parse_sync__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg)(input, {
+        columns: false,
+        relaxQuotes: true,
+        relaxColumnCount: true,
+        skipEmptyLines: true,
+    });
+    const entries = [];
+    for (const record of records) {
+        if (options.ignoreComma)
+            entries.push(record.join(','));
+        else
+            entries.push(...record);
+    }
+    return entries.map((entry) => entry.trim()).filter((entry) => entry !== '');
+}
+/** Split `KEY=VALUE` at the first `=`; undefined when there is no `=` or the key is empty. */
+function splitKeyValue(entry) {
+    const at = entry.indexOf('=');
+    if (at <= 0)
+        return undefined;
+    return { key: entry.slice(0, at).trim(), value: entry.slice(at + 1) };
+}
+
+
+/***/ }),
+
+/***/ 1591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  E: () => (/* binding */ parseList),
-  p: () => (/* binding */ splitKeyValue)
+  g7: () => (/* binding */ execute),
+  oh: () => (/* binding */ failureMessage)
 });
+
+// UNUSED EXPORTS: keepOnly, run
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var lib_core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: ./src/context.ts
+var context = __nccwpck_require__(788);
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var src_inputs = __nccwpck_require__(5736);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/exec.ts + 2 modules
+var exec = __nccwpck_require__(3738);
+// EXTERNAL MODULE: ./src/untrusted.ts
+var untrusted = __nccwpck_require__(873);
+;// CONCATENATED MODULE: ./src/ui.ts
+
+
+/**
+ * GitHub shows 10 annotations of each kind per step (and 50 per job); more are dropped without a word. One error
+ * is kept for the step's own failure message.
+ */
+const ANNOTATION_BUDGET = { error: 9, warning: 10, notice: 10 };
+/** Lines of a multi-line secret are masked one by one too: the runner masks line by line. */
+function maskedValues(value) {
+    const values = new Set();
+    if (value.trim() !== '')
+        values.add(value);
+    for (const line of value.split(/\r\n|\r|\n/)) {
+        if (line.trim().length >= 4)
+            values.add(line);
+    }
+    return [...values];
+}
+class ui_ActionsUi {
+    write;
+    budget;
+    used = { error: 0, warning: 0, notice: 0 };
+    leftOut = { error: 0, warning: 0, notice: 0 };
+    constructor(write = (text) => void process.stdout.write(text), budget = ANNOTATION_BUDGET) {
+        this.write = write;
+        this.budget = budget;
+    }
+    info(message) {
+        this.write(`${inert(message)}\n`);
+    }
+    debug(message) {
+        core.debug(message);
+    }
+    annotate(kind, message, props) {
+        if (this.used[kind] < this.budget[kind]) {
+            this.used[kind]++;
+            core[kind](message, props);
+            return;
+        }
+        this.leftOut[kind]++;
+        const where = props?.file ? ` (${props.file}${props.startLine ? `:${props.startLine}` : ''})` : '';
+        const label = { error: 'Error', warning: 'Warning', notice: 'Notice' }[kind];
+        this.info(`${label}${where}: ${props?.title ? `${props.title}: ` : ''}${message}`);
+    }
+    notice(message, props) {
+        this.annotate('notice', message, props);
+    }
+    warning(message, props) {
+        this.annotate('warning', message, props);
+    }
+    error(message, props) {
+        this.annotate('error', message, props);
+    }
+    async group(name, fn) {
+        core.startGroup(name);
+        try {
+            return await fn();
+        }
+        finally {
+            core.endGroup();
+        }
+    }
+    secret(value) {
+        for (const masked of maskedValues(value))
+            core.setSecret(masked);
+    }
+    /** One line for the annotations GitHub would not have shown, or undefined when every one was annotated. */
+    leftOutNote() {
+        const parts = Object.keys(this.leftOut)
+            .filter((kind) => this.leftOut[kind] > 0)
+            .map((kind) => `${this.leftOut[kind]} ${kind}${this.leftOut[kind] === 1 ? '' : 's'}`);
+        if (parts.length === 0)
+            return undefined;
+        return `${parts.join(', ')} more than GitHub shows as annotations (10 of each kind per step) are printed as log lines above and listed in the job summary`;
+    }
+}
+/**
+ * A Ui that holds what a phase running in the background says, to be told in one piece (`replay`) when the
+ * pipeline reaches that phase, so the log keeps one group per phase in the order of the road. Secrets are masked
+ * at once.
+ */
+function bufferedUi(target) {
+    const held = [];
+    return {
+        info: (m) => void held.push(() => target.info(m)),
+        debug: (m) => void held.push(() => target.debug(m)),
+        notice: (m, p) => void held.push(() => target.notice(m, p)),
+        warning: (m, p) => void held.push(() => target.warning(m, p)),
+        error: (m, p) => void held.push(() => target.error(m, p)),
+        // One level of groups is all a log shows; a group inside a held phase is just its lines.
+        group: (_name, fn) => fn(),
+        secret: (v) => target.secret(v),
+        replay: () => {
+            for (const say of held.splice(0))
+                say();
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(2462);
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __nccwpck_require__(833);
+;// CONCATENATED MODULE: ./src/build/capabilities.ts
+
+class EngineUnreachableError extends Error {
+    name = 'EngineUnreachableError';
+}
+function parseVersion(text) {
+    const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
+    return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+function versionAtLeast(version, min) {
+    if (!version)
+        return false;
+    for (let i = 0; i < 3; i++) {
+        if (version[i] !== min[i])
+            return version[i] > min[i];
+    }
+    return true;
+}
+/** Pure: read the capabilities from the outputs of `buildx version`, `buildx inspect` and `docker info`. */
+function capabilitiesFrom(versionText, inspectText, driverStatus, enginePlatform = '') {
+    const version = parseVersion(versionText.replace(/^\S*buildx\S*\s*/, ''));
+    const driver = /^Driver:\s*(\S+)/m.exec(inspectText)?.[1] ?? 'unknown';
+    const containerdStore = driverStatus.includes('io.containerd.snapshotter');
+    return {
+        buildxVersion: version ? version.join('.') : '',
+        driver,
+        cacheExport: driver !== 'docker' || containerdStore,
+        ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
+        enginePlatform,
+    };
+}
+/**
+ * Ask the engine and buildx what they can do, all at once (each question is a docker CLI start). The builder's
+ * driver and image store only matter to the cache flags, so they are asked only when a cache is in play
+ * (`cacheFacts`); `docker info` alone costs about 200 ms.
+ */
+async function detectCapabilities(run, builder, cacheFacts = true, dockerHost) {
+    const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
+    const [engine, version, inspect, info] = await Promise.all([
+        run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'], { allowFailure: true }),
+        run('docker', ['buildx', 'version'], { allowFailure: true }),
+        cacheFacts ? run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true }) : skipped,
+        cacheFacts ? run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }) : skipped,
+    ]);
+    if (engine.exitCode !== 0) {
+        const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');
+        throw new EngineUnreachableError(`The Docker engine is not reachable${dockerHost ? ` at DOCKER_HOST=${dockerHost}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`);
+    }
+    if (version.exitCode !== 0) {
+        throw new errors/* CommandError */.Qd('docker', ['buildx', 'version'], version.exitCode, `${version.stderr}\nbuildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action`);
+    }
+    if (inspect.exitCode !== 0) {
+        throw new errors/* CommandError */.Qd('docker', ['buildx', 'inspect', builder], inspect.exitCode, `${inspect.stderr}${builder ? `\n(the builder input names "${builder}")` : ''}`);
+    }
+    return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, engine.stdout.trim());
+}
+
+// EXTERNAL MODULE: ./src/dockerfile/parse.ts
+var parse = __nccwpck_require__(6357);
+// EXTERNAL MODULE: ./src/lists.ts
+var lists = __nccwpck_require__(6174);
+// EXTERNAL MODULE: ./src/build/phase.ts
+var build_phase = __nccwpck_require__(1779);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/docker/container.ts
+var container = __nccwpck_require__(8607);
+;// CONCATENATED MODULE: ./src/smoke/args.ts
+/** Label on every container the action starts, so nothing of ours can hide in `docker ps -a`. */
+const CONTAINER_LABEL = 'com.github.multistage-action';
+/** Flags a hardened production deploy runs with. */
+const HARDENED_FLAGS = [
+    '--read-only',
+    '--tmpfs',
+    '/tmp:rw,noexec,nosuid,size=64m',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--pids-limit',
+    '256',
+    '--memory',
+    '512m',
+];
+function smokeRunArgs(o) {
+    const args = [
+        'run',
+        '--detach',
+        '--name',
+        o.name,
+        '--label',
+        `${CONTAINER_LABEL}=${o.runId}`,
+        '--label',
+        `${CONTAINER_LABEL}.target=${o.target}`,
+        '--publish',
+        `127.0.0.1::${o.containerPort}`,
+    ];
+    if (o.envFile)
+        args.push('--env-file', o.envFile);
+    if (o.hardened)
+        args.push(...HARDENED_FLAGS);
+    args.push(o.image);
+    return args;
+}
+/** `docker port` prints e.g. "127.0.0.1:49153" (and maybe an IPv6 line); the first IPv4 port wins. */
+function parseHostPort(text) {
+    for (const line of text.split('\n')) {
+        const m = /^(?:\d+\.\d+\.\d+\.\d+|0\.0\.0\.0):(\d+)\s*$/.exec(line.trim());
+        if (m)
+            return Number(m[1]);
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/smoke/poll.ts
+
+const MIN_REQUEST_MS = 500;
+/** The sentence a smoke failure uses for a container that stopped. */
+function exitedMessage(condition) {
+    const oom = condition.oomKilled ? ' (killed: out of memory)' : '';
+    return `the container exited with code ${condition.exitCode}${oom} before it was healthy`;
+}
+function restartingMessage(exitCode) {
+    return `the container is restarting (it exited with code ${exitCode})`;
+}
+function describe(probe, expected) {
+    if (!probe)
+        return 'no answer yet';
+    if ('status' in probe)
+        return `answered HTTP ${probe.status}, expected ${expected}`;
+    return probe.error;
+}
+/**
+ * Poll until the health endpoint answers the expected status, the container stops, Docker calls it unhealthy, or
+ * the deadline passes. Short intervals, a per-request timeout, never a fixed sleep. A healthy answer ends the poll
+ * at once: it never waits for the engine's answer about the container, which only matters when the probe failed.
+ */
+async function pollHealth(o) {
+    const conditionEvery = o.conditionIntervalMs ?? o.intervalMs;
+    let attempts = 0;
+    let last;
+    let conditionAt = -Infinity;
+    for (;;) {
+        attempts++;
+        const started = o.now();
+        // Asked alongside the probe, its failure kept for when (and if) it is looked at.
+        let pending;
+        if (started - conditionAt >= conditionEvery) {
+            conditionAt = started;
+            pending = (0,errors/* settled */.gu)(o.condition());
+        }
+        // The last probe before the deadline still gets a fair chance to answer.
+        const remaining = Math.max(MIN_REQUEST_MS, o.deadline - started);
+        const probe = await o.probe(Math.min(o.requestTimeoutMs, remaining));
+        last = probe;
+        if ('status' in probe && probe.status === o.expectedStatus)
+            return { ok: true, attempts };
+        const answer = pending ? await pending : undefined;
+        if (answer && 'error' in answer)
+            throw answer.error;
+        const condition = answer?.value;
+        if (condition?.state === 'exited') {
+            return {
+                ok: false,
+                reason: 'exited',
+                exitCode: condition.exitCode,
+                message: exitedMessage(condition),
+                attempts,
+            };
+        }
+        if (condition?.state === 'restarting') {
+            return {
+                ok: false,
+                reason: 'restarting',
+                exitCode: condition.exitCode,
+                message: restartingMessage(condition.exitCode),
+                attempts,
+            };
+        }
+        if (condition?.state === 'running' && condition.health === 'unhealthy') {
+            return {
+                ok: false,
+                reason: 'unhealthy',
+                message: `Docker reports the container unhealthy (its HEALTHCHECK failed); the endpoint ${describe(last, o.expectedStatus)}`,
+                attempts,
+            };
+        }
+        const now = o.now();
+        if (now >= o.deadline) {
+            return {
+                ok: false,
+                reason: 'timeout',
+                message: `not healthy before the deadline: the endpoint ${describe(last, o.expectedStatus)}`,
+                attempts,
+            };
+        }
+        await o.sleep(Math.min(Math.max(0, started + o.intervalMs - now), o.deadline - now));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/smoke/phase.ts
+
+
+
+
+
+
+
+
+/** An HTTP probe of 127.0.0.1 costs next to nothing: ten a second, so a service is noticed ~50 ms after it is up. */
+const POLL_INTERVAL_MS = 100;
+/** Asking the engine whether the container still runs is a `docker inspect`: twice a second is enough. */
+const CONDITION_INTERVAL_MS = 500;
+const REQUEST_TIMEOUT_MS = 2000;
+/** Docker's own default HEALTHCHECK timeout, used when the image sets none. */
+const DEFAULT_HEALTHCHECK_TIMEOUT_MS = 30_000;
+const LOG_LINES = 50;
+/**
+ * The container's environment as an env file of its own (mode 0600, in the run's temp folder, removed once
+ * `docker run` has read it): the values reach the container only, never the docker CLI's environment, where a
+ * DOCKER_HOST or LD_PRELOAD would redirect or take over the action's own docker calls.
+ */
+function writeEnvFile(dir, entries) {
+    if (entries.length === 0)
+        return undefined;
+    const file = external_node_path_.join(dir, `smoke-env-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    external_node_fs_.writeFileSync(file, entries.map((e) => `${e.key}=${e.value}\n`).join(''), { mode: 0o600, flag: 'wx' });
+    return file;
+}
+/**
+ * Run the built image, poll its health endpoint until it answers or the deadline passes, check the extra paths,
+ * check that it is still up (and healthy per its HEALTHCHECK) after the stability window, and always remove the
+ * container. Fails (GateError 'smoke') with the reason, the last HEALTHCHECK output and the container's last log
+ * lines.
+ */
+async function smokePhase(env, report) {
+    const { inputs, ui } = env;
+    if (!inputs.smoke)
+        return { status: 'skipped', reason: 'smoke is false' };
+    const build = report.build;
+    if (!build)
+        throw new Error('smoke test needs a built image');
+    const containerPort = inputs.port ?? build.exposedPorts[0];
+    if (containerPort === undefined) {
+        const reason = 'the image EXPOSEs no port and the "port" input is empty';
+        ui.notice(`Smoke test of ${report.target} skipped: ${reason}`);
+        return { status: 'skipped', reason };
+    }
+    const name = `multistage-${report.target}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`.toLowerCase();
+    env.cleanup.addContainer(name);
+    const started = env.now();
+    const fail = async (reason, details = {}, where = '') => {
+        const more = await explainFailure(env, name);
+        const seconds = (env.now() - started) / 1000;
+        throw new errors/* GateError */.ue('smoke', `Smoke test of ${report.target} failed: ${reason}${where} (after ${seconds.toFixed(1)} s)${more}`, { status: 'failed', seconds, reason, containerPort, ...details });
+    };
+    try {
+        const envFile = writeEnvFile(env.tempDir, inputs['smoke-env']);
+        try {
+            await env.run('docker', smokeRunArgs({
+                name,
+                image: build.imageId,
+                containerPort,
+                runId: env.ctx.runId,
+                target: report.target,
+                envFile,
+                hardened: inputs['smoke-hardened'],
+            }));
+        }
+        finally {
+            if (envFile)
+                external_node_fs_.rmSync(envFile, { force: true });
+        }
+        const published = await env.run('docker', ['port', name, `${containerPort}/tcp`], { allowFailure: true });
+        const hostPort = published.exitCode === 0 ? parseHostPort(published.stdout) : undefined;
+        if (hostPort === undefined) {
+            // A container that exits at once loses its published port before we can read it: say why it stopped.
+            const condition = (0,container/* conditionFrom */.qL)(await (0,container/* containerState */.bX)(env.run, name));
+            await fail(condition.state === 'exited'
+                ? exitedMessage(condition)
+                : `Docker published no host port for container port ${containerPort} (${(0,untrusted/* clip */.$Q)(published.stderr.trim(), 500) || 'no port'})`);
+            return { status: 'failed' };
+        }
+        const base = `http://127.0.0.1:${hostPort}`;
+        if (inputs['smoke-hardened'])
+            ui.info(`Hardened run: ${HARDENED_FLAGS.join(' ')}`);
+        ui.info(`Started ${name} from ${build.tags[0]}; polling ${base}${inputs['health-path']} for HTTP ${inputs['health-status']} (up to ${inputs['smoke-timeout']} s)`);
+        const deadline = started + inputs['smoke-timeout'] * 1000;
+        const outcome = await pollHealth({
+            probe: (0,container/* httpProbe */.HB)(`${base}${inputs['health-path']}`),
+            condition: async () => (0,container/* conditionFrom */.qL)(await (0,container/* containerState */.bX)(env.run, name)),
+            expectedStatus: inputs['health-status'],
+            deadline,
+            intervalMs: POLL_INTERVAL_MS,
+            conditionIntervalMs: CONDITION_INTERVAL_MS,
+            requestTimeoutMs: REQUEST_TIMEOUT_MS,
+            now: env.now,
+            sleep: env.sleep,
+        });
+        const seconds = (env.now() - started) / 1000;
+        const ports = { hostPort, containerPort };
+        if (!outcome.ok) {
+            await fail(outcome.message, ports, ` (GET ${inputs['health-path']} on port ${containerPort})`);
+        }
+        ui.info(`Healthy after ${seconds.toFixed(1)} s (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`);
+        for (const extra of inputs['smoke-paths']) {
+            const answer = await (0,container/* httpProbe */.HB)(`${base}${extra}`)(REQUEST_TIMEOUT_MS);
+            if (!('status' in answer) || answer.status < 200 || answer.status > 299) {
+                const what = 'status' in answer ? `answered HTTP ${answer.status}` : answer.error;
+                await fail(`${extra} ${what}, expected 2xx`, { ...ports, seconds });
+            }
+            else {
+                ui.info(`${extra}: HTTP ${answer.status}`);
+            }
+        }
+        await checkStable(env, name, async (reason) => fail(reason, { ...ports, seconds }));
+        return { status: 'passed', seconds, ...ports };
+    }
+    finally {
+        // Removed while the pipeline goes on; the pipeline waits for it before it ends, and the name stays in the post
+        // step's state until it is gone. A failed removal is tried once more; the post step only runs when the job
+        // failed or was cancelled, so a successful step says how to remove it by hand.
+        env.defer((0,container/* removeContainer */.od)(env.run, name)
+            .then(async (removed) => removed || (await (0,container/* removeContainer */.od)(env.run, name)))
+            .then((removed) => {
+            if (removed)
+                env.cleanup.removeContainer(name);
+            else
+                ui.warning(`Could not remove container ${name}; remove it with: docker rm --force ${name}`);
+        }));
+    }
+}
+/**
+ * A service that answers once and then dies has not passed: after `smoke-stable-seconds` the container must still
+ * run (not exited, not restarting) and, if the image has a HEALTHCHECK, be healthy by it. When Docker has not run
+ * the HEALTHCHECK yet (its interval is often 30 s), the same command is run now with `docker exec`, with its timeout.
+ */
+async function checkStable(env, name, fail) {
+    const stableSeconds = env.inputs['smoke-stable-seconds'];
+    if (stableSeconds > 0)
+        await env.sleep(stableSeconds * 1000);
+    const after = `${stableSeconds} s after it was healthy`;
+    const condition = (0,container/* conditionFrom */.qL)(await (0,container/* containerState */.bX)(env.run, name));
+    if (condition.state === 'exited')
+        await fail(`the container exited with code ${condition.exitCode} ${after}`);
+    if (condition.state === 'restarting')
+        await fail(`${restartingMessage(condition.exitCode)} ${after}`);
+    if (condition.state !== 'running' || condition.health === 'none' || condition.health === undefined) {
+        env.ui.info(`Still running ${after}`);
+        return;
+    }
+    if (condition.health === 'unhealthy')
+        await fail(`Docker reports the container unhealthy ${after}`);
+    if (condition.health === 'healthy') {
+        env.ui.info(`Still running and healthy by its HEALTHCHECK ${after}`);
+        return;
+    }
+    const config = await (0,container/* containerHealthcheck */.aF)(env.run, name);
+    const argv = (0,container/* healthcheckArgv */.Xk)(config);
+    if (!argv)
+        return;
+    const timeoutMs = config?.Timeout ? Math.ceil(config.Timeout / 1e6) : DEFAULT_HEALTHCHECK_TIMEOUT_MS;
+    const result = await env.run('docker', ['exec', name, ...argv], { allowFailure: true, timeoutMs });
+    if (result.exitCode !== 0) {
+        const output = (0,untrusted/* clip */.$Q)(`${result.stdout}${result.stderr}`.trim(), 2000) || '(no output)';
+        await fail(result.timedOut
+            ? `its HEALTHCHECK did not finish within its timeout of ${timeoutMs} ms (run ${after})`
+            : `its HEALTHCHECK failed ${after}: exit code ${result.exitCode}: ${output}`);
+    }
+    env.ui.info(`Still running ${after}; its HEALTHCHECK passed (run now: Docker had not run it yet)`);
+}
+/**
+ * Print the last HEALTHCHECK output and the container's last log lines (inside the phase's collapsed group; the
+ * container's text, so only as untrusted text) and return the sentence the failure message carries.
+ */
+async function explainFailure(env, name) {
+    const probe = await (0,container/* lastHealthcheckOutput */.i6)(env.run, name);
+    const logs = await (0,container/* containerLogs */.BX)(env.run, name, LOG_LINES);
+    if (probe)
+        env.ui.info(`Last HEALTHCHECK probe: ${probe}`);
+    env.ui.info(`Last ${LOG_LINES} log lines of ${name}:`);
+    env.ui.info(logs ? logs : '(the container wrote no logs)');
+    return `${probe ? `; last HEALTHCHECK probe: ${probe}` : ''}; its last log lines are in the "Smoke test" group of the log`;
+}
+
+;// CONCATENATED MODULE: ./src/scan/install.ts
+
+
+
+
+class TrivyUnavailableError extends Error {
+    name = 'TrivyUnavailableError';
+}
+/** The release asset for this runner: trivy_<v>_Linux-64bit.tar.gz and the like. */
+function trivyAsset(version, platform, arch) {
+    const os = platform === 'linux' ? 'Linux' : platform === 'darwin' ? 'macOS' : undefined;
+    const cpu = arch === 'x64' ? '64bit' : arch === 'arm64' ? 'ARM64' : undefined;
+    if (!os || !cpu)
+        throw new TrivyUnavailableError(`Trivy has no release for ${platform}/${arch}; install it on the runner yourself`);
+    return `trivy_${version}_${os}-${cpu}.tar.gz`;
+}
+/** Find an asset's SHA-256 in a goreleaser checksums file (`<sha256>  <name>` per line). */
+function checksumFor(checksums, asset) {
+    for (const line of checksums.split('\n')) {
+        const m = /^([0-9a-f]{64})\s+\*?(\S+)\s*$/i.exec(line.trim());
+        if (m && m[2] === asset)
+            return m[1].toLowerCase();
+    }
+    return undefined;
+}
+function sha256File(file) {
+    return external_node_crypto_.createHash('sha256').update(external_node_fs_.readFileSync(file)).digest('hex');
+}
+function versionFromOutput(text) {
+    return /Version:\s*v?(\d+\.\d+\.\d+)/.exec(text)?.[1];
+}
+/**
+ * Trivy at the version asked for: from PATH, from the job's tool cache, from the cross-job cache, or downloaded,
+ * checked against the release's checksums file and cached. Fails with everything that was tried.
+ */
+async function installTrivy(o) {
+    const platform = o.platform ?? process.platform;
+    const arch = o.arch ?? process.arch;
+    const tried = [];
+    const onPath = await o.run('trivy', ['--version'], { allowFailure: true }).catch(() => undefined);
+    const pathVersion = onPath && onPath.exitCode === 0 ? versionFromOutput(onPath.stdout) : undefined;
+    if (pathVersion === o.version) {
+        o.log(`Using trivy ${pathVersion} from PATH`);
+        return { command: 'trivy', source: 'path' };
+    }
+    tried.push(pathVersion ? `trivy on PATH is ${pathVersion}, not ${o.version}` : 'no trivy on PATH');
+    const binary = (dir) => external_node_path_.join(dir, 'trivy');
+    const cached = await o.toolCache.find('trivy', o.version, arch);
+    if (cached && external_node_fs_.existsSync(binary(cached))) {
+        o.log(`Using trivy ${o.version} from the tool cache`);
+        return { command: binary(cached), source: 'tool-cache' };
+    }
+    tried.push(`no trivy ${o.version} in the tool cache`);
+    const cacheKey = `multistage-trivy-${o.version}-${platform}-${arch}`;
+    const toolDir = external_node_path_.join(o.toolCacheRoot, 'trivy', o.version, arch);
+    if (o.actionsCache.isFeatureAvailable()) {
+        try {
+            const hit = await o.actionsCache.restoreCache([toolDir], cacheKey);
+            if (hit && external_node_fs_.existsSync(binary(toolDir))) {
+                external_node_fs_.writeFileSync(`${toolDir}.complete`, '');
+                o.log(`Using trivy ${o.version} restored from the Actions cache`);
+                return { command: binary(toolDir), source: 'actions-cache' };
+            }
+            tried.push(`no Actions cache entry ${cacheKey}`);
+        }
+        catch (error) {
+            tried.push(`the Actions cache failed (${(0,errors/* errorMessage */.gJ)(error)})`);
+        }
+    }
+    const asset = trivyAsset(o.version, platform, arch);
+    const base = `${o.downloadUrl}/v${o.version}`;
+    const checksumsName = `trivy_${o.version}_checksums.txt`;
+    let archive;
+    let checksums;
+    try {
+        const checksumsFile = await o.toolCache.downloadTool(`${base}/${checksumsName}`);
+        checksums = external_node_fs_.readFileSync(checksumsFile, 'utf8');
+        external_node_fs_.rmSync(checksumsFile, { force: true });
+        archive = await o.toolCache.downloadTool(`${base}/${asset}`);
+    }
+    catch (error) {
+        tried.push(`downloading ${base}/${asset} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        throw unavailable(o.version, tried);
+    }
+    const expected = checksumFor(checksums, asset);
+    if (!expected) {
+        tried.push(`${checksumsName} has no checksum for ${asset}`);
+        throw unavailable(o.version, tried);
+    }
+    const actual = sha256File(archive);
+    if (actual !== expected) {
+        external_node_fs_.rmSync(archive, { force: true });
+        tried.push(`checksum mismatch for ${asset}: ${checksumsName} says ${expected}, the download is ${actual}; refusing to run it`);
+        throw unavailable(o.version, tried);
+    }
+    const extracted = await o.toolCache.extractTar(archive);
+    external_node_fs_.rmSync(archive, { force: true });
+    if (!external_node_fs_.existsSync(binary(extracted))) {
+        tried.push(`${asset} holds no trivy binary`);
+        throw unavailable(o.version, tried);
+    }
+    const dir = await o.toolCache.cacheDir(extracted, 'trivy', o.version, arch);
+    external_node_fs_.rmSync(extracted, { recursive: true, force: true });
+    o.log(`Installed trivy ${o.version} from ${base}/${asset} (sha256 ${actual})`);
+    if (o.actionsCache.isFeatureAvailable()) {
+        try {
+            await o.actionsCache.saveCache([toolDir], cacheKey);
+        }
+        catch (error) {
+            o.log(`Could not save trivy to the Actions cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    return { command: binary(dir), source: 'download' };
+}
+function unavailable(version, tried) {
+    return new TrivyUnavailableError(`Trivy ${version} is not available. Tried:\n${tried.map((t) => `  - ${t}`).join('\n')}\n` +
+        `To fix: install trivy ${version} on the runner (e.g. aquasecurity/setup-trivy), set trivy-version to the version on PATH, ` +
+        `let the runner reach the release download, set trivy-download-url to a mirror, or set scan: false.`);
+}
+
+;// CONCATENATED MODULE: ./src/scan/db-cache.ts
+
+
+const DB_CACHE_PREFIX = 'multistage-trivy-db-';
+/** A daily key (the DB is rebuilt every few hours upstream) and the prefix that restores yesterday's. */
+function dbCacheKeys(now) {
+    return { key: `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`, restoreKeys: [DB_CACHE_PREFIX] };
+}
+function dbPaths(cacheDir) {
+    return [external_node_path_.join(cacheDir, 'db'), external_node_path_.join(cacheDir, 'java-db')];
+}
+/** Restore Trivy's DB from the Actions cache (off GitHub: nothing to do). */
+async function restoreDb(cache, cacheDir, now, log) {
+    if (!cache.isFeatureAvailable())
+        return { fresh: false, save: async () => undefined };
+    const { key, restoreKeys } = dbCacheKeys(now);
+    let hit;
+    try {
+        hit = await cache.restoreCache(dbPaths(cacheDir), key, restoreKeys);
+        log(hit ? `Restored the Trivy DB from the Actions cache (${hit})` : 'No cached Trivy DB yet; Trivy downloads it');
+    }
+    catch (error) {
+        log(`Could not restore the Trivy DB from the Actions cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    return {
+        fresh: hit === key,
+        save: async () => {
+            if (hit === key)
+                return;
+            try {
+                // @actions/cache answers -1 (after its own warning) when the service refused or failed the save.
+                const id = await cache.saveCache(dbPaths(cacheDir), key);
+                log(id === -1
+                    ? `The Trivy DB was not saved to the Actions cache as ${key}; the next job downloads it again`
+                    : `Saved the Trivy DB to the Actions cache as ${key}`);
+            }
+            catch (error) {
+                log(`Could not save the Trivy DB to the Actions cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scan/trivy-args.ts
+/** Trivy looks for its DB in these registries in order, so a 429 from one falls back to the next. */
+const DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
+const JAVA_DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1'];
+const ALL_SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+/**
+ * One scan, every severity, JSON: the report everything else derives from (SARIF, counts, the gate). The exit
+ * code stays 0 on findings: the gate is the action's, after the upload.
+ */
+function trivyScanArgs(o) {
+    const args = [
+        'image',
+        '--format',
+        'json',
+        '--output',
+        o.output,
+        '--severity',
+        ALL_SEVERITIES.join(','),
+        '--scanners',
+        o.scanners.join(','),
+        '--cache-dir',
+        o.cacheDir,
+        '--db-repository',
+        DB_REPOSITORIES.join(','),
+        '--java-db-repository',
+        JAVA_DB_REPOSITORIES.join(','),
+        '--exit-code',
+        '0',
+        '--no-progress',
+        '--quiet',
+    ];
+    if (o.ignoreUnfixed)
+        args.push('--ignore-unfixed');
+    if (o.ignoreFile)
+        args.push('--ignorefile', o.ignoreFile);
+    if (o.skipDbUpdate)
+        args.push('--skip-db-update');
+    if (o.skipJavaDbUpdate)
+        args.push('--skip-java-db-update');
+    args.push(o.image);
+    return args;
+}
+/** Trivy's own conversion of its JSON report to SARIF, keeping the severities the user wants reported. */
+function trivyConvertArgs(report, output, severity) {
+    return ['convert', '--format', 'sarif', '--severity', severity.join(','), '--output', output, report];
+}
+
+// EXTERNAL MODULE: ./src/scan/report.ts
+var scan_report = __nccwpck_require__(1595);
+// EXTERNAL MODULE: ./src/safe-fs.ts
+var safe_fs = __nccwpck_require__(1168);
+;// CONCATENATED MODULE: ./src/scan/phase.ts
+
+
+
+
+
+
+
+
+/** Trivy's JSON report is read whole; an image that makes it larger than this is refused. */
+const MAX_TRIVY_REPORT_BYTES = 256 * 1024 * 1024;
+/** Findings over fail-on annotated one by one; the rest are in the message and the summary. */
+const MAX_FINDING_ANNOTATIONS = 5;
+/**
+ * Which DB updates Trivy may be told to skip: only a DB restored today and actually on disk. Real Trivy refuses
+ * `--skip-db-update` without db/trivy.db and db/metadata.json, and `--skip-java-db-update` without
+ * java-db/metadata.json ("cannot be specified on the first run"), the latter as soon as the image holds a JAR.
+ */
+function dbSkips(cacheDir, fresh) {
+    const has = (...parts) => external_node_fs_.existsSync(external_node_path_.join(cacheDir, ...parts));
+    return {
+        skipDbUpdate: fresh && has('db', 'trivy.db') && has('db', 'metadata.json'),
+        skipJavaDbUpdate: fresh && has('java-db', 'metadata.json'),
+    };
+}
+function once(load) {
+    let loaded;
+    return () => (loaded ??= load());
+}
+/**
+ * The real @actions/tool-cache and @actions/cache, each loaded on its first use: a run with trivy on PATH and no
+ * cache service never loads them (they are most of the bundle).
+ */
+function actionsToolCaches(cacheService) {
+    const tc = once(() => Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(805)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9805)));
+    const cache = once(() => Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(691)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1691)));
+    return {
+        toolCache: {
+            find: async (tool, version, arch) => (await tc()).find(tool, version, arch),
+            downloadTool: async (url, dest) => (await tc()).downloadTool(url, dest),
+            extractTar: async (file, dest) => (await tc()).extractTar(file, dest),
+            cacheDir: async (dir, tool, version, arch) => (await tc()).cacheDir(dir, tool, version, arch),
+        },
+        actionsCache: {
+            // The same environment @actions/cache looks at (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL and the token).
+            isFeatureAvailable: () => cacheService,
+            restoreCache: async (paths, key, restoreKeys) => (await cache()).restoreCache(paths, key, restoreKeys),
+            saveCache: async (paths, key) => (await cache()).saveCache(paths, key),
+        },
+    };
+}
+async function startScanSession(env) {
+    const { toolCache, actionsCache } = env.caches;
+    const notes = [];
+    const log = (m) => void notes.push(m);
+    const installed = await installTrivy({
+        run: env.run,
+        version: env.inputs['trivy-version'],
+        downloadUrl: env.inputs['trivy-download-url'],
+        toolCache,
+        actionsCache,
+        toolCacheRoot: env.ctx.toolCache,
+        log,
+    });
+    const cacheDir = external_node_path_.join(env.ctx.home, '.cache', 'trivy');
+    const db = await restoreDb(actionsCache, cacheDir, new Date(env.now()), log);
+    return { trivy: installed.command, cacheDir, db, notes };
+}
+/**
+ * Scan the built image once (JSON, every severity), convert that report to SARIF with Trivy's own `convert`, and
+ * derive the counts and the gate from it. The gate itself (`fail-on`) is checked by `scanGate` after the upload.
+ */
+async function scanPhase(env, report) {
+    const { inputs, ui } = env;
+    if (!inputs.scan)
+        return { status: 'skipped' };
+    const build = report.build;
+    if (!build)
+        throw new Error('the scan needs a built image');
+    const session = await env.scanSession();
+    for (const note of session.notes.splice(0))
+        ui.info(note);
+    const reportFile = external_node_path_.join(env.tempDir, `trivy-${report.target}.json`);
+    const sarifFile = external_node_path_.join(env.outputDir, `trivy-${report.target}.sarif`);
+    try {
+        ui.info(`Scanning ${build.tags[0]} (${inputs.scanners.join(', ')})`);
+        await env.run(session.trivy, trivyScanArgs({
+            image: build.tags[0],
+            output: reportFile,
+            cacheDir: session.cacheDir,
+            scanners: inputs.scanners,
+            ignoreUnfixed: inputs['ignore-unfixed'],
+            ignoreFile: inputs.trivyignore,
+            ...dbSkips(session.cacheDir, session.db.fresh),
+        }));
+    }
+    catch (error) {
+        if (error instanceof errors/* CommandError */.Qd)
+            throw new errors/* GateError */.ue('scan', `Trivy could not scan ${build.tags[0]}: ${error.message}`);
+        throw error;
+    }
+    finally {
+        await session.db.save();
+        for (const note of session.notes.splice(0))
+            ui.info(note);
+    }
+    let findings;
+    try {
+        const size = external_node_fs_.existsSync(reportFile) ? external_node_fs_.statSync(reportFile).size : 0;
+        if (size > MAX_TRIVY_REPORT_BYTES) {
+            throw new scan_report/* TrivyReportError */.Fs(`the report is ${size} bytes, over the limit of ${MAX_TRIVY_REPORT_BYTES} bytes`);
+        }
+        findings = (0,scan_report/* parseTrivyReport */.Qg)((0,safe_fs/* readRegularText */.Aj)(reportFile, MAX_TRIVY_REPORT_BYTES) ?? '');
+    }
+    catch (error) {
+        if (error instanceof scan_report/* TrivyReportError */.Fs)
+            throw new errors/* GateError */.ue('scan', `Trivy's scan of ${build.tags[0]} gave no usable report: ${error.message}`);
+        throw error;
+    }
+    try {
+        await env.run(session.trivy, trivyConvertArgs(reportFile, sarifFile, inputs.severity));
+    }
+    catch (error) {
+        throw new errors/* GateError */.ue('scan', `Trivy could not convert its report to SARIF: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    const counts = (0,scan_report/* countBySeverity */.Ot)(findings);
+    const byKind = (0,scan_report/* countByKind */.Le)(findings, inputs.scanners);
+    const reported = (0,scan_report/* rankFindings */.JM)(findings.filter((f) => inputs.severity.includes(f.severity)));
+    for (const [kind, kindCounts] of Object.entries(byKind)) {
+        ui.info(`${kind === 'vulnerability' ? 'Vulnerabilities' : `${kind[0].toUpperCase()}${kind.slice(1)}s`}: ${Object.entries(kindCounts)
+            .reverse()
+            .map(([s, n]) => `${n} ${s}`)
+            .join(', ')}`);
+    }
+    ui.info(`SARIF: ${sarifFile}`);
+    return {
+        status: 'scanned',
+        counts,
+        findings: byKind,
+        reported,
+        gated: (0,scan_report/* gateFindings */.Av)(findings, inputs['fail-on']),
+        sarifFile,
+        reportFile,
+    };
+}
+/** The `fail-on` gate, checked after the upload so the findings are visible whatever happens. */
+function scanGate(env, report) {
+    const gated = report.scan?.gated ?? [];
+    if (gated.length === 0)
+        return;
+    const shown = gated.slice(0, 10).map((f) => `  - ${(0,scan_report/* describeFinding */.jb)(f)}`);
+    if (gated.length > 10)
+        shown.push(`  - ... and ${gated.length - 10} more`);
+    for (const f of gated.slice(0, MAX_FINDING_ANNOTATIONS)) {
+        env.ui.error(`${(0,scan_report/* describeFinding */.jb)(f)}${f.kind === 'vulnerability' && f.title ? `: ${f.title}` : ''}`, {
+            title: `${f.kind[0].toUpperCase()}${f.kind.slice(1)} ${f.id} in ${report.target}`,
+        });
+    }
+    if (gated.length > MAX_FINDING_ANNOTATIONS) {
+        env.ui.info(`... and ${gated.length - MAX_FINDING_ANNOTATIONS} more findings at fail-on, not annotated: the job summary, the SARIF and code scanning list them`);
+    }
+    throw new errors/* GateError */.ue('scan', `${(0,scan_report/* describeCounts */.wv)(gated)} at ${env.inputs['fail-on'].join('/')} (fail-on) in ${report.target}:\n${shown.join('\n')}`);
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/sarif/prepare.ts
+
+/** GitHub's limits on an uploaded SARIF (docs: "SARIF results exceed limits"). */
+const LIMITS = {
+    gzipBytes: 10 * 1024 * 1024,
+    resultsPerRun: 25_000,
+    rulesPerRun: 25_000,
+    locationsPerResult: 1_000,
+    tagsPerRule: 20,
+    /** Our own cap on each rule text (description, help): keeps a few huge advisories from filling the 10 MB. */
+    ruleTextChars: 8_000,
+};
+/** The category as code scanning stores it: `automationDetails.id` ends with "/" (one analysis per category). */
+function automationId(category) {
+    return category.endsWith('/') ? category : `${category}/`;
+}
+function severityScore(result, rules) {
+    const rule = rules.get(String(result.ruleId));
+    const score = Number(rule?.properties?.['security-severity']);
+    if (!Number.isNaN(score))
+        return score;
+    return { error: 7, warning: 4, note: 1 }[String(result.level)] ?? 0;
+}
+function truncateText(holder, field, max) {
+    if (!holder || typeof holder !== 'object')
+        return false;
+    const record = holder;
+    const text = record[field];
+    if (typeof text === 'string' && text.length > max) {
+        record[field] = `${text.slice(0, max - 1)}…`;
+        return true;
+    }
+    return false;
+}
+/**
+ * Make a SARIF log fit what code scanning accepts, before sending it: category on every run, results over the
+ * limit dropped lowest severity first, locations and tags trimmed, long rule texts cut, and if the gzip is still
+ * over 10 MB, rule help dropped and then results halved (lowest severity first). Every trim is a warning;
+ * nothing is left for GitHub to reject.
+ */
+function prepareSarif(input, options) {
+    const limits = { ...LIMITS, ...options.limits };
+    const sarif = structuredClone(input);
+    const warnings = [];
+    if (!Array.isArray(sarif.runs) || sarif.runs.length === 0)
+        throw new Error('the SARIF log has no runs');
+    if (sarif.runs.length > 1)
+        warnings.push(`the SARIF has ${sarif.runs.length} runs; each is tagged with category ${options.category}`);
+    for (const run of sarif.runs) {
+        run.automationDetails = { ...(run.automationDetails ?? {}), id: automationId(options.category) };
+        const rules = run.tool.driver.rules ?? [];
+        const byId = new Map(rules.map((r) => [String(r.id), r]));
+        let results = run.results ?? [];
+        if (results.length > limits.resultsPerRun) {
+            results = [...results]
+                .sort((a, b) => severityScore(b, byId) - severityScore(a, byId))
+                .slice(0, limits.resultsPerRun);
+            warnings.push(`kept the ${limits.resultsPerRun} most severe of ${run.results?.length} results (GitHub's limit per run)`);
+        }
+        let trimmedLocations = 0;
+        for (const result of results) {
+            const locations = result.locations;
+            if (Array.isArray(locations) && locations.length > limits.locationsPerResult) {
+                result.locations = locations.slice(0, limits.locationsPerResult);
+                trimmedLocations++;
+            }
+        }
+        if (trimmedLocations)
+            warnings.push(`trimmed the locations of ${trimmedLocations} results to ${limits.locationsPerResult} each`);
+        if (rules.length > limits.rulesPerRun) {
+            const used = new Set(results.map((r) => String(r.ruleId)));
+            run.tool.driver.rules = rules.filter((r) => used.has(String(r.id))).slice(0, limits.rulesPerRun);
+            warnings.push(`kept ${run.tool.driver.rules.length} of ${rules.length} rules (GitHub's limit per run)`);
+        }
+        let cut = 0;
+        for (const rule of run.tool.driver.rules ?? []) {
+            for (const [holder, field] of [
+                [rule.fullDescription, 'text'],
+                [rule.shortDescription, 'text'],
+                [rule.help, 'text'],
+                [rule.help, 'markdown'],
+            ]) {
+                if (truncateText(holder, field, limits.ruleTextChars))
+                    cut++;
+            }
+            const props = rule.properties;
+            if (Array.isArray(props?.tags) && props.tags.length > limits.tagsPerRule)
+                props.tags = props.tags.slice(0, limits.tagsPerRule);
+        }
+        if (cut)
+            warnings.push(`cut ${cut} rule texts to ${limits.ruleTextChars} characters`);
+        run.results = results;
+    }
+    let gzipped = external_node_zlib_.gzipSync(JSON.stringify(sarif));
+    if (gzipped.length > limits.gzipBytes) {
+        for (const run of sarif.runs)
+            for (const rule of run.tool.driver.rules ?? [])
+                delete rule.help;
+        gzipped = external_node_zlib_.gzipSync(JSON.stringify(sarif));
+        warnings.push(`dropped the rules' help texts to fit GitHub's ${limits.gzipBytes / 1024 / 1024} MB gzip limit`);
+    }
+    while (gzipped.length > limits.gzipBytes) {
+        let dropped = 0;
+        for (const run of sarif.runs) {
+            const byId = new Map((run.tool.driver.rules ?? []).map((r) => [String(r.id), r]));
+            const results = [...(run.results ?? [])].sort((a, b) => severityScore(b, byId) - severityScore(a, byId));
+            const keep = Math.floor(results.length / 2);
+            dropped += results.length - keep;
+            run.results = results.slice(0, keep);
+        }
+        if (dropped === 0)
+            throw new Error(`the SARIF log is over ${limits.gzipBytes} bytes gzipped even without results`);
+        gzipped = external_node_zlib_.gzipSync(JSON.stringify(sarif));
+        warnings.push(`dropped the ${dropped} least severe results to fit GitHub's gzip limit`);
+    }
+    const resultCount = sarif.runs.reduce((n, run) => n + (run.results?.length ?? 0), 0);
+    return { sarif, gzipped, resultCount, warnings };
+}
+
+;// CONCATENATED MODULE: ./src/sarif/upload.ts
+
+function readEvent(ctx) {
+    let payload = {};
+    try {
+        if (ctx.eventPath)
+            payload = JSON.parse(external_node_fs_.readFileSync(ctx.eventPath, 'utf8'));
+    }
+    catch {
+        payload = {};
+    }
+    const pr = payload.pull_request;
+    const head = pr?.head?.repo?.full_name;
+    const base = pr?.base?.repo?.full_name;
+    return {
+        fromFork: Boolean(pr && head && base && head !== base),
+        dependabot: ctx.actor === 'dependabot[bot]',
+        pullNumber: pr?.number,
+    };
+}
+/**
+ * The ref and commit the analysis belongs to. push and workflow_dispatch: the branch or tag that ran, at its
+ * commit. pull_request: the merge ref (refs/pull/N/merge) at the merge commit that was checked out and built,
+ * as code scanning expects for pull request checks.
+ */
+function uploadRef(ctx, event) {
+    if (!ctx.sha)
+        throw new Error('GITHUB_SHA is not set: cannot tell code scanning which commit was analysed');
+    let ref = ctx.ref;
+    if (!ref && event.pullNumber !== undefined)
+        ref = `refs/pull/${event.pullNumber}/merge`;
+    if (!ref)
+        throw new Error('GITHUB_REF is not set: cannot tell code scanning which ref was analysed');
+    return { ref, commitSha: ctx.sha };
+}
+/** Why a 403 happened and what to do, from the API's message and the event. */
+function explainForbidden(message, event) {
+    if (event.fromFork) {
+        return "the workflow runs on a pull request from a fork, whose token is read-only; code scanning results are uploaded on the base repository's own runs (push, or pull_request_target with care)";
+    }
+    if (event.dependabot) {
+        return 'Dependabot pull requests get a read-only token; results are uploaded when the change reaches a branch of this repository';
+    }
+    if (/advanced security|code scanning is not enabled|not enabled for this repository/i.test(message)) {
+        return 'code scanning is not enabled for this repository; enable it under Settings → Code security (private repositories need GitHub Advanced Security)';
+    }
+    if (/resource not accessible by integration/i.test(message)) {
+        return 'the token lacks permission; give the job `permissions: security-events: write`';
+    }
+    return `the API refused the upload (${message}); check that the token has security-events: write`;
+}
+/** Poll the upload's status with backoff until it is processed, failed, or the time is up. */
+async function waitForProcessing(api, owner, repo, id, o) {
+    const deadline = o.now() + o.timeoutMs;
+    let delay = o.initialDelayMs ?? 1000;
+    for (;;) {
+        const status = await api.getSarif(owner, repo, id);
+        if (status.processing_status === 'complete')
+            return { status: 'complete', analysesUrl: status.analyses_url ?? undefined };
+        if (status.processing_status === 'failed')
+            return { status: 'failed', errors: status.errors ?? [] };
+        if (o.now() + delay > deadline)
+            return { status: 'timeout' };
+        await o.sleep(delay);
+        delay = Math.min(delay * 2, o.maxDelayMs ?? 10_000);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sarif/phase.ts
+
+
+
+
+const PROCESSING_TIMEOUT_MS = 120_000;
+function httpStatus(error) {
+    return typeof error === 'object' && error !== null ? error.status : undefined;
+}
+/** A network failure under Octokit's HTTP 500 wrapper: the code of the first cause that has one (ECONNREFUSED...). */
+function networkErrorCode(error) {
+    let current = error;
+    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+        const code = current.code;
+        if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code))
+            return code;
+        current = current.cause;
+    }
+    return undefined;
+}
+const NETWORK_WORDS = {
+    ECONNREFUSED: 'the connection was refused',
+    ENOTFOUND: 'the host name did not resolve',
+    EAI_AGAIN: 'the host name did not resolve (DNS failed)',
+    ECONNRESET: 'the connection was reset',
+    ETIMEDOUT: 'the connection timed out',
+    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+};
+function apiMessage(error) {
+    const e = error;
+    return e?.response?.data?.message ?? (0,errors/* errorMessage */.gJ)(error);
+}
+function defaultCategory(target) {
+    return `multistage/${target}`;
+}
+/**
+ * Send the target's SARIF to code scanning under its own category, within GitHub's limits, and wait for it to be
+ * processed. A 403 (code scanning off, a fork's or Dependabot's read-only token) is a warning that says which and
+ * how to fix it; other refusals fail the target.
+ */
+async function uploadPhase(env, report) {
+    const { inputs, ctx, ui } = env;
+    const sarifFile = report.scan?.sarifFile;
+    if (!sarifFile)
+        return { status: 'skipped', reason: 'no scan' };
+    const category = inputs.category || defaultCategory(report.target);
+    const prepared = prepareSarif(JSON.parse(external_node_fs_.readFileSync(sarifFile, 'utf8')), { category });
+    for (const warning of prepared.warnings)
+        ui.warning(`SARIF for ${report.target}: ${warning}`);
+    external_node_fs_.writeFileSync(sarifFile, JSON.stringify(prepared.sarif, null, 2));
+    if (!inputs['upload-sarif']) {
+        const reason = ctx.onGitHub ? 'upload-sarif is false' : 'not running on GitHub Actions';
+        ui.notice(`SARIF for ${report.target} written to ${sarifFile}; upload skipped (${reason})`);
+        return { status: 'skipped', category, reason };
+    }
+    if (!inputs.token) {
+        const reason = 'no token (set the token input, e.g. ${{ github.token }})';
+        ui.warning(`SARIF for ${report.target} not uploaded: ${reason}`);
+        return { status: 'skipped', category, reason };
+    }
+    if (!ctx.repository)
+        throw new errors/* GateError */.ue('upload', 'GITHUB_REPOSITORY is not set: cannot tell which repository to upload to');
+    const [owner, repo] = ctx.repository.split('/');
+    const event = readEvent(ctx);
+    const { ref, commitSha } = uploadRef(ctx, event);
+    const payload = {
+        commit_sha: commitSha,
+        ref,
+        sarif: prepared.gzipped.toString('base64'),
+        checkout_uri: ctx.workspace,
+        tool_name: 'Trivy',
+        started_at: new Date(env.startedAt).toISOString(),
+    };
+    const api = await env.codeScanning(inputs.token);
+    let id;
+    try {
+        ({ id } = await api.uploadSarif(owner, repo, payload));
+    }
+    catch (error) {
+        const status = httpStatus(error);
+        if (status === 403) {
+            const reason = explainForbidden(apiMessage(error), event);
+            ui.warning(`SARIF for ${report.target} not uploaded (HTTP 403): ${reason}`);
+            return { status: 'forbidden', category, reason };
+        }
+        const network = networkErrorCode(error);
+        if (network) {
+            throw new errors/* GateError */.ue('upload', `Uploading the SARIF of ${report.target} to code scanning failed: could not reach ${ctx.apiUrl}: ${NETWORK_WORDS[network] ?? network} (${network}), after Octokit's retries`);
+        }
+        throw new errors/* GateError */.ue('upload', `Uploading the SARIF of ${report.target} to code scanning failed${status ? ` (HTTP ${status})` : ''}: ${apiMessage(error)}`);
+    }
+    ui.info(`Uploaded ${prepared.resultCount} results for ${report.target} as category ${category} (sarif id ${id}, ${ref})`);
+    if (!inputs['wait-for-processing'])
+        return { status: 'uploaded', category, sarifId: id, processing: 'not waited' };
+    const outcome = await waitForProcessing(api, owner, repo, id, {
+        timeoutMs: PROCESSING_TIMEOUT_MS,
+        now: env.now,
+        sleep: env.sleep,
+    });
+    if (outcome.status === 'failed') {
+        throw new errors/* GateError */.ue('upload', `Code scanning could not process the SARIF of ${report.target}: ${outcome.errors.join('; ') || 'no reason given'}`);
+    }
+    if (outcome.status === 'timeout') {
+        ui.warning(`Code scanning had not finished processing the SARIF of ${report.target} after ${PROCESSING_TIMEOUT_MS / 1000} s; it will appear when it has`);
+        return { status: 'uploaded', category, sarifId: id, processing: 'timeout' };
+    }
+    return { status: 'uploaded', category, sarifId: id, processing: 'complete' };
+}
+
+// EXTERNAL MODULE: ./src/docker/image.ts
+var docker_image = __nccwpck_require__(3905);
+// EXTERNAL MODULE: ./src/build/build.ts + 1 modules
+var build_build = __nccwpck_require__(8997);
+// EXTERNAL MODULE: ./src/build/plan.ts
+var build_plan = __nccwpck_require__(4713);
+;// CONCATENATED MODULE: ./src/push/retry.ts
+
+/**
+ * What a registry says when the fault is on its side and the same request may well pass a moment later: a 5xx
+ * status, 429, a reset connection, a timeout. buildx and `docker push` word these differently; both end with the
+ * status line or the network error. A 401/403/404 (wrong credentials, no such repository) is never retried.
+ */
+const TRANSIENT = [
+    /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][a-z]+)/,
+    /unexpected status(?: code)?:? 5\d\d\b/i,
+    /\b429 Too Many Requests\b|\btoomanyrequests\b/i,
+    /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i,
+];
+function isTransientRegistryError(message) {
+    return TRANSIENT.some((pattern) => pattern.test(message));
+}
+/** Pushes are idempotent (content-addressed blobs, a manifest PUT per tag), so a registry hiccup earns a retry. */
+const PUSH_RETRY_DELAYS_MS = [2000, 5000];
+/** Run `attempt`, again after each delay while it fails with a transient registry error; the last error is thrown. */
+async function retryTransient(attempt, options) {
+    for (let retry = 0;; retry++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const message = (0,errors/* errorMessage */.gJ)(error);
+            const delay = options.delaysMs[retry];
+            if (delay === undefined || !isTransientRegistryError(message))
+                throw error;
+            options.onRetry(message, retry + 1, delay);
+            await options.sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/push/phase.ts
+
+
+
+
+
+
+
+/** `docker push` ends with "<tag>: digest: sha256:... size: N". */
+function digestFromPush(output) {
+    const matches = [...output.matchAll(/digest: (sha256:[0-9a-f]{64})/g)];
+    return matches.at(-1)?.[1];
+}
+/**
+ * `docker push` gives up on the first 5xx of a manifest upload; a registry's 5xx, 429 or dropped connection is
+ * retried twice here, with a warning that says what failed.
+ */
+function pushRetry(env, what) {
+    return {
+        delaysMs: PUSH_RETRY_DELAYS_MS,
+        sleep: env.sleep,
+        onRetry: (message, attempt, delayMs) => {
+            const reason = message.trim().split('\n').at(-1) ?? message;
+            env.ui.warning(`Pushing ${what}: the registry failed (${reason}); retrying in ${delayMs / 1000} s ` +
+                `(retry ${attempt} of ${PUSH_RETRY_DELAYS_MS.length})`);
+        },
+    };
+}
+/**
+ * Push what passed every gate. One platform: the very image that was tested (its id checked), every tag. Several
+ * platforms: build and push the multi-platform image from the same cache, after the runner's own platform passed.
+ */
+async function pushPhase(env, report) {
+    const { inputs, ui } = env;
+    const build = report.build;
+    if (!build)
+        throw new Error('push needs a built image');
+    if (inputs.platforms.length > 1) {
+        ui.info(`Gates passed on ${build.gatedPlatform}; building and pushing ${inputs.platforms.join(', ')} from the same cache`);
+        const plan = (0,build_plan/* buildPlan */.Gg)(inputs, env.ctx, {
+            target: report.target,
+            tags: build.tags,
+            labels: build.labels,
+            cache: (0,build_phase/* cacheFor */.c)(env, report.target),
+            output: { type: 'push' },
+            platforms: inputs.platforms,
+            metadataFile: external_node_path_.join(env.tempDir, `metadata-${report.target}-push.json`),
+        });
+        try {
+            // BuildKit retries a registry's 5xx itself (1, 2, 4, 8 s), so this path needs no retry of ours.
+            const run = await (0,build_build/* runBuild */.cM)(plan, {
+                run: env.run,
+                env: (0,build_plan/* secretEnv */.Ut)(inputs),
+                now: env.now,
+                log: (line) => ui.info(line),
+            });
+            const digest = run.metadata['containerimage.digest'];
+            if (typeof digest !== 'string')
+                throw new Error('buildx reported no digest for the pushed image');
+            ui.info(`Pushed ${build.tags.join(', ')} (${inputs.platforms.join(', ')}) as ${digest}`);
+            return { digest };
+        }
+        catch (error) {
+            throw new errors/* GateError */.ue('push', `Pushing ${report.target} for ${inputs.platforms.join(', ')} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    // The tags must still name the image that was tested (another build could have moved them).
+    for (const tag of build.tags) {
+        const current = await (0,docker_image/* inspectImage */.m)(env.run, tag);
+        if (current.id !== build.imageId) {
+            throw new errors/* GateError */.ue('push', `Not pushing ${tag}: it now names ${current.id}, not the tested image ${build.imageId}`);
+        }
+    }
+    const pushed = [];
+    let digest;
+    for (const tag of build.tags) {
+        try {
+            const result = await retryTransient(() => env.run('docker', ['push', tag]), pushRetry(env, tag));
+            digest = digestFromPush(result.stdout) ?? digest;
+            pushed.push(tag);
+            ui.info(`Pushed ${tag}${digest ? ` (${digest})` : ''}`);
+        }
+        catch (error) {
+            const done = pushed.length > 0 ? ` (already pushed: ${pushed.join(', ')})` : ' (nothing was pushed)';
+            throw new errors/* GateError */.ue('push', `Pushing ${tag} failed${done}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    if (!digest)
+        throw new errors/* GateError */.ue('push', `docker push reported no digest for ${build.tags.join(', ')}`);
+    return { digest };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** Read the Dockerfile and check every stage name before anything is built. Pure apart from reading the file. */
+function readDockerfile(inputs, ctx) {
+    const file = external_node_path_.resolve(ctx.workspace, inputs.file);
+    const args = {};
+    for (const entry of inputs['build-args']) {
+        const pair = (0,lists/* splitKeyValue */.p)(entry);
+        if (pair)
+            args[pair.key] = pair.value;
+    }
+    const dockerfile = (0,parse/* parseDockerfile */.Ai)(external_node_fs_.readFileSync(file, 'utf8'), args);
+    const named = dockerfile.stages.filter((s) => s.name).map((s) => s.name);
+    const valid = named.length > 0 ? named.join(', ') : '(none: the Dockerfile has no "FROM ... AS name" stages)';
+    for (const target of inputs.targets) {
+        if (!(0,parse/* findStage */.U9)(dockerfile, target)) {
+            throw new errors/* ConfigurationError */.j1(inputs.targets.length > 1 ? 'targets' : 'target', `stage "${target}" is not in ${inputs.file}; its stages are: ${valid}`);
+        }
+    }
+    if (inputs['test-target'] && !(0,parse/* findStage */.U9)(dockerfile, inputs['test-target'])) {
+        throw new errors/* ConfigurationError */.j1('test-target', `stage "${inputs['test-target']}" is not in ${inputs.file}; its stages are: ${valid}`);
+    }
+    return dockerfile;
+}
+/**
+ * The platform the gates run on. One platform asked: that one. Several: the engine's own (the only one its
+ * containers run without emulation), or the first listed with a warning when the engine's is not among them.
+ */
+function gatePlatforms(platforms, native, ui) {
+    if (platforms.length <= 1)
+        return platforms;
+    const match = platforms.find((p) => p === native || p.startsWith(`${native}/`));
+    if (match)
+        return [match];
+    ui.warning(`The engine runs ${native}, which is not in platforms; the gates run ${platforms[0]} (needs emulation)`);
+    return [platforms[0]];
+}
+/** This run's own folder under RUNNER_TEMP (mode 0700); an unusable RUNNER_TEMP is named before any work. */
+function makeTempDir(runnerTemp) {
+    try {
+        external_node_fs_.mkdirSync(runnerTemp, { recursive: true });
+        return external_node_fs_.mkdtempSync(external_node_path_.join(runnerTemp, 'multistage-'));
+    }
+    catch (error) {
+        throw new errors/* ConfigurationError */.j1('RUNNER_TEMP', `"${runnerTemp}" cannot hold the run's temporary files (${(0,errors/* errorMessage */.gJ)(error)}); point it at a writable folder`, 'environment');
+    }
+}
+async function prepare(options) {
+    const { inputs, ctx, run, ui } = options;
+    const dockerfile = readDockerfile(inputs, ctx);
+    for (const secret of inputs.secrets)
+        ui.secret(secret.value);
+    const tempDir = makeTempDir(ctx.runnerTemp);
+    options.cleanup.addTempDir(tempDir);
+    if (inputs.scan && inputs['trivy-download-url'].startsWith('http:'))
+        ui.warning(`trivy-download-url is plain http (${inputs['trivy-download-url']}); only a mirror on loopback is taken that way`);
+    const cacheInPlay = inputs.cache &&
+        (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService !== undefined);
+    const caps = await detectCapabilities(run, inputs.builder, cacheInPlay, ctx.dockerHost);
+    ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
+    const said = new Set();
+    let session;
+    const now = options.now ?? Date.now;
+    const deferred = [];
+    const env = {
+        inputs,
+        ctx,
+        run,
+        ui,
+        caps,
+        dockerfile,
+        tempDir,
+        cleanup: options.cleanup,
+        gatePlatforms: gatePlatforms(inputs.platforms, caps.enginePlatform, ui),
+        now,
+        sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        noticeOnce: (message) => {
+            if (said.has(message))
+                return;
+            said.add(message);
+            ui.warning(message);
+        },
+        stageLine: (stage) => (0,parse/* findStage */.U9)(dockerfile, stage)?.line,
+        outputDir: options.outputDir ?? tempDir,
+        startedAt: now(),
+        scanSession: () => (session ??= startScanSession(env)),
+        caches: actionsToolCaches(ctx.cacheService !== undefined),
+        defer: (work) => void deferred.push(work.catch((error) => ui.warning((0,errors/* errorMessage */.gJ)(error)))),
+        settle: async () => {
+            while (deferred.length > 0)
+                await Promise.all(deferred.splice(0));
+        },
+        codeScanning: async (token) => {
+            ui.secret(token);
+            const { octokitCodeScanning } = await Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(988)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4988));
+            return octokitCodeScanning(token, ctx.apiUrl, (m) => ui.info(m));
+        },
+    };
+    return env;
+}
+function phaseOf(error, fallback) {
+    return error instanceof errors/* GateError */.ue && error.gate !== 'build' ? error.gate : fallback;
+}
+/**
+ * Take every target down the road: test stage (once), then per target build -> smoke (with the scan alongside)
+ * -> upload -> fail-on gate -> push. A failed gate stops that target (nothing pushed) and is recorded; the other
+ * targets still run. Never throws for a target's failure: the caller reads `failure` on each report.
+ */
+async function runPipeline(env) {
+    const { inputs, ui } = env;
+    const reports = inputs.targets.map((target) => {
+        const stage = (0,parse/* findStage */.U9)(env.dockerfile, target);
+        return {
+            target,
+            image: inputs.image,
+            stages: stage ? (0,parse/* stagesNeeded */.fk)(env.dockerfile, stage).map(parse/* stageLabel */.Hn) : [],
+            pushed: false,
+        };
+    });
+    let tests;
+    let testFailure;
+    if (inputs['test-target']) {
+        try {
+            // Loaded when there is a test stage: the XML parser is not needed otherwise.
+            const { testPhase } = await Promise.all(/* import() */[__nccwpck_require__.e(800), __nccwpck_require__.e(443)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1443));
+            tests = await ui.group(`Test stage ${inputs['test-target']}`, () => testPhase(env));
+        }
+        catch (error) {
+            testFailure = (0,errors/* errorMessage */.gJ)(error);
+            if (error instanceof errors/* GateError */.ue && error.details)
+                tests = error.details;
+        }
+    }
+    if (inputs.scan && !testFailure) {
+        // Trivy's install and DB restore overlap the first build; the scan phase awaits the same promise (and its error).
+        env.scanSession().catch(() => undefined);
+        // The API client (Octokit and its plugins) loads while the build runs, not when the upload is due.
+        if (inputs['upload-sarif'] && inputs.token)
+            Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(988)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4988)).catch(() => undefined);
+    }
+    for (const report of reports) {
+        if (tests)
+            report.tests = tests;
+        if (testFailure) {
+            report.failure = { phase: 'test', message: testFailure };
+            if (inputs.push)
+                ui.warning(`Nothing pushed for ${report.target}: the test gate did not pass`);
+            continue;
+        }
+        let phase = 'build';
+        try {
+            report.build = await ui.group(`Build ${report.target}`, () => (0,build_phase/* buildPhase */.S)(env, report.target));
+            // The scan does not need the container: it runs while the smoke test waits for the service, and what it
+            // says is told in its own group after the smoke test's.
+            const scanUi = bufferedUi(ui);
+            const scanStarted = env.now();
+            const scanning = (0,errors/* settled */.gu)(scanPhase({ ...env, ui: scanUi }, report).finally(() => {
+                const took = `Scan took ${((env.now() - scanStarted) / 1000).toFixed(1)} s`;
+                if (inputs.scan)
+                    scanUi.info(inputs.smoke ? `${took}, alongside the smoke test` : took);
+            }));
+            phase = 'smoke';
+            const smoke = await (0,errors/* settled */.gu)(ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report)));
+            const scanned = await ui.group(`Scan ${report.target}`, async () => {
+                const result = await scanning;
+                scanUi.replay();
+                // An image that failed its smoke test still shows (and counts) its findings; they are not uploaded.
+                if ('value' in result)
+                    report.scan = result.value;
+                else if ('error' in smoke)
+                    ui.info(`The scan failed as well: ${(0,errors/* errorMessage */.gJ)(result.error)}`);
+                return result;
+            });
+            if ('error' in smoke)
+                throw smoke.error;
+            report.smoke = smoke.value;
+            phase = 'scan';
+            if ('error' in scanned)
+                throw scanned.error;
+            phase = 'upload';
+            report.upload = await ui.group(`Upload SARIF of ${report.target}`, () => uploadPhase(env, report));
+            phase = 'scan';
+            scanGate(env, report);
+            if (inputs.push) {
+                phase = 'push';
+                const pushed = await ui.group(`Push ${report.target}`, () => pushPhase(env, report));
+                report.pushed = true;
+                report.pushDigest = pushed.digest;
+            }
+        }
+        catch (error) {
+            report.failure = { phase: phaseOf(error, phase), message: (0,errors/* errorMessage */.gJ)(error) };
+            if (inputs.push && phase !== 'push')
+                ui.warning(`Nothing pushed for ${report.target}: the ${report.failure.phase} gate did not pass`);
+            if (error instanceof errors/* GateError */.ue && error.gate === 'smoke' && error.details)
+                report.smoke = error.details;
+        }
+    }
+    await env.settle();
+    return reports;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/**
+ * The step's outputs. One target: plain values. Several targets (`targets`): each output is a JSON object keyed
+ * by target, e.g. image-id = {"production-backend":"sha256:...","production-frontend":"sha256:..."}.
+ * Unknown values are '' (one target) or absent keys (several).
+ */
+function actionOutputs(reports) {
+    const perTarget = {
+        'image-id': (r) => r.build?.imageId,
+        digest: (r) => r.pushDigest ?? r.build?.digest,
+        tags: (r) => r.build?.tags.join('\n'),
+        metadata: (r) => (r.build ? JSON.stringify(r.build.metadata) : undefined),
+        'image-size': (r) => (r.build ? String(r.build.sizeBytes) : undefined),
+        'build-seconds': (r) => (r.build ? r.build.seconds.toFixed(1) : undefined),
+        'cache-hit-ratio': (r) => (r.build ? r.build.cacheHitRatio.toFixed(2) : undefined),
+        tests: (r) => (r.tests ? JSON.stringify(r.tests.totals) : undefined),
+        'test-results-path': (r) => r.tests?.resultsPath,
+        smoke: (r) => r.smoke?.status,
+        'smoke-seconds': (r) => r.smoke?.seconds !== undefined && r.smoke.status === 'passed' ? r.smoke.seconds.toFixed(1) : undefined,
+        vulnerabilities: (r) => (r.scan?.counts ? JSON.stringify(r.scan.counts) : undefined),
+        findings: (r) => (r.scan?.findings ? JSON.stringify(r.scan.findings) : undefined),
+        'sarif-file': (r) => r.scan?.sarifFile,
+        'sarif-id': (r) => r.upload?.sarifId,
+        pushed: (r) => String(r.pushed),
+    };
+    const outputs = {};
+    for (const [name, read] of Object.entries(perTarget)) {
+        if (reports.length === 1) {
+            outputs[name] = read(reports[0]) ?? '';
+        }
+        else {
+            const values = {};
+            for (const report of reports) {
+                const value = read(report);
+                if (value !== undefined)
+                    values[report.target] = value;
+            }
+            outputs[name] = JSON.stringify(values);
+        }
+    }
+    return outputs;
+}
+
+// EXTERNAL MODULE: ./src/report/summary.ts
+var summary = __nccwpck_require__(7994);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The whole road for every target. Returns the reports; throws only for mistakes found before any work. */
+async function execute(options) {
+    const inputs = (0,src_inputs/* getInputs */.GP)(options.read, options.ctx);
+    const env = await prepare({
+        inputs,
+        ctx: options.ctx,
+        run: options.run,
+        ui: options.ui,
+        cleanup: options.cleanup,
+        outputDir: options.outputDir,
+    });
+    const reports = await runPipeline(env);
+    for (const [name, value] of Object.entries(actionOutputs(reports)))
+        options.setOutput(name, value);
+    // What later steps may read (the outputs' SARIF files and test results) stays; the rest goes now.
+    keepOnly(env.tempDir, reports.flatMap((r) => [r.scan?.sarifFile, r.tests?.resultsPath]).filter((p) => Boolean(p)));
+    try {
+        await options.writeSummary((0,summary/* summaryMarkdown */.eH)(reports, env.dockerfile));
+    }
+    catch (error) {
+        options.ui.warning(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    return reports;
+}
+/**
+ * Remove everything in a run's temp folder but the paths given (and the folders holding them), best-effort: the
+ * buildx metadata and Trivy's JSON report are not needed once the outputs are set.
+ */
+function keepOnly(dir, keep) {
+    const kept = keep.map((p) => external_node_path_.resolve(p));
+    let entries;
+    try {
+        entries = external_node_fs_.readdirSync(dir);
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        const full = external_node_path_.join(dir, entry);
+        if (kept.some((k) => k === full || k.startsWith(`${full}${external_node_path_.sep}`)))
+            continue;
+        external_node_fs_.rmSync(full, { recursive: true, force: true });
+    }
+}
+/** One line that says which targets failed where; the details are in the annotations and the summary. */
+function failureMessage(reports) {
+    const failed = reports.filter((r) => r.failure);
+    if (failed.length === 0)
+        return undefined;
+    if (reports.length === 1)
+        return failed[0].failure.message;
+    const list = failed.map((r) => `${r.target} (${r.failure?.phase})`).join(', ');
+    return `${failed.length} of ${reports.length} targets failed: ${list}`;
+}
+/** The action's main step. */
+async function run() {
+    const cleanup = new StateCleanup();
+    const ui = new ActionsUi();
+    const runner = createProcessRunner((m) => core.debug(m), cleanup);
+    const stopListening = removeOnSignal(runner, cleanup, (m) => core.warning(m));
+    try {
+        const reports = await execute({
+            read: envInputReader(),
+            ctx: readContext(),
+            run: runner.run,
+            ui,
+            cleanup,
+            setOutput: (name, value) => core.setOutput(name, value),
+            writeSummary: async (markdown) => {
+                await core.summary.addRaw(markdown).write();
+            },
+        });
+        const leftOut = ui.leftOutNote();
+        if (leftOut)
+            ui.info(leftOut);
+        const failure = failureMessage(reports);
+        if (failure)
+            core.setFailed(failure);
+    }
+    catch (error) {
+        core.setFailed(errorMessage(error));
+    }
+    finally {
+        stopListening();
+    }
+}
+
+
+/***/ }),
+
+/***/ 7994:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   eH: () => (/* binding */ summaryMarkdown),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/* unused harmony exports SUMMARY_BUDGET_BYTES, summaryTable, stageGraph */
+/* harmony import */ var _dockerfile_parse_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6357);
+/* harmony import */ var _scan_report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1595);
+/* harmony import */ var _untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(873);
+
+
+
+/**
+ * The job summary. Everything in it that a build, a container, a test report or a scanned image produced goes
+ * through `untrusted.ts` (code spans and fences that nothing inside can close; entities inside HTML), and the whole
+ * stays under GitHub's limit of 1 MiB per step.
+ */
+/** GitHub refuses a step summary over 1 MiB; the action keeps its own under this many bytes. */
+const SUMMARY_BUDGET_BYTES = 1_000_000;
+/** Findings listed per target. */
+const FINDINGS_LISTED = 10;
+function formatBytes(bytes) {
+    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < units.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+const bytes = (text) => Buffer.byteLength(text, 'utf8');
+function testsCell(r) {
+    if (!r.tests)
+        return r.failure?.phase === 'test' ? '❌ failed' : '—';
+    const { passed, failed, skipped } = r.tests.totals;
+    return `${failed > 0 ? '❌' : '✅'} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+}
+function smokeCell(r) {
+    switch (r.smoke?.status) {
+        case 'passed':
+            return `✅ healthy in ${r.smoke.seconds?.toFixed(1)} s`;
+        case 'failed':
+            return '❌ failed';
+        case 'skipped':
+            return '⏭️ skipped';
+        default:
+            return '—';
+    }
+}
+const SEVERITY_LETTERS = [
+    ['CRITICAL', 'C'],
+    ['HIGH', 'H'],
+    ['MEDIUM', 'M'],
+    ['LOW', 'L'],
+    ['UNKNOWN', 'U'],
+];
+const KIND_LABEL = {
+    vulnerability: 'vulns',
+    secret: 'secrets',
+    misconfiguration: 'misconfig',
+    license: 'licenses',
+};
+function letters(counts) {
+    return SEVERITY_LETTERS.map(([s, letter]) => `${counts[s]}${letter}`).join(' ');
+}
+function findingsCell(r) {
+    if (!r.scan)
+        return '—';
+    if (r.scan.status === 'skipped' || !r.scan.counts)
+        return '⏭️ skipped';
+    const gated = (r.scan.gated?.length ?? 0) > 0;
+    const byKind = r.scan.findings ?? { vulnerability: r.scan.counts };
+    const kinds = _scan_report_js__WEBPACK_IMPORTED_MODULE_0__/* .FINDING_KINDS */ .mH.filter((k) => byKind[k]);
+    const parts = kinds.map((k) => {
+        const counts = byKind[k];
+        return kinds.length === 1 && k === 'vulnerability' ? letters(counts) : `${KIND_LABEL[k]} ${letters(counts)}`;
+    });
+    return `${gated ? '❌' : '✅'} ${parts.join('<br>')}`;
+}
+function sarifCell(r) {
+    switch (r.upload?.status) {
+        case 'uploaded':
+            return `✅ ${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCode */ .xs)(r.upload.category ?? '', { inTable: true })}`;
+        case 'forbidden':
+            return '⚠️ refused (403)';
+        case 'skipped':
+            return r.scan?.sarifFile ? '📄 file only' : '—';
+        default:
+            return '—';
+    }
+}
+function statusCell(r) {
+    return r.failure ? `❌ ${r.failure.phase} failed` : '✅ passed';
+}
+/** The rows a person reads at a glance: one per target. */
+function summaryTable(reports) {
+    const header = [
+        'Target',
+        'Result',
+        'Image',
+        'Size',
+        'Build',
+        'Cache hits',
+        'Tests',
+        'Smoke',
+        'Findings',
+        'SARIF',
+        'Pushed',
+    ];
+    const rows = reports.map((r) => [
+        (0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCode */ .xs)(r.target, { inTable: true }),
+        statusCell(r),
+        r.build
+            ? `${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCode */ .xs)(r.build.tags[0], { inTable: true })}${r.build.gatedPlatform ? ` (gated on ${r.build.gatedPlatform})` : ''}`
+            : '—',
+        r.build ? formatBytes(r.build.sizeBytes) : '—',
+        r.build ? `${r.build.seconds.toFixed(1)} s` : '—',
+        r.build ? `${Math.round(r.build.cacheHitRatio * 100)}% (${r.build.cached}/${r.build.steps})` : '—',
+        testsCell(r),
+        smokeCell(r),
+        findingsCell(r),
+        sarifCell(r),
+        r.pushed ? `✅ ${r.pushDigest ? (0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCode */ .xs)(`${r.pushDigest.slice(0, 19)}…`) : 'yes'}` : 'no',
+    ]);
+    return [
+        `| ${header.join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map((row) => `| ${row.join(' | ')} |`),
+    ].join('\n');
+}
+/** A stage name fit for a Mermaid label: what BuildKit allows in a name, nothing else. */
+function mermaidLabel(label, index) {
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(label) ? label : `stage-${index}`;
+}
+/** A Mermaid graph of the Dockerfile's stages; stages the targets needed are marked. */
+function stageGraph(dockerfile, reports) {
+    const needed = new Set(reports.flatMap((r) => r.stages));
+    const targets = new Set(reports.map((r) => r.target.toLowerCase()));
+    const id = (index) => `s${index}`;
+    const lines = ['```mermaid', 'graph LR'];
+    for (const stage of dockerfile.stages.slice(0, 200)) {
+        const label = (0,_dockerfile_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .stageLabel */ .Hn)(stage);
+        lines.push(`  ${id(stage.index)}["${mermaidLabel(label, stage.index)}"]`);
+        if (targets.has(label.toLowerCase()))
+            lines.push(`  class ${id(stage.index)} target`);
+        else if (needed.has(label))
+            lines.push(`  class ${id(stage.index)} needed`);
+    }
+    for (const stage of dockerfile.stages.slice(0, 200)) {
+        for (const dep of stage.dependsOn)
+            if (dep < 200)
+                lines.push(`  ${id(dep)} --> ${id(stage.index)}`);
+    }
+    lines.push('  classDef target fill:#c8e6c9,stroke:#2e7d32', '  classDef needed fill:#e1f5fe,stroke:#0277bd', '```');
+    return lines.join('\n');
+}
+function testName(t) {
+    return t.classname && t.classname !== 'test' ? `${t.classname} › ${t.name}` : t.name;
+}
+/**
+ * Every failed test the reader kept, collapsed, as far as `budget` bytes go; the rest are counted with where to
+ * find them (the exported reports).
+ */
+function failedTestsSection(r, budget) {
+    const tests = r.tests;
+    if (!tests || tests.failed.length === 0)
+        return [];
+    const total = tests.totals.failed;
+    const head = [
+        '',
+        `<details${total <= 20 ? ' open' : ''}><summary>Failed tests (${total})</summary>`,
+        '',
+        '| Failed test | Message |',
+        '| --- | --- |',
+    ];
+    const tail = ['', '</details>'];
+    let used = bytes(head.join('\n')) + bytes(tail.join('\n')) + 400;
+    const rows = [];
+    for (const t of tests.failed) {
+        const row = `| ${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCode */ .xs)(testName(t), { inTable: true, max: 300 }) || '—'} | ${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCode */ .xs)(t.message ?? '', { inTable: true, max: 300 }) || '—'} |`;
+        if (used + bytes(row) + 1 > budget)
+            break;
+        rows.push(row);
+        used += bytes(row) + 1;
+    }
+    const left = total - rows.length;
+    const more = left > 0
+        ? [
+            '',
+            `… and ${left} more failed test${left === 1 ? '' : 's'}: every one is in the exported reports (${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCode */ .xs)(tests.resultsPath)}, the \`test-results-path\` output).`,
+        ]
+        : [];
+    return [...head, ...rows, ...more, ...tail];
+}
+function findingsSection(r) {
+    const reported = r.scan?.reported ?? [];
+    if (reported.length === 0)
+        return [];
+    const shown = reported.slice(0, FINDINGS_LISTED);
+    const lines = [
+        '',
+        `<details><summary>Top findings in <code>${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .htmlText */ .js)(r.target)}</code> (${shown.length} of ${reported.length})</summary>`,
+        '',
+        '| Finding | Kind | Where | Installed | Fixed | Severity |',
+        '| --- | --- | --- | --- | --- | --- |',
+    ];
+    for (const f of shown) {
+        const where = f.pkg ? f.pkg : `${f.target}${f.line ? `:${f.line}` : ''}`;
+        lines.push(`| ${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdLink */ .YF)(f.id, f.url, true)} | ${f.kind} | ${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCode */ .xs)(where, { inTable: true, max: 120 }) || '—'} | ${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCode */ .xs)(f.installed ?? '', { inTable: true, max: 60 }) || '—'} | ${f.kind === 'vulnerability' ? (0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCode */ .xs)(f.fixed ?? '', { inTable: true, max: 60 }) || 'no fix' : '—'} | ${f.severity} |`);
+    }
+    lines.push('', '</details>');
+    return lines;
+}
+/** The whole job summary section of this step, as Markdown, within SUMMARY_BUDGET_BYTES. */
+function summaryMarkdown(reports, dockerfile, budget = SUMMARY_BUDGET_BYTES) {
+    const parts = ['## multistage-action', '', summaryTable(reports)];
+    for (const r of reports.filter((x) => x.failure)) {
+        const failure = r.failure;
+        parts.push('', `### ❌ ${(0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .htmlText */ .js)(r.target)}: ${failure.phase} failed`, '', (0,_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .mdCodeBlock */ .w6)(failure.message, { max: 4000 }));
+        if (!r.pushed)
+            parts.push('', 'Nothing was pushed for this target.');
+    }
+    for (const r of reports)
+        parts.push(...findingsSection(r));
+    const graph = [
+        '',
+        '<details><summary>Stage graph</summary>',
+        '',
+        stageGraph(dockerfile, reports),
+        '',
+        '</details>',
+        '',
+    ];
+    // The test stage ran once for every target: its failed tests are listed once.
+    const tested = reports.find((r) => r.tests && r.tests.failed.length > 0);
+    if (tested) {
+        const room = budget - bytes(parts.join('\n')) - bytes(graph.join('\n'));
+        parts.push(...failedTestsSection(tested, room));
+    }
+    parts.push(...graph);
+    const markdown = parts.join('\n');
+    if (bytes(markdown) <= budget)
+        return markdown;
+    // Only a great many targets get here: the table alone, and where the rest is.
+    return [
+        '## multistage-action',
+        '',
+        summaryTable(reports),
+        '',
+        'The details did not fit the summary; see the log.',
+    ].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 7496:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ terminalTable)
+/* harmony export */ });
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7994);
+
+/** The summary as a plain-text table for a terminal. */
+function terminalTable(reports) {
+    const header = ['target', 'result', 'size', 'build', 'cache', 'tests', 'smoke', 'vulns C/H/M/L/U', 'pushed'];
+    const rows = reports.map((r) => [
+        r.target,
+        r.failure ? `FAILED (${r.failure.phase})` : 'passed',
+        r.build ? (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatBytes */ .z3)(r.build.sizeBytes) : '-',
+        r.build ? `${r.build.seconds.toFixed(1)}s` : '-',
+        r.build ? `${Math.round(r.build.cacheHitRatio * 100)}%` : '-',
+        r.tests ? `${r.tests.totals.passed}/${r.tests.totals.total} passed` : '-',
+        r.smoke
+            ? `${r.smoke.status}${r.smoke.status === 'passed' && r.smoke.seconds !== undefined ? ` ${r.smoke.seconds.toFixed(1)}s` : ''}`
+            : '-',
+        r.scan?.counts
+            ? ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'].map((s) => r.scan?.counts?.[s]).join('/')
+            : (r.scan?.status ?? '-'),
+        r.pushed ? 'yes' : 'no',
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+    const line = (cells) => cells
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+    for (const r of reports.filter((x) => x.failure))
+        out.push('', `${r.target}: ${r.failure?.message}`);
+    return out.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 1168:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Aj: () => (/* binding */ readRegularText),
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   MW: () => (/* binding */ walkNoFollow),
+/* harmony export */   _V: () => (/* binding */ leadsOutOfWorkspace),
+/* harmony export */   cb: () => (/* binding */ copyRegular),
+/* harmony export */   dM: () => (/* binding */ removeTree),
+/* harmony export */   g7: () => (/* binding */ realAncestor),
+/* harmony export */   lf: () => (/* binding */ openRegular),
+/* harmony export */   wd: () => (/* binding */ ExportLimitError)
+/* harmony export */ });
+/* unused harmony export WALK_LIMITS */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+const WALK_LIMITS = { maxEntries: 100_000, maxDepth: 64 };
+/** A folder a build produced is over one of the limits: nothing in it is used. */
+class ExportLimitError extends Error {
+    name = 'ExportLimitError';
+}
+function kindOf(stat) {
+    if (stat.isSymbolicLink())
+        return 'symbolic link';
+    if (stat.isFIFO())
+        return 'FIFO';
+    if (stat.isSocket())
+        return 'socket';
+    if (stat.isBlockDevice())
+        return 'block device';
+    if (stat.isCharacterDevice())
+        return 'character device';
+    return 'unknown';
+}
+/** Every regular file under `root`, sorted, found without following any link; everything else is listed as skipped. */
+function walkNoFollow(root, limits = WALK_LIMITS) {
+    const files = [];
+    const skipped = [];
+    let entries = 0;
+    const pending = [{ rel: '', depth: 0 }];
+    while (pending.length > 0) {
+        const { rel, depth } = pending.pop();
+        let names;
+        try {
+            names = node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(root, rel));
+        }
+        catch {
+            skipped.push({ path: rel || '.', kind: 'unreadable folder' });
+            continue;
+        }
+        for (const name of names) {
+            entries++;
+            if (entries > limits.maxEntries) {
+                throw new ExportLimitError(`it holds more than ${limits.maxEntries} entries (the limit)`);
+            }
+            const child = rel ? `${rel}/${name}` : name;
+            const stat = node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(node_path__WEBPACK_IMPORTED_MODULE_1__.join(root, child));
+            if (stat.isDirectory()) {
+                if (depth + 1 > limits.maxDepth) {
+                    throw new ExportLimitError(`${child} is nested deeper than ${limits.maxDepth} folders (the limit)`);
+                }
+                pending.push({ rel: child, depth: depth + 1 });
+            }
+            else if (stat.isFile()) {
+                files.push({ path: child, size: stat.size });
+            }
+            else {
+                skipped.push({ path: child, kind: kindOf(stat) });
+            }
+        }
+    }
+    const byPath = (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    return { files: files.sort(byPath), skipped: skipped.sort(byPath) };
+}
+/**
+ * Open a file for reading only if it is a regular file itself: never through a link (O_NOFOLLOW), never waiting on
+ * a FIFO or device (O_NONBLOCK, then fstat). Returns the descriptor; the caller closes it.
+ */
+function openRegular(file) {
+    const fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(file, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK);
+    try {
+        if (!node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync(fd).isFile())
+            throw new Error(`${file} is not a regular file`);
+    }
+    catch (error) {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+        throw error;
+    }
+    return fd;
+}
+/** Read at most `maxBytes` of a regular file (see openRegular); `undefined` when it is not one or cannot be read. */
+function readRegularText(file, maxBytes) {
+    let fd;
+    try {
+        fd = openRegular(file);
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const buffer = Buffer.alloc(Math.min(maxBytes, Math.max(0, node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync(fd).size)));
+        const read = node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(fd, buffer, 0, buffer.length, 0);
+        return buffer.subarray(0, read).toString('utf8');
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+    }
+}
+/** Copy one regular file (see openRegular) to `to`, created new with mode 0644; never follows a link at `to`. */
+function copyRegular(from, to) {
+    const input = openRegular(from);
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(to), { recursive: true });
+        const output = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(to, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_WRONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_CREAT | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_EXCL | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW, 0o644);
+        try {
+            const buffer = Buffer.alloc(1024 * 1024);
+            let read;
+            while ((read = node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(input, buffer, 0, buffer.length, null)) > 0)
+                node_fs__WEBPACK_IMPORTED_MODULE_0__.writeSync(output, buffer, 0, read);
+        }
+        finally {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(output);
+        }
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(input);
+    }
+}
+/** Remove a tree a build wrote, also when it holds folders without permissions (mode 000) that rm alone cannot enter. */
+function removeTree(dir) {
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
+        return;
+    }
+    catch {
+        // fall through: make every folder ours to empty, then try again
+    }
+    const pending = [dir];
+    while (pending.length > 0) {
+        const current = pending.pop();
+        try {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.chmodSync(current, 0o700);
+            for (const entry of node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(current, { withFileTypes: true })) {
+                if (entry.isDirectory())
+                    pending.push(node_path__WEBPACK_IMPORTED_MODULE_1__.join(current, entry.name));
+            }
+        }
+        catch {
+            // best effort
+        }
+    }
+    node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
+}
+/** `child` is `parent` or inside it, as paths (after resolving "." and ".."; links are not looked at). */
+function isInside(parent, child) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(parent), node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(child));
+    return relative === '' || (relative !== '..' && !relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`) && !node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative));
+}
+/**
+ * A path the workflow named inside the workspace must lead somewhere inside it too: in a pull request the workspace
+ * is the author's checkout, and a checked-out symbolic link (Dockerfile -> /home/runner/.ssh/id_rsa) would make
+ * the action hand the runner's own files to the build or print them in its errors. Paths named outside the
+ * workspace (RUNNER_TEMP, an absolute path) are the workflow's own choice. False when the path does not exist.
+ */
+function leadsOutOfWorkspace(workspace, resolved) {
+    if (!isInside(workspace, resolved))
+        return false;
+    let real;
+    try {
+        real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(resolved);
+    }
+    catch {
+        return false;
+    }
+    return !isInside(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(workspace), real);
+}
+/** The longest existing ancestor of a path, resolved through links (the path itself when it exists). */
+function realAncestor(target) {
+    let current = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(target);
+    for (;;) {
+        try {
+            return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(current);
+        }
+        catch {
+            const parent = node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(current);
+            if (parent === current)
+                return current;
+            current = parent;
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 1595:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Av: () => (/* binding */ gateFindings),
+/* harmony export */   Fs: () => (/* binding */ TrivyReportError),
+/* harmony export */   JM: () => (/* binding */ rankFindings),
+/* harmony export */   Le: () => (/* binding */ countByKind),
+/* harmony export */   Ot: () => (/* binding */ countBySeverity),
+/* harmony export */   Qg: () => (/* binding */ parseTrivyReport),
+/* harmony export */   jb: () => (/* binding */ describeFinding),
+/* harmony export */   mH: () => (/* binding */ FINDING_KINDS),
+/* harmony export */   wv: () => (/* binding */ describeCounts)
+/* harmony export */ });
+/* unused harmony exports SCANNER_OF, needsJavaDb, zeroCounts */
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5736);
+
+/** What Trivy's scanners find; each is counted, shown and gated the same way. */
+const FINDING_KINDS = ['vulnerability', 'secret', 'misconfiguration', 'license'];
+/** The `scanners` input's name for each kind. */
+const SCANNER_OF = {
+    vulnerability: 'vuln',
+    secret: 'secret',
+    misconfiguration: 'misconfig',
+    license: 'license',
+};
+class TrivyReportError extends Error {
+    name = 'TrivyReportError';
+}
+function severityOf(value) {
+    return _inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .SEVERITIES */ .oC.includes(value ?? '') ? value : 'UNKNOWN';
+}
+const text = (value) => (typeof value === 'string' && value !== '' ? value : undefined);
+const list = (value) => (Array.isArray(value) ? value : []);
+const lineOf = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+/** Read Trivy's JSON report (schema 2), every scanner's findings. Throws on anything that is not one. */
+function parseTrivyReport(json) {
+    let raw;
+    try {
+        raw = JSON.parse(json);
+    }
+    catch (error) {
+        throw new TrivyReportError(`Trivy's report is not JSON (${error.message}); it starts with: ${JSON.stringify(json.slice(0, 80))}`);
+    }
+    if (typeof raw !== 'object' || raw === null || raw.SchemaVersion !== 2) {
+        throw new TrivyReportError(`Trivy's report is not a schema 2 JSON report (SchemaVersion: ${JSON.stringify(raw?.SchemaVersion)})`);
+    }
+    const findings = [];
+    for (const result of list(raw.Results)) {
+        const target = text(result.Target) ?? '';
+        for (const v of list(result.Vulnerabilities)) {
+            findings.push({
+                kind: 'vulnerability',
+                id: text(v.VulnerabilityID) ?? '(no id)',
+                severity: severityOf(v.Severity),
+                target,
+                pkg: text(v.PkgName) ?? '',
+                installed: text(v.InstalledVersion) ?? '',
+                fixed: text(v.FixedVersion),
+                title: text(v.Title),
+                url: text(v.PrimaryURL),
+            });
+        }
+        for (const s of list(result.Secrets)) {
+            findings.push({
+                kind: 'secret',
+                id: text(s.RuleID) ?? '(no rule)',
+                severity: severityOf(s.Severity),
+                target,
+                title: text(s.Title),
+                line: lineOf(s.StartLine),
+            });
+        }
+        for (const m of list(result.Misconfigurations)) {
+            // Trivy lists only failed checks unless asked for the others; PASS and EXCEPTION are not findings.
+            if (m.Status !== undefined && m.Status !== 'FAIL')
+                continue;
+            findings.push({
+                kind: 'misconfiguration',
+                id: text(m.ID) ?? text(m.AVDID) ?? '(no id)',
+                severity: severityOf(m.Severity),
+                target,
+                title: text(m.Title),
+                url: text(m.PrimaryURL),
+                line: lineOf(m.CauseMetadata?.StartLine),
+            });
+        }
+        for (const l of list(result.Licenses)) {
+            findings.push({
+                kind: 'license',
+                id: text(l.Name) ?? '(unknown license)',
+                severity: severityOf(l.Severity),
+                target,
+                pkg: text(l.PkgName) ?? text(l.FilePath),
+                title: text(l.Category),
+                url: text(l.Link),
+            });
+        }
+    }
+    return findings;
+}
+/** The results need Trivy's Java DB (a JAR, WAR or a Maven/Gradle project was found in the image). */
+function needsJavaDb(json) {
+    try {
+        const raw = JSON.parse(json);
+        return list(raw.Results).some((r) => ['jar', 'pom', 'gradle', 'sbt'].includes(String(r.Type)));
+    }
+    catch {
+        return false;
+    }
+}
+function zeroCounts() {
+    return Object.fromEntries(_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .SEVERITIES */ .oC.map((s) => [s, 0]));
+}
+/** Vulnerabilities by severity (the `vulnerabilities` output). */
+function countBySeverity(findings) {
+    const counts = zeroCounts();
+    for (const f of findings)
+        if (f.kind === 'vulnerability')
+            counts[f.severity]++;
+    return counts;
+}
+/** Every kind's findings by severity, for the kinds whose scanner ran (the `findings` output). */
+function countByKind(findings, scanners) {
+    const counts = {};
+    for (const kind of FINDING_KINDS)
+        if (scanners.includes(SCANNER_OF[kind]))
+            counts[kind] = zeroCounts();
+    for (const f of findings)
+        (counts[f.kind] ??= zeroCounts())[f.severity]++;
+    return counts;
+}
+const RANK = { CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, UNKNOWN: 0 };
+/** Most severe first, then fixable first, then by kind and id: the order a person triages in. */
+function rankFindings(findings) {
+    return [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity] ||
+        Number(Boolean(b.fixed)) - Number(Boolean(a.fixed)) ||
+        FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) ||
+        a.id.localeCompare(b.id) ||
+        (a.pkg ?? a.target).localeCompare(b.pkg ?? b.target));
+}
+/** The findings, of every kind, that trip the `fail-on` gate. */
+function gateFindings(findings, failOn) {
+    return rankFindings(findings.filter((f) => failOn.includes(f.severity)));
+}
+/** One line per finding, for messages and annotations (the text is the image's: print it as untrusted). */
+function describeFinding(f) {
+    switch (f.kind) {
+        case 'vulnerability':
+            return `${f.id} (${f.severity}) in ${f.pkg} ${f.installed}${f.fixed ? `, fixed in ${f.fixed}` : ', no fix yet'}`;
+        case 'secret':
+            return `secret ${f.id}${f.title ? ` (${f.title})` : ''}, ${f.severity}, in ${f.target}${f.line ? ` line ${f.line}` : ''}`;
+        case 'misconfiguration':
+            return `misconfiguration ${f.id}${f.title ? ` (${f.title})` : ''}, ${f.severity}, in ${f.target}${f.line ? ` line ${f.line}` : ''}`;
+        case 'license':
+            return `license ${f.id}${f.title ? ` (${f.title})` : ''}, ${f.severity}, in ${f.pkg ?? f.target}`;
+    }
+}
+/** "3 vulnerabilities, 1 secret" for the gate's message. */
+function describeCounts(findings) {
+    const parts = [];
+    for (const kind of FINDING_KINDS) {
+        const n = findings.filter((f) => f.kind === kind).length;
+        if (n === 0)
+            continue;
+        const plural = kind === 'vulnerability' ? 'vulnerabilities' : `${kind}s`;
+        parts.push(`${n} ${n === 1 ? kind : plural}`);
+    }
+    return parts.join(', ');
+}
+
+
+/***/ }),
+
+/***/ 2462:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Oh: () => (/* binding */ StateCleanup)
+/* harmony export */ });
+/* unused harmony exports STATE_CONTAINERS, STATE_TEMP_DIRS, STATE_PROCESSES, readStateList, isString, isProcessRecord */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+
+/**
+ * What main leaves for the post step to end or remove: the processes it started, its containers and temp dirs,
+ * recorded the moment they exist so a cancelled or killed run is cleaned up too. Never a token or secret.
+ */
+const STATE_CONTAINERS = 'containers';
+const STATE_TEMP_DIRS = 'tempDirs';
+const STATE_PROCESSES = 'processes';
+/** Keeps the lists in memory and mirrors them into the runner's state file on every change. */
+class StateCleanup {
+    save;
+    containers = new Set();
+    tempDirs = new Set();
+    processes = new Map();
+    constructor(save = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ) {
+        this.save = save;
+    }
+    addContainer(id) {
+        this.containers.add(id);
+        this.save(STATE_CONTAINERS, JSON.stringify([...this.containers]));
+    }
+    removeContainer(id) {
+        this.containers.delete(id);
+        this.save(STATE_CONTAINERS, JSON.stringify([...this.containers]));
+    }
+    addTempDir(dir) {
+        this.tempDirs.add(dir);
+        this.save(STATE_TEMP_DIRS, JSON.stringify([...this.tempDirs]));
+    }
+    addProcess(record) {
+        this.processes.set(record.pid, record);
+        this.save(STATE_PROCESSES, JSON.stringify([...this.processes.values()]));
+    }
+    removeProcess(pid) {
+        this.processes.delete(pid);
+        this.save(STATE_PROCESSES, JSON.stringify([...this.processes.values()]));
+    }
+}
+/** A list main saved; a value that is not one is reported through `warn` and read as empty. */
+function readStateList(name, isItem, read = core.getState, warn = () => undefined) {
+    const raw = read(name);
+    if (!raw)
+        return [];
+    try {
+        const value = JSON.parse(raw);
+        if (Array.isArray(value))
+            return value.filter(isItem);
+        warn(`The saved state "${name}" is not a list; nothing of it is cleaned up`);
+    }
+    catch (error) {
+        warn(`The saved state "${name}" is not JSON (${error.message}); nothing of it is cleaned up`);
+    }
+    return [];
+}
+const isString = (value) => typeof value === 'string';
+const isProcessRecord = (value) => typeof value === 'object' &&
+    value !== null &&
+    Number.isSafeInteger(value.pid) &&
+    value.pid > 1 &&
+    (value.start === undefined || Number.isSafeInteger(value.start));
+
+
+/***/ }),
+
+/***/ 873:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $Q: () => (/* binding */ clip),
+/* harmony export */   DJ: () => (/* binding */ withoutControls),
+/* harmony export */   YF: () => (/* binding */ mdLink),
+/* harmony export */   js: () => (/* binding */ htmlText),
+/* harmony export */   tJ: () => (/* binding */ inert),
+/* harmony export */   w6: () => (/* binding */ mdCodeBlock),
+/* harmony export */   xs: () => (/* binding */ mdCode)
+/* harmony export */ });
+/* unused harmony exports couldBeCommand, stopToken */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * Text that a build, a container, a test report or a scanned image produced is hostile: this module is its only way
+ * into the log and the job summary.
+ *
+ * The runner reads the step's output a line at a time (.NET ReadLine: a line ends at "\r", "\n" or "\r\n") and
+ * treats a line as a workflow command when, after leading white space, it starts with "::", or when it holds "##["
+ * anywhere (the legacy form). While `::stop-commands::<token>` is in force it processes nothing until a line
+ * `::<token>::` arrives; a fresh random token per block cannot be guessed by what prints inside it.
+ */
+/** The runner's own first test of a line (OutputManager): anything else can never be a command. */
+function couldBeCommand(text) {
+    return text.includes('::') || text.includes('##[');
+}
+function stopToken() {
+    return `msa-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(16).toString('hex')}`;
+}
+/**
+ * The text as it must be written to the step's output: unchanged when no line of it could be a command, otherwise
+ * between `::stop-commands::<fresh token>` and `::<token>::`. Always ends without a newline; the caller adds one.
+ */
+function inert(text, token = stopToken) {
+    if (!couldBeCommand(text))
+        return text;
+    const t = token();
+    return `::stop-commands::${t}\n${text}\n::${t}::`;
+}
+// C0 controls but tab and the line ends, DEL, and the bidirectional overrides that make text read other than it is.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+/** Replace control characters (terminal escapes, bidi overrides, NUL) with U+FFFD; keeps tabs and line ends. */
+function withoutControls(text) {
+    return text.replace(CONTROL, '\uFFFD');
+}
+/** Cut a text to `max` characters, saying so. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+function longestRun(text, char) {
+    let longest = 0;
+    let current = 0;
+    for (const c of text) {
+        current = c === char ? current + 1 : 0;
+        if (current > longest)
+            longest = current;
+    }
+    return longest;
+}
+/**
+ * Untrusted text as a Markdown code span on one line: nothing in it renders (no HTML, links, emphasis), and no
+ * backtick run inside can close it. `inTable`: pipes escaped, which GitHub's tables need even inside code spans.
+ */
+function mdCode(text, options = {}) {
+    let body = withoutControls(clip(text, options.max ?? 500))
+        .replace(/\r\n|\r|\n/g, ' ⏎ ')
+        .replace(/\t/g, ' ');
+    if (body.trim() === '')
+        return '';
+    if (options.inTable)
+        body = body.replace(/\|/g, '\\|');
+    const fence = '`'.repeat(longestRun(body, '`') + 1);
+    // A space between fence and text only where a backtick at either end would join the fence (CommonMark strips it).
+    const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/** Untrusted text as a fenced code block whose fence is longer than any backtick run inside it. */
+function mdCodeBlock(text, options = {}) {
+    const body = withoutControls(clip(text, options.max ?? 20_000)).replace(/\r\n|\r/g, '\n');
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
+    return `${fence}${options.info ?? 'text'}\n${body}\n${fence}`;
+}
+/** Untrusted text inside HTML (a `<summary>`): every character that means something there is an entity. */
+function htmlText(text, max = 200) {
+    return withoutControls(clip(text, max))
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/[\r\n]+/g, ' ');
+}
+/** A link only to an https address that cannot break out of the Markdown around it; otherwise the text alone. */
+function mdLink(label, url, inTable = false) {
+    const code = mdCode(label, { max: 120, inTable });
+    if (!url || !/^https:\/\/[A-Za-z0-9.-]+(?:\/[A-Za-z0-9._~%/+:@=&?#-]*)?$/.test(url) || url.length > 500)
+        return code;
+    return `[${code}](${url})`;
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 8995:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3838:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
+  pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
+  LZ: () => (/* binding */ saveState),
+  Pq: () => (/* binding */ core_setSecret),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, markdownSummary, notice, platform, setCommandEcho, setFailed, setOutput, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth = __nccwpck_require__(2145);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return __awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return __awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = (/* unused pure expression or super */ null && (_summary));
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(os.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 5260:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ exec)
+});
+
+// UNUSED EXPORTS: getExecOutput
+
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var io = __nccwpck_require__(8701);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util = __nccwpck_require__(90);
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return __awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!io_util/* isRooted */.Qh(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield io/* which */.K7(this.toolPath, true);
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+
+/***/ }),
+
+/***/ 2145:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   tZ: () => (/* binding */ BearerCredentialHandler)
+/* harmony export */ });
+/* unused harmony exports BasicCredentialHandler, PersonalAccessTokenCredentialHandler */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+
+/***/ }),
+
+/***/ 4942:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient),
+  Kg: () => (/* binding */ HttpClientError),
+  Hv: () => (/* binding */ HttpCodes)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
+
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 90:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $1: () => (/* binding */ lstat),
+/* harmony export */   Ck: () => (/* binding */ mkdir),
+/* harmony export */   Cy: () => (/* binding */ readdir),
+/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
+/* harmony export */   Qh: () => (/* binding */ isRooted),
+/* harmony export */   YN: () => (/* binding */ symlink),
+/* harmony export */   dJ: () => (/* binding */ stat),
+/* harmony export */   h_: () => (/* binding */ readlink),
+/* harmony export */   k6: () => (/* binding */ chmod),
+/* harmony export */   m3: () => (/* binding */ copyFile),
+/* harmony export */   rm: () => (/* binding */ rm),
+/* harmony export */   t2: () => (/* binding */ exists),
+/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath),
+/* harmony export */   y1: () => (/* binding */ unlink)
+/* harmony export */ });
+/* unused harmony exports open, rename, rmdir, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
+/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs__WEBPACK_IMPORTED_MODULE_0__.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
+                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+
+/***/ }),
+
+/***/ 8701:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K7: () => (/* binding */ which),
+/* harmony export */   U$: () => (/* binding */ mkdirP),
+/* harmony export */   Yz: () => (/* binding */ rmRF),
+/* harmony export */   cp: () => (/* binding */ cp)
+/* harmony export */ });
+/* unused harmony exports mv, findInPath */
+/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(dest)) ? yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path__WEBPACK_IMPORTED_MODULE_1__.join(dest, path__WEBPACK_IMPORTED_MODULE_1__.basename(source))
+            : dest;
+        if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path__WEBPACK_IMPORTED_MODULE_1__.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        (0,assert__WEBPACK_IMPORTED_MODULE_0__.ok)(fsPath, 'a path argument must be provided');
+        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .mkdir */ .Ck(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readdir */ .Cy(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destDir, (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function copyFile(srcFile, destFile, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if ((yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(destFile);
+                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destFile, '0666');
+                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readlink */ .h_(srcFile);
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .symlink */ .YN(symlinkFull, destFile, _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 ? 'junction' : null);
+        }
+        else if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(destFile)) || force) {
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .copyFile */ .m3(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+
+/***/ }),
+
+/***/ 5175:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  qg: () => (/* binding */ parse)
+});
+
+// UNUSED EXPORTS: CsvError, normalize_options
 
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
 class CsvError extends Error {
@@ -31871,5209 +38326,6 @@ const parse = function (data, opts = {}) {
 
 
 
-;// CONCATENATED MODULE: ./src/lists.ts
-
-/**
- * Parse a list input the way docker/build-push-action users write them: one entry per line or comma-separated,
- * with CSV quoting ("a,b" stays one entry). Blank lines are dropped and entries trimmed.
- * Throws the parser's error on malformed quoting; callers turn it into a ConfigurationError.
- */
-function parseList(input, options = {}) {
-    if (input.trim() === '')
-        return [];
-    const records = parse(input, {
-        columns: false,
-        relaxQuotes: true,
-        relaxColumnCount: true,
-        skipEmptyLines: true,
-    });
-    const entries = [];
-    for (const record of records) {
-        if (options.ignoreComma)
-            entries.push(record.join(','));
-        else
-            entries.push(...record);
-    }
-    return entries.map((entry) => entry.trim()).filter((entry) => entry !== '');
-}
-/** Split `KEY=VALUE` at the first `=`; undefined when there is no `=` or the key is empty. */
-function splitKeyValue(entry) {
-    const at = entry.indexOf('=');
-    if (at <= 0)
-        return undefined;
-    return { key: entry.slice(0, at).trim(), value: entry.slice(at + 1) };
-}
-
-
-/***/ }),
-
-/***/ 5519:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  g7: () => (/* binding */ execute),
-  oh: () => (/* binding */ failureMessage)
-});
-
-// UNUSED EXPORTS: keepOnly, run
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var lib_core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: ./src/context.ts
-var context = __nccwpck_require__(788);
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(8422);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/exec.ts
-var exec = __nccwpck_require__(3190);
-;// CONCATENATED MODULE: ./src/ui.ts
-
-const ui_actionsUi = {
-    info: (m) => lib_core/* info */.pq(m),
-    debug: (m) => lib_core/* debug */.Yz(m),
-    notice: (m, p) => lib_core/* notice */.lm(m, p),
-    warning: (m, p) => lib_core/* warning */.$e(m, p),
-    error: (m, p) => lib_core/* error */.z3(m, p),
-    group: async (name, fn) => {
-        lib_core/* startGroup */.Oh(name);
-        try {
-            return await fn();
-        }
-        finally {
-            lib_core/* endGroup */.N4();
-        }
-    },
-    secret: (v) => lib_core/* setSecret */.Pq(v),
-};
-/**
- * A Ui that holds what a phase running in the background says, to be told in one piece (`replay`) when the
- * pipeline reaches that phase, so the log keeps one group per phase in the order of the road. Secrets are masked
- * at once.
- */
-function bufferedUi(target) {
-    const held = [];
-    return {
-        info: (m) => void held.push(() => target.info(m)),
-        debug: (m) => void held.push(() => target.debug(m)),
-        notice: (m, p) => void held.push(() => target.notice(m, p)),
-        warning: (m, p) => void held.push(() => target.warning(m, p)),
-        error: (m, p) => void held.push(() => target.error(m, p)),
-        // One level of groups is all a log shows; a group inside a held phase is just its lines.
-        group: (_name, fn) => fn(),
-        secret: (v) => target.secret(v),
-        replay: () => {
-            for (const say of held.splice(0))
-                say();
-        },
-    };
-}
-
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
-// EXTERNAL MODULE: ./src/cancel.ts
-var cancel = __nccwpck_require__(833);
-;// CONCATENATED MODULE: ./src/build/capabilities.ts
-
-class EngineUnreachableError extends Error {
-    name = 'EngineUnreachableError';
-}
-function parseVersion(text) {
-    const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
-    return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}
-function versionAtLeast(version, min) {
-    if (!version)
-        return false;
-    for (let i = 0; i < 3; i++) {
-        if (version[i] !== min[i])
-            return version[i] > min[i];
-    }
-    return true;
-}
-/** Pure: read the capabilities from the outputs of `buildx version`, `buildx inspect` and `docker info`. */
-function capabilitiesFrom(versionText, inspectText, driverStatus, enginePlatform = '') {
-    const version = parseVersion(versionText.replace(/^\S*buildx\S*\s*/, ''));
-    const driver = /^Driver:\s*(\S+)/m.exec(inspectText)?.[1] ?? 'unknown';
-    const containerdStore = driverStatus.includes('io.containerd.snapshotter');
-    return {
-        buildxVersion: version ? version.join('.') : '',
-        driver,
-        cacheExport: driver !== 'docker' || containerdStore,
-        ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
-        enginePlatform,
-    };
-}
-/**
- * Ask the engine and buildx what they can do, all at once (each question is a docker CLI start). The builder's
- * driver and image store only matter to the cache flags, so they are asked only when a cache is in play
- * (`cacheFacts`); `docker info` alone costs about 200 ms.
- */
-async function detectCapabilities(run, builder, cacheFacts = true) {
-    const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
-    const [engine, version, inspect, info] = await Promise.all([
-        run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'], { allowFailure: true }),
-        run('docker', ['buildx', 'version'], { allowFailure: true }),
-        cacheFacts ? run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true }) : skipped,
-        cacheFacts ? run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }) : skipped,
-    ]);
-    if (engine.exitCode !== 0) {
-        const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');
-        throw new EngineUnreachableError(`The Docker engine is not reachable${process.env.DOCKER_HOST ? ` at DOCKER_HOST=${process.env.DOCKER_HOST}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`);
-    }
-    if (version.exitCode !== 0) {
-        throw new errors/* CommandError */.Qd('docker', ['buildx', 'version'], version.exitCode, `${version.stderr}\nbuildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action`);
-    }
-    if (inspect.exitCode !== 0) {
-        throw new errors/* CommandError */.Qd('docker', ['buildx', 'inspect', builder], inspect.exitCode, `${inspect.stderr}${builder ? `\n(the builder input names "${builder}")` : ''}`);
-    }
-    return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, engine.stdout.trim());
-}
-
-// EXTERNAL MODULE: ./src/dockerfile/parse.ts
-var parse = __nccwpck_require__(6357);
-// EXTERNAL MODULE: ./src/lists.ts + 10 modules
-var lists = __nccwpck_require__(4051);
-// EXTERNAL MODULE: ./src/build/phase.ts
-var build_phase = __nccwpck_require__(1779);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/docker/container.ts
-var container = __nccwpck_require__(8607);
-;// CONCATENATED MODULE: ./src/smoke/args.ts
-/** Label on every container the action starts, so nothing of ours can hide in `docker ps -a`. */
-const CONTAINER_LABEL = 'com.github.multistage-action';
-/** Flags a hardened production deploy runs with. */
-const HARDENED_FLAGS = [
-    '--read-only',
-    '--tmpfs',
-    '/tmp:rw,noexec,nosuid,size=64m',
-    '--cap-drop',
-    'ALL',
-    '--security-opt',
-    'no-new-privileges',
-    '--pids-limit',
-    '256',
-    '--memory',
-    '512m',
-];
-function smokeRunArgs(o) {
-    const args = [
-        'run',
-        '--detach',
-        '--name',
-        o.name,
-        '--label',
-        `${CONTAINER_LABEL}=${o.runId}`,
-        '--label',
-        `${CONTAINER_LABEL}.target=${o.target}`,
-        '--publish',
-        `127.0.0.1::${o.containerPort}`,
-    ];
-    for (const name of o.envNames)
-        args.push('--env', name);
-    if (o.hardened)
-        args.push(...HARDENED_FLAGS);
-    args.push(o.image);
-    return args;
-}
-/** `docker port` prints e.g. "127.0.0.1:49153" (and maybe an IPv6 line); the first IPv4 port wins. */
-function parseHostPort(text) {
-    for (const line of text.split('\n')) {
-        const m = /^(?:\d+\.\d+\.\d+\.\d+|0\.0\.0\.0):(\d+)\s*$/.exec(line.trim());
-        if (m)
-            return Number(m[1]);
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/smoke/poll.ts
-
-const MIN_REQUEST_MS = 500;
-/** The sentence a smoke failure uses for a container that stopped. */
-function exitedMessage(condition) {
-    const oom = condition.oomKilled ? ' (killed: out of memory)' : '';
-    return `the container exited with code ${condition.exitCode}${oom} before it was healthy`;
-}
-function describe(probe, expected) {
-    if (!probe)
-        return 'no answer yet';
-    if ('status' in probe)
-        return `answered HTTP ${probe.status}, expected ${expected}`;
-    return probe.error;
-}
-/**
- * Poll until the health endpoint answers the expected status, the container stops, Docker calls it unhealthy, or
- * the deadline passes. Short intervals, a per-request timeout, never a fixed sleep. A healthy answer ends the poll
- * at once: it never waits for the engine's answer about the container, which only matters when the probe failed.
- */
-async function pollHealth(o) {
-    const conditionEvery = o.conditionIntervalMs ?? o.intervalMs;
-    let attempts = 0;
-    let last;
-    let conditionAt = -Infinity;
-    for (;;) {
-        attempts++;
-        const started = o.now();
-        // Asked alongside the probe, its failure kept for when (and if) it is looked at.
-        let pending;
-        if (started - conditionAt >= conditionEvery) {
-            conditionAt = started;
-            pending = (0,errors/* settled */.gu)(o.condition());
-        }
-        // The last probe before the deadline still gets a fair chance to answer.
-        const remaining = Math.max(MIN_REQUEST_MS, o.deadline - started);
-        const probe = await o.probe(Math.min(o.requestTimeoutMs, remaining));
-        last = probe;
-        if ('status' in probe && probe.status === o.expectedStatus)
-            return { ok: true, attempts };
-        const answer = pending ? await pending : undefined;
-        if (answer && 'error' in answer)
-            throw answer.error;
-        const condition = answer?.value;
-        if (condition?.state === 'exited') {
-            return {
-                ok: false,
-                reason: 'exited',
-                exitCode: condition.exitCode,
-                message: exitedMessage(condition),
-                attempts,
-            };
-        }
-        if (condition?.health === 'unhealthy') {
-            return {
-                ok: false,
-                reason: 'unhealthy',
-                message: `Docker reports the container unhealthy (its HEALTHCHECK failed); the endpoint ${describe(last, o.expectedStatus)}`,
-                attempts,
-            };
-        }
-        const now = o.now();
-        if (now >= o.deadline) {
-            return {
-                ok: false,
-                reason: 'timeout',
-                message: `not healthy before the deadline: the endpoint ${describe(last, o.expectedStatus)}`,
-                attempts,
-            };
-        }
-        await o.sleep(Math.min(Math.max(0, started + o.intervalMs - now), o.deadline - now));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/smoke/phase.ts
-
-
-
-
-
-/** An HTTP probe of 127.0.0.1 costs next to nothing: ten a second, so a service is noticed ~50 ms after it is up. */
-const POLL_INTERVAL_MS = 100;
-/** Asking the engine whether the container still runs is a `docker inspect`: twice a second is enough. */
-const CONDITION_INTERVAL_MS = 500;
-const REQUEST_TIMEOUT_MS = 2000;
-const LOG_LINES = 50;
-/**
- * Run the built image, poll its health endpoint until it answers or the deadline passes, check the extra paths,
- * and always remove the container. Fails (GateError 'smoke') with the reason, the last HEALTHCHECK output and the
- * container's last log lines.
- */
-async function smokePhase(env, report) {
-    const { inputs, ui } = env;
-    if (!inputs.smoke)
-        return { status: 'skipped', reason: 'smoke is false' };
-    const build = report.build;
-    if (!build)
-        throw new Error('smoke test needs a built image');
-    const containerPort = inputs.port ?? build.exposedPorts[0];
-    if (containerPort === undefined) {
-        const reason = 'the image EXPOSEs no port and the "port" input is empty';
-        ui.notice(`Smoke test of ${report.target} skipped: ${reason}`);
-        return { status: 'skipped', reason };
-    }
-    const name = `multistage-${report.target}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`.toLowerCase();
-    env.cleanup.addContainer(name);
-    const childEnv = Object.fromEntries(inputs['smoke-env'].map((e) => [e.key, e.value]));
-    try {
-        const started = env.now();
-        await env.run('docker', smokeRunArgs({
-            name,
-            image: build.imageId,
-            containerPort,
-            runId: env.ctx.runId,
-            target: report.target,
-            envNames: Object.keys(childEnv),
-            hardened: inputs['smoke-hardened'],
-        }), { env: childEnv });
-        const published = await env.run('docker', ['port', name, `${containerPort}/tcp`], { allowFailure: true });
-        const hostPort = published.exitCode === 0 ? parseHostPort(published.stdout) : undefined;
-        if (hostPort === undefined) {
-            // A container that exits at once loses its published port before we can read it: say why it stopped.
-            const condition = await (0,container/* containerCondition */.tg)(env.run, name);
-            const more = await explainFailure(env, name);
-            const seconds = (env.now() - started) / 1000;
-            const reason = condition.state === 'exited'
-                ? exitedMessage(condition)
-                : `Docker published no host port for container port ${containerPort} (${published.stderr.trim() || 'no port'})`;
-            throw new errors/* GateError */.ue('smoke', `Smoke test of ${report.target} failed: ${reason} (after ${seconds.toFixed(1)} s)${more}`, {
-                status: 'failed',
-                seconds,
-                reason,
-                containerPort,
-            });
-        }
-        const base = `http://127.0.0.1:${hostPort}`;
-        if (inputs['smoke-hardened'])
-            ui.info(`Hardened run: ${HARDENED_FLAGS.join(' ')}`);
-        ui.info(`Started ${name} from ${build.tags[0]}; polling ${base}${inputs['health-path']} for HTTP ${inputs['health-status']} (up to ${inputs['smoke-timeout']} s)`);
-        const outcome = await pollHealth({
-            probe: (0,container/* httpProbe */.HB)(`${base}${inputs['health-path']}`),
-            condition: () => (0,container/* containerCondition */.tg)(env.run, name),
-            expectedStatus: inputs['health-status'],
-            deadline: started + inputs['smoke-timeout'] * 1000,
-            intervalMs: POLL_INTERVAL_MS,
-            conditionIntervalMs: CONDITION_INTERVAL_MS,
-            requestTimeoutMs: REQUEST_TIMEOUT_MS,
-            now: env.now,
-            sleep: env.sleep,
-        });
-        const seconds = (env.now() - started) / 1000;
-        if (!outcome.ok) {
-            const more = await explainFailure(env, name);
-            const result = { status: 'failed', seconds, reason: outcome.message, hostPort, containerPort };
-            throw new errors/* GateError */.ue('smoke', `Smoke test of ${report.target} failed: ${outcome.message} (GET ${inputs['health-path']} on port ${containerPort}, after ${seconds.toFixed(1)} s)${more}`, result);
-        }
-        ui.info(`Healthy after ${seconds.toFixed(1)} s (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`);
-        for (const extra of inputs['smoke-paths']) {
-            const answer = await (0,container/* httpProbe */.HB)(`${base}${extra}`)(REQUEST_TIMEOUT_MS);
-            if (!('status' in answer) || answer.status < 200 || answer.status > 299) {
-                const more = await explainFailure(env, name);
-                const what = 'status' in answer ? `answered HTTP ${answer.status}` : answer.error;
-                const reason = `${extra} ${what}, expected 2xx`;
-                throw new errors/* GateError */.ue('smoke', `Smoke test of ${report.target} failed: ${reason}${more}`, {
-                    status: 'failed',
-                    seconds,
-                    reason,
-                    hostPort,
-                    containerPort,
-                });
-            }
-            ui.info(`${extra}: HTTP ${answer.status}`);
-        }
-        return { status: 'passed', seconds, hostPort, containerPort };
-    }
-    finally {
-        // Removed while the pipeline goes on; the pipeline waits for it before it ends, and the name stays in the post
-        // step's state until it is gone. A failed removal is tried once more; the post step only runs when the job
-        // failed or was cancelled, so a successful step says how to remove it by hand.
-        env.defer((0,container/* removeContainer */.od)(env.run, name)
-            .then(async (removed) => removed || (await (0,container/* removeContainer */.od)(env.run, name)))
-            .then((removed) => {
-            if (removed)
-                env.cleanup.removeContainer(name);
-            else
-                ui.warning(`Could not remove container ${name}; remove it with: docker rm --force ${name}`);
-        }));
-    }
-}
-/**
- * Print the last HEALTHCHECK output and the container's last log lines (inside the phase's collapsed group) and
- * return the sentence the failure message carries.
- */
-async function explainFailure(env, name) {
-    const probe = await (0,container/* lastHealthcheckOutput */.i6)(env.run, name);
-    const logs = await (0,container/* containerLogs */.BX)(env.run, name, LOG_LINES);
-    if (probe)
-        env.ui.info(`Last HEALTHCHECK probe: ${probe}`);
-    env.ui.info(`Last ${LOG_LINES} log lines of ${name}:`);
-    env.ui.info(logs ? logs : '(the container wrote no logs)');
-    return `${probe ? `; last HEALTHCHECK probe: ${probe}` : ''}; its last log lines are in the "Smoke test" group of the log`;
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/scan/install.ts
-
-
-
-
-class TrivyUnavailableError extends Error {
-    name = 'TrivyUnavailableError';
-}
-/** The release asset for this runner: trivy_<v>_Linux-64bit.tar.gz and the like. */
-function trivyAsset(version, platform, arch) {
-    const os = platform === 'linux' ? 'Linux' : platform === 'darwin' ? 'macOS' : undefined;
-    const cpu = arch === 'x64' ? '64bit' : arch === 'arm64' ? 'ARM64' : undefined;
-    if (!os || !cpu)
-        throw new TrivyUnavailableError(`Trivy has no release for ${platform}/${arch}; install it on the runner yourself`);
-    return `trivy_${version}_${os}-${cpu}.tar.gz`;
-}
-/** Find an asset's SHA-256 in a goreleaser checksums file (`<sha256>  <name>` per line). */
-function checksumFor(checksums, asset) {
-    for (const line of checksums.split('\n')) {
-        const m = /^([0-9a-f]{64})\s+\*?(\S+)\s*$/i.exec(line.trim());
-        if (m && m[2] === asset)
-            return m[1].toLowerCase();
-    }
-    return undefined;
-}
-function sha256File(file) {
-    return external_node_crypto_.createHash('sha256').update(external_node_fs_.readFileSync(file)).digest('hex');
-}
-function versionFromOutput(text) {
-    return /Version:\s*v?(\d+\.\d+\.\d+)/.exec(text)?.[1];
-}
-/**
- * Trivy at the version asked for: from PATH, from the job's tool cache, from the cross-job cache, or downloaded,
- * checked against the release's checksums file and cached. Fails with everything that was tried.
- */
-async function installTrivy(o) {
-    const platform = o.platform ?? process.platform;
-    const arch = o.arch ?? process.arch;
-    const tried = [];
-    const onPath = await o.run('trivy', ['--version'], { allowFailure: true }).catch(() => undefined);
-    const pathVersion = onPath && onPath.exitCode === 0 ? versionFromOutput(onPath.stdout) : undefined;
-    if (pathVersion === o.version) {
-        o.log(`Using trivy ${pathVersion} from PATH`);
-        return { command: 'trivy', source: 'path' };
-    }
-    tried.push(pathVersion ? `trivy on PATH is ${pathVersion}, not ${o.version}` : 'no trivy on PATH');
-    const binary = (dir) => external_node_path_.join(dir, 'trivy');
-    const cached = await o.toolCache.find('trivy', o.version, arch);
-    if (cached && external_node_fs_.existsSync(binary(cached))) {
-        o.log(`Using trivy ${o.version} from the tool cache`);
-        return { command: binary(cached), source: 'tool-cache' };
-    }
-    tried.push(`no trivy ${o.version} in the tool cache`);
-    const cacheKey = `multistage-trivy-${o.version}-${platform}-${arch}`;
-    const toolDir = external_node_path_.join(o.toolCacheRoot, 'trivy', o.version, arch);
-    if (o.actionsCache.isFeatureAvailable()) {
-        try {
-            const hit = await o.actionsCache.restoreCache([toolDir], cacheKey);
-            if (hit && external_node_fs_.existsSync(binary(toolDir))) {
-                external_node_fs_.writeFileSync(`${toolDir}.complete`, '');
-                o.log(`Using trivy ${o.version} restored from the Actions cache`);
-                return { command: binary(toolDir), source: 'actions-cache' };
-            }
-            tried.push(`no Actions cache entry ${cacheKey}`);
-        }
-        catch (error) {
-            tried.push(`the Actions cache failed (${(0,errors/* errorMessage */.gJ)(error)})`);
-        }
-    }
-    const asset = trivyAsset(o.version, platform, arch);
-    const base = `${o.downloadUrl}/v${o.version}`;
-    const checksumsName = `trivy_${o.version}_checksums.txt`;
-    let archive;
-    let checksums;
-    try {
-        const checksumsFile = await o.toolCache.downloadTool(`${base}/${checksumsName}`);
-        checksums = external_node_fs_.readFileSync(checksumsFile, 'utf8');
-        external_node_fs_.rmSync(checksumsFile, { force: true });
-        archive = await o.toolCache.downloadTool(`${base}/${asset}`);
-    }
-    catch (error) {
-        tried.push(`downloading ${base}/${asset} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        throw unavailable(o.version, tried);
-    }
-    const expected = checksumFor(checksums, asset);
-    if (!expected) {
-        tried.push(`${checksumsName} has no checksum for ${asset}`);
-        throw unavailable(o.version, tried);
-    }
-    const actual = sha256File(archive);
-    if (actual !== expected) {
-        external_node_fs_.rmSync(archive, { force: true });
-        tried.push(`checksum mismatch for ${asset}: ${checksumsName} says ${expected}, the download is ${actual}; refusing to run it`);
-        throw unavailable(o.version, tried);
-    }
-    const extracted = await o.toolCache.extractTar(archive);
-    external_node_fs_.rmSync(archive, { force: true });
-    if (!external_node_fs_.existsSync(binary(extracted))) {
-        tried.push(`${asset} holds no trivy binary`);
-        throw unavailable(o.version, tried);
-    }
-    const dir = await o.toolCache.cacheDir(extracted, 'trivy', o.version, arch);
-    external_node_fs_.rmSync(extracted, { recursive: true, force: true });
-    o.log(`Installed trivy ${o.version} from ${base}/${asset} (sha256 ${actual})`);
-    if (o.actionsCache.isFeatureAvailable()) {
-        try {
-            await o.actionsCache.saveCache([toolDir], cacheKey);
-        }
-        catch (error) {
-            o.log(`Could not save trivy to the Actions cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        }
-    }
-    return { command: binary(dir), source: 'download' };
-}
-function unavailable(version, tried) {
-    return new TrivyUnavailableError(`Trivy ${version} is not available. Tried:\n${tried.map((t) => `  - ${t}`).join('\n')}\n` +
-        `To fix: install trivy ${version} on the runner (e.g. aquasecurity/setup-trivy), set trivy-version to the version on PATH, ` +
-        `let the runner reach the release download, set trivy-download-url to a mirror, or set scan: false.`);
-}
-
-;// CONCATENATED MODULE: ./src/scan/db-cache.ts
-
-
-const DB_CACHE_PREFIX = 'multistage-trivy-db-';
-/** A daily key (the DB is rebuilt every few hours upstream) and the prefix that restores yesterday's. */
-function dbCacheKeys(now) {
-    return { key: `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`, restoreKeys: [DB_CACHE_PREFIX] };
-}
-function dbPaths(cacheDir) {
-    return [external_node_path_.join(cacheDir, 'db'), external_node_path_.join(cacheDir, 'java-db')];
-}
-/** Restore Trivy's DB from the Actions cache (off GitHub: nothing to do). */
-async function restoreDb(cache, cacheDir, now, log) {
-    if (!cache.isFeatureAvailable())
-        return { fresh: false, save: async () => undefined };
-    const { key, restoreKeys } = dbCacheKeys(now);
-    let hit;
-    try {
-        hit = await cache.restoreCache(dbPaths(cacheDir), key, restoreKeys);
-        log(hit ? `Restored the Trivy DB from the Actions cache (${hit})` : 'No cached Trivy DB yet; Trivy downloads it');
-    }
-    catch (error) {
-        log(`Could not restore the Trivy DB from the Actions cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-    return {
-        fresh: hit === key,
-        save: async () => {
-            if (hit === key)
-                return;
-            try {
-                // @actions/cache answers -1 (after its own warning) when the service refused or failed the save.
-                const id = await cache.saveCache(dbPaths(cacheDir), key);
-                log(id === -1
-                    ? `The Trivy DB was not saved to the Actions cache as ${key}; the next job downloads it again`
-                    : `Saved the Trivy DB to the Actions cache as ${key}`);
-            }
-            catch (error) {
-                log(`Could not save the Trivy DB to the Actions cache: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            }
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/scan/trivy-args.ts
-/** Trivy looks for its DB in these registries in order, so a 429 from one falls back to the next. */
-const DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
-const JAVA_DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1'];
-const ALL_SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
-/**
- * One scan, every severity, JSON: the report everything else derives from (SARIF, counts, the gate). The exit
- * code stays 0 on findings: the gate is the action's, after the upload.
- */
-function trivyScanArgs(o) {
-    const args = [
-        'image',
-        '--format',
-        'json',
-        '--output',
-        o.output,
-        '--severity',
-        ALL_SEVERITIES.join(','),
-        '--scanners',
-        o.scanners.join(','),
-        '--cache-dir',
-        o.cacheDir,
-        '--db-repository',
-        DB_REPOSITORIES.join(','),
-        '--java-db-repository',
-        JAVA_DB_REPOSITORIES.join(','),
-        '--exit-code',
-        '0',
-        '--no-progress',
-        '--quiet',
-    ];
-    if (o.ignoreUnfixed)
-        args.push('--ignore-unfixed');
-    if (o.ignoreFile)
-        args.push('--ignorefile', o.ignoreFile);
-    if (o.skipDbUpdate)
-        args.push('--skip-db-update', '--skip-java-db-update');
-    args.push(o.image);
-    return args;
-}
-/** Trivy's own conversion of its JSON report to SARIF, keeping the severities the user wants reported. */
-function trivyConvertArgs(report, output, severity) {
-    return ['convert', '--format', 'sarif', '--severity', severity.join(','), '--output', output, report];
-}
-
-;// CONCATENATED MODULE: ./src/scan/report.ts
-
-class TrivyReportError extends Error {
-    name = 'TrivyReportError';
-}
-/** Read Trivy's JSON report (schema 2). Throws on anything that is not one, e.g. a crash's garbage. */
-function parseTrivyReport(text) {
-    let raw;
-    try {
-        raw = JSON.parse(text);
-    }
-    catch (error) {
-        throw new TrivyReportError(`Trivy's report is not JSON (${error.message}); it starts with: ${JSON.stringify(text.slice(0, 80))}`);
-    }
-    if (typeof raw !== 'object' || raw === null || raw.SchemaVersion !== 2) {
-        throw new TrivyReportError(`Trivy's report is not a schema 2 JSON report (SchemaVersion: ${JSON.stringify(raw?.SchemaVersion)})`);
-    }
-    const findings = [];
-    for (const result of raw.Results ?? []) {
-        for (const v of result.Vulnerabilities ?? []) {
-            const severity = src_inputs/* SEVERITIES */.oC.includes(v.Severity ?? '')
-                ? v.Severity
-                : 'UNKNOWN';
-            findings.push({
-                id: v.VulnerabilityID ?? '(no id)',
-                pkg: v.PkgName ?? '',
-                installed: v.InstalledVersion ?? '',
-                fixed: v.FixedVersion || undefined,
-                severity,
-                title: v.Title,
-                url: v.PrimaryURL,
-                target: result.Target ?? '',
-            });
-        }
-    }
-    return findings;
-}
-function countBySeverity(findings) {
-    const counts = Object.fromEntries(src_inputs/* SEVERITIES */.oC.map((s) => [s, 0]));
-    for (const f of findings)
-        counts[f.severity]++;
-    return counts;
-}
-const RANK = { CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, UNKNOWN: 0 };
-/** Most severe first, then fixable first, then by id: the order a person triages in. */
-function rankFindings(findings) {
-    return [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity] ||
-        Number(Boolean(b.fixed)) - Number(Boolean(a.fixed)) ||
-        a.id.localeCompare(b.id) ||
-        a.pkg.localeCompare(b.pkg));
-}
-/** The findings that trip the `fail-on` gate. */
-function gateFindings(findings, failOn) {
-    return rankFindings(findings.filter((f) => failOn.includes(f.severity)));
-}
-function describeFinding(f) {
-    return `${f.id} (${f.severity}) in ${f.pkg} ${f.installed}${f.fixed ? `, fixed in ${f.fixed}` : ', no fix yet'}`;
-}
-
-;// CONCATENATED MODULE: ./src/scan/phase.ts
-
-
-
-
-
-
-
-
-function once(load) {
-    let loaded;
-    return () => (loaded ??= load());
-}
-/**
- * The real @actions/tool-cache and @actions/cache, each loaded on its first use: a run with trivy on PATH and no
- * cache service never loads them (they are most of the bundle).
- */
-function actionsToolCaches(cacheService) {
-    const tc = once(() => Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(805)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9805)));
-    const cache = once(() => Promise.all(/* import() */[__nccwpck_require__.e(780), __nccwpck_require__.e(88), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2645)));
-    return {
-        toolCache: {
-            find: async (tool, version, arch) => (await tc()).find(tool, version, arch),
-            downloadTool: async (url, dest) => (await tc()).downloadTool(url, dest),
-            extractTar: async (file, dest) => (await tc()).extractTar(file, dest),
-            cacheDir: async (dir, tool, version, arch) => (await tc()).cacheDir(dir, tool, version, arch),
-        },
-        actionsCache: {
-            // The same environment @actions/cache looks at (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL and the token).
-            isFeatureAvailable: () => cacheService,
-            restoreCache: async (paths, key, restoreKeys) => (await cache()).restoreCache(paths, key, restoreKeys),
-            saveCache: async (paths, key) => (await cache()).saveCache(paths, key),
-        },
-    };
-}
-async function startScanSession(env) {
-    const { toolCache, actionsCache } = env.caches;
-    const notes = [];
-    const log = (m) => void notes.push(m);
-    const installed = await installTrivy({
-        run: env.run,
-        version: env.inputs['trivy-version'],
-        downloadUrl: env.inputs['trivy-download-url'],
-        toolCache,
-        actionsCache,
-        toolCacheRoot: env.ctx.toolCache,
-        log,
-    });
-    const cacheDir = external_node_path_.join(external_node_os_.homedir(), '.cache', 'trivy');
-    const db = await restoreDb(actionsCache, cacheDir, new Date(env.now()), log);
-    return { trivy: installed.command, cacheDir, db, notes };
-}
-/**
- * Scan the built image once (JSON, every severity), convert that report to SARIF with Trivy's own `convert`, and
- * derive the counts and the gate from it. The gate itself (`fail-on`) is checked by `scanGate` after the upload.
- */
-async function scanPhase(env, report) {
-    const { inputs, ui } = env;
-    if (!inputs.scan)
-        return { status: 'skipped' };
-    const build = report.build;
-    if (!build)
-        throw new Error('the scan needs a built image');
-    const session = await env.scanSession();
-    for (const note of session.notes.splice(0))
-        ui.info(note);
-    const reportFile = external_node_path_.join(env.tempDir, `trivy-${report.target}.json`);
-    const sarifFile = external_node_path_.join(env.outputDir, `trivy-${report.target}.sarif`);
-    try {
-        ui.info(`Scanning ${build.tags[0]} (${inputs.scanners.join(', ')})`);
-        await env.run(session.trivy, trivyScanArgs({
-            image: build.tags[0],
-            output: reportFile,
-            cacheDir: session.cacheDir,
-            scanners: inputs.scanners,
-            ignoreUnfixed: inputs['ignore-unfixed'],
-            ignoreFile: inputs.trivyignore,
-            skipDbUpdate: session.db.fresh,
-        }));
-    }
-    catch (error) {
-        if (error instanceof errors/* CommandError */.Qd)
-            throw new errors/* GateError */.ue('scan', `Trivy could not scan ${build.tags[0]}: ${error.message}`);
-        throw error;
-    }
-    finally {
-        await session.db.save();
-        for (const note of session.notes.splice(0))
-            ui.info(note);
-    }
-    let findings;
-    try {
-        findings = parseTrivyReport(external_node_fs_.existsSync(reportFile) ? external_node_fs_.readFileSync(reportFile, 'utf8') : '');
-    }
-    catch (error) {
-        if (error instanceof TrivyReportError)
-            throw new errors/* GateError */.ue('scan', `Trivy's scan of ${build.tags[0]} gave no usable report: ${error.message}`);
-        throw error;
-    }
-    try {
-        await env.run(session.trivy, trivyConvertArgs(reportFile, sarifFile, inputs.severity));
-    }
-    catch (error) {
-        throw new errors/* GateError */.ue('scan', `Trivy could not convert its report to SARIF: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-    const counts = countBySeverity(findings);
-    const reported = rankFindings(findings.filter((f) => inputs.severity.includes(f.severity)));
-    ui.info(`Vulnerabilities: ${Object.entries(counts)
-        .reverse()
-        .map(([s, n]) => `${n} ${s}`)
-        .join(', ')}; SARIF: ${sarifFile}`);
-    return {
-        status: 'scanned',
-        counts,
-        reported,
-        gated: gateFindings(findings, inputs['fail-on']),
-        sarifFile,
-        reportFile,
-    };
-}
-/** The `fail-on` gate, checked after the upload so the findings are visible whatever happens. */
-function scanGate(env, report) {
-    const gated = report.scan?.gated ?? [];
-    if (gated.length === 0)
-        return;
-    const shown = gated.slice(0, 10).map((f) => `  - ${describeFinding(f)}`);
-    if (gated.length > 10)
-        shown.push(`  - ... and ${gated.length - 10} more`);
-    for (const f of gated.slice(0, 10)) {
-        env.ui.error(`${describeFinding(f)}${f.title ? `: ${f.title}` : ''}`, {
-            title: `Vulnerability ${f.id} in ${report.target}`,
-        });
-    }
-    throw new errors/* GateError */.ue('scan', `${gated.length} vulnerabilit${gated.length === 1 ? 'y' : 'ies'} at ${env.inputs['fail-on'].join('/')} (fail-on) in ${report.target}:\n${shown.join('\n')}`);
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/sarif/prepare.ts
-
-/** GitHub's limits on an uploaded SARIF (docs: "SARIF results exceed limits"). */
-const LIMITS = {
-    gzipBytes: 10 * 1024 * 1024,
-    resultsPerRun: 25_000,
-    rulesPerRun: 25_000,
-    locationsPerResult: 1_000,
-    tagsPerRule: 20,
-    /** Our own cap on each rule text (description, help): keeps a few huge advisories from filling the 10 MB. */
-    ruleTextChars: 8_000,
-};
-/** The category as code scanning stores it: `automationDetails.id` ends with "/" (one analysis per category). */
-function automationId(category) {
-    return category.endsWith('/') ? category : `${category}/`;
-}
-function severityScore(result, rules) {
-    const rule = rules.get(String(result.ruleId));
-    const score = Number(rule?.properties?.['security-severity']);
-    if (!Number.isNaN(score))
-        return score;
-    return { error: 7, warning: 4, note: 1 }[String(result.level)] ?? 0;
-}
-function truncateText(holder, field, max) {
-    if (!holder || typeof holder !== 'object')
-        return false;
-    const record = holder;
-    const text = record[field];
-    if (typeof text === 'string' && text.length > max) {
-        record[field] = `${text.slice(0, max - 1)}…`;
-        return true;
-    }
-    return false;
-}
-/**
- * Make a SARIF log fit what code scanning accepts, before sending it: category on every run, results over the
- * limit dropped lowest severity first, locations and tags trimmed, long rule texts cut, and if the gzip is still
- * over 10 MB, rule help dropped and then results halved (lowest severity first). Every trim is a warning;
- * nothing is left for GitHub to reject.
- */
-function prepareSarif(input, options) {
-    const limits = { ...LIMITS, ...options.limits };
-    const sarif = structuredClone(input);
-    const warnings = [];
-    if (!Array.isArray(sarif.runs) || sarif.runs.length === 0)
-        throw new Error('the SARIF log has no runs');
-    if (sarif.runs.length > 1)
-        warnings.push(`the SARIF has ${sarif.runs.length} runs; each is tagged with category ${options.category}`);
-    for (const run of sarif.runs) {
-        run.automationDetails = { ...(run.automationDetails ?? {}), id: automationId(options.category) };
-        const rules = run.tool.driver.rules ?? [];
-        const byId = new Map(rules.map((r) => [String(r.id), r]));
-        let results = run.results ?? [];
-        if (results.length > limits.resultsPerRun) {
-            results = [...results]
-                .sort((a, b) => severityScore(b, byId) - severityScore(a, byId))
-                .slice(0, limits.resultsPerRun);
-            warnings.push(`kept the ${limits.resultsPerRun} most severe of ${run.results?.length} results (GitHub's limit per run)`);
-        }
-        let trimmedLocations = 0;
-        for (const result of results) {
-            const locations = result.locations;
-            if (Array.isArray(locations) && locations.length > limits.locationsPerResult) {
-                result.locations = locations.slice(0, limits.locationsPerResult);
-                trimmedLocations++;
-            }
-        }
-        if (trimmedLocations)
-            warnings.push(`trimmed the locations of ${trimmedLocations} results to ${limits.locationsPerResult} each`);
-        if (rules.length > limits.rulesPerRun) {
-            const used = new Set(results.map((r) => String(r.ruleId)));
-            run.tool.driver.rules = rules.filter((r) => used.has(String(r.id))).slice(0, limits.rulesPerRun);
-            warnings.push(`kept ${run.tool.driver.rules.length} of ${rules.length} rules (GitHub's limit per run)`);
-        }
-        let cut = 0;
-        for (const rule of run.tool.driver.rules ?? []) {
-            for (const [holder, field] of [
-                [rule.fullDescription, 'text'],
-                [rule.shortDescription, 'text'],
-                [rule.help, 'text'],
-                [rule.help, 'markdown'],
-            ]) {
-                if (truncateText(holder, field, limits.ruleTextChars))
-                    cut++;
-            }
-            const props = rule.properties;
-            if (Array.isArray(props?.tags) && props.tags.length > limits.tagsPerRule)
-                props.tags = props.tags.slice(0, limits.tagsPerRule);
-        }
-        if (cut)
-            warnings.push(`cut ${cut} rule texts to ${limits.ruleTextChars} characters`);
-        run.results = results;
-    }
-    let gzipped = external_node_zlib_.gzipSync(JSON.stringify(sarif));
-    if (gzipped.length > limits.gzipBytes) {
-        for (const run of sarif.runs)
-            for (const rule of run.tool.driver.rules ?? [])
-                delete rule.help;
-        gzipped = external_node_zlib_.gzipSync(JSON.stringify(sarif));
-        warnings.push(`dropped the rules' help texts to fit GitHub's ${limits.gzipBytes / 1024 / 1024} MB gzip limit`);
-    }
-    while (gzipped.length > limits.gzipBytes) {
-        let dropped = 0;
-        for (const run of sarif.runs) {
-            const byId = new Map((run.tool.driver.rules ?? []).map((r) => [String(r.id), r]));
-            const results = [...(run.results ?? [])].sort((a, b) => severityScore(b, byId) - severityScore(a, byId));
-            const keep = Math.floor(results.length / 2);
-            dropped += results.length - keep;
-            run.results = results.slice(0, keep);
-        }
-        if (dropped === 0)
-            throw new Error(`the SARIF log is over ${limits.gzipBytes} bytes gzipped even without results`);
-        gzipped = external_node_zlib_.gzipSync(JSON.stringify(sarif));
-        warnings.push(`dropped the ${dropped} least severe results to fit GitHub's gzip limit`);
-    }
-    const resultCount = sarif.runs.reduce((n, run) => n + (run.results?.length ?? 0), 0);
-    return { sarif, gzipped, resultCount, warnings };
-}
-
-;// CONCATENATED MODULE: ./src/sarif/upload.ts
-
-function readEvent(ctx, actor = process.env.GITHUB_ACTOR ?? '') {
-    let payload = {};
-    try {
-        if (ctx.eventPath)
-            payload = JSON.parse(external_node_fs_.readFileSync(ctx.eventPath, 'utf8'));
-    }
-    catch {
-        payload = {};
-    }
-    const pr = payload.pull_request;
-    const head = pr?.head?.repo?.full_name;
-    const base = pr?.base?.repo?.full_name;
-    return {
-        fromFork: Boolean(pr && head && base && head !== base),
-        dependabot: actor === 'dependabot[bot]',
-        pullNumber: pr?.number,
-    };
-}
-/**
- * The ref and commit the analysis belongs to. push and workflow_dispatch: the branch or tag that ran, at its
- * commit. pull_request: the merge ref (refs/pull/N/merge) at the merge commit that was checked out and built,
- * as code scanning expects for pull request checks.
- */
-function uploadRef(ctx, event) {
-    if (!ctx.sha)
-        throw new Error('GITHUB_SHA is not set: cannot tell code scanning which commit was analysed');
-    let ref = ctx.ref;
-    if (!ref && event.pullNumber !== undefined)
-        ref = `refs/pull/${event.pullNumber}/merge`;
-    if (!ref)
-        throw new Error('GITHUB_REF is not set: cannot tell code scanning which ref was analysed');
-    return { ref, commitSha: ctx.sha };
-}
-/** Why a 403 happened and what to do, from the API's message and the event. */
-function explainForbidden(message, event) {
-    if (event.fromFork) {
-        return "the workflow runs on a pull request from a fork, whose token is read-only; code scanning results are uploaded on the base repository's own runs (push, or pull_request_target with care)";
-    }
-    if (event.dependabot) {
-        return 'Dependabot pull requests get a read-only token; results are uploaded when the change reaches a branch of this repository';
-    }
-    if (/advanced security|code scanning is not enabled|not enabled for this repository/i.test(message)) {
-        return 'code scanning is not enabled for this repository; enable it under Settings → Code security (private repositories need GitHub Advanced Security)';
-    }
-    if (/resource not accessible by integration/i.test(message)) {
-        return 'the token lacks permission; give the job `permissions: security-events: write`';
-    }
-    return `the API refused the upload (${message}); check that the token has security-events: write`;
-}
-/** Poll the upload's status with backoff until it is processed, failed, or the time is up. */
-async function waitForProcessing(api, owner, repo, id, o) {
-    const deadline = o.now() + o.timeoutMs;
-    let delay = o.initialDelayMs ?? 1000;
-    for (;;) {
-        const status = await api.getSarif(owner, repo, id);
-        if (status.processing_status === 'complete')
-            return { status: 'complete', analysesUrl: status.analyses_url ?? undefined };
-        if (status.processing_status === 'failed')
-            return { status: 'failed', errors: status.errors ?? [] };
-        if (o.now() + delay > deadline)
-            return { status: 'timeout' };
-        await o.sleep(delay);
-        delay = Math.min(delay * 2, o.maxDelayMs ?? 10_000);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/sarif/phase.ts
-
-
-
-
-const PROCESSING_TIMEOUT_MS = 120_000;
-function httpStatus(error) {
-    return typeof error === 'object' && error !== null ? error.status : undefined;
-}
-function apiMessage(error) {
-    const e = error;
-    return e?.response?.data?.message ?? (0,errors/* errorMessage */.gJ)(error);
-}
-function defaultCategory(target) {
-    return `multistage/${target}`;
-}
-/**
- * Send the target's SARIF to code scanning under its own category, within GitHub's limits, and wait for it to be
- * processed. A 403 (code scanning off, a fork's or Dependabot's read-only token) is a warning that says which and
- * how to fix it; other refusals fail the target.
- */
-async function uploadPhase(env, report) {
-    const { inputs, ctx, ui } = env;
-    const sarifFile = report.scan?.sarifFile;
-    if (!sarifFile)
-        return { status: 'skipped', reason: 'no scan' };
-    const category = inputs.category || defaultCategory(report.target);
-    const prepared = prepareSarif(JSON.parse(external_node_fs_.readFileSync(sarifFile, 'utf8')), { category });
-    for (const warning of prepared.warnings)
-        ui.warning(`SARIF for ${report.target}: ${warning}`);
-    external_node_fs_.writeFileSync(sarifFile, JSON.stringify(prepared.sarif, null, 2));
-    if (!inputs['upload-sarif']) {
-        const reason = ctx.onGitHub ? 'upload-sarif is false' : 'not running on GitHub Actions';
-        ui.notice(`SARIF for ${report.target} written to ${sarifFile}; upload skipped (${reason})`);
-        return { status: 'skipped', category, reason };
-    }
-    if (!inputs.token) {
-        const reason = 'no token (set the token input, e.g. ${{ github.token }})';
-        ui.warning(`SARIF for ${report.target} not uploaded: ${reason}`);
-        return { status: 'skipped', category, reason };
-    }
-    if (!ctx.repository)
-        throw new errors/* GateError */.ue('upload', 'GITHUB_REPOSITORY is not set: cannot tell which repository to upload to');
-    const [owner, repo] = ctx.repository.split('/');
-    const event = readEvent(ctx);
-    const { ref, commitSha } = uploadRef(ctx, event);
-    const payload = {
-        commit_sha: commitSha,
-        ref,
-        sarif: prepared.gzipped.toString('base64'),
-        checkout_uri: ctx.workspace,
-        tool_name: 'Trivy',
-        started_at: new Date(env.startedAt).toISOString(),
-    };
-    const api = await env.codeScanning(inputs.token);
-    let id;
-    try {
-        ({ id } = await api.uploadSarif(owner, repo, payload));
-    }
-    catch (error) {
-        const status = httpStatus(error);
-        if (status === 403) {
-            const reason = explainForbidden(apiMessage(error), event);
-            ui.warning(`SARIF for ${report.target} not uploaded (HTTP 403): ${reason}`);
-            return { status: 'forbidden', category, reason };
-        }
-        throw new errors/* GateError */.ue('upload', `Uploading the SARIF of ${report.target} to code scanning failed${status ? ` (HTTP ${status})` : ''}: ${apiMessage(error)}`);
-    }
-    ui.info(`Uploaded ${prepared.resultCount} results for ${report.target} as category ${category} (sarif id ${id}, ${ref})`);
-    if (!inputs['wait-for-processing'])
-        return { status: 'uploaded', category, sarifId: id, processing: 'not waited' };
-    const outcome = await waitForProcessing(api, owner, repo, id, {
-        timeoutMs: PROCESSING_TIMEOUT_MS,
-        now: env.now,
-        sleep: env.sleep,
-    });
-    if (outcome.status === 'failed') {
-        throw new errors/* GateError */.ue('upload', `Code scanning could not process the SARIF of ${report.target}: ${outcome.errors.join('; ') || 'no reason given'}`);
-    }
-    if (outcome.status === 'timeout') {
-        ui.warning(`Code scanning had not finished processing the SARIF of ${report.target} after ${PROCESSING_TIMEOUT_MS / 1000} s; it will appear when it has`);
-        return { status: 'uploaded', category, sarifId: id, processing: 'timeout' };
-    }
-    return { status: 'uploaded', category, sarifId: id, processing: 'complete' };
-}
-
-// EXTERNAL MODULE: ./src/docker/image.ts
-var docker_image = __nccwpck_require__(3905);
-// EXTERNAL MODULE: ./src/build/build.ts + 1 modules
-var build_build = __nccwpck_require__(8997);
-// EXTERNAL MODULE: ./src/build/plan.ts
-var build_plan = __nccwpck_require__(4713);
-;// CONCATENATED MODULE: ./src/push/retry.ts
-
-/**
- * What a registry says when the fault is on its side and the same request may well pass a moment later: a 5xx
- * status, 429, a reset connection, a timeout. buildx and `docker push` word these differently; both end with the
- * status line or the network error. A 401/403/404 (wrong credentials, no such repository) is never retried.
- */
-const TRANSIENT = [
-    /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][a-z]+)/,
-    /unexpected status(?: code)?:? 5\d\d\b/i,
-    /\b429 Too Many Requests\b|\btoomanyrequests\b/i,
-    /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i,
-];
-function isTransientRegistryError(message) {
-    return TRANSIENT.some((pattern) => pattern.test(message));
-}
-/** Pushes are idempotent (content-addressed blobs, a manifest PUT per tag), so a registry hiccup earns a retry. */
-const PUSH_RETRY_DELAYS_MS = [2000, 5000];
-/** Run `attempt`, again after each delay while it fails with a transient registry error; the last error is thrown. */
-async function retryTransient(attempt, options) {
-    for (let retry = 0;; retry++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            const message = (0,errors/* errorMessage */.gJ)(error);
-            const delay = options.delaysMs[retry];
-            if (delay === undefined || !isTransientRegistryError(message))
-                throw error;
-            options.onRetry(message, retry + 1, delay);
-            await options.sleep(delay);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/push/phase.ts
-
-
-
-
-
-
-
-/** `docker push` ends with "<tag>: digest: sha256:... size: N". */
-function digestFromPush(output) {
-    const matches = [...output.matchAll(/digest: (sha256:[0-9a-f]{64})/g)];
-    return matches.at(-1)?.[1];
-}
-/**
- * `docker push` gives up on the first 5xx of a manifest upload; a registry's 5xx, 429 or dropped connection is
- * retried twice here, with a warning that says what failed.
- */
-function pushRetry(env, what) {
-    return {
-        delaysMs: PUSH_RETRY_DELAYS_MS,
-        sleep: env.sleep,
-        onRetry: (message, attempt, delayMs) => {
-            const reason = message.trim().split('\n').at(-1) ?? message;
-            env.ui.warning(`Pushing ${what}: the registry failed (${reason}); retrying in ${delayMs / 1000} s ` +
-                `(retry ${attempt} of ${PUSH_RETRY_DELAYS_MS.length})`);
-        },
-    };
-}
-/**
- * Push what passed every gate. One platform: the very image that was tested (its id checked), every tag. Several
- * platforms: build and push the multi-platform image from the same cache, after the runner's own platform passed.
- */
-async function pushPhase(env, report) {
-    const { inputs, ui } = env;
-    const build = report.build;
-    if (!build)
-        throw new Error('push needs a built image');
-    if (inputs.platforms.length > 1) {
-        ui.info(`Gates passed on ${build.gatedPlatform}; building and pushing ${inputs.platforms.join(', ')} from the same cache`);
-        const plan = (0,build_plan/* buildPlan */.Gg)(inputs, env.ctx, {
-            target: report.target,
-            tags: build.tags,
-            labels: build.labels,
-            cache: (0,build_phase/* cacheFor */.c)(env, report.target),
-            output: { type: 'push' },
-            platforms: inputs.platforms,
-            metadataFile: external_node_path_.join(env.tempDir, `metadata-${report.target}-push.json`),
-        });
-        try {
-            // BuildKit retries a registry's 5xx itself (1, 2, 4, 8 s), so this path needs no retry of ours.
-            const run = await (0,build_build/* runBuild */.c)(plan, { run: env.run, env: (0,build_plan/* secretEnv */.Ut)(inputs), now: env.now });
-            const digest = run.metadata['containerimage.digest'];
-            if (typeof digest !== 'string')
-                throw new Error('buildx reported no digest for the pushed image');
-            ui.info(`Pushed ${build.tags.join(', ')} (${inputs.platforms.join(', ')}) as ${digest}`);
-            return { digest };
-        }
-        catch (error) {
-            throw new errors/* GateError */.ue('push', `Pushing ${report.target} for ${inputs.platforms.join(', ')} failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        }
-    }
-    // The tags must still name the image that was tested (another build could have moved them).
-    for (const tag of build.tags) {
-        const current = await (0,docker_image/* inspectImage */.m)(env.run, tag);
-        if (current.id !== build.imageId) {
-            throw new errors/* GateError */.ue('push', `Not pushing ${tag}: it now names ${current.id}, not the tested image ${build.imageId}`);
-        }
-    }
-    const pushed = [];
-    let digest;
-    for (const tag of build.tags) {
-        try {
-            const result = await retryTransient(() => env.run('docker', ['push', tag]), pushRetry(env, tag));
-            digest = digestFromPush(result.stdout) ?? digest;
-            pushed.push(tag);
-            ui.info(`Pushed ${tag}${digest ? ` (${digest})` : ''}`);
-        }
-        catch (error) {
-            const done = pushed.length > 0 ? ` (already pushed: ${pushed.join(', ')})` : ' (nothing was pushed)';
-            throw new errors/* GateError */.ue('push', `Pushing ${tag} failed${done}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        }
-    }
-    if (!digest)
-        throw new errors/* GateError */.ue('push', `docker push reported no digest for ${build.tags.join(', ')}`);
-    return { digest };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline.ts
-
-
-
-
-
-
-
-
-
-
-
-
-/** Read the Dockerfile and check every stage name before anything is built. Pure apart from reading the file. */
-function readDockerfile(inputs, ctx) {
-    const file = external_node_path_.resolve(ctx.workspace, inputs.file);
-    const args = {};
-    for (const entry of inputs['build-args']) {
-        const pair = (0,lists/* splitKeyValue */.p)(entry);
-        if (pair)
-            args[pair.key] = pair.value;
-    }
-    const dockerfile = (0,parse/* parseDockerfile */.Ai)(external_node_fs_.readFileSync(file, 'utf8'), args);
-    const named = dockerfile.stages.filter((s) => s.name).map((s) => s.name);
-    const valid = named.length > 0 ? named.join(', ') : '(none: the Dockerfile has no "FROM ... AS name" stages)';
-    for (const target of inputs.targets) {
-        if (!(0,parse/* findStage */.U9)(dockerfile, target)) {
-            throw new errors/* ConfigurationError */.j1(inputs.targets.length > 1 ? 'targets' : 'target', `stage "${target}" is not in ${inputs.file}; its stages are: ${valid}`);
-        }
-    }
-    if (inputs['test-target'] && !(0,parse/* findStage */.U9)(dockerfile, inputs['test-target'])) {
-        throw new errors/* ConfigurationError */.j1('test-target', `stage "${inputs['test-target']}" is not in ${inputs.file}; its stages are: ${valid}`);
-    }
-    return dockerfile;
-}
-/**
- * The platform the gates run on. One platform asked: that one. Several: the engine's own (the only one its
- * containers run without emulation), or the first listed with a warning when the engine's is not among them.
- */
-function gatePlatforms(platforms, native, ui) {
-    if (platforms.length <= 1)
-        return platforms;
-    const match = platforms.find((p) => p === native || p.startsWith(`${native}/`));
-    if (match)
-        return [match];
-    ui.warning(`The engine runs ${native}, which is not in platforms; the gates run ${platforms[0]} (needs emulation)`);
-    return [platforms[0]];
-}
-async function prepare(options) {
-    const { inputs, ctx, run, ui } = options;
-    const dockerfile = readDockerfile(inputs, ctx);
-    for (const secret of inputs.secrets)
-        ui.secret(secret.value);
-    const cacheInPlay = inputs.cache &&
-        (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService !== undefined);
-    const caps = await detectCapabilities(run, inputs.builder, cacheInPlay);
-    ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
-    external_node_fs_.mkdirSync(ctx.runnerTemp, { recursive: true });
-    const tempDir = external_node_fs_.mkdtempSync(external_node_path_.join(ctx.runnerTemp, 'multistage-'));
-    options.cleanup.addTempDir(tempDir);
-    const said = new Set();
-    let session;
-    const now = options.now ?? Date.now;
-    const deferred = [];
-    const env = {
-        inputs,
-        ctx,
-        run,
-        ui,
-        caps,
-        dockerfile,
-        tempDir,
-        cleanup: options.cleanup,
-        gatePlatforms: gatePlatforms(inputs.platforms, caps.enginePlatform, ui),
-        now,
-        sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-        noticeOnce: (message) => {
-            if (said.has(message))
-                return;
-            said.add(message);
-            ui.warning(message);
-        },
-        stageLine: (stage) => (0,parse/* findStage */.U9)(dockerfile, stage)?.line,
-        outputDir: options.outputDir ?? tempDir,
-        startedAt: now(),
-        scanSession: () => (session ??= startScanSession(env)),
-        caches: actionsToolCaches(ctx.cacheService !== undefined),
-        defer: (work) => void deferred.push(work.catch((error) => ui.warning((0,errors/* errorMessage */.gJ)(error)))),
-        settle: async () => {
-            while (deferred.length > 0)
-                await Promise.all(deferred.splice(0));
-        },
-        codeScanning: async (token) => {
-            ui.secret(token);
-            const { octokitCodeScanning } = await Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(988)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4988));
-            return octokitCodeScanning(token, ctx.apiUrl, (m) => ui.info(m));
-        },
-    };
-    return env;
-}
-function phaseOf(error, fallback) {
-    return error instanceof errors/* GateError */.ue && error.gate !== 'build' ? error.gate : fallback;
-}
-/**
- * Take every target down the road: test stage (once), then per target build -> smoke (with the scan alongside)
- * -> upload -> fail-on gate -> push. A failed gate stops that target (nothing pushed) and is recorded; the other
- * targets still run. Never throws for a target's failure: the caller reads `failure` on each report.
- */
-async function runPipeline(env) {
-    const { inputs, ui } = env;
-    const reports = inputs.targets.map((target) => {
-        const stage = (0,parse/* findStage */.U9)(env.dockerfile, target);
-        return {
-            target,
-            image: inputs.image,
-            stages: stage ? (0,parse/* stagesNeeded */.fk)(env.dockerfile, stage).map(parse/* stageLabel */.Hn) : [],
-            pushed: false,
-        };
-    });
-    let tests;
-    let testFailure;
-    if (inputs['test-target']) {
-        try {
-            // Loaded when there is a test stage: the XML parser is not needed otherwise.
-            const { testPhase } = await Promise.all(/* import() */[__nccwpck_require__.e(780), __nccwpck_require__.e(443)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1443));
-            tests = await ui.group(`Test stage ${inputs['test-target']}`, () => testPhase(env));
-        }
-        catch (error) {
-            testFailure = (0,errors/* errorMessage */.gJ)(error);
-            if (error instanceof errors/* GateError */.ue && error.details)
-                tests = error.details;
-        }
-    }
-    if (inputs.scan && !testFailure) {
-        // Trivy's install and DB restore overlap the first build; the scan phase awaits the same promise (and its error).
-        env.scanSession().catch(() => undefined);
-        // The API client (Octokit and its plugins) loads while the build runs, not when the upload is due.
-        if (inputs['upload-sarif'] && inputs.token)
-            Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(988)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4988)).catch(() => undefined);
-    }
-    for (const report of reports) {
-        if (tests)
-            report.tests = tests;
-        if (testFailure) {
-            report.failure = { phase: 'test', message: testFailure };
-            if (inputs.push)
-                ui.warning(`Nothing pushed for ${report.target}: the test gate did not pass`);
-            continue;
-        }
-        let phase = 'build';
-        try {
-            report.build = await ui.group(`Build ${report.target}`, () => (0,build_phase/* buildPhase */.S)(env, report.target));
-            // The scan does not need the container: it runs while the smoke test waits for the service, and what it
-            // says is told in its own group after the smoke test's.
-            const scanUi = bufferedUi(ui);
-            const scanStarted = env.now();
-            const scanning = (0,errors/* settled */.gu)(scanPhase({ ...env, ui: scanUi }, report).finally(() => {
-                const took = `Scan took ${((env.now() - scanStarted) / 1000).toFixed(1)} s`;
-                if (inputs.scan)
-                    scanUi.info(inputs.smoke ? `${took}, alongside the smoke test` : took);
-            }));
-            phase = 'smoke';
-            const smoke = await (0,errors/* settled */.gu)(ui.group(`Smoke test ${report.target}`, () => smokePhase(env, report)));
-            const scanned = await ui.group(`Scan ${report.target}`, async () => {
-                const result = await scanning;
-                scanUi.replay();
-                // An image that failed its smoke test still shows (and counts) its findings; they are not uploaded.
-                if ('value' in result)
-                    report.scan = result.value;
-                else if ('error' in smoke)
-                    ui.info(`The scan failed as well: ${(0,errors/* errorMessage */.gJ)(result.error)}`);
-                return result;
-            });
-            if ('error' in smoke)
-                throw smoke.error;
-            report.smoke = smoke.value;
-            phase = 'scan';
-            if ('error' in scanned)
-                throw scanned.error;
-            phase = 'upload';
-            report.upload = await ui.group(`Upload SARIF of ${report.target}`, () => uploadPhase(env, report));
-            phase = 'scan';
-            scanGate(env, report);
-            if (inputs.push) {
-                phase = 'push';
-                const pushed = await ui.group(`Push ${report.target}`, () => pushPhase(env, report));
-                report.pushed = true;
-                report.pushDigest = pushed.digest;
-            }
-        }
-        catch (error) {
-            report.failure = { phase: phaseOf(error, phase), message: (0,errors/* errorMessage */.gJ)(error) };
-            if (inputs.push && phase !== 'push')
-                ui.warning(`Nothing pushed for ${report.target}: the ${report.failure.phase} gate did not pass`);
-            if (error instanceof errors/* GateError */.ue && error.gate === 'smoke' && error.details)
-                report.smoke = error.details;
-        }
-    }
-    await env.settle();
-    return reports;
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-/**
- * The step's outputs. One target: plain values. Several targets (`targets`): each output is a JSON object keyed
- * by target, e.g. image-id = {"production-backend":"sha256:...","production-frontend":"sha256:..."}.
- * Unknown values are '' (one target) or absent keys (several).
- */
-function actionOutputs(reports) {
-    const perTarget = {
-        'image-id': (r) => r.build?.imageId,
-        digest: (r) => r.pushDigest ?? r.build?.digest,
-        tags: (r) => r.build?.tags.join('\n'),
-        metadata: (r) => (r.build ? JSON.stringify(r.build.metadata) : undefined),
-        'image-size': (r) => (r.build ? String(r.build.sizeBytes) : undefined),
-        'build-seconds': (r) => (r.build ? r.build.seconds.toFixed(1) : undefined),
-        'cache-hit-ratio': (r) => (r.build ? r.build.cacheHitRatio.toFixed(2) : undefined),
-        tests: (r) => (r.tests ? JSON.stringify(r.tests.totals) : undefined),
-        'test-results-path': (r) => r.tests?.resultsPath,
-        smoke: (r) => r.smoke?.status,
-        'smoke-seconds': (r) => r.smoke?.seconds !== undefined && r.smoke.status === 'passed' ? r.smoke.seconds.toFixed(1) : undefined,
-        vulnerabilities: (r) => (r.scan?.counts ? JSON.stringify(r.scan.counts) : undefined),
-        'sarif-file': (r) => r.scan?.sarifFile,
-        'sarif-id': (r) => r.upload?.sarifId,
-        pushed: (r) => String(r.pushed),
-    };
-    const outputs = {};
-    for (const [name, read] of Object.entries(perTarget)) {
-        if (reports.length === 1) {
-            outputs[name] = read(reports[0]) ?? '';
-        }
-        else {
-            const values = {};
-            for (const report of reports) {
-                const value = read(report);
-                if (value !== undefined)
-                    values[report.target] = value;
-            }
-            outputs[name] = JSON.stringify(values);
-        }
-    }
-    return outputs;
-}
-
-// EXTERNAL MODULE: ./src/report/summary.ts
-var summary = __nccwpck_require__(7994);
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The whole road for every target. Returns the reports; throws only for mistakes found before any work. */
-async function execute(options) {
-    const inputs = (0,src_inputs/* getInputs */.GP)(options.read, options.ctx);
-    const env = await prepare({
-        inputs,
-        ctx: options.ctx,
-        run: options.run,
-        ui: options.ui,
-        cleanup: options.cleanup,
-        outputDir: options.outputDir,
-    });
-    const reports = await runPipeline(env);
-    for (const [name, value] of Object.entries(actionOutputs(reports)))
-        options.setOutput(name, value);
-    // What later steps may read (the outputs' SARIF files and test results) stays; the rest goes now.
-    keepOnly(env.tempDir, reports.flatMap((r) => [r.scan?.sarifFile, r.tests?.resultsPath]).filter((p) => Boolean(p)));
-    try {
-        await options.writeSummary((0,summary/* summaryMarkdown */.eH)(reports, env.dockerfile));
-    }
-    catch (error) {
-        options.ui.warning(`Could not write the job summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-    return reports;
-}
-/**
- * Remove everything in a run's temp folder but the paths given (and the folders holding them), best-effort: the
- * buildx metadata and Trivy's JSON report are not needed once the outputs are set.
- */
-function keepOnly(dir, keep) {
-    const kept = keep.map((p) => external_node_path_.resolve(p));
-    let entries;
-    try {
-        entries = external_node_fs_.readdirSync(dir);
-    }
-    catch {
-        return;
-    }
-    for (const entry of entries) {
-        const full = external_node_path_.join(dir, entry);
-        if (kept.some((k) => k === full || k.startsWith(`${full}${external_node_path_.sep}`)))
-            continue;
-        external_node_fs_.rmSync(full, { recursive: true, force: true });
-    }
-}
-/** One line that says which targets failed where; the details are in the annotations and the summary. */
-function failureMessage(reports) {
-    const failed = reports.filter((r) => r.failure);
-    if (failed.length === 0)
-        return undefined;
-    if (reports.length === 1)
-        return failed[0].failure.message;
-    const list = failed.map((r) => `${r.target} (${r.failure?.phase})`).join(', ');
-    return `${failed.length} of ${reports.length} targets failed: ${list}`;
-}
-/** The action's main step. */
-async function run() {
-    const cleanup = new StateCleanup();
-    const stopListening = removeOnSignal(runCommand, cleanup, (m) => core.warning(m));
-    try {
-        const reports = await execute({
-            read: envInputReader(),
-            ctx: readContext(),
-            run: runCommand,
-            ui: actionsUi,
-            cleanup,
-            setOutput: (name, value) => core.setOutput(name, value),
-            writeSummary: async (markdown) => {
-                await core.summary.addRaw(markdown).write();
-            },
-        });
-        const failure = failureMessage(reports);
-        if (failure)
-            core.setFailed(failure);
-    }
-    catch (error) {
-        core.setFailed(errorMessage(error));
-    }
-    finally {
-        stopListening();
-    }
-}
-
-
-/***/ }),
-
-/***/ 7994:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   eH: () => (/* binding */ summaryMarkdown),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
-/* harmony export */ });
-/* unused harmony exports summaryTable, stageGraph */
-/* harmony import */ var _dockerfile_parse_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6357);
-
-function formatBytes(bytes) {
-    const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < units.length - 1) {
-        value /= 1000;
-        unit++;
-    }
-    return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-function escapeCell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
-}
-function testsCell(r) {
-    if (!r.tests)
-        return r.failure?.phase === 'test' ? '❌ failed' : '—';
-    const { passed, failed, skipped } = r.tests.totals;
-    return `${failed > 0 ? '❌' : '✅'} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
-}
-function smokeCell(r) {
-    switch (r.smoke?.status) {
-        case 'passed':
-            return `✅ healthy in ${r.smoke.seconds?.toFixed(1)} s`;
-        case 'failed':
-            return '❌ failed';
-        case 'skipped':
-            return '⏭️ skipped';
-        default:
-            return '—';
-    }
-}
-const SEVERITY_ICONS = [
-    ['CRITICAL', 'C'],
-    ['HIGH', 'H'],
-    ['MEDIUM', 'M'],
-    ['LOW', 'L'],
-    ['UNKNOWN', 'U'],
-];
-function vulnerabilitiesCell(r) {
-    if (!r.scan)
-        return '—';
-    if (r.scan.status === 'skipped' || !r.scan.counts)
-        return '⏭️ skipped';
-    const counts = r.scan.counts;
-    const gated = (r.scan.gated?.length ?? 0) > 0;
-    return `${gated ? '❌' : '✅'} ${SEVERITY_ICONS.map(([s, letter]) => `${counts[s]}${letter}`).join(' ')}`;
-}
-function sarifCell(r) {
-    switch (r.upload?.status) {
-        case 'uploaded':
-            return `✅ \`${r.upload.category}\``;
-        case 'forbidden':
-            return '⚠️ refused (403)';
-        case 'skipped':
-            return r.scan?.sarifFile ? '📄 file only' : '—';
-        default:
-            return '—';
-    }
-}
-function statusCell(r) {
-    return r.failure ? `❌ ${r.failure.phase} failed` : '✅ passed';
-}
-/** The rows a person reads at a glance: one per target. */
-function summaryTable(reports) {
-    const header = [
-        'Target',
-        'Result',
-        'Image',
-        'Size',
-        'Build',
-        'Cache hits',
-        'Tests',
-        'Smoke',
-        'Vulnerabilities',
-        'SARIF',
-        'Pushed',
-    ];
-    const rows = reports.map((r) => [
-        `\`${r.target}\``,
-        statusCell(r),
-        r.build ? `\`${r.build.tags[0]}\`${r.build.gatedPlatform ? ` (gated on ${r.build.gatedPlatform})` : ''}` : '—',
-        r.build ? formatBytes(r.build.sizeBytes) : '—',
-        r.build ? `${r.build.seconds.toFixed(1)} s` : '—',
-        r.build ? `${Math.round(r.build.cacheHitRatio * 100)}% (${r.build.cached}/${r.build.steps})` : '—',
-        testsCell(r),
-        smokeCell(r),
-        vulnerabilitiesCell(r),
-        sarifCell(r),
-        r.pushed ? `✅ ${r.pushDigest ? `\`${r.pushDigest.slice(0, 19)}…\`` : 'yes'}` : 'no',
-    ]);
-    return [
-        `| ${header.join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
-    ].join('\n');
-}
-/** A Mermaid graph of the Dockerfile's stages; stages the targets needed are marked. */
-function stageGraph(dockerfile, reports) {
-    const needed = new Set(reports.flatMap((r) => r.stages));
-    const targets = new Set(reports.map((r) => r.target.toLowerCase()));
-    const id = (index) => `s${index}`;
-    const lines = ['```mermaid', 'graph LR'];
-    for (const stage of dockerfile.stages) {
-        const label = (0,_dockerfile_parse_js__WEBPACK_IMPORTED_MODULE_0__/* .stageLabel */ .Hn)(stage);
-        lines.push(`  ${id(stage.index)}["${label.replace(/"/g, "'")}"]`);
-        if (targets.has(label.toLowerCase()))
-            lines.push(`  class ${id(stage.index)} target`);
-        else if (needed.has(label))
-            lines.push(`  class ${id(stage.index)} needed`);
-    }
-    for (const stage of dockerfile.stages) {
-        for (const dep of stage.dependsOn)
-            lines.push(`  ${id(dep)} --> ${id(stage.index)}`);
-    }
-    lines.push('  classDef target fill:#c8e6c9,stroke:#2e7d32', '  classDef needed fill:#e1f5fe,stroke:#0277bd', '```');
-    return lines.join('\n');
-}
-function failedTestsSection(r) {
-    if (!r.tests || r.tests.failed.length === 0)
-        return [];
-    const lines = ['', '| Failed test | Message |', '| --- | --- |'];
-    for (const t of r.tests.failed.slice(0, 50)) {
-        lines.push(`| ${escapeCell(t.classname && t.classname !== 'test' ? `${t.classname} › ${t.name}` : t.name)} | ${escapeCell((t.message ?? '').slice(0, 200))} |`);
-    }
-    return lines;
-}
-function findingsSection(r, limit = 10) {
-    const reported = r.scan?.reported ?? [];
-    if (reported.length === 0)
-        return [];
-    const lines = [
-        '',
-        `<details><summary>Top vulnerabilities in <code>${r.target}</code> (${Math.min(limit, reported.length)} of ${reported.length})</summary>`,
-        '',
-        '| Vulnerability | Package | Installed | Fixed | Severity |',
-        '| --- | --- | --- | --- | --- |',
-    ];
-    for (const f of reported.slice(0, limit)) {
-        const id = f.url ? `[${f.id}](${f.url})` : f.id;
-        lines.push(`| ${escapeCell(id)} | ${escapeCell(f.pkg)} | ${escapeCell(f.installed)} | ${escapeCell(f.fixed ?? 'no fix')} | ${f.severity} |`);
-    }
-    lines.push('', '</details>');
-    return lines;
-}
-/** The whole job summary section of this step, as Markdown. */
-function summaryMarkdown(reports, dockerfile) {
-    const parts = ['## multistage-action', '', summaryTable(reports)];
-    for (const r of reports.filter((x) => x.failure)) {
-        const failure = r.failure;
-        parts.push('', `### ❌ ${r.target}: ${failure.phase} failed`, '', '```text', failure.message, '```');
-        parts.push(...failedTestsSection(r));
-        if (!r.pushed && reports.length > 0)
-            parts.push('', 'Nothing was pushed for this target.');
-    }
-    for (const r of reports)
-        parts.push(...findingsSection(r));
-    const testsOnce = reports.find((r) => r.tests)?.tests;
-    if (testsOnce && !reports.some((r) => r.failure?.phase === 'test'))
-        parts.push(...failedTestsSection(reports[0]));
-    parts.push('', '<details><summary>Stage graph</summary>', '', stageGraph(dockerfile, reports), '', '</details>', '');
-    return parts.join('\n');
-}
-
-
-/***/ }),
-
-/***/ 7496:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ terminalTable)
-/* harmony export */ });
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7994);
-
-/** The summary as a plain-text table for a terminal. */
-function terminalTable(reports) {
-    const header = ['target', 'result', 'size', 'build', 'cache', 'tests', 'smoke', 'vulns C/H/M/L/U', 'pushed'];
-    const rows = reports.map((r) => [
-        r.target,
-        r.failure ? `FAILED (${r.failure.phase})` : 'passed',
-        r.build ? (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatBytes */ .z3)(r.build.sizeBytes) : '-',
-        r.build ? `${r.build.seconds.toFixed(1)}s` : '-',
-        r.build ? `${Math.round(r.build.cacheHitRatio * 100)}%` : '-',
-        r.tests ? `${r.tests.totals.passed}/${r.tests.totals.total} passed` : '-',
-        r.smoke
-            ? `${r.smoke.status}${r.smoke.status === 'passed' && r.smoke.seconds !== undefined ? ` ${r.smoke.seconds.toFixed(1)}s` : ''}`
-            : '-',
-        r.scan?.counts
-            ? ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'].map((s) => r.scan?.counts?.[s]).join('/')
-            : (r.scan?.status ?? '-'),
-        r.pushed ? 'yes' : 'no',
-    ]);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-    const line = (cells) => cells
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd();
-    const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
-    for (const r of reports.filter((x) => x.failure))
-        out.push('', `${r.target}: ${r.failure?.message}`);
-    return out.join('\n');
-}
-
-
-/***/ }),
-
-/***/ 2462:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Oh: () => (/* binding */ StateCleanup)
-/* harmony export */ });
-/* unused harmony exports STATE_CONTAINERS, STATE_TEMP_DIRS, readStateList */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-
-/**
- * What main leaves for the post step to remove: container ids and temp dirs, recorded the moment they exist
- * so a cancelled run is cleaned up too. Never a token or secret.
- */
-const STATE_CONTAINERS = 'containers';
-const STATE_TEMP_DIRS = 'tempDirs';
-/** Keeps the lists in memory and mirrors them into the runner's state file on every change. */
-class StateCleanup {
-    save;
-    containers = new Set();
-    tempDirs = new Set();
-    constructor(save = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ) {
-        this.save = save;
-    }
-    addContainer(id) {
-        this.containers.add(id);
-        this.save(STATE_CONTAINERS, JSON.stringify([...this.containers]));
-    }
-    removeContainer(id) {
-        this.containers.delete(id);
-        this.save(STATE_CONTAINERS, JSON.stringify([...this.containers]));
-    }
-    addTempDir(dir) {
-        this.tempDirs.add(dir);
-        this.save(STATE_TEMP_DIRS, JSON.stringify([...this.tempDirs]));
-    }
-}
-function readStateList(name, read = core.getState) {
-    const raw = read(name);
-    if (!raw)
-        return [];
-    try {
-        const value = JSON.parse(raw);
-        return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
-    }
-    catch {
-        return [];
-    }
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 8995:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 2018:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
-
-/***/ }),
-
-/***/ 7016:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3838:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  N4: () => (/* binding */ endGroup),
-  z3: () => (/* binding */ error),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  lm: () => (/* binding */ notice),
-  LZ: () => (/* binding */ saveState),
-  Pq: () => (/* binding */ core_setSecret),
-  Oh: () => (/* binding */ startGroup),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getInput, getMultilineInput, getState, group, markdownSummary, platform, setCommandEcho, setFailed, setOutput, summary, toPlatformPath, toPosixPath, toWin32Path
-
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth = __nccwpck_require__(2145);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return __awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return __awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
-    }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-
-/***/ }),
-
-/***/ 5260:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec),
-  H: () => (/* binding */ getExecOutput)
-});
-
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util = __nccwpck_require__(90);
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return __awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!io_util/* isRooted */.Qh(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield io/* which */.K7(this.toolPath, true);
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-
-/***/ }),
-
-/***/ 2145:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   tZ: () => (/* binding */ BearerCredentialHandler)
-/* harmony export */ });
-/* unused harmony exports BasicCredentialHandler, PersonalAccessTokenCredentialHandler */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-
-/***/ }),
-
-/***/ 4942:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient),
-  Kg: () => (/* binding */ HttpClientError),
-  Hv: () => (/* binding */ HttpCodes)
-});
-
-// UNUSED EXPORTS: Headers, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
-
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 90:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $1: () => (/* binding */ lstat),
-/* harmony export */   Ck: () => (/* binding */ mkdir),
-/* harmony export */   Cy: () => (/* binding */ readdir),
-/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
-/* harmony export */   Qh: () => (/* binding */ isRooted),
-/* harmony export */   YN: () => (/* binding */ symlink),
-/* harmony export */   dJ: () => (/* binding */ stat),
-/* harmony export */   h_: () => (/* binding */ readlink),
-/* harmony export */   k6: () => (/* binding */ chmod),
-/* harmony export */   m3: () => (/* binding */ copyFile),
-/* harmony export */   rm: () => (/* binding */ rm),
-/* harmony export */   t2: () => (/* binding */ exists),
-/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath),
-/* harmony export */   y1: () => (/* binding */ unlink)
-/* harmony export */ });
-/* unused harmony exports open, rename, rmdir, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
-/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
-/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const result = yield fs__WEBPACK_IMPORTED_MODULE_0__.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
-function exists(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
-                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-
-/***/ }),
-
-/***/ 8701:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K7: () => (/* binding */ which),
-/* harmony export */   U$: () => (/* binding */ mkdirP),
-/* harmony export */   Yz: () => (/* binding */ rmRF),
-/* harmony export */   cp: () => (/* binding */ cp)
-/* harmony export */ });
-/* unused harmony exports mv, findInPath */
-/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
-/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
-/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(dest)) ? yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path__WEBPACK_IMPORTED_MODULE_1__.join(dest, path__WEBPACK_IMPORTED_MODULE_1__.basename(source))
-            : dest;
-        if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path__WEBPACK_IMPORTED_MODULE_1__.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        (0,assert__WEBPACK_IMPORTED_MODULE_0__.ok)(fsPath, 'a path argument must be provided');
-        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .mkdir */ .Ck(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return __awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return __awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
-            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return __awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readdir */ .Cy(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destDir, (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function copyFile(srcFile, destFile, force) {
-    return __awaiter(this, void 0, void 0, function* () {
-        if ((yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(destFile);
-                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destFile, '0666');
-                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readlink */ .h_(srcFile);
-            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .symlink */ .YN(symlinkFull, destFile, _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 ? 'junction' : null);
-        }
-        else if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(destFile)) || force) {
-            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .copyFile */ .m3(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
 
 /***/ })
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7878);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3976);
 
 // The post step has its own small bundle: it only removes what main recorded, so it starts fast.
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7878:
+/***/ 3976:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30899,14 +30899,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -30926,8 +30926,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -31339,13 +31339,18 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/errors.ts
-/** A user's mistake in the action's inputs: the message names the input and what would be valid. */
+/**
+ * A user's mistake in the action's inputs, or in the environment the step runs in: the message names the input (or
+ * the environment variable) and what would be valid.
+ */
 class ConfigurationError extends Error {
     input;
+    source;
     name = 'ConfigurationError';
-    constructor(input, detail) {
-        super(`Input "${input}": ${detail}`);
+    constructor(input, detail, source = 'input') {
+        super(`${source === 'input' ? 'Input' : 'Environment variable'} "${input}": ${detail}`);
         this.input = input;
+        this.source = source;
     }
 }
 /** An external command that exited non-zero (or could not start). Carries what a user needs to see. */
@@ -31356,9 +31361,9 @@ class CommandError extends Error {
     stderr;
     stdout;
     name = 'CommandError';
-    constructor(command, args, exitCode, stderr, stdout = '') {
+    constructor(command, args, exitCode, stderr, stdout = '', options) {
         const tail = lastLines(stderr || stdout, 15);
-        super(`${describeCommand(command, args)} failed with exit code ${exitCode}${tail ? `:\n${tail}` : ''}`);
+        super(`${describeCommand(command, args)} failed with exit code ${exitCode}${tail ? `:\n${tail}` : ''}`, options);
         this.command = command;
         this.args = args;
         this.exitCode = exitCode;
@@ -31389,8 +31394,14 @@ function describeCommand(command, args) {
     }
     return words.join(' ');
 }
+/** The last lines of a text, each cut to 1,000 characters: a tool's output can hold lines of any length. */
 function lastLines(text, count) {
-    return text.trimEnd().split('\n').slice(-count).join('\n');
+    return text
+        .trimEnd()
+        .split('\n')
+        .slice(-count)
+        .map((line) => (line.length > 1000 ? `${line.slice(0, 1000)}…` : line))
+        .join('\n');
 }
 /** A message for anything thrown, Error or not. */
 function errorMessage(error) {
@@ -31415,64 +31426,232 @@ async function settled(work) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
 
-/** A runner that reports each argv to `debug` (the step's debug log on GitHub, --verbose on the command line). */
-const createRunner = (debug) => async (command, args, options = {}) => {
-    debug(`exec: ${JSON.stringify([command, ...args])}`);
-    let pending = '';
-    const onStderr = options.onStderrLine;
-    // Always the action's own environment (as it is now), plus what the caller adds.
-    const env = { ...process.env, ...options.env };
-    let result;
+
+/** What the runner keeps of one stream: at most this much from the start, and the end of what follows. */
+const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
+const TAIL_BYTES = 64 * 1024;
+/** A line with no newline in sight is handed on in pieces of this size, so no child can make one line huge. */
+const MAX_LINE_CHARS = 64 * 1024;
+/** After SIGTERM, a process group gets this long before SIGKILL. */
+const KILL_GRACE_MS = 2000;
+/** Start time of a process from /proc (Linux); undefined when it cannot be read. */
+function processStart(pid) {
     try {
-        result = await getExecOutput(command, [...args], {
+        const stat = external_node_fs_namespaceObject.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const start = Number(fields[19]);
+        return Number.isSafeInteger(start) ? start : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The process is still the one recorded: alive, and (where /proc tells) started when it was recorded. */
+function isSameProcess(record) {
+    try {
+        process.kill(record.pid, 0);
+    }
+    catch {
+        return false;
+    }
+    if (record.start === undefined)
+        return false;
+    return processStart(record.pid) === record.start;
+}
+function alive(pid) {
+    try {
+        process.kill(-pid, 0);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** End a process group: SIGTERM, then SIGKILL after the grace period if anything of it is still there. */
+async function endProcessGroup(pid, graceMs = KILL_GRACE_MS) {
+    try {
+        process.kill(-pid, 'SIGTERM');
+    }
+    catch {
+        return;
+    }
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && alive(pid))
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+        process.kill(-pid, 'SIGKILL');
+    }
+    catch {
+        // gone
+    }
+}
+class Capture {
+    head = [];
+    headBytes = 0;
+    tail = Buffer.alloc(0);
+    dropped = 0;
+    push(chunk) {
+        if (this.headBytes < MAX_CAPTURE_BYTES) {
+            const room = MAX_CAPTURE_BYTES - this.headBytes;
+            this.head.push(chunk.subarray(0, room));
+            this.headBytes += Math.min(room, chunk.length);
+            chunk = chunk.subarray(room);
+            if (chunk.length === 0)
+                return;
+        }
+        const joined = Buffer.concat([this.tail, chunk]);
+        this.dropped += Math.max(0, joined.length - TAIL_BYTES);
+        this.tail = joined.subarray(Math.max(0, joined.length - TAIL_BYTES));
+    }
+    text() {
+        const head = Buffer.concat(this.head).toString('utf8');
+        if (this.tail.length === 0)
+            return head;
+        const gap = this.dropped > 0 ? `\n[... ${this.dropped} bytes left out ...]\n` : '';
+        return `${head}${gap}${this.tail.toString('utf8')}`;
+    }
+}
+class LineSplitter {
+    emit;
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    pending = '';
+    constructor(emit) {
+        this.emit = emit;
+    }
+    push(chunk) {
+        this.pending += this.decoder.write(chunk);
+        let newline;
+        while ((newline = this.pending.indexOf('\n')) >= 0) {
+            this.emit(this.pending.slice(0, newline));
+            this.pending = this.pending.slice(newline + 1);
+        }
+        while (this.pending.length > MAX_LINE_CHARS) {
+            this.emit(this.pending.slice(0, MAX_LINE_CHARS));
+            this.pending = this.pending.slice(MAX_LINE_CHARS);
+        }
+    }
+    end() {
+        this.pending += this.decoder.end();
+        if (this.pending)
+            this.emit(this.pending);
+        this.pending = '';
+    }
+}
+/**
+ * The runner: each child in a process group of its own (so ending it ends what it started too), its pid recorded
+ * while it runs, its output kept within bounds. `debug` gets each argv.
+ */
+function createProcessRunner(debug, recorder) {
+    const running = new Set();
+    const run = (command, args, options = {}) => new Promise((resolve, reject) => {
+        debug(`exec: ${JSON.stringify([command, ...args])}`);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
             cwd: options.cwd,
-            env,
-            input: options.input === undefined ? undefined : Buffer.from(options.input),
-            silent: !options.stream,
-            ignoreReturnCode: true,
-            listeners: onStderr
-                ? {
-                    stderr: (data) => {
-                        pending += data.toString();
-                        const lines = pending.split('\n');
-                        pending = lines.pop() ?? '';
-                        for (const line of lines)
-                            onStderr(line);
-                    },
-                }
-                : undefined,
+            // Always the action's own environment (as it is now), plus what the caller adds.
+            env: { ...process.env, ...options.env },
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+            detached: true,
+            shell: false,
+            windowsHide: true,
         });
-    }
-    catch (error) {
-        // The program could not be started at all (not installed, not executable).
-        throw new CommandError(command, args, 127, error instanceof Error ? error.message : String(error));
-    }
-    if (onStderr && pending)
-        onStderr(pending);
-    if (result.exitCode !== 0 && !options.allowFailure) {
-        throw new CommandError(command, args, result.exitCode, result.stderr, result.stdout);
-    }
-    return result;
-};
-const runCommand = createRunner((message) => core_debug(message));
+        const pid = child.pid;
+        if (pid !== undefined) {
+            running.add(pid);
+            recorder?.addProcess({ pid, start: processStart(pid) });
+        }
+        const out = new Capture();
+        const err = new Capture();
+        const onLine = options.onLine;
+        const outLines = onLine ? new LineSplitter((line) => onLine(line, 'stdout')) : undefined;
+        const errLines = onLine ? new LineSplitter((line) => onLine(line, 'stderr')) : undefined;
+        child.stdout?.on('data', (chunk) => {
+            out.push(chunk);
+            outLines?.push(chunk);
+        });
+        child.stderr?.on('data', (chunk) => {
+            err.push(chunk);
+            errLines?.push(chunk);
+        });
+        if (options.input !== undefined && child.stdin) {
+            child.stdin.on('error', () => undefined);
+            child.stdin.end(options.input);
+        }
+        let failedToStart;
+        child.on('error', (error) => {
+            failedToStart = error;
+        });
+        let timedOut = false;
+        const timer = options.timeoutMs !== undefined && pid !== undefined
+            ? setTimeout(() => {
+                timedOut = true;
+                void endProcessGroup(pid, 500);
+            }, options.timeoutMs)
+            : undefined;
+        child.on('close', (code, signal) => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined) {
+                running.delete(pid);
+                recorder?.removeProcess(pid);
+            }
+            outLines?.end();
+            errLines?.end();
+            if (failedToStart) {
+                // The program could not be started at all (not installed, not executable).
+                reject(new CommandError(command, args, 127, failedToStart.message, '', { cause: failedToStart }));
+                return;
+            }
+            const result = {
+                exitCode: code ?? 128 + signalNumber(signal),
+                stdout: out.text(),
+                stderr: err.text(),
+                ...(timedOut ? { timedOut } : {}),
+            };
+            if (result.exitCode !== 0 && !options.allowFailure) {
+                reject(new CommandError(command, args, result.exitCode, result.stderr, result.stdout));
+                return;
+            }
+            resolve(result);
+        });
+    });
+    return {
+        run,
+        endAll: async (graceMs) => {
+            await Promise.all([...running].map((pid) => endProcessGroup(pid, graceMs)));
+        },
+    };
+}
+function signalNumber(signal) {
+    const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+    return (signal && numbers[signal]) || 1;
+}
 
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /**
- * What main leaves for the post step to remove: container ids and temp dirs, recorded the moment they exist
- * so a cancelled run is cleaned up too. Never a token or secret.
+ * What main leaves for the post step to end or remove: the processes it started, its containers and temp dirs,
+ * recorded the moment they exist so a cancelled or killed run is cleaned up too. Never a token or secret.
  */
 const STATE_CONTAINERS = 'containers';
 const STATE_TEMP_DIRS = 'tempDirs';
+const STATE_PROCESSES = 'processes';
 /** Keeps the lists in memory and mirrors them into the runner's state file on every change. */
 class StateCleanup {
     save;
     containers = new Set();
     tempDirs = new Set();
+    processes = new Map();
     constructor(save = core.saveState) {
         this.save = save;
     }
@@ -31488,31 +31667,142 @@ class StateCleanup {
         this.tempDirs.add(dir);
         this.save(STATE_TEMP_DIRS, JSON.stringify([...this.tempDirs]));
     }
+    addProcess(record) {
+        this.processes.set(record.pid, record);
+        this.save(STATE_PROCESSES, JSON.stringify([...this.processes.values()]));
+    }
+    removeProcess(pid) {
+        this.processes.delete(pid);
+        this.save(STATE_PROCESSES, JSON.stringify([...this.processes.values()]));
+    }
 }
-function readStateList(name, read = getState) {
+/** A list main saved; a value that is not one is reported through `warn` and read as empty. */
+function readStateList(name, isItem, read = getState, warn = () => undefined) {
     const raw = read(name);
     if (!raw)
         return [];
     try {
         const value = JSON.parse(raw);
-        return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+        if (Array.isArray(value))
+            return value.filter(isItem);
+        warn(`The saved state "${name}" is not a list; nothing of it is cleaned up`);
     }
-    catch {
-        return [];
+    catch (error) {
+        warn(`The saved state "${name}" is not JSON (${error.message}); nothing of it is cleaned up`);
     }
+    return [];
 }
+const isString = (value) => typeof value === 'string';
+const isProcessRecord = (value) => typeof value === 'object' &&
+    value !== null &&
+    Number.isSafeInteger(value.pid) &&
+    value.pid > 1 &&
+    (value.start === undefined || Number.isSafeInteger(value.start));
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/untrusted.ts
+
+/**
+ * Text that a build, a container, a test report or a scanned image produced is hostile: this module is its only way
+ * into the log and the job summary.
+ *
+ * The runner reads the step's output a line at a time (.NET ReadLine: a line ends at "\r", "\n" or "\r\n") and
+ * treats a line as a workflow command when, after leading white space, it starts with "::", or when it holds "##["
+ * anywhere (the legacy form). While `::stop-commands::<token>` is in force it processes nothing until a line
+ * `::<token>::` arrives; a fresh random token per block cannot be guessed by what prints inside it.
+ */
+/** The runner's own first test of a line (OutputManager): anything else can never be a command. */
+function couldBeCommand(text) {
+    return text.includes('::') || text.includes('##[');
+}
+function stopToken() {
+    return `msa-${randomBytes(16).toString('hex')}`;
+}
+/**
+ * The text as it must be written to the step's output: unchanged when no line of it could be a command, otherwise
+ * between `::stop-commands::<fresh token>` and `::<token>::`. Always ends without a newline; the caller adds one.
+ */
+function inert(text, token = stopToken) {
+    if (!couldBeCommand(text))
+        return text;
+    const t = token();
+    return `::stop-commands::${t}\n${text}\n::${t}::`;
+}
+// C0 controls but tab and the line ends, DEL, and the bidirectional overrides that make text read other than it is.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+/** Replace control characters (terminal escapes, bidi overrides, NUL) with U+FFFD; keeps tabs and line ends. */
+function withoutControls(text) {
+    return text.replace(CONTROL, '\uFFFD');
+}
+/** Cut a text to `max` characters, saying so. */
+function untrusted_clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+function longestRun(text, char) {
+    let longest = 0;
+    let current = 0;
+    for (const c of text) {
+        current = c === char ? current + 1 : 0;
+        if (current > longest)
+            longest = current;
+    }
+    return longest;
+}
+/**
+ * Untrusted text as a Markdown code span on one line: nothing in it renders (no HTML, links, emphasis), and no
+ * backtick run inside can close it. `inTable`: pipes escaped, which GitHub's tables need even inside code spans.
+ */
+function mdCode(text, options = {}) {
+    let body = withoutControls(untrusted_clip(text, options.max ?? 500))
+        .replace(/\r\n|\r|\n/g, ' ⏎ ')
+        .replace(/\t/g, ' ');
+    if (body.trim() === '')
+        return '';
+    if (options.inTable)
+        body = body.replace(/\|/g, '\\|');
+    const fence = '`'.repeat(longestRun(body, '`') + 1);
+    // A space between fence and text only where a backtick at either end would join the fence (CommonMark strips it).
+    const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${body}${pad}${fence}`;
+}
+/** Untrusted text as a fenced code block whose fence is longer than any backtick run inside it. */
+function mdCodeBlock(text, options = {}) {
+    const body = withoutControls(untrusted_clip(text, options.max ?? 20_000)).replace(/\r\n|\r/g, '\n');
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
+    return `${fence}${options.info ?? 'text'}\n${body}\n${fence}`;
+}
+/** Untrusted text inside HTML (a `<summary>`): every character that means something there is an entity. */
+function htmlText(text, max = 200) {
+    return withoutControls(untrusted_clip(text, max))
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/[\r\n]+/g, ' ');
+}
+/** A link only to an https address that cannot break out of the Markdown around it; otherwise the text alone. */
+function mdLink(label, url, inTable = false) {
+    const code = mdCode(label, { max: 120, inTable });
+    if (!url || !/^https:\/\/[A-Za-z0-9.-]+(?:\/[A-Za-z0-9._~%/+:@=&?#-]*)?$/.test(url) || url.length > 500)
+        return code;
+    return `[${code}](${url})`;
+}
+
 ;// CONCATENATED MODULE: ./src/docker/container.ts
+
 
 /** Pure: what the poller needs from `docker inspect --format '{{json .State}}'`. */
 function conditionFrom(state) {
     if (!state.Running && ['exited', 'dead'].includes(state.Status)) {
         return { state: 'exited', exitCode: state.ExitCode, oomKilled: state.OOMKilled };
     }
+    if (state.Restarting || state.Status === 'restarting')
+        return { state: 'restarting', exitCode: state.ExitCode };
     const health = state.Health?.Status;
     return {
         state: 'running',
@@ -31526,23 +31816,45 @@ async function containerState(run, name) {
 async function containerCondition(run, name) {
     return conditionFrom(await containerState(run, name));
 }
-/** The last HEALTHCHECK probe's output, if the image has one and it ran. */
+/** The HEALTHCHECK test as argv for `docker exec`: CMD runs as given, CMD-SHELL through /bin/sh; none: undefined. */
+function healthcheckArgv(config) {
+    const test = config?.Test ?? [];
+    if (test.length < 2)
+        return undefined;
+    if (test[0] === 'CMD')
+        return test.slice(1);
+    if (test[0] === 'CMD-SHELL')
+        return ['/bin/sh', '-c', test[1]];
+    return undefined;
+}
+async function containerHealthcheck(run, name) {
+    const { stdout } = await run('docker', ['container', 'inspect', '--format', '{{json .Config.Healthcheck}}', name]);
+    return JSON.parse(stdout);
+}
+/** The last HEALTHCHECK probe's output (the container's text: print it as untrusted), if the image has one and it ran. */
 async function lastHealthcheckOutput(run, name) {
     try {
         const log = (await containerState(run, name)).Health?.Log ?? [];
         const last = log.at(-1);
-        return last ? `exit code ${last.ExitCode}: ${last.Output.trim() || '(no output)'}` : undefined;
+        return last ? `exit code ${last.ExitCode}: ${clip(last.Output.trim(), 2000) || '(no output)'}` : undefined;
     }
     catch {
         return undefined;
     }
 }
+/** A log line longer than this is cut: a container can write one line of any size. */
+const MAX_LOG_LINE_CHARS = 2000;
+/** The container's last log lines (its own text: print it as untrusted), each cut to a bound. */
 async function containerLogs(run, name, lines) {
     const result = await run('docker', ['logs', '--tail', String(lines), name], { allowFailure: true });
     return [result.stdout, result.stderr]
         .filter((s) => s.trim() !== '')
         .join('\n')
-        .trimEnd();
+        .trimEnd()
+        .split('\n')
+        .slice(-lines * 2)
+        .map((line) => clip(line, MAX_LOG_LINE_CHARS))
+        .join('\n');
 }
 /** Remove a container and its anonymous volumes; true when it is gone. */
 async function removeContainer(run, name) {
@@ -31553,7 +31865,7 @@ async function removeContainer(run, name) {
 function httpProbe(url) {
     return (timeoutMs) => new Promise((resolve) => {
         const request = http.get(url, { agent: false, timeout: timeoutMs }, (response) => {
-            response.resume();
+            response.destroy();
             resolve({ status: response.statusCode ?? 0 });
         });
         request.on('timeout', () => {
@@ -31575,34 +31887,46 @@ function httpProbe(url) {
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 
-/** Remove what a run started, each best-effort; returns what could not be removed. */
+
+/** Remove what a run started, each best-effort; returns what could not be removed, with why. */
 async function removeLeftovers(run, leftovers) {
     const failed = [];
     for (const name of [...leftovers.containers]) {
-        if (!(await removeContainer(run, name).catch(() => false)))
-            failed.push(name);
+        const removed = await removeContainer(run, name).catch((error) => errorMessage(error));
+        if (removed !== true)
+            failed.push(`container ${name}${typeof removed === 'string' ? ` (${removed})` : ''}`);
     }
     for (const dir of [...leftovers.tempDirs]) {
         try {
             external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
         }
-        catch {
-            failed.push(dir);
+        catch (error) {
+            failed.push(`${dir} (${errorMessage(error)})`);
         }
     }
     return failed;
 }
 /**
- * On SIGTERM/SIGINT (a cancelled job, Ctrl-C): remove the containers and temp dirs this run made, then exit with
- * 128+signal. The post step (on GitHub) tries again from the saved state, so a kill -9 leaves nothing either.
+ * On SIGTERM/SIGINT (a cancelled job, Ctrl-C): end every process this run started (each in its own process group),
+ * remove its containers and temp dirs, then exit with 128+signal. A second signal while this runs changes nothing.
+ * The post step (on GitHub) tries again from the saved state, so a kill -9 leaves nothing either.
  */
-function removeOnSignal(run, leftovers, say) {
+function removeOnSignal(runner, leftovers, say) {
+    let cleaning = false;
     const handler = (signal) => {
-        say(`${signal}: cancelled; removing what this run started`);
-        void removeLeftovers(run, leftovers).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+        if (cleaning)
+            return;
+        cleaning = true;
+        say(`${signal}: cancelled; ending the processes and removing what this run started`);
+        void (async () => {
+            await runner.endAll();
+            const failed = await removeLeftovers(runner.run, leftovers);
+            for (const item of failed)
+                say(`Could not remove ${item}`);
+        })().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
-    process.once('SIGTERM', handler);
-    process.once('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
     return () => {
         process.off('SIGTERM', handler);
         process.off('SIGINT', handler);
@@ -31616,17 +31940,26 @@ function removeOnSignal(run, leftovers, say) {
 
 
 /**
- * The post step: remove only what main recorded (containers it started, temp dirs it made), each on its own,
+ * The post step: end the processes main recorded and left running (only those that are still the very process
+ * recorded: pids are reused), remove the containers it started and the temp dirs it made, each on its own,
  * best-effort; a failure is a warning, never a failed job.
  */
-async function post(run = runCommand, read = getState) {
+async function post(run = createProcessRunner((m) => core_debug(m)).run, read = getState) {
     try {
-        const containers = new Set(readStateList(STATE_CONTAINERS, read));
-        const tempDirs = new Set(readStateList(STATE_TEMP_DIRS, read));
+        const warn = (m) => warning(m);
+        for (const record of readStateList(STATE_PROCESSES, isProcessRecord, read, warn)) {
+            if (!isSameProcess(record))
+                continue;
+            await endProcessGroup(record.pid);
+            info(`Ended process ${record.pid} (and its process group), left running by the main step`);
+        }
+        const containers = new Set(readStateList(STATE_CONTAINERS, isString, read, warn));
+        const tempDirs = new Set(readStateList(STATE_TEMP_DIRS, isString, read, warn));
         const failed = await removeLeftovers(run, { containers, tempDirs });
-        for (const name of containers)
-            if (!failed.includes(name))
+        for (const name of containers) {
+            if (!failed.some((f) => f.startsWith(`container ${name}`)))
                 info(`Removed container ${name}`);
+        }
         for (const item of failed)
             warning(`Could not remove ${item}`);
     }

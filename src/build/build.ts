@@ -33,7 +33,17 @@ export interface BuildOptions {
   run: Runner;
   env: Record<string, string>;
   now?: () => number;
+  /** Each line of the build's progress, for the log: the build's own text, so printed as untrusted text. */
+  log: (line: string) => void;
 }
+
+/** An argument as a person would type it in a shell (for reading only: nothing is ever run through a shell). */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Lines of a build's progress kept for reading failed test names from it. */
+const MAX_LOG_LINES = 100_000;
 
 /** Run one buildx build, streaming its progress into the log, and read its metadata. */
 export async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<BuildRun> {
@@ -41,13 +51,17 @@ export async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<
   const parser = new ProgressParser(path.basename(plan.file));
   const log: string[] = [];
   const started = now();
-  const result = await options.run('docker', buildxArgs(plan), {
+  const args = buildxArgs(plan);
+  // The command as the log shows it (as @actions/exec and build-push-action echo theirs); secrets are not in argv.
+  options.log(`[command]docker ${args.map(shellQuote).join(' ')}`);
+  const result = await options.run('docker', args, {
     env: options.env,
-    stream: true,
     allowFailure: true,
-    onStderrLine: (line) => {
+    onLine: (line, stream) => {
+      options.log(line);
+      if (stream !== 'stderr') return;
       parser.push(line);
-      log.push(line);
+      if (log.length < MAX_LOG_LINES) log.push(line);
     },
   });
   const seconds = (now() - started) / 1000;

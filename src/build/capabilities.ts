@@ -55,7 +55,12 @@ export function capabilitiesFrom(
  * driver and image store only matter to the cache flags, so they are asked only when a cache is in play
  * (`cacheFacts`); `docker info` alone costs about 200 ms.
  */
-export async function detectCapabilities(run: Runner, builder: string, cacheFacts = true): Promise<BuildxCapabilities> {
+export async function detectCapabilities(
+  run: Runner,
+  builder: string,
+  cacheFacts = true,
+  dockerHost?: string,
+): Promise<BuildxCapabilities> {
   const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
   const [engine, version, inspect, info] = await Promise.all([
     run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'], { allowFailure: true }),
@@ -66,7 +71,7 @@ export async function detectCapabilities(run: Runner, builder: string, cacheFact
   if (engine.exitCode !== 0) {
     const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');
     throw new EngineUnreachableError(
-      `The Docker engine is not reachable${process.env.DOCKER_HOST ? ` at DOCKER_HOST=${process.env.DOCKER_HOST}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`,
+      `The Docker engine is not reachable${dockerHost ? ` at DOCKER_HOST=${dockerHost}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`,
     );
   }
   if (version.exitCode !== 0) {

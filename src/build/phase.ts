@@ -39,7 +39,12 @@ export async function buildPhase(env: PipelineEnv, target: string): Promise<Buil
     metadataFile: path.join(env.tempDir, `metadata-${target}.json`),
   });
   try {
-    const run = await runBuild(plan, { run: env.run, env: secretEnv(inputs), now: env.now });
+    const run = await runBuild(plan, {
+      run: env.run,
+      env: secretEnv(inputs),
+      now: env.now,
+      log: (line) => ui.info(line),
+    });
     const image = await inspectImage(env.run, tags[0]);
     const digest =
       typeof run.metadata['containerimage.digest'] === 'string' ? run.metadata['containerimage.digest'] : undefined;

@@ -59,7 +59,12 @@ export async function pushPhase(env: PipelineEnv, report: TargetReport): Promise
     });
     try {
       // BuildKit retries a registry's 5xx itself (1, 2, 4, 8 s), so this path needs no retry of ours.
-      const run = await runBuild(plan, { run: env.run, env: secretEnv(inputs), now: env.now });
+      const run = await runBuild(plan, {
+        run: env.run,
+        env: secretEnv(inputs),
+        now: env.now,
+        log: (line) => ui.info(line),
+      });
       const digest = run.metadata['containerimage.digest'];
       if (typeof digest !== 'string') throw new Error('buildx reported no digest for the pushed image');
       ui.info(`Pushed ${build.tags.join(', ')} (${inputs.platforms.join(', ')}) as ${digest}`);

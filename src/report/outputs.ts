@@ -20,6 +20,7 @@ export function actionOutputs(reports: readonly TargetReport[]): Record<string, 
     'smoke-seconds': (r) =>
       r.smoke?.seconds !== undefined && r.smoke.status === 'passed' ? r.smoke.seconds.toFixed(1) : undefined,
     vulnerabilities: (r) => (r.scan?.counts ? JSON.stringify(r.scan.counts) : undefined),
+    findings: (r) => (r.scan?.findings ? JSON.stringify(r.scan.findings) : undefined),
     'sarif-file': (r) => r.scan?.sarifFile,
     'sarif-id': (r) => r.upload?.sarifId,
     pushed: (r) => String(r.pushed),

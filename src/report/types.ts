@@ -1,5 +1,5 @@
 import type { TestTotals } from '../test-results/junit.js';
-import type { Finding, SeverityCounts } from '../scan/report.js';
+import type { Finding, FindingCounts, SeverityCounts } from '../scan/report.js';
 
 export type Phase = 'build' | 'test' | 'smoke' | 'scan' | 'upload' | 'push';
 
@@ -23,7 +23,10 @@ export interface BuildReport {
 
 export interface TestReport {
   totals: TestTotals;
+  /** Failed tests kept (the first ones, within the reader's limit). */
   failed: { name: string; classname?: string; message?: string }[];
+  /** Failed tests counted but not kept. */
+  failedLeftOut?: number;
   resultsPath: string;
   files: string[];
 }
@@ -38,7 +41,10 @@ export interface SmokeReport {
 
 export interface ScanReport {
   status: 'scanned' | 'skipped';
+  /** Vulnerabilities by severity. */
   counts?: SeverityCounts;
+  /** Every scanner's findings by kind and severity. */
+  findings?: FindingCounts;
   /** Findings within `severity`, most severe first. */
   reported?: Finding[];
   /** Findings that trip `fail-on`. */

@@ -17,6 +17,26 @@ function httpStatus(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null ? (error as HttpError).status : undefined;
 }
 
+/** A network failure under Octokit's HTTP 500 wrapper: the code of the first cause that has one (ECONNREFUSED...). */
+export function networkErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ENOTFOUND: 'the host name did not resolve',
+  EAI_AGAIN: 'the host name did not resolve (DNS failed)',
+  ECONNRESET: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+};
+
 function apiMessage(error: unknown): string {
   const e = error as HttpError;
   return e?.response?.data?.message ?? errorMessage(error);
@@ -73,6 +93,13 @@ export async function uploadPhase(env: PipelineEnv, report: TargetReport): Promi
       const reason = explainForbidden(apiMessage(error), event);
       ui.warning(`SARIF for ${report.target} not uploaded (HTTP 403): ${reason}`);
       return { status: 'forbidden', category, reason };
+    }
+    const network = networkErrorCode(error);
+    if (network) {
+      throw new GateError(
+        'upload',
+        `Uploading the SARIF of ${report.target} to code scanning failed: could not reach ${ctx.apiUrl}: ${NETWORK_WORDS[network] ?? network} (${network}), after Octokit's retries`,
+      );
     }
     throw new GateError(
       'upload',

@@ -32,7 +32,7 @@ export interface EventInfo {
   pullNumber?: number;
 }
 
-export function readEvent(ctx: RunContext, actor = process.env.GITHUB_ACTOR ?? ''): EventInfo {
+export function readEvent(ctx: RunContext): EventInfo {
   let payload: {
     pull_request?: {
       number?: number;
@@ -50,7 +50,7 @@ export function readEvent(ctx: RunContext, actor = process.env.GITHUB_ACTOR ?? '
   const base = pr?.base?.repo?.full_name;
   return {
     fromFork: Boolean(pr && head && base && head !== base),
-    dependabot: actor === 'dependabot[bot]',
+    dependabot: ctx.actor === 'dependabot[bot]',
     pullNumber: pr?.number,
   };
 }

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PipelineEnv } from '../pipeline.js';
 import type { ScanReport, TargetReport } from '../report/types.js';
@@ -8,13 +7,34 @@ import { installTrivy, type ActionsCache, type ToolCache } from './install.js';
 import { restoreDb, type DbCache } from './db-cache.js';
 import { trivyConvertArgs, trivyScanArgs } from './trivy-args.js';
 import {
+  countByKind,
   countBySeverity,
+  describeCounts,
   describeFinding,
   gateFindings,
   parseTrivyReport,
   rankFindings,
   TrivyReportError,
 } from './report.js';
+import { readRegularText } from '../safe-fs.js';
+
+/** Trivy's JSON report is read whole; an image that makes it larger than this is refused. */
+export const MAX_TRIVY_REPORT_BYTES = 256 * 1024 * 1024;
+/** Findings over fail-on annotated one by one; the rest are in the message and the summary. */
+const MAX_FINDING_ANNOTATIONS = 5;
+
+/**
+ * Which DB updates Trivy may be told to skip: only a DB restored today and actually on disk. Real Trivy refuses
+ * `--skip-db-update` without db/trivy.db and db/metadata.json, and `--skip-java-db-update` without
+ * java-db/metadata.json ("cannot be specified on the first run"), the latter as soon as the image holds a JAR.
+ */
+export function dbSkips(cacheDir: string, fresh: boolean): { skipDbUpdate: boolean; skipJavaDbUpdate: boolean } {
+  const has = (...parts: string[]): boolean => fs.existsSync(path.join(cacheDir, ...parts));
+  return {
+    skipDbUpdate: fresh && has('db', 'trivy.db') && has('db', 'metadata.json'),
+    skipJavaDbUpdate: fresh && has('java-db', 'metadata.json'),
+  };
+}
 
 /** Trivy and its DB, set up once per run however many targets are scanned. */
 export interface ScanSession {
@@ -66,7 +86,7 @@ export async function startScanSession(env: PipelineEnv): Promise<ScanSession> {
     toolCacheRoot: env.ctx.toolCache,
     log,
   });
-  const cacheDir = path.join(os.homedir(), '.cache', 'trivy');
+  const cacheDir = path.join(env.ctx.home, '.cache', 'trivy');
   const db = await restoreDb(actionsCache, cacheDir, new Date(env.now()), log);
   return { trivy: installed.command, cacheDir, db, notes };
 }
@@ -95,7 +115,7 @@ export async function scanPhase(env: PipelineEnv, report: TargetReport): Promise
         scanners: inputs.scanners,
         ignoreUnfixed: inputs['ignore-unfixed'],
         ignoreFile: inputs.trivyignore,
-        skipDbUpdate: session.db.fresh,
+        ...dbSkips(session.cacheDir, session.db.fresh),
       }),
     );
   } catch (error: unknown) {
@@ -108,7 +128,11 @@ export async function scanPhase(env: PipelineEnv, report: TargetReport): Promise
   }
   let findings;
   try {
-    findings = parseTrivyReport(fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '');
+    const size = fs.existsSync(reportFile) ? fs.statSync(reportFile).size : 0;
+    if (size > MAX_TRIVY_REPORT_BYTES) {
+      throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${MAX_TRIVY_REPORT_BYTES} bytes`);
+    }
+    findings = parseTrivyReport(readRegularText(reportFile, MAX_TRIVY_REPORT_BYTES) ?? '');
   } catch (error: unknown) {
     if (error instanceof TrivyReportError)
       throw new GateError('scan', `Trivy's scan of ${build.tags[0]} gave no usable report: ${error.message}`);
@@ -120,16 +144,23 @@ export async function scanPhase(env: PipelineEnv, report: TargetReport): Promise
     throw new GateError('scan', `Trivy could not convert its report to SARIF: ${errorMessage(error)}`);
   }
   const counts = countBySeverity(findings);
+  const byKind = countByKind(findings, inputs.scanners);
   const reported = rankFindings(findings.filter((f) => inputs.severity.includes(f.severity)));
-  ui.info(
-    `Vulnerabilities: ${Object.entries(counts)
-      .reverse()
-      .map(([s, n]) => `${n} ${s}`)
-      .join(', ')}; SARIF: ${sarifFile}`,
-  );
+  for (const [kind, kindCounts] of Object.entries(byKind)) {
+    ui.info(
+      `${kind === 'vulnerability' ? 'Vulnerabilities' : `${kind[0].toUpperCase()}${kind.slice(1)}s`}: ${Object.entries(
+        kindCounts,
+      )
+        .reverse()
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ')}`,
+    );
+  }
+  ui.info(`SARIF: ${sarifFile}`);
   return {
     status: 'scanned',
     counts,
+    findings: byKind,
     reported,
     gated: gateFindings(findings, inputs['fail-on']),
     sarifFile,
@@ -143,13 +174,18 @@ export function scanGate(env: PipelineEnv, report: TargetReport): void {
   if (gated.length === 0) return;
   const shown = gated.slice(0, 10).map((f) => `  - ${describeFinding(f)}`);
   if (gated.length > 10) shown.push(`  - ... and ${gated.length - 10} more`);
-  for (const f of gated.slice(0, 10)) {
-    env.ui.error(`${describeFinding(f)}${f.title ? `: ${f.title}` : ''}`, {
-      title: `Vulnerability ${f.id} in ${report.target}`,
+  for (const f of gated.slice(0, MAX_FINDING_ANNOTATIONS)) {
+    env.ui.error(`${describeFinding(f)}${f.kind === 'vulnerability' && f.title ? `: ${f.title}` : ''}`, {
+      title: `${f.kind[0].toUpperCase()}${f.kind.slice(1)} ${f.id} in ${report.target}`,
     });
+  }
+  if (gated.length > MAX_FINDING_ANNOTATIONS) {
+    env.ui.info(
+      `... and ${gated.length - MAX_FINDING_ANNOTATIONS} more findings at fail-on, not annotated: the job summary, the SARIF and code scanning list them`,
+    );
   }
   throw new GateError(
     'scan',
-    `${gated.length} vulnerabilit${gated.length === 1 ? 'y' : 'ies'} at ${env.inputs['fail-on'].join('/')} (fail-on) in ${report.target}:\n${shown.join('\n')}`,
+    `${describeCounts(gated)} at ${env.inputs['fail-on'].join('/')} (fail-on) in ${report.target}:\n${shown.join('\n')}`,
   );
 }

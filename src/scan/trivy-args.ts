@@ -12,8 +12,10 @@ export interface ScanOptions {
   scanners: string[];
   ignoreUnfixed: boolean;
   ignoreFile: string;
-  /** The DB was restored from today's cache: do not download it again. */
+  /** Today's DB is on disk (restored from the cache): do not download it again. */
   skipDbUpdate: boolean;
+  /** Today's Java DB is on disk: do not download it again. */
+  skipJavaDbUpdate: boolean;
 }
 
 /**
@@ -44,7 +46,8 @@ export function trivyScanArgs(o: ScanOptions): string[] {
   ];
   if (o.ignoreUnfixed) args.push('--ignore-unfixed');
   if (o.ignoreFile) args.push('--ignorefile', o.ignoreFile);
-  if (o.skipDbUpdate) args.push('--skip-db-update', '--skip-java-db-update');
+  if (o.skipDbUpdate) args.push('--skip-db-update');
+  if (o.skipJavaDbUpdate) args.push('--skip-java-db-update');
   args.push(o.image);
   return args;
 }

@@ -7,8 +7,8 @@ export interface SmokeRunOptions {
   containerPort: number;
   runId: string;
   target: string;
-  /** Variable names only: values travel in the docker client's environment (`--env NAME`), never argv. */
-  envNames: string[];
+  /** The container's environment as an env file (values never in argv, never in the docker CLI's environment). */
+  envFile?: string;
   hardened: boolean;
 }
 
@@ -40,7 +40,7 @@ export function smokeRunArgs(o: SmokeRunOptions): string[] {
     '--publish',
     `127.0.0.1::${o.containerPort}`,
   ];
-  for (const name of o.envNames) args.push('--env', name);
+  if (o.envFile) args.push('--env-file', o.envFile);
   if (o.hardened) args.push(...HARDENED_FLAGS);
   args.push(o.image);
   return args;

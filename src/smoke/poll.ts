@@ -4,12 +4,17 @@ const MIN_REQUEST_MS = 500;
 
 export type ContainerCondition =
   | { state: 'running'; health?: 'starting' | 'healthy' | 'unhealthy' | 'none' }
-  | { state: 'exited'; exitCode: number; oomKilled?: boolean };
+  | { state: 'exited'; exitCode: number; oomKilled?: boolean }
+  | { state: 'restarting'; exitCode: number };
 
 /** The sentence a smoke failure uses for a container that stopped. */
 export function exitedMessage(condition: { exitCode: number; oomKilled?: boolean }): string {
   const oom = condition.oomKilled ? ' (killed: out of memory)' : '';
   return `the container exited with code ${condition.exitCode}${oom} before it was healthy`;
+}
+
+export function restartingMessage(exitCode: number): string {
+  return `the container is restarting (it exited with code ${exitCode})`;
 }
 
 export type ProbeResult = { status: number } | { error: string };
@@ -35,7 +40,13 @@ export interface PollOptions {
 
 export type PollOutcome =
   | { ok: true; attempts: number }
-  | { ok: false; reason: 'timeout' | 'exited' | 'unhealthy'; message: string; attempts: number; exitCode?: number };
+  | {
+      ok: false;
+      reason: 'timeout' | 'exited' | 'restarting' | 'unhealthy';
+      message: string;
+      attempts: number;
+      exitCode?: number;
+    };
 
 function describe(probe: ProbeResult | undefined, expected: number): string {
   if (!probe) return 'no answer yet';
@@ -79,7 +90,16 @@ export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
         attempts,
       };
     }
-    if (condition?.health === 'unhealthy') {
+    if (condition?.state === 'restarting') {
+      return {
+        ok: false,
+        reason: 'restarting',
+        exitCode: condition.exitCode,
+        message: restartingMessage(condition.exitCode),
+        attempts,
+      };
+    }
+    if (condition?.state === 'running' && condition.health === 'unhealthy') {
       return {
         ok: false,
         reason: 'unhealthy',
