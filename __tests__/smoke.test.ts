@@ -210,3 +210,32 @@ test('imageInfoFrom: exposed TCP ports ascending, healthcheck presence', () => {
   ).toEqual({ id: 'sha256:x', size: 5, exposedPorts: [80, 8080], hasHealthcheck: true, user: 'app' });
   expect(imageInfoFrom({ Id: 'x', Size: 1, Config: { Healthcheck: { Test: ['NONE'] } } }).hasHealthcheck).toBe(false);
 });
+
+describe('the smoke container environment', () => {
+  test('goes into an env file of mode 0600, one line per variable, never into argv', async () => {
+    const { writeEnvFile } = await import('../src/smoke/phase.js');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-envfile-'));
+    expect(writeEnvFile(dir, [])).toBeUndefined();
+    const file = writeEnvFile(dir, [
+      { key: 'DOCKER_HOST', value: 'tcp://x:1' },
+      { key: 'GREETING', value: ' spaced = "quoted" $(id) ' },
+    ]) as string;
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(file, 'utf8')).toBe('DOCKER_HOST=tcp://x:1\nGREETING= spaced = "quoted" $(id) \n');
+    expect(
+      smokeRunArgs({
+        name: 'c',
+        image: 'i',
+        containerPort: 1,
+        runId: 'r',
+        target: 't',
+        envFile: file,
+        hardened: false,
+      }),
+    ).not.toContain('tcp://x:1');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -31802,13 +31802,22 @@ class LineSplitter {
         this.pending = '';
     }
 }
+/** The run was cancelled: no new process is started. */
+class CancelledError extends Error {
+    name = 'CancelledError';
+}
 /**
  * The runner: each child in a process group of its own (so ending it ends what it started too), its pid recorded
  * while it runs, its output kept within bounds. `debug` gets each argv.
  */
 function createProcessRunner(debug, recorder) {
     const running = new Set();
+    let stopped = false;
     const run = (command, args, options = {}) => new Promise((resolve, reject) => {
+        if (stopped) {
+            reject(new CancelledError(`not started, the run is being cancelled: ${command} ${args.slice(0, 2).join(' ')}`));
+            return;
+        }
         debug(`exec: ${JSON.stringify([command, ...args])}`);
         const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
             cwd: options.cwd,
@@ -31882,6 +31891,7 @@ function createProcessRunner(debug, recorder) {
     return {
         run,
         endAll: async (graceMs) => {
+            stopped = true;
             await Promise.all([...running].map((pid) => endProcessGroup(pid, graceMs)));
         },
     };
@@ -32242,6 +32252,7 @@ function httpProbe(url) {
 
 
 
+
 /** Remove what a run started, each best-effort; returns what could not be removed, with why. */
 async function removeLeftovers(run, leftovers) {
     const failed = [];
@@ -32274,7 +32285,8 @@ function removeOnSignal(runner, leftovers, say) {
         say(`${signal}: cancelled; ending the processes and removing what this run started`);
         void (async () => {
             await runner.endAll();
-            const failed = await removeLeftovers(runner.run, leftovers);
+            // The run's own runner starts nothing more: the cleanup has a runner of its own.
+            const failed = await removeLeftovers(createProcessRunner(() => undefined).run, leftovers);
             for (const item of failed)
                 say(`Could not remove ${item}`);
         })().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));

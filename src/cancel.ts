@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { ProcessRunner, Runner } from './exec.js';
+import { createProcessRunner, type ProcessRunner, type Runner } from './exec.js';
 import { removeContainer } from './docker/container.js';
 import { errorMessage } from './errors.js';
 
@@ -42,7 +42,8 @@ export function removeOnSignal(
     say(`${signal}: cancelled; ending the processes and removing what this run started`);
     void (async () => {
       await runner.endAll();
-      const failed = await removeLeftovers(runner.run, leftovers);
+      // The run's own runner starts nothing more: the cleanup has a runner of its own.
+      const failed = await removeLeftovers(createProcessRunner(() => undefined).run, leftovers);
       for (const item of failed) say(`Could not remove ${item}`);
     })().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };

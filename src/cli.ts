@@ -130,7 +130,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     stopListening();
     await runner.endAll();
-    await removeLeftovers(run, cleanup);
+    await removeLeftovers(createProcessRunner((m) => ui.debug(m)).run, cleanup);
   }
 }
 

@@ -158,8 +158,16 @@ class LineSplitter {
 
 export interface ProcessRunner {
   run: Runner;
-  /** End every child still running (each in its own process group, so its own children go too). */
+  /**
+   * Start nothing more (a later `run` fails at once) and end every child still running, each in its own process
+   * group so its own children go too. For a cancelled run: cleanup that follows uses a runner of its own.
+   */
   endAll(graceMs?: number): Promise<void>;
+}
+
+/** The run was cancelled: no new process is started. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError';
 }
 
 /**
@@ -168,8 +176,13 @@ export interface ProcessRunner {
  */
 export function createProcessRunner(debug: (message: string) => void, recorder?: ProcessRecorder): ProcessRunner {
   const running = new Set<number>();
+  let stopped = false;
   const run: Runner = (command, args, options = {}) =>
     new Promise((resolve, reject) => {
+      if (stopped) {
+        reject(new CancelledError(`not started, the run is being cancelled: ${command} ${args.slice(0, 2).join(' ')}`));
+        return;
+      }
       debug(`exec: ${JSON.stringify([command, ...args])}`);
       const child = spawn(command, [...args], {
         cwd: options.cwd,
@@ -243,6 +256,7 @@ export function createProcessRunner(debug: (message: string) => void, recorder?:
   return {
     run,
     endAll: async (graceMs) => {
+      stopped = true;
       await Promise.all([...running].map((pid) => endProcessGroup(pid, graceMs)));
     },
   };

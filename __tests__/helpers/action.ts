@@ -72,7 +72,7 @@ function spawnNode(
   args: string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
-  signalWhen?: { pattern: RegExp; signal: NodeJS.Signals },
+  signalWhen?: { pattern: RegExp; signal: NodeJS.Signals; delayMs?: number },
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(ACTION_NODE, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -83,7 +83,7 @@ function spawnNode(
       stdout += d.toString();
       if (signalWhen && !signalled && signalWhen.pattern.test(stdout)) {
         signalled = true;
-        child.kill(signalWhen.signal);
+        setTimeout(() => child.kill(signalWhen.signal), signalWhen.delayMs ?? 0);
       }
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -124,8 +124,8 @@ export interface RunActionOptions {
   env?: Record<string, string>;
   /** Skip the post step (to inspect what main left). */
   skipPost?: boolean;
-  /** Send main a signal once its output matches (a cancelled job). */
-  signalWhen?: { pattern: RegExp; signal: NodeJS.Signals };
+  /** Send main a signal once its output matches, `delayMs` later (a cancelled job). */
+  signalWhen?: { pattern: RegExp; signal: NodeJS.Signals; delayMs?: number };
   cwd?: string;
 }
 

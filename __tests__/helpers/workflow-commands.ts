@@ -131,8 +131,8 @@ const GROUPS = /^(Test stage|Build|Smoke test|Scan|Upload SARIF of|Push) [A-Za-z
 
 /**
  * Commands in the output the action did not mean to write: any command of a kind it never writes, any stop it did
- * not resume with its own token, any command whose properties hold `canary`, any mask of the canary, and any
- * command processed while a stop of its own was supposed to be in force. Empty when the output is clean.
+ * not resume with its own token, any command whose data or a property starts with `canary` (the attacks' marker),
+ * any mask of the canary, and any group the action does not open. Empty when the output is clean.
  */
 export function unintendedCommands(stdout: string, stderr = '', canary = 'PWNED'): WorkflowCommand[] {
   const commands = runnerCommands(stdout, stderr);
@@ -149,7 +149,7 @@ export function unintendedCommands(stdout: string, stderr = '', canary = 'PWNED'
       continue;
     }
     if (!OURS.has(c.command)) bad.push(c);
-    else if (Object.values(c.properties).some((v) => v.includes(canary))) bad.push(c);
+    else if (Object.values(c.properties).some((v) => v.trimStart().startsWith(canary))) bad.push(c);
     else if (c.command === 'add-mask' && c.data.includes(canary)) bad.push(c);
     else if (c.data.trimStart().startsWith(canary)) bad.push(c);
     else if (c.command === 'group' && !GROUPS.test(c.data)) bad.push(c);
@@ -157,4 +157,33 @@ export function unintendedCommands(stdout: string, stderr = '', canary = 'PWNED'
   if (open !== undefined)
     bad.push({ command: 'stop-commands', properties: {}, data: open, line: '(never resumed)', stream: 'stdout' });
   return bad;
+}
+
+/**
+ * The output as the log shows it: every value registered with `add-mask` (by a command the runner processed) is
+ * replaced by *** in every later line, as the runner's secret masker does.
+ */
+export function maskedLog(stdout: string): string {
+  const masks: string[] = [];
+  const shown: string[] = [];
+  let stopToken: string | undefined;
+  const registered = new Set(REGISTERED);
+  for (const line of stdout.split(/\r\n|\r|\n/)) {
+    const command = line.includes('::') || line.includes('##[') ? parse(line, registered) : undefined;
+    if (command && stopToken === undefined && command.command === 'add-mask') {
+      masks.push(command.data);
+      continue;
+    }
+    if (command && stopToken === undefined && command.command === 'stop-commands') {
+      stopToken = command.data;
+      registered.add(stopToken.toLowerCase());
+    } else if (command && stopToken !== undefined && command.command === stopToken.toLowerCase()) {
+      registered.delete(stopToken.toLowerCase());
+      stopToken = undefined;
+    }
+    let text = line;
+    for (const mask of [...masks].sort((a, b) => b.length - a.length)) if (mask) text = text.split(mask).join('***');
+    shown.push(text);
+  }
+  return shown.join('\n');
 }

@@ -28781,8 +28781,10 @@ function secretEnv(inputs) {
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _docker_container_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8607);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3738);
+/* harmony import */ var _docker_container_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8607);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+
 
 
 
@@ -28790,7 +28792,7 @@ function secretEnv(inputs) {
 async function removeLeftovers(run, leftovers) {
     const failed = [];
     for (const name of [...leftovers.containers]) {
-        const removed = await (0,_docker_container_js__WEBPACK_IMPORTED_MODULE_1__/* .removeContainer */ .od)(run, name).catch((error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
+        const removed = await (0,_docker_container_js__WEBPACK_IMPORTED_MODULE_2__/* .removeContainer */ .od)(run, name).catch((error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error));
         if (removed !== true)
             failed.push(`container ${name}${typeof removed === 'string' ? ` (${removed})` : ''}`);
     }
@@ -28799,7 +28801,7 @@ async function removeLeftovers(run, leftovers) {
             node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(dir, { recursive: true, force: true });
         }
         catch (error) {
-            failed.push(`${dir} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)})`);
+            failed.push(`${dir} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)})`);
         }
     }
     return failed;
@@ -28818,7 +28820,8 @@ function removeOnSignal(runner, leftovers, say) {
         say(`${signal}: cancelled; ending the processes and removing what this run started`);
         void (async () => {
             await runner.endAll();
-            const failed = await removeLeftovers(runner.run, leftovers);
+            // The run's own runner starts nothing more: the cleanup has a runner of its own.
+            const failed = await removeLeftovers((0,_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .createProcessRunner */ .Ej)(() => undefined).run, leftovers);
             for (const item of failed)
                 say(`Could not remove ${item}`);
         })().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
@@ -28974,7 +28977,7 @@ async function main(argv) {
     finally {
         stopListening();
         await runner.endAll();
-        await (0,_cancel_js__WEBPACK_IMPORTED_MODULE_7__/* .removeLeftovers */ .D)(run, cleanup);
+        await (0,_cancel_js__WEBPACK_IMPORTED_MODULE_7__/* .removeLeftovers */ .D)((0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .createProcessRunner */ .Ej)((m) => ui.debug(m)).run, cleanup);
     }
 }
 process.exitCode = await main(process.argv.slice(2));
@@ -29456,7 +29459,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ej: () => (/* binding */ createProcessRunner)
 });
 
-// UNUSED EXPORTS: KILL_GRACE_MS, MAX_CAPTURE_BYTES, MAX_LINE_CHARS, endProcessGroup, isSameProcess, processStart
+// UNUSED EXPORTS: CancelledError, KILL_GRACE_MS, MAX_CAPTURE_BYTES, MAX_LINE_CHARS, endProcessGroup, isSameProcess, processStart
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
@@ -29582,13 +29585,22 @@ class LineSplitter {
         this.pending = '';
     }
 }
+/** The run was cancelled: no new process is started. */
+class CancelledError extends Error {
+    name = 'CancelledError';
+}
 /**
  * The runner: each child in a process group of its own (so ending it ends what it started too), its pid recorded
  * while it runs, its output kept within bounds. `debug` gets each argv.
  */
 function createProcessRunner(debug, recorder) {
     const running = new Set();
+    let stopped = false;
     const run = (command, args, options = {}) => new Promise((resolve, reject) => {
+        if (stopped) {
+            reject(new CancelledError(`not started, the run is being cancelled: ${command} ${args.slice(0, 2).join(' ')}`));
+            return;
+        }
         debug(`exec: ${JSON.stringify([command, ...args])}`);
         const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
             cwd: options.cwd,
@@ -29662,6 +29674,7 @@ function createProcessRunner(debug, recorder) {
     return {
         run,
         endAll: async (graceMs) => {
+            stopped = true;
             await Promise.all([...running].map((pid) => endProcessGroup(pid, graceMs)));
         },
     };
