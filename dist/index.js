@@ -31698,12 +31698,17 @@ const TAIL_BYTES = 64 * 1024;
 const MAX_LINE_CHARS = 64 * 1024;
 /** After SIGTERM, a process group gets this long before SIGKILL. */
 const KILL_GRACE_MS = 2000;
-/** Start time of a process from /proc (Linux); undefined when it cannot be read. */
+/**
+ * Start time of a live process from /proc (Linux); undefined when it cannot be read or the process has ended (a
+ * zombie waiting for a parent that may never reap it counts as ended).
+ */
 function processStart(pid) {
     try {
         const stat = external_node_fs_.readFileSync(`/proc/${pid}/stat`, 'utf8');
         // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (fields[0] === 'Z' || fields[0] === 'X')
+            return undefined;
         const start = Number(fields[19]);
         return Number.isSafeInteger(start) ? start : undefined;
     }
@@ -31750,14 +31755,23 @@ async function endProcessGroup(pid, graceMs = KILL_GRACE_MS) {
         // gone
     }
 }
+const CAPTURE_LIMITS = {
+    maxCaptureBytes: MAX_CAPTURE_BYTES,
+    tailBytes: TAIL_BYTES,
+    maxLineChars: MAX_LINE_CHARS,
+};
 class Capture {
+    limits;
     head = [];
     headBytes = 0;
     tail = Buffer.alloc(0);
     dropped = 0;
+    constructor(limits) {
+        this.limits = limits;
+    }
     push(chunk) {
-        if (this.headBytes < MAX_CAPTURE_BYTES) {
-            const room = MAX_CAPTURE_BYTES - this.headBytes;
+        if (this.headBytes < this.limits.maxCaptureBytes) {
+            const room = this.limits.maxCaptureBytes - this.headBytes;
             this.head.push(chunk.subarray(0, room));
             this.headBytes += Math.min(room, chunk.length);
             chunk = chunk.subarray(room);
@@ -31765,8 +31779,8 @@ class Capture {
                 return;
         }
         const joined = Buffer.concat([this.tail, chunk]);
-        this.dropped += Math.max(0, joined.length - TAIL_BYTES);
-        this.tail = joined.subarray(Math.max(0, joined.length - TAIL_BYTES));
+        this.dropped += Math.max(0, joined.length - this.limits.tailBytes);
+        this.tail = joined.subarray(Math.max(0, joined.length - this.limits.tailBytes));
     }
     text() {
         const head = Buffer.concat(this.head).toString('utf8');
@@ -31778,10 +31792,12 @@ class Capture {
 }
 class LineSplitter {
     emit;
+    maxLineChars;
     decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     pending = '';
-    constructor(emit) {
+    constructor(emit, maxLineChars) {
         this.emit = emit;
+        this.maxLineChars = maxLineChars;
     }
     push(chunk) {
         this.pending += this.decoder.write(chunk);
@@ -31790,9 +31806,9 @@ class LineSplitter {
             this.emit(this.pending.slice(0, newline));
             this.pending = this.pending.slice(newline + 1);
         }
-        while (this.pending.length > MAX_LINE_CHARS) {
-            this.emit(this.pending.slice(0, MAX_LINE_CHARS));
-            this.pending = this.pending.slice(MAX_LINE_CHARS);
+        while (this.pending.length > this.maxLineChars) {
+            this.emit(this.pending.slice(0, this.maxLineChars));
+            this.pending = this.pending.slice(this.maxLineChars);
         }
     }
     end() {
@@ -31810,7 +31826,7 @@ class CancelledError extends Error {
  * The runner: each child in a process group of its own (so ending it ends what it started too), its pid recorded
  * while it runs, its output kept within bounds. `debug` gets each argv.
  */
-function createProcessRunner(debug, recorder) {
+function createProcessRunner(debug, recorder, limits = CAPTURE_LIMITS) {
     const running = new Set();
     let stopped = false;
     const run = (command, args, options = {}) => new Promise((resolve, reject) => {
@@ -31833,11 +31849,11 @@ function createProcessRunner(debug, recorder) {
             running.add(pid);
             recorder?.addProcess({ pid, start: processStart(pid) });
         }
-        const out = new Capture();
-        const err = new Capture();
+        const out = new Capture(limits);
+        const err = new Capture(limits);
         const onLine = options.onLine;
-        const outLines = onLine ? new LineSplitter((line) => onLine(line, 'stdout')) : undefined;
-        const errLines = onLine ? new LineSplitter((line) => onLine(line, 'stderr')) : undefined;
+        const outLines = onLine ? new LineSplitter((line) => onLine(line, 'stdout'), limits.maxLineChars) : undefined;
+        const errLines = onLine ? new LineSplitter((line) => onLine(line, 'stderr'), limits.maxLineChars) : undefined;
         child.stdout?.on('data', (chunk) => {
             out.push(chunk);
             outLines?.push(chunk);
@@ -33212,6 +33228,14 @@ function describeCounts(findings) {
 const MAX_TRIVY_REPORT_BYTES = 256 * 1024 * 1024;
 /** Findings over fail-on annotated one by one; the rest are in the message and the summary. */
 const MAX_FINDING_ANNOTATIONS = 5;
+/** Trivy's JSON report file, within MAX_TRIVY_REPORT_BYTES (an image with millions of packages makes it huge). */
+function readTrivyReport(file, maxBytes = MAX_TRIVY_REPORT_BYTES) {
+    const size = external_node_fs_.existsSync(file) ? external_node_fs_.statSync(file).size : 0;
+    if (size > maxBytes) {
+        throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${maxBytes} bytes`);
+    }
+    return parseTrivyReport((0,safe_fs/* readRegularText */.Aj)(file, maxBytes) ?? '');
+}
 /**
  * Which DB updates Trivy may be told to skip: only a DB restored today and actually on disk. Real Trivy refuses
  * `--skip-db-update` without db/trivy.db and db/metadata.json, and `--skip-java-db-update` without
@@ -33307,11 +33331,7 @@ async function scanPhase(env, report) {
     }
     let findings;
     try {
-        const size = external_node_fs_.existsSync(reportFile) ? external_node_fs_.statSync(reportFile).size : 0;
-        if (size > MAX_TRIVY_REPORT_BYTES) {
-            throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${MAX_TRIVY_REPORT_BYTES} bytes`);
-        }
-        findings = parseTrivyReport((0,safe_fs/* readRegularText */.Aj)(reportFile, MAX_TRIVY_REPORT_BYTES) ?? '');
+        findings = readTrivyReport(reportFile);
     }
     catch (error) {
         if (error instanceof TrivyReportError)
@@ -34412,9 +34432,9 @@ async function run() {
 /* harmony export */   dM: () => (/* binding */ removeTree),
 /* harmony export */   g7: () => (/* binding */ realAncestor),
 /* harmony export */   lf: () => (/* binding */ openRegular),
+/* harmony export */   rP: () => (/* binding */ WALK_LIMITS),
 /* harmony export */   wd: () => (/* binding */ ExportLimitError)
 /* harmony export */ });
-/* unused harmony export WALK_LIMITS */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);

@@ -54,12 +54,16 @@ export const MAX_LINE_CHARS = 64 * 1024;
 /** After SIGTERM, a process group gets this long before SIGKILL. */
 export const KILL_GRACE_MS = 2000;
 
-/** Start time of a process from /proc (Linux); undefined when it cannot be read. */
+/**
+ * Start time of a live process from /proc (Linux); undefined when it cannot be read or the process has ended (a
+ * zombie waiting for a parent that may never reap it counts as ended).
+ */
 export function processStart(pid: number): number | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
     const start = Number(fields[19]);
     return Number.isSafeInteger(start) ? start : undefined;
   } catch {
@@ -103,23 +107,38 @@ export async function endProcessGroup(pid: number, graceMs = KILL_GRACE_MS): Pro
   }
 }
 
+/** How much of a child's output the runner keeps (the defaults above; tests use small ones). */
+export interface CaptureLimits {
+  maxCaptureBytes: number;
+  tailBytes: number;
+  maxLineChars: number;
+}
+
+export const CAPTURE_LIMITS: CaptureLimits = {
+  maxCaptureBytes: MAX_CAPTURE_BYTES,
+  tailBytes: TAIL_BYTES,
+  maxLineChars: MAX_LINE_CHARS,
+};
+
 class Capture {
   private head: Buffer[] = [];
   private headBytes = 0;
   private tail: Buffer = Buffer.alloc(0);
   private dropped = 0;
 
+  constructor(private readonly limits: CaptureLimits) {}
+
   push(chunk: Buffer): void {
-    if (this.headBytes < MAX_CAPTURE_BYTES) {
-      const room = MAX_CAPTURE_BYTES - this.headBytes;
+    if (this.headBytes < this.limits.maxCaptureBytes) {
+      const room = this.limits.maxCaptureBytes - this.headBytes;
       this.head.push(chunk.subarray(0, room));
       this.headBytes += Math.min(room, chunk.length);
       chunk = chunk.subarray(room);
       if (chunk.length === 0) return;
     }
     const joined = Buffer.concat([this.tail, chunk]);
-    this.dropped += Math.max(0, joined.length - TAIL_BYTES);
-    this.tail = joined.subarray(Math.max(0, joined.length - TAIL_BYTES));
+    this.dropped += Math.max(0, joined.length - this.limits.tailBytes);
+    this.tail = joined.subarray(Math.max(0, joined.length - this.limits.tailBytes));
   }
 
   text(): string {
@@ -134,7 +153,10 @@ class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
 
-  constructor(private readonly emit: (line: string) => void) {}
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly maxLineChars: number,
+  ) {}
 
   push(chunk: Buffer): void {
     this.pending += this.decoder.write(chunk);
@@ -143,9 +165,9 @@ class LineSplitter {
       this.emit(this.pending.slice(0, newline));
       this.pending = this.pending.slice(newline + 1);
     }
-    while (this.pending.length > MAX_LINE_CHARS) {
-      this.emit(this.pending.slice(0, MAX_LINE_CHARS));
-      this.pending = this.pending.slice(MAX_LINE_CHARS);
+    while (this.pending.length > this.maxLineChars) {
+      this.emit(this.pending.slice(0, this.maxLineChars));
+      this.pending = this.pending.slice(this.maxLineChars);
     }
   }
 
@@ -174,7 +196,11 @@ export class CancelledError extends Error {
  * The runner: each child in a process group of its own (so ending it ends what it started too), its pid recorded
  * while it runs, its output kept within bounds. `debug` gets each argv.
  */
-export function createProcessRunner(debug: (message: string) => void, recorder?: ProcessRecorder): ProcessRunner {
+export function createProcessRunner(
+  debug: (message: string) => void,
+  recorder?: ProcessRecorder,
+  limits: CaptureLimits = CAPTURE_LIMITS,
+): ProcessRunner {
   const running = new Set<number>();
   let stopped = false;
   const run: Runner = (command, args, options = {}) =>
@@ -198,11 +224,11 @@ export function createProcessRunner(debug: (message: string) => void, recorder?:
         running.add(pid);
         recorder?.addProcess({ pid, start: processStart(pid) });
       }
-      const out = new Capture();
-      const err = new Capture();
+      const out = new Capture(limits);
+      const err = new Capture(limits);
       const onLine = options.onLine;
-      const outLines = onLine ? new LineSplitter((line) => onLine(line, 'stdout')) : undefined;
-      const errLines = onLine ? new LineSplitter((line) => onLine(line, 'stderr')) : undefined;
+      const outLines = onLine ? new LineSplitter((line) => onLine(line, 'stdout'), limits.maxLineChars) : undefined;
+      const errLines = onLine ? new LineSplitter((line) => onLine(line, 'stderr'), limits.maxLineChars) : undefined;
       child.stdout?.on('data', (chunk: Buffer) => {
         out.push(chunk);
         outLines?.push(chunk);

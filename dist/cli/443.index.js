@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   testPhase: () => (/* binding */ testPhase)
 });
 
-// UNUSED EXPORTS: MAX_RESULTS_BYTES, MAX_TEST_ANNOTATIONS, annotationFile, locationFromStack, recordedExitCode, testTitle
+// UNUSED EXPORTS: EXPORT_LIMITS, MAX_RESULTS_BYTES, MAX_TEST_ANNOTATIONS, annotationFile, locationFromStack, recordedExitCode, takeExport, testTitle
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
@@ -293,16 +293,17 @@ function skippedNotice(target, skipped) {
     const more = skipped.length > shown.length ? ` and ${skipped.length - shown.length} more` : '';
     return `The test stage "${target}" exported ${skipped.length} entr${skipped.length === 1 ? 'y' : 'ies'} that are not regular files, left unread and not copied: ${shown.join(', ')}${more}`;
 }
+const EXPORT_LIMITS = { ...safe_fs/* WALK_LIMITS */.rP, maxBytes: MAX_RESULTS_BYTES };
 /**
  * Copy the regular files of the raw export into the results folder (never a link, FIFO or device), then remove
  * the raw export. Returns what was found.
  */
-function takeExport(rawDir, resultsPath, target) {
+function takeExport(rawDir, resultsPath, target, limits = EXPORT_LIMITS) {
     try {
-        const found = (0,safe_fs/* walkNoFollow */.MW)(rawDir);
+        const found = (0,safe_fs/* walkNoFollow */.MW)(rawDir, limits);
         const bytes = found.files.reduce((sum, f) => sum + f.size, 0);
-        if (bytes > MAX_RESULTS_BYTES) {
-            throw new safe_fs/* ExportLimitError */.wd(`its files hold ${bytes} bytes, over the limit of ${MAX_RESULTS_BYTES} bytes`);
+        if (bytes > limits.maxBytes) {
+            throw new safe_fs/* ExportLimitError */.wd(`its files hold ${bytes} bytes, over the limit of ${limits.maxBytes} bytes`);
         }
         external_node_fs_.mkdirSync(resultsPath, { recursive: true });
         for (const file of found.files)

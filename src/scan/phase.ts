@@ -15,6 +15,7 @@ import {
   parseTrivyReport,
   rankFindings,
   TrivyReportError,
+  type Finding,
 } from './report.js';
 import { readRegularText } from '../safe-fs.js';
 
@@ -22,6 +23,15 @@ import { readRegularText } from '../safe-fs.js';
 export const MAX_TRIVY_REPORT_BYTES = 256 * 1024 * 1024;
 /** Findings over fail-on annotated one by one; the rest are in the message and the summary. */
 const MAX_FINDING_ANNOTATIONS = 5;
+
+/** Trivy's JSON report file, within MAX_TRIVY_REPORT_BYTES (an image with millions of packages makes it huge). */
+export function readTrivyReport(file: string, maxBytes = MAX_TRIVY_REPORT_BYTES): Finding[] {
+  const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+  if (size > maxBytes) {
+    throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${maxBytes} bytes`);
+  }
+  return parseTrivyReport(readRegularText(file, maxBytes) ?? '');
+}
 
 /**
  * Which DB updates Trivy may be told to skip: only a DB restored today and actually on disk. Real Trivy refuses
@@ -128,11 +138,7 @@ export async function scanPhase(env: PipelineEnv, report: TargetReport): Promise
   }
   let findings;
   try {
-    const size = fs.existsSync(reportFile) ? fs.statSync(reportFile).size : 0;
-    if (size > MAX_TRIVY_REPORT_BYTES) {
-      throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${MAX_TRIVY_REPORT_BYTES} bytes`);
-    }
-    findings = parseTrivyReport(readRegularText(reportFile, MAX_TRIVY_REPORT_BYTES) ?? '');
+    findings = readTrivyReport(reportFile);
   } catch (error: unknown) {
     if (error instanceof TrivyReportError)
       throw new GateError('scan', `Trivy's scan of ${build.tags[0]} gave no usable report: ${error.message}`);

@@ -14,6 +14,8 @@ import {
   readRegularText,
   removeTree,
   walkNoFollow,
+  WALK_LIMITS,
+  type WalkLimits,
   type WalkResult,
 } from '../safe-fs.js';
 import { failedTestsFromLog, JUnitError, JUnitReader, type FailedTest } from './junit.js';
@@ -83,16 +85,28 @@ function skippedNotice(target: string, skipped: WalkResult['skipped']): string {
   return `The test stage "${target}" exported ${skipped.length} entr${skipped.length === 1 ? 'y' : 'ies'} that are not regular files, left unread and not copied: ${shown.join(', ')}${more}`;
 }
 
+export interface ExportLimits extends WalkLimits {
+  /** Bytes of regular files in all. */
+  maxBytes: number;
+}
+
+export const EXPORT_LIMITS: ExportLimits = { ...WALK_LIMITS, maxBytes: MAX_RESULTS_BYTES };
+
 /**
  * Copy the regular files of the raw export into the results folder (never a link, FIFO or device), then remove
  * the raw export. Returns what was found.
  */
-function takeExport(rawDir: string, resultsPath: string, target: string): WalkResult {
+export function takeExport(
+  rawDir: string,
+  resultsPath: string,
+  target: string,
+  limits: ExportLimits = EXPORT_LIMITS,
+): WalkResult {
   try {
-    const found = walkNoFollow(rawDir);
+    const found = walkNoFollow(rawDir, limits);
     const bytes = found.files.reduce((sum, f) => sum + f.size, 0);
-    if (bytes > MAX_RESULTS_BYTES) {
-      throw new ExportLimitError(`its files hold ${bytes} bytes, over the limit of ${MAX_RESULTS_BYTES} bytes`);
+    if (bytes > limits.maxBytes) {
+      throw new ExportLimitError(`its files hold ${bytes} bytes, over the limit of ${limits.maxBytes} bytes`);
     }
     fs.mkdirSync(resultsPath, { recursive: true });
     for (const file of found.files) copyRegular(path.join(rawDir, file.path), path.join(resultsPath, file.path));
