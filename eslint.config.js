@@ -17,7 +17,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['bench/**/*.mjs', 'eslint.config.js', 'jest.config.js'],
+    files: ['bench/**/*.mjs', 'scripts/**/*.mjs', 'eslint.config.js', 'jest.config.js'],
     languageOptions: { globals: globals.node },
   },
   {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bring up a real Docker Engine (26.x, containerd image store) with buildx on a Debian 12 machine that has
-# no engine, following ../shared/ENVIRONMENT.md. Idempotent: returns at once when `docker info` already answers.
+# no engine, from Debian's archive. Idempotent: returns at once when `docker info` already answers.
 # Also installs what the integration tests need beside the engine: busybox-static (local base images) and
 # docker-registry (a local registry for push tests).
 set -euo pipefail

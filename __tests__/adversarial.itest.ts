@@ -56,7 +56,6 @@ afterAll(() => {
 interface Attack {
   run: ActionRun;
   marker: string;
-  seconds: number;
 }
 
 async function attack(
@@ -65,7 +64,6 @@ async function attack(
   options: Omit<RunActionOptions, 'inputs' | 'env'> = {},
 ): Promise<Attack> {
   const marker = `msa-adv-${randomBytes(8).toString('hex')}`;
-  const started = Date.now();
   const run = await runAction({
     inputs: {
       context: HOSTILE,
@@ -83,7 +81,7 @@ async function attack(
     env: { MSA_TEST_MARKER: marker, ...env },
     ...options,
   });
-  return { run, marker, seconds: (Date.now() - started) / 1000 };
+  return { run, marker };
 }
 
 /** Processes still running that the run started (they inherit its marker). */
@@ -182,7 +180,6 @@ describe('1. what a test stage exports: never followed, never blocking, within l
   test('a FIFO named report.xml (and one named exit-code) does not hang the action', async () => {
     const a = await attack({ target: 'tools', 'test-target': 'results-fifo' });
     expect(a.run.exitCode).toBe(0);
-    expect(a.seconds).toBeLessThan(90);
     expect(notices(a.run)).toContain('exit-code (FIFO), report.xml (FIFO)');
     expectNoHarm(a);
   });
@@ -483,7 +480,6 @@ describe('7. a cancelled step ends every process it started', () => {
     expect(annotations(a.run.stdout, 'warning').join('\n')).toContain(
       `${signal}: cancelled; ending the processes and removing what this run started`,
     );
-    expect(a.seconds).toBeLessThan(50);
     expectNoHarm(a);
   });
 
@@ -509,7 +505,6 @@ describe('7. a cancelled step ends every process it started', () => {
       { signalWhen: { pattern: /sleep 120/, signal: 'SIGTERM', delayMs: 500 } },
     );
     expect(a.run.exitCode).toBe(143);
-    expect(a.seconds).toBeLessThan(60);
     expectNoHarm(a);
   });
 });

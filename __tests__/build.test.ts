@@ -4,7 +4,7 @@ import { capabilitiesFrom, parseVersion, versionAtLeast } from '../src/build/cap
 import { ProgressParser } from '../src/build/progress.js';
 import { defaultLabels, defaultTags, mergeLabels } from '../src/build/plan.js';
 import { readContext } from '../src/context.js';
-import { gatePlatforms } from '../src/pipeline.js';
+import { gatePlatforms } from '../src/pipeline/setup.js';
 import type { Ui } from '../src/ui.js';
 
 const plan: BuildPlan = {
@@ -291,12 +291,12 @@ describe('ProgressParser', () => {
 
 describe('tags and labels', () => {
   test('default tags: <image>:<target> and <image>:<target>-<short sha>; user tags replace them', () => {
-    expect(defaultTags({ image: 'acme/shop', tags: [] }, 'backend', '0123456789')).toEqual([
+    expect(defaultTags('acme/shop', [], 'backend', '0123456789')).toEqual([
       'acme/shop:backend',
       'acme/shop:backend-0123456',
     ]);
-    expect(defaultTags({ image: 'acme/shop', tags: [] }, 'backend', undefined)).toEqual(['acme/shop:backend']);
-    expect(defaultTags({ image: 'acme/shop', tags: ['x:1'] }, 'backend', 'abc')).toEqual(['x:1']);
+    expect(defaultTags('acme/shop', [], 'backend', undefined)).toEqual(['acme/shop:backend']);
+    expect(defaultTags('acme/shop', ['x:1'], 'backend', 'abc')).toEqual(['x:1']);
   });
   test('OCI labels, and a user label with the same key wins', () => {
     const ctx = { ...readContext({}), repository: 'acme/shop', sha: 'abc', serverUrl: 'https://github.com' };
@@ -318,18 +318,22 @@ describe('tags and labels', () => {
 });
 
 describe('gatePlatforms', () => {
-  const warnings: string[] = [];
-  const ui = { warning: (m: string) => void warnings.push(m) } as unknown as Ui;
+  function warningsUi(): { ui: Ui; warnings: string[] } {
+    const warnings: string[] = [];
+    return { ui: { warning: (m: string) => void warnings.push(m) } as unknown as Ui, warnings };
+  }
   test.each([
     [[], []],
     [['linux/arm64'], ['linux/arm64']],
     [['linux/amd64', 'linux/arm64'], ['linux/amd64']],
     [['linux/arm64', 'linux/amd64/v2'], ['linux/amd64/v2']],
   ])('%j on a linux/amd64 engine -> %j', (platforms, gated) => {
+    const { ui, warnings } = warningsUi();
     expect(gatePlatforms(platforms, 'linux/amd64', ui)).toEqual(gated);
     expect(warnings).toEqual([]);
   });
   test("the engine's platform not among several: the first, with a warning", () => {
+    const { ui, warnings } = warningsUi();
     expect(gatePlatforms(['linux/arm64', 'linux/s390x'], 'linux/amd64', ui)).toEqual(['linux/arm64']);
     expect(warnings).toEqual([
       'The engine runs linux/amd64, which is not in platforms; the gates run linux/arm64 (needs emulation)',

@@ -3,8 +3,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installTrivy, TrivyUnavailableError, type ActionsCache } from '../src/scan/install.js';
-import { actionsToolCaches } from '../src/scan/phase.js';
+import { installTrivy, type ActionsCache } from '../src/scan/install.js';
+import { ToolError } from '../src/errors.js';
+import { actionsToolCaches } from '../src/scan/setup.js';
 import { createProcessRunner } from '../src/exec.js';
 
 const runCommand = createProcessRunner(() => undefined).run;
@@ -106,7 +107,8 @@ describe('installing trivy', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(TrivyUnavailableError);
+    expect(error).toBeInstanceOf(ToolError);
+    expect((error as ToolError).tool).toBe('trivy');
     expect((error as Error).message).toMatch(
       /checksum mismatch for trivy_0\.74\.0_Linux-64bit\.tar\.gz: trivy_0\.74\.0_checksums\.txt says [0-9a-f]{64}, the download is [0-9a-f]{64}; refusing to run it/,
     );

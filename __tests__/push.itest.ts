@@ -87,8 +87,8 @@ describe('gated push to a local registry', () => {
     expect(JSON.parse(run.outputs.smoke)).toEqual({ healthy: 'passed', crash: 'failed' });
     expect(Object.keys(JSON.parse(run.outputs['image-id']))).toEqual(['healthy', 'crash']);
     expect(run.summary.match(/^\| `(healthy|crash)` \|/gm)).toEqual(['| `healthy` |', '| `crash` |']);
-    expect(run.summary).toContain('### ❌ crash: smoke failed');
-    expect(annotations(run.stdout, 'error').at(-1)).toBe('1 of 2 targets failed: crash (smoke)');
+    expect(run.summary).toContain('### crash: ❌ smoke did not pass');
+    expect(annotations(run.stdout, 'error').at(-1)).toBe('1 of 2 targets failed: crash (smoke: gate)');
     expect(await registryDigest(repo('two'), 'healthy')).toBe(JSON.parse(run.outputs.digest).healthy);
     expect(await registryDigest(repo('two'), 'crash')).toBeUndefined();
     // The shared base stage was built once: the second target's base steps are cache hits.

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { actionOutputs } from '../src/report/outputs.js';
 import { formatBytes, summaryMarkdown } from '../src/report/summary.js';
-import { failureMessage, keepOnly } from '../src/main.js';
+import { overallFailure, keepOnly } from '../src/main.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,14 +27,53 @@ const built: TargetReport = {
     exposedPorts: [3001],
   },
   tests: {
-    totals: { total: 3, passed: 2, failed: 1, skipped: 0 },
-    failed: [{ name: 'adds | pipes', message: 'boom' }],
+    status: 'passed',
+    totals: { total: 3, passed: 2, failed: 0, skipped: 1 },
+    failed: [],
     resultsPath: '/tmp/r',
     files: ['junit.xml'],
   },
   smoke: { status: 'failed', seconds: 3, reason: 'timeout' },
   pushed: false,
-  failure: { phase: 'smoke', message: 'Smoke test of production-backend failed: timeout' },
+  failure: {
+    kind: 'gate',
+    phase: 'smoke',
+    message: 'The smoke test of production-backend did not pass: timeout',
+  },
+};
+/** Tests failed: nothing after the test stage ran, so no build, smoke test or scan. */
+const testsFailed: TargetReport = {
+  target: 'production-api',
+  image: 'acme/shop',
+  stages: [],
+  tests: {
+    status: 'failed',
+    reason: '1 of 3 tests failed',
+    totals: { total: 3, passed: 2, failed: 1, skipped: 0 },
+    failed: [{ name: 'adds | pipes', message: 'boom' }],
+    resultsPath: '/tmp/r',
+    files: ['junit.xml'],
+  },
+  pushed: false,
+  failure: {
+    kind: 'gate',
+    phase: 'test',
+    message: 'The test stage of production-api did not pass: 1 of 3 tests failed',
+  },
+};
+const toolFailed: TargetReport = {
+  target: 'worker',
+  image: 'acme/shop',
+  stages: [],
+  pushed: false,
+  failure: { kind: 'tool', phase: 'scan', message: 'A tool failed in the scan of worker: trivy image failed' },
+};
+const bug: TargetReport = {
+  target: 'cron',
+  image: 'acme/shop',
+  stages: [],
+  pushed: false,
+  failure: { kind: 'bug', phase: 'build', message: 'Bug in multistage-action in the build of cron: TypeError: x' },
 };
 const other: TargetReport = {
   target: 'production-frontend',
@@ -55,7 +94,7 @@ describe('outputs', () => {
       'image-size': '43555386',
       'build-seconds': '12.3',
       'cache-hit-ratio': '0.70',
-      tests: '{"total":3,"passed":2,"failed":1,"skipped":0}',
+      tests: '{"total":3,"passed":2,"failed":0,"skipped":1}',
       'test-results-path': '/tmp/r',
       smoke: 'failed',
       'smoke-seconds': '',
@@ -83,27 +122,38 @@ describe('summary', () => {
   const md = summaryMarkdown([built, other], df);
   test('one row per target with size, time, cache hits, tests, smoke and push', () => {
     expect(md).toContain(
-      '| `production-backend` | ❌ smoke failed | `acme/shop:production-backend` | 43.6 MB | 12.3 s | 70% (7/10) | ❌ 2 passed, 1 failed | ❌ failed | — | — | no |',
+      '| `production-backend` | ❌ smoke did not pass | `acme/shop:production-backend` | 43.6 MB | 12.3 s | 70% (7/10) | ✅ 2 passed, 0 failed, 1 skipped | ❌ failed | — | — | no |',
     );
     expect(md).toContain(
       '| `production-frontend` | ✅ passed | — | — | — | — | — | ✅ healthy in 1.2 s | — | — | ✅ `sha256:ffff…` |',
     );
   });
-  test('a section per failure with its reason, failed tests escaped', () => {
-    expect(md).toContain('### ❌ production-backend: smoke failed');
-    expect(md).toContain('Smoke test of production-backend failed: timeout');
-    expect(md).toContain('| `adds \\| pipes` | `boom` |');
+  test('a section per failure with its reason; failed tests listed, escaped', () => {
+    expect(md).toContain('### production-backend: ❌ smoke did not pass');
+    expect(md).toContain('The smoke test of production-backend did not pass: timeout');
     expect(md).toContain('Nothing was pushed for this target.');
+    const tested = summaryMarkdown([testsFailed], df);
+    expect(tested).toContain('| `production-api` | ❌ test did not pass |');
+    expect(tested).toContain('| `adds \\| pipes` | `boom` |');
+  });
+  test('every kind of failure is named as what it is', () => {
+    const all = summaryMarkdown([built, testsFailed, toolFailed, bug], df);
+    expect(all).toContain('| `worker` | ⚠️ scan: a tool failed |');
+    expect(all).toContain('| `cron` | 🐞 build: bug in the action |');
+    expect(all).toContain('### cron: 🐞 build: bug in the action');
   });
   test('the stage graph marks targets and needed stages', () => {
     expect(md).toContain('s0 --> s1');
     expect(md).toContain('class s1 target');
     expect(md).toContain('class s0 needed');
   });
-  test('failureMessage: the one message for one target, a list for several', () => {
-    expect(failureMessage([built])).toBe('Smoke test of production-backend failed: timeout');
-    expect(failureMessage([built, other])).toBe('1 of 2 targets failed: production-backend (smoke)');
-    expect(failureMessage([other])).toBeUndefined();
+  test('overallFailure: the one message for one target, a list naming phase and kind for several', () => {
+    expect(overallFailure([built])).toBe('The smoke test of production-backend did not pass: timeout');
+    expect(overallFailure([built, other])).toBe('1 of 2 targets failed: production-backend (smoke: gate)');
+    expect(overallFailure([built, toolFailed, bug, other])).toBe(
+      '3 of 4 targets failed: production-backend (smoke: gate), worker (scan: tool failed), cron (build: bug)',
+    );
+    expect(overallFailure([other])).toBeUndefined();
   });
 });
 
@@ -166,6 +216,7 @@ describe('summary with hostile text (test names, messages, findings from the ima
     stages: ['web'],
     pushed: false,
     tests: {
+      status: 'failed',
       totals: { total: 2, passed: 0, failed: 2, skipped: 0 },
       failed: [
         { name: '```\n</details><script>alert(1)</script>', message: '[click](https://evil.example) <img src=x>' },
@@ -191,7 +242,7 @@ describe('summary with hostile text (test names, messages, findings from the ima
       ],
       gated: [],
     },
-    failure: { phase: 'test', message: 'boom\n```\n# Injected heading\n```' },
+    failure: { kind: 'gate', phase: 'test', message: 'boom\n```\n# Injected heading\n```' },
   };
   const md = summaryMarkdown([hostile], df);
 
@@ -219,6 +270,7 @@ describe('summary with hostile text (test names, messages, findings from the ima
       ...hostile,
       scan: undefined,
       tests: {
+        status: 'failed',
         totals: { total: 5000, passed: 0, failed: 5000, skipped: 0 },
         failed: Array.from({ length: 5000 }, (_, i) => ({ name: `test number ${i}`, message: 'expected true' })),
         resultsPath: '/tmp/r',

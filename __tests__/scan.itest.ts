@@ -23,7 +23,7 @@ function scan(
     inputs: {
       target: 'healthy',
       context: SERVICES,
-      image: 'msa-test/services',
+      image: 'msa-test/scan',
       'build-args': `NODE_IMAGE=${NODE_IMAGE}`,
       smoke: 'false',
       token: 'ghs_test_token_value',
@@ -58,7 +58,7 @@ describe('scan and SARIF upload through the bundled action', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as string[]);
     expect(calls.map((c) => c[0])).toEqual(['--version', 'image', 'convert']);
-    expect(calls[1].at(-1)).toBe('msa-test/services:healthy');
+    expect(calls[1].at(-1)).toBe('msa-test/scan:healthy');
 
     const [upload] = api.uploadRequests();
     expect(upload.url).toBe('/repos/acme/Shop/code-scanning/sarifs');
@@ -98,7 +98,7 @@ describe('scan and SARIF upload through the bundled action', () => {
     expect(errors).toContain('2 vulnerabilities at CRITICAL (fail-on) in healthy:');
     expect(errors).toMatch(/CVE-2019-14697 \(CRITICAL\) in musl\S* 1\.1\.20-r4, fixed in 1\.1\.20-r5/);
     expect(run.outputs.pushed).toBe('false');
-    expect(run.summary).toContain('### ❌ healthy: scan failed');
+    expect(run.summary).toContain('### healthy: ❌ scan did not pass');
     expect(run.summary).toContain('❌ 2C 0H 0M 0L 0U');
   });
 
@@ -176,8 +176,8 @@ describe('scan and SARIF upload through the bundled action', () => {
   });
 
   test.each([
-    ['crash', 'Trivy could not scan msa-test/services:healthy: '],
-    ['garbage', "Trivy's scan of msa-test/services:healthy gave no usable report: Trivy's report is not JSON"],
+    ['crash', 'A tool failed in the scan of healthy: trivy image failed with exit code 2'],
+    ['garbage', "Trivy's scan of msa-test/scan:healthy gave no usable report: Trivy's report is not JSON"],
   ])('trivy %s: a clear message, nothing uploaded', async (mode, message) => {
     reset();
     const run = await scan({}, { TRIVY_DOUBLE_MODE: mode });

@@ -196,19 +196,15 @@ test('conditionFrom reads docker inspect .State', () => {
   });
 });
 
-test('imageInfoFrom: exposed TCP ports ascending, healthcheck presence', () => {
+test('imageInfoFrom: exposed TCP ports ascending, UDP left out', () => {
   expect(
     imageInfoFrom({
       Id: 'sha256:x',
       Size: 5,
-      Config: {
-        ExposedPorts: { '8080/tcp': {}, '53/udp': {}, '80/tcp': {} },
-        Healthcheck: { Test: ['CMD', 'true'] },
-        User: 'app',
-      },
+      Config: { ExposedPorts: { '8080/tcp': {}, '53/udp': {}, '80/tcp': {} } },
     }),
-  ).toEqual({ id: 'sha256:x', size: 5, exposedPorts: [80, 8080], hasHealthcheck: true, user: 'app' });
-  expect(imageInfoFrom({ Id: 'x', Size: 1, Config: { Healthcheck: { Test: ['NONE'] } } }).hasHealthcheck).toBe(false);
+  ).toEqual({ id: 'sha256:x', size: 5, exposedPorts: [80, 8080] });
+  expect(imageInfoFrom({ Id: 'x', Size: 1, Config: { ExposedPorts: null } }).exposedPorts).toEqual([]);
 });
 
 describe('the smoke container environment', () => {

@@ -11,7 +11,7 @@ function withTests(testTarget: string, extra: Record<string, string> = {}) {
       target: 'healthy',
       'test-target': testTarget,
       context: SERVICES,
-      image: 'msa-test/services',
+      image: 'msa-test/test-stage',
       'build-args': `NODE_IMAGE=${NODE_IMAGE}`,
       ...extra,
     },
@@ -45,7 +45,7 @@ describe('test stage on the real engine', () => {
     // Node's JUnit has no file attribute: the location comes from the stack, mapped into the repository.
     expect(testAnnotation).toContain('file=__tests__/fixtures/services/fail.test.js,line=3::');
     expect(errors.join('\n')).toContain('1 of 5 tests failed:\n  - checkout total includes tax');
-    expect(run.summary).toContain('### ❌ healthy: test failed');
+    expect(run.summary).toContain('### healthy: ❌ test did not pass');
     expect(run.summary).toContain('| `checkout total includes tax` |');
     // Nothing after the gate: the shipped target was not built.
     expect(run.outputs['image-id']).toBe('');

@@ -107,7 +107,7 @@ describe('upload through Octokit', () => {
       now: () => 0,
       sleep: async (ms) => void sleeps.push(ms),
     });
-    expect(outcome).toEqual({ status: 'complete', analysesUrl: 'u' });
+    expect(outcome).toEqual({ status: 'complete' });
     expect(sleeps).toEqual([1000, 2000]);
   });
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parseAction } from '@actions/workflow-parser/actions/action-parser';
-import { INPUT_NAMES, BOOLEAN_INPUTS, getInputs } from '../src/inputs.js';
+import { INPUT_NAMES, BOOLEAN_INPUTS, INPUT_DEFAULTS, getInputs } from '../src/inputs.js';
 import { readContext } from '../src/context.js';
 import { postRuns } from './helpers/action.js';
 
@@ -49,6 +49,15 @@ describe('action.yml', () => {
   });
   test('declares exactly the inputs the code reads', () => {
     expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort());
+  });
+  test("the input table's defaults are action.yml's, input by input", () => {
+    for (const name of INPUT_NAMES) expect([name, INPUT_DEFAULTS[name]]).toEqual([name, action.inputs[name].default]);
+  });
+  test('the table marks exactly the inputs whose default is a boolean as booleans', () => {
+    const booleans = Object.entries(action.inputs)
+      .filter(([, spec]) => spec.default === 'true' || spec.default === 'false')
+      .map(([name]) => name);
+    expect([...BOOLEAN_INPUTS].sort()).toEqual(booleans.sort());
   });
   test('boolean inputs default to true or false', () => {
     for (const name of BOOLEAN_INPUTS) expect(['true', 'false']).toContain(action.inputs[name].default);

@@ -3,7 +3,7 @@ import { readContext } from './context.js';
 import { BOOLEAN_INPUTS, INPUT_NAMES, type InputReader } from './inputs.js';
 import { createProcessRunner } from './exec.js';
 import { errorMessage } from './errors.js';
-import { execute, failureMessage } from './main.js';
+import { execute, overallFailure, reportStop } from './main.js';
 import type { Ui } from './ui.js';
 import { inert, withoutControls } from './untrusted.js';
 import { StateCleanup } from './state.js';
@@ -122,10 +122,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       writeSummary: async () => undefined,
     });
     ui.info(`\n${terminalTable(reports)}`);
-    const failure = failureMessage(reports);
-    return failure ? 1 : 0;
+    return overallFailure(reports) ? 1 : 0;
   } catch (error: unknown) {
-    ui.error(errorMessage(error));
+    ui.error(reportStop(error, ui));
     return 1;
   } finally {
     stopListening();

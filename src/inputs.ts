@@ -5,63 +5,13 @@ import { parseList, splitKeyValue, type ListOptions } from './lists.js';
 import type { RunContext } from './context.js';
 import { cacheSpecProblem } from './build/cache-spec.js';
 import { isInside, leadsOutOfWorkspace, realAncestor } from './safe-fs.js';
+import { isSeverity, SEVERITIES, type Severity } from './severity.js';
 
-/**
- * Every input of action.yml, parsed and validated in one place. Keys are spelled exactly as in action.yml so a
- * search for an input name finds its declaration, its parsing and every use.
- */
-export interface Inputs {
-  targets: string[];
-  context: string;
-  file: string;
-  image: string;
-  tags: string[];
-  labels: string[];
-  'build-args': string[];
-  secrets: { id: string; value: string }[];
-  'secret-files': { id: string; path: string }[];
-  ssh: string[];
-  platforms: string[];
-  builder: string;
-  'no-cache': boolean;
-  pull: boolean;
-  cache: boolean;
-  'cache-scope': string;
-  'cache-from': string[];
-  'cache-to': string[];
-  'test-target': string;
-  'test-results-path': string;
-  smoke: boolean;
-  port: number | undefined;
-  'health-path': string;
-  'health-status': number;
-  'smoke-timeout': number;
-  'smoke-env': { key: string; value: string }[];
-  'smoke-paths': string[];
-  'smoke-hardened': boolean;
-  /** Seconds the container must stay up (and healthy by its HEALTHCHECK) after its first healthy answer. */
-  'smoke-stable-seconds': number;
-  push: boolean;
-  scan: boolean;
-  'trivy-version': string;
-  'trivy-download-url': string;
-  severity: Severity[];
-  'fail-on': Severity[];
-  'ignore-unfixed': boolean;
-  /** Absolute path of the ignore file to use, or '' for none. */
-  trivyignore: string;
-  scanners: string[];
-  'upload-sarif': boolean;
-  category: string;
-  token: string;
-  'wait-for-processing': boolean;
-}
-
-export const SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
 export const DEFAULT_TRIVY_VERSION = '0.74.0';
 export const TRIVY_RELEASES_URL = 'https://github.com/aquasecurity/trivy/releases/download';
 const SCANNERS = ['vuln', 'misconfig', 'secret', 'license'];
+/** Longest value of one smoke-env entry (docker reads env files a line at a time, up to 64 KiB). */
+export const MAX_ENV_VALUE_CHARS = 32 * 1024;
 
 /** Reads one raw input by its action.yml name; undefined when it was not given at all. */
 export type InputReader = (name: string) => string | undefined;
@@ -97,48 +47,62 @@ export function isImageTag(reference: string): boolean {
   return isImageName(reference);
 }
 
-class Reader {
-  constructor(private readonly raw: InputReader) {}
+/** Show where an entry went wrong without echoing a value that may be secret. */
+function redact(entry: string): string {
+  const at = entry.indexOf('=');
+  const shown = at < 0 ? entry : `${entry.slice(0, at)}=***`;
+  return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown.replace(/\n/g, '\\n');
+}
 
-  read(name: string): string {
-    return this.raw(name)?.trim() ?? '';
-  }
+/**
+ * One input's raw value, as the runner or the command line gives it, and the ways to read it. Every mistake is a
+ * ConfigurationError that names the input and what would be valid.
+ */
+class Field {
+  constructor(
+    readonly name: string,
+    private readonly raw: string | undefined,
+    private readonly fallback: string,
+  ) {}
 
   /** The input was given at all (even as ''), as opposed to left to its default. */
-  wasSet(name: string): boolean {
-    return this.raw(name) !== undefined;
+  get given(): boolean {
+    return this.raw !== undefined;
   }
 
-  string(name: string, fallback = ''): string {
-    const value = this.read(name);
-    return value === '' ? fallback : value;
+  /** The value, or action.yml's default when it is empty. */
+  text(): string {
+    const value = this.raw?.trim() ?? '';
+    return value === '' ? this.fallback : value;
   }
 
-  boolean(name: string, fallback: boolean): boolean {
-    const value = this.read(name);
-    if (value === '') return fallback;
+  fail(detail: string): never {
+    throw new ConfigurationError(this.name, detail);
+  }
+
+  boolean(): boolean {
+    const value = this.text();
     if (TRUE.includes(value)) return true;
     if (FALSE.includes(value)) return false;
-    throw new ConfigurationError(name, `"${value}" is not a boolean; use true or false`);
+    return this.fail(`"${value}" is not a boolean; use true or false`);
   }
 
-  integer(name: string, fallback: number | undefined, min: number, max: number): number | undefined {
-    const value = this.read(name);
-    if (value === '') return fallback;
-    if (!/^-?\d+$/.test(value))
-      throw new ConfigurationError(name, `"${value}" is not a whole number; use ${min}-${max}`);
+  integer(min: number, max: number): number | undefined {
+    const value = this.text();
+    if (value === '') return undefined;
+    if (!/^-?\d+$/.test(value)) this.fail(`"${value}" is not a whole number; use ${min}-${max}`);
     const number = Number(value);
     if (!Number.isSafeInteger(number) || number < min || number > max) {
-      throw new ConfigurationError(name, `${value} is out of range; use ${min}-${max}`);
+      this.fail(`${value} is out of range; use ${min}-${max}`);
     }
     return number;
   }
 
-  list(name: string, options: ListOptions = {}): string[] {
+  list(options: ListOptions = {}): string[] {
     try {
-      return parseList(this.read(name), options);
+      return parseList(this.text(), options);
     } catch (error: unknown) {
-      throw new ConfigurationError(name, `cannot be read as a list (${errorMessage(error)}); write one entry per line`);
+      return this.fail(`cannot be read as a list (${errorMessage(error)}); write one entry per line`);
     }
   }
 
@@ -146,13 +110,8 @@ class Reader {
    * One `KEY=value` per entry. A wrong entry is named by its position (and, unless `secret`, shown with its value
    * hidden): no part of a secret's value may reach a message, and a multi-line value split into entries is all value.
    */
-  keyValues(
-    name: string,
-    what: string,
-    check: (key: string) => boolean,
-    secret = false,
-  ): { key: string; value: string }[] {
-    return this.list(name, { ignoreComma: true }).map((entry, index) => {
+  keyValues(what: string, check: (key: string) => boolean, secret = false): { key: string; value: string }[] {
+    return this.list({ ignoreComma: true }).map((entry, index) => {
       const pair = splitKeyValue(entry);
       if (!pair || !check(pair.key)) {
         const shown = secret
@@ -163,51 +122,200 @@ class Reader {
         const hint = secret
           ? '; a value that spans several lines must be quoted as one entry ("id=line 1\nline 2"); values are never shown'
           : '';
-        throw new ConfigurationError(name, `entry ${index + 1}${shown} is not ${what}${hint}`);
+        this.fail(`entry ${index + 1}${shown} is not ${what}${hint}`);
       }
       return pair;
     });
   }
+
+  severities(): Severity[] {
+    const values = this.list().map((v) => v.toUpperCase());
+    for (const value of values) {
+      if (!isSeverity(value)) this.fail(`"${value}" is not a severity; use ${SEVERITIES.join(', ')}`);
+    }
+    return values as Severity[];
+  }
+
+  stage(): string {
+    const value = this.text();
+    if (value && !STAGE_RE.test(value)) this.fail(`"${value}" is not a valid stage name`);
+    return value;
+  }
+
+  urlPath(): string {
+    const value = this.text();
+    if (!value.startsWith('/') || /\s/.test(value)) this.fail(`"${value}" must be a URL path starting with "/"`);
+    return value;
+  }
+
+  /** A file the workflow names, resolved against the workspace; '' when empty. */
+  workspacePath(ctx: RunContext): string {
+    const value = this.text();
+    return value ? path.resolve(ctx.workspace, value) : '';
+  }
 }
 
-/** Show where an entry went wrong without echoing a value that may be secret. */
-function redact(entry: string): string {
-  const at = entry.indexOf('=');
-  const shown = at < 0 ? entry : `${entry.slice(0, at)}=***`;
-  return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown.replace(/\n/g, '\\n');
+interface InputSpec<T> {
+  /** The default, exactly as action.yml declares it (a unit test keeps the two equal). */
+  default?: string;
+  boolean?: true;
+  /** Given as '', the input means none (not its default): the default is for an input not given at all. */
+  emptyIsNone?: true;
+  read(field: Field, ctx: RunContext): T;
 }
+
+const spec = <T>(s: InputSpec<T>): InputSpec<T> => s;
+
+/**
+ * Every input of action.yml: its name, its default and how it is read, once. The names (INPUT_NAMES, the command
+ * line's flags), the boolean ones, the `Inputs` type and the defaults all derive from this table; a unit test
+ * checks it against action.yml.
+ */
+const INPUT_TABLE = {
+  target: spec({ read: (f) => f.stage() }),
+  targets: spec({ read: (f) => f.list() }),
+  context: spec({ default: '.', read: (f) => f.text() }),
+  file: spec({ read: (f) => f.text() }),
+  image: spec({ read: (f, ctx) => (f.text() || defaultImage(ctx)).toLowerCase() }),
+  tags: spec({ read: (f) => f.list() }),
+  labels: spec({ read: (f) => f.keyValues('key=value', () => true).map(({ key, value }) => `${key}=${value}`) }),
+  'build-args': spec({
+    read: (f) => f.keyValues('NAME=value', (k) => k !== '').map(({ key, value }) => `${key}=${value}`),
+  }),
+  secrets: spec({
+    read: (f) =>
+      f
+        .keyValues('id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true)
+        .map(({ key, value }) => ({ id: key, value })),
+  }),
+  'secret-files': spec({
+    read: (f, ctx) =>
+      f
+        .keyValues('id=path with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true)
+        .map(({ key, value }) => ({ id: key, path: path.resolve(ctx.workspace, value.trim()) })),
+  }),
+  ssh: spec({ read: (f) => f.list() }),
+  platforms: spec({ read: (f) => f.list() }),
+  builder: spec({ read: (f) => f.text() }),
+  'no-cache': spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
+  pull: spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
+  cache: spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
+  'cache-scope': spec({ read: (f) => f.text() }),
+  'cache-from': spec({ read: (f) => f.list({ ignoreComma: true }) }),
+  'cache-to': spec({ read: (f) => f.list({ ignoreComma: true }) }),
+  'test-target': spec({ read: (f) => f.stage() }),
+  'test-results-path': spec({ read: (f) => f.text() }),
+  smoke: spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
+  port: spec({ read: (f) => f.integer(1, 65535) }),
+  'health-path': spec({ default: '/health', read: (f) => f.urlPath() }),
+  'health-status': spec({ default: '200', read: (f) => f.integer(100, 599) as number }),
+  'smoke-timeout': spec({ default: '60', read: (f) => f.integer(1, 3600) as number }),
+  'smoke-env': spec({
+    read: (f) => f.keyValues('KEY=VALUE with a shell-style variable name', (k) => ENV_KEY_RE.test(k)),
+  }),
+  'smoke-paths': spec({
+    read: (f) =>
+      f.list().map((p) => {
+        if (!p.startsWith('/') || /\s/.test(p)) f.fail(`"${p}" must be a URL path starting with "/"`);
+        return p;
+      }),
+  }),
+  'smoke-hardened': spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
+  'smoke-stable-seconds': spec({ default: '1', read: (f) => f.integer(0, 300) as number }),
+  scan: spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
+  'trivy-version': spec({ default: DEFAULT_TRIVY_VERSION, read: (f) => f.text().replace(/^v/, '') }),
+  'trivy-download-url': spec({ default: TRIVY_RELEASES_URL, read: (f) => f.text().replace(/\/+$/, '') }),
+  severity: spec({ default: SEVERITIES.join(','), read: (f) => f.severities() }),
+  // Given empty, it means never fail: only an input that was not given at all gets the default.
+  'fail-on': spec({ default: 'CRITICAL', emptyIsNone: true, read: (f) => f.severities() }),
+  'ignore-unfixed': spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
+  trivyignore: spec({ read: (f, ctx) => f.workspacePath(ctx) }),
+  scanners: spec({
+    default: 'vuln',
+    read: (f) =>
+      f.list().map((s) => {
+        if (!SCANNERS.includes(s)) f.fail(`"${s}" is not one of ${SCANNERS.join(', ')}`);
+        return s;
+      }),
+  }),
+  'upload-sarif': spec({ default: 'true', boolean: true, read: (f, ctx) => (f.given ? f.boolean() : ctx.onGitHub) }),
+  category: spec({
+    read: (f) => {
+      const value = f.text();
+      if (/\s/.test(value)) f.fail(`"${value}" may not contain spaces`);
+      return value;
+    },
+  }),
+  token: spec({ default: '${{ github.token }}', read: (f) => (f.given ? f.text() : '') }),
+  'wait-for-processing': spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
+  push: spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
+} as const;
+
+type Table = typeof INPUT_TABLE;
+export type InputName = keyof Table;
+type Read<K extends InputName> = ReturnType<Table[K]['read']>;
+
+/**
+ * Every input, parsed and validated: keys spelled exactly as in action.yml so a search for an input name finds its
+ * declaration, its parsing and every use. `target` and `targets` become one list, `targets`.
+ */
+export type Inputs = { [K in Exclude<InputName, 'target' | 'targets'>]: Read<K> } & { targets: string[] };
+
+/** Every input action.yml declares, in its order; the command line takes the same names as flags. */
+export const INPUT_NAMES = Object.keys(INPUT_TABLE) as InputName[];
+export const BOOLEAN_INPUTS: ReadonlySet<string> = new Set(
+  INPUT_NAMES.filter((name) => (INPUT_TABLE[name] as InputSpec<unknown>).boolean),
+);
+/** The defaults as the table (and so action.yml) declares them. */
+export const INPUT_DEFAULTS: Readonly<Record<string, string | undefined>> = Object.fromEntries(
+  INPUT_NAMES.map((name) => [name, (INPUT_TABLE[name] as InputSpec<unknown>).default]),
+);
 
 /** Parse and validate every input. Throws ConfigurationError on the first mistake, before any work starts. */
 export function getInputs(read: InputReader, ctx: RunContext): Inputs {
-  const r = new Reader(read);
+  const values: Record<string, unknown> = {};
+  for (const name of INPUT_NAMES) {
+    const entry = INPUT_TABLE[name] as InputSpec<unknown>;
+    const raw = read(name);
+    // An expression default (the token's) is the runner's to evaluate, never the code's.
+    const expression = entry.default?.includes('${{');
+    const fallback = expression || (entry.emptyIsNone && raw !== undefined) ? '' : (entry.default ?? '');
+    values[name] = entry.read(new Field(name, raw, fallback), ctx);
+  }
+  const { target, targets: targetList, ...rest } = values as Record<InputName, unknown>;
+  const inputs = { ...rest, targets: target ? [target as string] : (targetList as string[]) } as unknown as Inputs;
+  checkTogether(inputs, target as string, targetList as string[], ctx);
+  return inputs;
+}
 
-  const target = r.string('target');
-  const targetList = r.list('targets');
+/** What one input alone cannot tell: inputs against each other, against the files and the environment. */
+function checkTogether(inputs: Inputs, target: string, targetList: string[], ctx: RunContext): void {
   if (target && targetList.length > 0) {
     throw new ConfigurationError('targets', 'set either "target" or "targets", not both');
   }
-  const targets = target ? [target] : targetList;
-  if (targets.length === 0) {
+  if (inputs.targets.length === 0) {
     throw new ConfigurationError('target', 'is required: name the Dockerfile stage to build (e.g. production-backend)');
   }
-  for (const stage of targets) {
+  for (const stage of inputs.targets) {
     if (!STAGE_RE.test(stage)) {
       throw new ConfigurationError(target ? 'target' : 'targets', `"${stage}" is not a valid stage name`);
     }
   }
-  if (new Set(targets.map((t) => t.toLowerCase())).size !== targets.length) {
+  if (new Set(inputs.targets.map((t) => t.toLowerCase())).size !== inputs.targets.length) {
     throw new ConfigurationError('targets', 'lists the same stage twice');
   }
 
-  const context = r.string('context', '.');
-  const contextPath = path.resolve(ctx.workspace, context);
+  const contextPath = path.resolve(ctx.workspace, inputs.context);
   if (!fs.existsSync(contextPath) || !fs.statSync(contextPath).isDirectory()) {
-    throw new ConfigurationError('context', `directory "${context}" does not exist (resolved to ${contextPath})`);
+    throw new ConfigurationError(
+      'context',
+      `directory "${inputs.context}" does not exist (resolved to ${contextPath})`,
+    );
   }
-  const file = r.string('file', path.join(context, 'Dockerfile'));
-  const filePath = path.resolve(ctx.workspace, file);
+  inputs.file ||= path.join(inputs.context, 'Dockerfile');
+  const filePath = path.resolve(ctx.workspace, inputs.file);
   if (!fs.existsSync(filePath) || !fs.statSync(filePath).isFile()) {
-    throw new ConfigurationError('file', `Dockerfile "${file}" does not exist (resolved to ${filePath})`);
+    throw new ConfigurationError('file', `Dockerfile "${inputs.file}" does not exist (resolved to ${filePath})`);
   }
   for (const [name, resolved] of [
     ['context', contextPath],
@@ -221,17 +329,13 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
     }
   }
 
-  // Lower-cased as docker/metadata-action does: registries want lower-case paths, and owner names often are not.
-  const image = r.string('image', defaultImage(ctx)).toLowerCase();
-  if (!isImageName(image)) {
+  if (!isImageName(inputs.image)) {
     throw new ConfigurationError(
       'image',
-      `"${image}" is not a valid image name; use lower-case [registry/]path such as ghcr.io/owner/app`,
+      `"${inputs.image}" is not a valid image name; use lower-case [registry/]path such as ghcr.io/owner/app`,
     );
   }
-
-  const tags = r.list('tags');
-  for (const tag of tags) {
+  for (const tag of inputs.tags) {
     if (!isImageTag(tag)) {
       throw new ConfigurationError(
         'tags',
@@ -239,34 +343,14 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
       );
     }
   }
-  if (tags.length > 0 && targets.length > 1) {
+  if (inputs.tags.length > 0 && inputs.targets.length > 1) {
     throw new ConfigurationError(
       'tags',
       'cannot be shared by several targets; leave it empty to get <image>:<target> tags',
     );
   }
 
-  const labels = r.list('labels', { ignoreComma: true });
-  for (const label of labels) {
-    if (!splitKeyValue(label)) throw new ConfigurationError('labels', `entry "${redact(label)}" is not key=value`);
-  }
-  const buildArgs = r.list('build-args', { ignoreComma: true });
-  for (const arg of buildArgs) {
-    if (!splitKeyValue(arg)) throw new ConfigurationError('build-args', `entry "${redact(arg)}" is not NAME=value`);
-  }
-
-  const secrets = r
-    .keyValues('secrets', 'id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true)
-    .map(({ key, value }) => ({ id: key, value }));
-  const secretFiles = r
-    .keyValues(
-      'secret-files',
-      'id=path with an id of letters, digits, "_", "-" or "."',
-      (k) => SECRET_ID_RE.test(k),
-      true,
-    )
-    .map(({ key, value }) => ({ id: key, path: path.resolve(ctx.workspace, value.trim()) }));
-  secretFiles.forEach((secretFile, index) => {
+  inputs['secret-files'].forEach((secretFile, index) => {
     const which = `entry ${index + 1} (id "${secretFile.id}")`;
     if (!readableFile(secretFile.path)) {
       throw new ConfigurationError('secret-files', `${which} does not name a readable regular file`);
@@ -275,12 +359,78 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
       throw new ConfigurationError('secret-files', `${which} is a link inside the workspace that leads out of it`);
     }
   });
-  const ids = [...secrets.map((s) => s.id), ...secretFiles.map((s) => s.id)];
+  const ids = [...inputs.secrets.map((s) => s.id), ...inputs['secret-files'].map((s) => s.id)];
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new ConfigurationError('secrets', `secret id "${duplicate}" is given twice`);
 
-  const ssh = r.list('ssh');
-  ssh.forEach((entry, index) => {
+  checkSsh(inputs.ssh, ctx);
+  for (const platform of inputs.platforms) {
+    if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform)) {
+      throw new ConfigurationError('platforms', `"${platform}" is not os/arch[/variant] such as linux/amd64`);
+    }
+  }
+  if (inputs['cache-scope'] && !/^[\w.-]+$/.test(inputs['cache-scope'])) {
+    throw new ConfigurationError(
+      'cache-scope',
+      `"${inputs['cache-scope']}" may use letters, digits, "_", "-" and "." only`,
+    );
+  }
+  for (const name of ['cache-from', 'cache-to'] as const) {
+    inputs[name].forEach((entry, index) => {
+      const problem = cacheSpecProblem(entry, name === 'cache-from' ? 'from' : 'to');
+      if (problem) throw new ConfigurationError(name, `entry ${index + 1} ${problem}`);
+    });
+  }
+
+  inputs['smoke-env'].forEach(({ key, value }, index) => {
+    if (/[\r\n\0]/.test(value)) {
+      throw new ConfigurationError(
+        'smoke-env',
+        `entry ${index + 1} (${key}) has a line break or NUL in its value; the container gets its environment from an env file, one line per variable`,
+      );
+    }
+    if (value.length > MAX_ENV_VALUE_CHARS) {
+      throw new ConfigurationError(
+        'smoke-env',
+        `entry ${index + 1} (${key}) is longer than ${MAX_ENV_VALUE_CHARS} characters`,
+      );
+    }
+  });
+  if (inputs['test-results-path']) checkResultsPath(inputs['test-results-path'], ctx);
+
+  if (!/^\d+\.\d+\.\d+$/.test(inputs['trivy-version'])) {
+    throw new ConfigurationError(
+      'trivy-version',
+      `"${inputs['trivy-version']}" is not a release version such as ${DEFAULT_TRIVY_VERSION}`,
+    );
+  }
+  checkDownloadUrl(inputs['trivy-download-url']);
+  if (inputs.scanners.length === 0) inputs.scanners = ['vuln'];
+  if (inputs.trivyignore) {
+    if (!fs.existsSync(inputs.trivyignore)) {
+      throw new ConfigurationError(
+        'trivyignore',
+        `file "${path.relative(ctx.workspace, inputs.trivyignore)}" does not exist`,
+      );
+    }
+  } else if (fs.existsSync(path.resolve(ctx.workspace, '.trivyignore'))) {
+    inputs.trivyignore = path.resolve(ctx.workspace, '.trivyignore');
+  }
+  if (inputs.trivyignore && leadsOutOfWorkspace(ctx.workspace, inputs.trivyignore)) {
+    throw new ConfigurationError('trivyignore', 'is a link inside the workspace that leads out of it');
+  }
+
+  if (inputs['upload-sarif'] && ctx.onGitHub && ctx.sha !== undefined && !/^[0-9a-f]{40}$/.test(ctx.sha)) {
+    throw new ConfigurationError(
+      'GITHUB_SHA',
+      `"${ctx.sha.slice(0, 64)}" is not a commit id (40 hexadecimal digits); code scanning needs the commit that was analysed`,
+      'environment',
+    );
+  }
+}
+
+function checkSsh(entries: readonly string[], ctx: RunContext): void {
+  entries.forEach((entry, index) => {
     const m = /^([a-zA-Z0-9_.-]+)(?:=(.+))?$/.exec(entry);
     if (!m) throw new ConfigurationError('ssh', `entry ${index + 1} is not default, id, or id=path[,path]`);
     if (m[2] === undefined) {
@@ -308,160 +458,7 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
       }
     }
   });
-  const platforms = r.list('platforms');
-  for (const platform of platforms) {
-    if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform)) {
-      throw new ConfigurationError('platforms', `"${platform}" is not os/arch[/variant] such as linux/amd64`);
-    }
-  }
-
-  const cacheScope = r.string('cache-scope');
-  if (cacheScope && !/^[\w.-]+$/.test(cacheScope)) {
-    throw new ConfigurationError('cache-scope', `"${cacheScope}" may use letters, digits, "_", "-" and "." only`);
-  }
-
-  const testTarget = r.string('test-target');
-  if (testTarget && !STAGE_RE.test(testTarget)) {
-    throw new ConfigurationError('test-target', `"${testTarget}" is not a valid stage name`);
-  }
-
-  const healthPath = r.string('health-path', '/health');
-  if (!healthPath.startsWith('/') || /\s/.test(healthPath)) {
-    throw new ConfigurationError('health-path', `"${healthPath}" must be a URL path starting with "/"`);
-  }
-  const smokePaths = r.list('smoke-paths');
-  for (const p of smokePaths) {
-    if (!p.startsWith('/') || /\s/.test(p)) {
-      throw new ConfigurationError('smoke-paths', `"${p}" must be a URL path starting with "/"`);
-    }
-  }
-
-  const severities = (name: string, fallback: Severity[]): Severity[] => {
-    const raw = r.read(name);
-    if (raw === '' && name === 'severity') return fallback;
-    const values = r.list(name).map((v) => v.toUpperCase());
-    for (const value of values) {
-      if (!(SEVERITIES as readonly string[]).includes(value)) {
-        throw new ConfigurationError(name, `"${value}" is not a severity; use ${SEVERITIES.join(', ')}`);
-      }
-    }
-    return values as Severity[];
-  };
-  const trivyVersion = r.string('trivy-version', DEFAULT_TRIVY_VERSION).replace(/^v/, '');
-  if (!/^\d+\.\d+\.\d+$/.test(trivyVersion)) {
-    throw new ConfigurationError(
-      'trivy-version',
-      `"${trivyVersion}" is not a release version such as ${DEFAULT_TRIVY_VERSION}`,
-    );
-  }
-  const downloadUrl = r.string('trivy-download-url', TRIVY_RELEASES_URL).replace(/\/+$/, '');
-  checkDownloadUrl(downloadUrl);
-  const scanners = r.list('scanners');
-  for (const scanner of scanners) {
-    if (!SCANNERS.includes(scanner))
-      throw new ConfigurationError('scanners', `"${scanner}" is not one of ${SCANNERS.join(', ')}`);
-  }
-  const ignoreInput = r.string('trivyignore');
-  let trivyignore = '';
-  if (ignoreInput) {
-    trivyignore = path.resolve(ctx.workspace, ignoreInput);
-    if (!fs.existsSync(trivyignore))
-      throw new ConfigurationError('trivyignore', `file "${ignoreInput}" does not exist`);
-  } else if (fs.existsSync(path.resolve(ctx.workspace, '.trivyignore'))) {
-    trivyignore = path.resolve(ctx.workspace, '.trivyignore');
-  }
-  const category = r.string('category');
-  if (category && /\s/.test(category)) throw new ConfigurationError('category', `"${category}" may not contain spaces`);
-  if (trivyignore && leadsOutOfWorkspace(ctx.workspace, trivyignore)) {
-    throw new ConfigurationError('trivyignore', 'is a link inside the workspace that leads out of it');
-  }
-
-  const cacheSpecs = (name: 'cache-from' | 'cache-to'): string[] => {
-    const entries = r.list(name, { ignoreComma: true });
-    entries.forEach((entry, index) => {
-      const problem = cacheSpecProblem(entry, name === 'cache-from' ? 'from' : 'to');
-      if (problem) throw new ConfigurationError(name, `entry ${index + 1} ${problem}`);
-    });
-    return entries;
-  };
-
-  const smokeEnv = r.keyValues('smoke-env', 'KEY=VALUE with a shell-style variable name', (k) => ENV_KEY_RE.test(k));
-  smokeEnv.forEach(({ key, value }, index) => {
-    if (/[\r\n\0]/.test(value)) {
-      throw new ConfigurationError(
-        'smoke-env',
-        `entry ${index + 1} (${key}) has a line break or NUL in its value; the container gets its environment from an env file, one line per variable`,
-      );
-    }
-    if (value.length > MAX_ENV_VALUE_CHARS) {
-      throw new ConfigurationError(
-        'smoke-env',
-        `entry ${index + 1} (${key}) is longer than ${MAX_ENV_VALUE_CHARS} characters`,
-      );
-    }
-  });
-
-  const resultsInput = r.string('test-results-path');
-  if (resultsInput) checkResultsPath(resultsInput, ctx);
-
-  const uploadSarif = r.boolean('upload-sarif', ctx.onGitHub);
-  if (uploadSarif && ctx.onGitHub && ctx.sha !== undefined && !/^[0-9a-f]{40}$/.test(ctx.sha)) {
-    throw new ConfigurationError(
-      'GITHUB_SHA',
-      `"${ctx.sha.slice(0, 64)}" is not a commit id (40 hexadecimal digits); code scanning needs the commit that was analysed`,
-      'environment',
-    );
-  }
-
-  return {
-    targets,
-    context,
-    file,
-    image,
-    tags,
-    labels,
-    'build-args': buildArgs,
-    secrets,
-    'secret-files': secretFiles,
-    ssh,
-    platforms,
-    builder: r.string('builder'),
-    'no-cache': r.boolean('no-cache', false),
-    pull: r.boolean('pull', false),
-    cache: r.boolean('cache', true),
-    'cache-scope': cacheScope,
-    'cache-from': cacheSpecs('cache-from'),
-    'cache-to': cacheSpecs('cache-to'),
-    'test-target': testTarget,
-    'test-results-path': resultsInput,
-    smoke: r.boolean('smoke', true),
-    port: r.integer('port', undefined, 1, 65535),
-    'health-path': healthPath,
-    'health-status': r.integer('health-status', 200, 100, 599) as number,
-    'smoke-timeout': r.integer('smoke-timeout', 60, 1, 3600) as number,
-    'smoke-env': smokeEnv,
-    'smoke-paths': smokePaths,
-    'smoke-hardened': r.boolean('smoke-hardened', false),
-    'smoke-stable-seconds': r.integer('smoke-stable-seconds', 1, 0, 300) as number,
-    push: r.boolean('push', false),
-    scan: r.boolean('scan', true),
-    'trivy-version': trivyVersion,
-    'trivy-download-url': downloadUrl,
-    severity: severities('severity', [...SEVERITIES]),
-    // Empty means never fail; only an input that was not given at all gets the default.
-    'fail-on': r.wasSet('fail-on') ? severities('fail-on', []) : ['CRITICAL'],
-    'ignore-unfixed': r.boolean('ignore-unfixed', false),
-    trivyignore,
-    scanners: scanners.length > 0 ? scanners : ['vuln'],
-    'upload-sarif': uploadSarif,
-    category,
-    token: r.string('token'),
-    'wait-for-processing': r.boolean('wait-for-processing', true),
-  };
 }
-
-/** Longest value of one smoke-env entry (docker reads env files a line at a time, up to 64 KiB). */
-export const MAX_ENV_VALUE_CHARS = 32 * 1024;
 
 function readableFile(file: string): boolean {
   try {
@@ -541,63 +538,3 @@ export function defaultImage(ctx: RunContext): string {
     .replace(/^[^a-z0-9]+/, '');
   return cleaned || 'multistage';
 }
-
-/** Every input action.yml declares (a unit test keeps the two in step); the command line takes the same names. */
-export const INPUT_NAMES = [
-  'target',
-  'targets',
-  'context',
-  'file',
-  'image',
-  'tags',
-  'labels',
-  'build-args',
-  'secrets',
-  'secret-files',
-  'ssh',
-  'platforms',
-  'builder',
-  'no-cache',
-  'pull',
-  'cache',
-  'cache-scope',
-  'cache-from',
-  'cache-to',
-  'test-target',
-  'test-results-path',
-  'smoke',
-  'port',
-  'health-path',
-  'health-status',
-  'smoke-timeout',
-  'smoke-env',
-  'smoke-paths',
-  'smoke-hardened',
-  'smoke-stable-seconds',
-  'scan',
-  'trivy-version',
-  'trivy-download-url',
-  'severity',
-  'fail-on',
-  'ignore-unfixed',
-  'trivyignore',
-  'scanners',
-  'upload-sarif',
-  'category',
-  'token',
-  'wait-for-processing',
-  'push',
-] as const;
-
-export const BOOLEAN_INPUTS = new Set([
-  'no-cache',
-  'pull',
-  'cache',
-  'smoke',
-  'smoke-hardened',
-  'scan',
-  'ignore-unfixed',
-  'upload-sarif',
-  'wait-for-processing',
-  'push',
-]);

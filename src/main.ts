@@ -3,15 +3,19 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import { readContext, type RunContext } from './context.js';
 import { envInputReader, getInputs, type InputReader } from './inputs.js';
-import { errorMessage } from './errors.js';
+import { BUG_REPORT_HINT, errorMessage, failureKind } from './errors.js';
 import { createProcessRunner, type Runner } from './exec.js';
 import { ActionsUi, type Ui } from './ui.js';
+import type { Clock } from './runtime.js';
 import { StateCleanup, type CleanupRecorder } from './state.js';
 import { removeOnSignal } from './cancel.js';
-import { prepare, runPipeline } from './pipeline.js';
+import { prepare } from './pipeline/setup.js';
+import { runPipeline } from './pipeline/pipeline.js';
 import { actionOutputs } from './report/outputs.js';
 import { summaryMarkdown } from './report/summary.js';
 import type { TargetReport } from './report/types.js';
+import type { CodeScanningApi } from './sarif/upload.js';
+import type { TrivySetup } from './scan/setup.js';
 
 export interface ExecuteOptions {
   read: InputReader;
@@ -23,68 +27,99 @@ export interface ExecuteOptions {
   writeSummary: (markdown: string) => Promise<void>;
   /** Where SARIF files go; default: the run's temp dir. */
   outputDir?: string;
+  clock?: Clock;
+  /** Stand-ins for the services the real run loads itself (tests). */
+  codeScanning?: (token: string) => Promise<CodeScanningApi>;
+  trivy?: () => Promise<TrivySetup>;
 }
 
-/** The whole road for every target. Returns the reports; throws only for mistakes found before any work. */
+/**
+ * The whole road for every target. Returns the reports; throws only for what stops everything before the road
+ * starts (a user's mistake, an engine that cannot be reached, a bug).
+ */
 export async function execute(options: ExecuteOptions): Promise<TargetReport[]> {
   const inputs = getInputs(options.read, options.ctx);
-  const env = await prepare({
-    inputs,
-    ctx: options.ctx,
-    run: options.run,
-    ui: options.ui,
-    cleanup: options.cleanup,
-    outputDir: options.outputDir,
-  });
-  const reports = await runPipeline(env);
+  const { plan, services } = await prepare({ ...options, inputs });
+  const reports = await runPipeline(plan, services);
   for (const [name, value] of Object.entries(actionOutputs(reports))) options.setOutput(name, value);
-  // What later steps may read (the outputs' SARIF files and test results) stays; the rest goes now.
-  keepOnly(
-    env.tempDir,
-    reports.flatMap((r) => [r.scan?.sarifFile, r.tests?.resultsPath]).filter((p): p is string => Boolean(p)),
-  );
+  // Best-effort from here: the outputs are set, and neither the summary nor the tidying may fail a green run.
   try {
-    await options.writeSummary(summaryMarkdown(reports, env.dockerfile));
+    await options.writeSummary(summaryMarkdown(reports, plan.dockerfile));
   } catch (error: unknown) {
     options.ui.warning(`Could not write the job summary: ${errorMessage(error)}`);
   }
+  // What later steps may read (the outputs' SARIF files and test results) stays; the rest goes now.
+  const kept = reports.flatMap((report) => [report.scan?.sarifFile, report.tests?.resultsPath]);
+  const notRemoved = keepOnly(
+    plan.tempDir,
+    kept.filter((file): file is string => Boolean(file)),
+  );
+  for (const entry of notRemoved) options.ui.warning(`Could not remove ${entry} from the run's temp folder`);
   return reports;
 }
 
 /**
  * Remove everything in a run's temp folder but the paths given (and the folders holding them), best-effort: the
- * buildx metadata and Trivy's JSON report are not needed once the outputs are set.
+ * buildx metadata is not needed once the outputs are set. Returns what could not be removed.
  */
-export function keepOnly(dir: string, keep: readonly string[]): void {
-  const kept = keep.map((p) => path.resolve(p));
+export function keepOnly(dir: string, keep: readonly string[]): string[] {
+  const kept = keep.map((file) => path.resolve(file));
   let entries: string[];
   try {
     entries = fs.readdirSync(dir);
   } catch {
-    return;
+    return [];
   }
+  const failed: string[] = [];
   for (const entry of entries) {
     const full = path.join(dir, entry);
     if (kept.some((k) => k === full || k.startsWith(`${full}${path.sep}`))) continue;
-    fs.rmSync(full, { recursive: true, force: true });
+    try {
+      fs.rmSync(full, { recursive: true, force: true });
+    } catch (error: unknown) {
+      failed.push(`${full} (${errorMessage(error)})`);
+    }
   }
+  return failed;
 }
 
-/** One line that says which targets failed where; the details are in the annotations and the summary. */
-export function failureMessage(reports: readonly TargetReport[]): string | undefined {
-  const failed = reports.filter((r) => r.failure);
+const KIND_WORDS = { configuration: 'input', gate: 'gate', tool: 'tool failed', bug: 'bug' } as const;
+
+/** One message that says which targets failed, where and how; the details are in the annotations and the summary. */
+export function overallFailure(reports: readonly TargetReport[]): string | undefined {
+  const failed = reports.filter((report) => report.failure);
   if (failed.length === 0) return undefined;
-  if (reports.length === 1) return (failed[0].failure as { message: string }).message;
-  const list = failed.map((r) => `${r.target} (${r.failure?.phase})`).join(', ');
+  if (reports.length === 1) return failed[0].failure?.message;
+  const list = failed
+    .map((report) => `${report.target} (${report.failure?.phase}: ${KIND_WORDS[report.failure?.kind ?? 'bug']})`)
+    .join(', ');
   return `${failed.length} of ${reports.length} targets failed: ${list}`;
+}
+
+/**
+ * What stopped the run before the road (execute threw): a user's mistake reads as itself, a tool as a tool, and
+ * anything else is a bug, with its stack in the log.
+ */
+export function reportStop(error: unknown, ui: Ui): string {
+  switch (failureKind(error)) {
+    case 'configuration':
+      return errorMessage(error);
+    case 'tool':
+      return `A tool failed before any build: ${errorMessage(error)}`;
+    case 'gate':
+      return errorMessage(error);
+    case 'bug':
+      ui.info(`Stack of the bug:\n${error instanceof Error ? error.stack : String(error)}`);
+      return `Bug in multistage-action: ${error instanceof Error ? `${error.name}: ${error.message}` : errorMessage(error)} (${BUG_REPORT_HINT})`;
+  }
 }
 
 /** The action's main step. */
 export async function run(): Promise<void> {
-  const cleanup = new StateCleanup();
+  const cleanup = new StateCleanup((name, value) => core.saveState(name, value));
   const ui = new ActionsUi();
-  const runner = createProcessRunner((m) => core.debug(m), cleanup);
-  const stopListening = removeOnSignal(runner, cleanup, (m) => core.warning(m));
+  const runner = createProcessRunner((message) => core.debug(message), cleanup);
+  const stopListening = removeOnSignal(runner, cleanup, (message) => core.warning(message));
   try {
     const reports = await execute({
       read: envInputReader(),
@@ -99,10 +134,10 @@ export async function run(): Promise<void> {
     });
     const leftOut = ui.leftOutNote();
     if (leftOut) ui.info(leftOut);
-    const failure = failureMessage(reports);
+    const failure = overallFailure(reports);
     if (failure) core.setFailed(failure);
   } catch (error: unknown) {
-    core.setFailed(errorMessage(error));
+    core.setFailed(reportStop(error, ui));
   } finally {
     stopListening();
   }

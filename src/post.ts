@@ -1,5 +1,6 @@
-import * as core from '@actions/core';
 import { errorMessage } from './errors.js';
+import { savedState, workflowCommand } from './commands.js';
+import { inert } from './untrusted.js';
 import { createProcessRunner, endProcessGroup, isSameProcess, type Runner } from './exec.js';
 import {
   isProcessRecord,
@@ -17,24 +18,26 @@ import { removeLeftovers } from './cancel.js';
  * best-effort; a failure is a warning, never a failed job.
  */
 export async function post(
-  run: Runner = createProcessRunner((m) => core.debug(m)).run,
-  read: (name: string) => string = core.getState,
+  run: Runner = createProcessRunner(() => undefined).run,
+  read: (name: string) => string = savedState,
+  write: (line: string) => void = (line) => void process.stdout.write(`${line}\n`),
 ): Promise<void> {
+  const info = (message: string): void => write(inert(message));
+  const warn = (message: string): void => write(workflowCommand('warning', {}, message));
   try {
-    const warn = (m: string): void => core.warning(m);
     for (const record of readStateList(STATE_PROCESSES, isProcessRecord, read, warn)) {
       if (!isSameProcess(record)) continue;
       await endProcessGroup(record.pid);
-      core.info(`Ended process ${record.pid} (and its process group), left running by the main step`);
+      info(`Ended process ${record.pid} (and its process group), left running by the main step`);
     }
     const containers = new Set(readStateList(STATE_CONTAINERS, isString, read, warn));
     const tempDirs = new Set(readStateList(STATE_TEMP_DIRS, isString, read, warn));
     const failed = await removeLeftovers(run, { containers, tempDirs });
     for (const name of containers) {
-      if (!failed.some((f) => f.startsWith(`container ${name}`))) core.info(`Removed container ${name}`);
+      if (!failed.some((f) => f.startsWith(`container ${name}`))) info(`Removed container ${name}`);
     }
-    for (const item of failed) core.warning(`Could not remove ${item}`);
+    for (const item of failed) warn(`Could not remove ${item}`);
   } catch (error: unknown) {
-    core.warning(`Cleaning up failed: ${errorMessage(error)}`);
+    warn(`Cleaning up failed: ${errorMessage(error)}`);
   }
 }

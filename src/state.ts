@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import type { ProcessRecord, ProcessRecorder } from './exec.js';
 
 /**
@@ -21,7 +20,8 @@ export class StateCleanup implements CleanupRecorder {
   readonly tempDirs = new Set<string>();
   readonly processes = new Map<number, ProcessRecord>();
 
-  constructor(private readonly save: (name: string, value: string) => void = core.saveState) {}
+  /** `save` mirrors a list into the step's state (core.saveState on GitHub; nothing on the command line). */
+  constructor(private readonly save: (name: string, value: string) => void) {}
 
   addContainer(id: string): void {
     this.containers.add(id);
@@ -53,7 +53,7 @@ export class StateCleanup implements CleanupRecorder {
 export function readStateList<T>(
   name: string,
   isItem: (value: unknown) => value is T,
-  read: (name: string) => string = core.getState,
+  read: (name: string) => string,
   warn: (message: string) => void = () => undefined,
 ): T[] {
   const raw = read(name);

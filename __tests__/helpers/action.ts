@@ -83,7 +83,7 @@ function spawnNode(
       stdout += d.toString();
       if (signalWhen && !signalled && signalWhen.pattern.test(stdout)) {
         signalled = true;
-        setTimeout(() => child.kill(signalWhen.signal), signalWhen.delayMs ?? 0);
+        setTimeout(() => child.kill(signalWhen.signal), signalWhen.delayMs ?? 0).unref();
       }
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -1,9 +1,5 @@
 import type { Runner } from '../exec.js';
-import { CommandError } from '../errors.js';
-
-export class EngineUnreachableError extends Error {
-  override readonly name = 'EngineUnreachableError';
-}
+import { CommandError, ToolError } from '../errors.js';
 
 export interface BuildxCapabilities {
   /** e.g. "0.13.1"; "" when unknown. */
@@ -70,7 +66,8 @@ export async function detectCapabilities(
   ]);
   if (engine.exitCode !== 0) {
     const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');
-    throw new EngineUnreachableError(
+    throw new ToolError(
+      'docker',
       `The Docker engine is not reachable${dockerHost ? ` at DOCKER_HOST=${dockerHost}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`,
     );
   }

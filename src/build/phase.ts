@@ -1,76 +1,81 @@
 import * as path from 'node:path';
-import type { PipelineEnv } from '../pipeline.js';
+import type { Runner } from '../exec.js';
+import type { Ui } from '../ui.js';
+import type { Clock } from '../runtime.js';
+import { GateFailure } from '../errors.js';
 import { inspectImage } from '../docker/image.js';
 import type { BuildReport } from '../report/types.js';
-import { cacheFlags, type CacheDecision } from './args.js';
-import { runBuild, BuildError } from './build.js';
-import { buildPlan, defaultLabels, defaultTags, mergeLabels, secretEnv } from './plan.js';
+import { BuildError, runBuild, type BuildRun } from './build.js';
+import { buildPlan, type BuildRequest, type BuildSettings } from './plan.js';
 
-/** The cache flags of a target's builds (its own gha scope unless cache-scope says otherwise), said once if degraded. */
-export function cacheFor(env: PipelineEnv, target: string): CacheDecision {
-  const { inputs } = env;
-  const cache = cacheFlags(
-    {
-      cache: inputs.cache,
-      scope: inputs['cache-scope'] || target,
-      cacheFrom: inputs['cache-from'],
-      cacheTo: inputs['cache-to'],
-    },
-    env.caps,
-    env.ctx.cacheService,
-  );
-  if (cache.notice) env.noticeOnce(cache.notice);
-  return cache;
+export interface BuildDeps {
+  run: Runner;
+  ui: Ui;
+  clock: Clock;
 }
 
-/** Build a target and load it into the engine for the later phases. */
-export async function buildPhase(env: PipelineEnv, target: string): Promise<BuildReport> {
-  const { inputs, ctx, ui } = env;
-  const tags = defaultTags(inputs, target, ctx.sha);
-  const cache = cacheFor(env, target);
-  const labels = mergeLabels(defaultLabels(ctx, target, new Date(env.now())), inputs.labels);
-  const plan = buildPlan(inputs, ctx, {
-    target,
-    tags,
-    labels,
-    cache,
-    output: { type: 'load' },
-    platforms: env.gatePlatforms,
-    metadataFile: path.join(env.tempDir, `metadata-${target}.json`),
+/** Where a failed build is annotated: the Dockerfile (relative to the workspace) and the line of a stage's FROM. */
+export interface BuildAnnotation {
+  file: string;
+  stageLine: (stage: string) => number | undefined;
+}
+
+/**
+ * The one way a build runs (the target's, the test stage's, the multi-platform push): plan it from the run's
+ * settings and this request, stream its progress into the log (as untrusted text), and read its metadata. A failure
+ * of the Dockerfile's own steps is a BuildError (its step, stage and line); a buildx that cannot run at all is a
+ * tool failure (CommandError).
+ */
+export async function buildOnce(deps: BuildDeps, settings: BuildSettings, request: BuildRequest): Promise<BuildRun> {
+  return runBuild(buildPlan(settings, request), {
+    run: deps.run,
+    env: settings.secretValues,
+    now: deps.clock.now,
+    log: (line) => deps.ui.info(line),
   });
+}
+
+/**
+ * Build a target, load it into the engine for the later phases, and say what was built. A failed Dockerfile step
+ * is annotated on its line and thrown as the build gate's failure.
+ */
+export async function buildImage(
+  deps: BuildDeps,
+  settings: BuildSettings,
+  request: BuildRequest,
+  annotation: BuildAnnotation,
+): Promise<BuildReport> {
+  let run: BuildRun;
   try {
-    const run = await runBuild(plan, {
-      run: env.run,
-      env: secretEnv(inputs),
-      now: env.now,
-      log: (line) => ui.info(line),
-    });
-    const image = await inspectImage(env.run, tags[0]);
-    const digest =
-      typeof run.metadata['containerimage.digest'] === 'string' ? run.metadata['containerimage.digest'] : undefined;
-    return {
-      imageId: image.id,
-      digest,
-      tags,
-      sizeBytes: image.size,
-      seconds: run.seconds,
-      steps: run.progress.steps,
-      cached: run.progress.cached,
-      cacheHitRatio: run.progress.cacheHitRatio,
-      metadata: run.metadata,
-      labels,
-      exposedPorts: image.exposedPorts,
-      gatedPlatform: env.gatePlatforms.length === 1 && inputs.platforms.length > 1 ? env.gatePlatforms[0] : undefined,
-    };
+    run = await buildOnce(deps, settings, request);
   } catch (error: unknown) {
-    if (error instanceof BuildError) {
-      const stage = error.progress.failedStage ? env.stageLine(error.progress.failedStage) : undefined;
-      ui.error(error.message, {
-        title: `multistage: build of ${target} failed`,
-        file: path.relative(ctx.workspace, plan.file),
-        startLine: error.progress.failedLine ?? stage,
-      });
-    }
-    throw error;
+    if (!(error instanceof BuildError)) throw error;
+    const stage = error.progress.failedStage ? annotation.stageLine(error.progress.failedStage) : undefined;
+    deps.ui.error(error.message, {
+      title: `multistage: build of ${request.target} failed`,
+      file: annotation.file,
+      startLine: error.progress.failedLine ?? stage,
+    });
+    throw new GateFailure('build', error.message, { cause: error });
   }
+  const image = await inspectImage(deps.run, request.tags[0]);
+  const digest = run.metadata['containerimage.digest'];
+  return {
+    imageId: image.id,
+    digest: typeof digest === 'string' ? digest : undefined,
+    tags: request.tags,
+    sizeBytes: image.size,
+    seconds: run.seconds,
+    steps: run.progress.steps,
+    cached: run.progress.cached,
+    cacheHitRatio: run.progress.cacheHitRatio,
+    metadata: run.metadata,
+    labels: request.labels,
+    exposedPorts: image.exposedPorts,
+  };
+}
+
+/** A run's metadata file for a target's build (several builds of one target get their own suffix). */
+export function metadataFile(tempDir: string, target: string, suffix = ''): string {
+  return path.join(tempDir, `metadata-${target}${suffix}.json`);
 }

@@ -6,24 +6,26 @@ import type { TargetReport } from './types.js';
  * Unknown values are '' (one target) or absent keys (several).
  */
 export function actionOutputs(reports: readonly TargetReport[]): Record<string, string> {
-  const perTarget: Record<string, (r: TargetReport) => string | undefined> = {
-    'image-id': (r) => r.build?.imageId,
-    digest: (r) => r.pushDigest ?? r.build?.digest,
-    tags: (r) => r.build?.tags.join('\n'),
-    metadata: (r) => (r.build ? JSON.stringify(r.build.metadata) : undefined),
-    'image-size': (r) => (r.build ? String(r.build.sizeBytes) : undefined),
-    'build-seconds': (r) => (r.build ? r.build.seconds.toFixed(1) : undefined),
-    'cache-hit-ratio': (r) => (r.build ? r.build.cacheHitRatio.toFixed(2) : undefined),
-    tests: (r) => (r.tests ? JSON.stringify(r.tests.totals) : undefined),
-    'test-results-path': (r) => r.tests?.resultsPath,
-    smoke: (r) => r.smoke?.status,
-    'smoke-seconds': (r) =>
-      r.smoke?.seconds !== undefined && r.smoke.status === 'passed' ? r.smoke.seconds.toFixed(1) : undefined,
-    vulnerabilities: (r) => (r.scan?.counts ? JSON.stringify(r.scan.counts) : undefined),
-    findings: (r) => (r.scan?.findings ? JSON.stringify(r.scan.findings) : undefined),
-    'sarif-file': (r) => r.scan?.sarifFile,
-    'sarif-id': (r) => r.upload?.sarifId,
-    pushed: (r) => String(r.pushed),
+  const perTarget: Record<string, (report: TargetReport) => string | undefined> = {
+    'image-id': (report) => report.build?.imageId,
+    digest: (report) => report.pushDigest ?? report.build?.digest,
+    tags: (report) => report.build?.tags.join('\n'),
+    metadata: (report) => (report.build ? JSON.stringify(report.build.metadata) : undefined),
+    'image-size': (report) => (report.build ? String(report.build.sizeBytes) : undefined),
+    'build-seconds': (report) => (report.build ? report.build.seconds.toFixed(1) : undefined),
+    'cache-hit-ratio': (report) => (report.build ? report.build.cacheHitRatio.toFixed(2) : undefined),
+    tests: (report) => (report.tests ? JSON.stringify(report.tests.totals) : undefined),
+    'test-results-path': (report) => report.tests?.resultsPath,
+    smoke: (report) => report.smoke?.status,
+    'smoke-seconds': (report) =>
+      report.smoke?.seconds !== undefined && report.smoke.status === 'passed'
+        ? report.smoke.seconds.toFixed(1)
+        : undefined,
+    vulnerabilities: (report) => (report.scan?.counts ? JSON.stringify(report.scan.counts) : undefined),
+    findings: (report) => (report.scan?.findings ? JSON.stringify(report.scan.findings) : undefined),
+    'sarif-file': (report) => report.scan?.sarifFile,
+    'sarif-id': (report) => report.upload?.sarifId,
+    pushed: (report) => String(report.pushed),
   };
   const outputs: Record<string, string> = {};
   for (const [name, read] of Object.entries(perTarget)) {

@@ -1,7 +1,9 @@
 import type { Dockerfile } from '../dockerfile/parse.js';
 import { stageLabel } from '../dockerfile/parse.js';
 import type { TargetReport } from './types.js';
+import type { Failure } from '../errors.js';
 import { FINDING_KINDS, type FindingKind, type SeverityCounts } from '../scan/report.js';
+import { SEVERITIES_DESCENDING } from '../severity.js';
 import { htmlText, mdCode, mdCodeBlock, mdLink } from '../untrusted.js';
 
 /**
@@ -28,16 +30,16 @@ export function formatBytes(bytes: number): string {
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-function testsCell(r: TargetReport): string {
-  if (!r.tests) return r.failure?.phase === 'test' ? '❌ failed' : '—';
-  const { passed, failed, skipped } = r.tests.totals;
+function testsCell(report: TargetReport): string {
+  if (!report.tests) return report.failure?.phase === 'test' ? '❌ failed' : '—';
+  const { passed, failed, skipped } = report.tests.totals;
   return `${failed > 0 ? '❌' : '✅'} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 }
 
-function smokeCell(r: TargetReport): string {
-  switch (r.smoke?.status) {
+function smokeCell(report: TargetReport): string {
+  switch (report.smoke?.status) {
     case 'passed':
-      return `✅ healthy in ${r.smoke.seconds?.toFixed(1)} s`;
+      return `✅ healthy in ${report.smoke.seconds?.toFixed(1)} s`;
     case 'failed':
       return '❌ failed';
     case 'skipped':
@@ -47,14 +49,6 @@ function smokeCell(r: TargetReport): string {
   }
 }
 
-const SEVERITY_LETTERS: [keyof SeverityCounts, string][] = [
-  ['CRITICAL', 'C'],
-  ['HIGH', 'H'],
-  ['MEDIUM', 'M'],
-  ['LOW', 'L'],
-  ['UNKNOWN', 'U'],
-];
-
 const KIND_LABEL: Record<FindingKind, string> = {
   vulnerability: 'vulns',
   secret: 'secrets',
@@ -63,14 +57,14 @@ const KIND_LABEL: Record<FindingKind, string> = {
 };
 
 function letters(counts: SeverityCounts): string {
-  return SEVERITY_LETTERS.map(([s, letter]) => `${counts[s]}${letter}`).join(' ');
+  return SEVERITIES_DESCENDING.map((severity) => `${counts[severity]}${severity[0]}`).join(' ');
 }
 
-function findingsCell(r: TargetReport): string {
-  if (!r.scan) return '—';
-  if (r.scan.status === 'skipped' || !r.scan.counts) return '⏭️ skipped';
-  const gated = (r.scan.gated?.length ?? 0) > 0;
-  const byKind = r.scan.findings ?? { vulnerability: r.scan.counts };
+function findingsCell(report: TargetReport): string {
+  if (!report.scan) return '—';
+  if (report.scan.status === 'skipped' || !report.scan.counts) return '⏭️ skipped';
+  const gated = (report.scan.gated?.length ?? 0) > 0;
+  const byKind = report.scan.findings ?? { vulnerability: report.scan.counts };
   const kinds = FINDING_KINDS.filter((k) => byKind[k]);
   const parts = kinds.map((k) => {
     const counts = byKind[k] as SeverityCounts;
@@ -79,21 +73,32 @@ function findingsCell(r: TargetReport): string {
   return `${gated ? '❌' : '✅'} ${parts.join('<br>')}`;
 }
 
-function sarifCell(r: TargetReport): string {
-  switch (r.upload?.status) {
+function sarifCell(report: TargetReport): string {
+  switch (report.upload?.status) {
     case 'uploaded':
-      return `✅ ${mdCode(r.upload.category ?? '', { inTable: true })}`;
+      return `✅ ${mdCode(report.upload.category ?? '', { inTable: true })}`;
     case 'forbidden':
       return '⚠️ refused (403)';
     case 'skipped':
-      return r.scan?.sarifFile ? '📄 file only' : '—';
+      return report.scan?.sarifFile ? '📄 file only' : '—';
     default:
       return '—';
   }
 }
 
-function statusCell(r: TargetReport): string {
-  return r.failure ? `❌ ${r.failure.phase} failed` : '✅ passed';
+/** How a target ended, naming the kind of failure: a gate, a tool, a bug of the action, an input. */
+export function outcomeLabel(failure: Failure | undefined): string {
+  if (!failure) return '✅ passed';
+  switch (failure.kind) {
+    case 'gate':
+      return `❌ ${failure.phase} did not pass`;
+    case 'tool':
+      return `⚠️ ${failure.phase}: a tool failed`;
+    case 'bug':
+      return `🐞 ${failure.phase}: bug in the action`;
+    case 'configuration':
+      return '❌ input';
+  }
 }
 
 /** The rows a person reads at a glance: one per target. */
@@ -111,20 +116,22 @@ export function summaryTable(reports: readonly TargetReport[]): string {
     'SARIF',
     'Pushed',
   ];
-  const rows = reports.map((r) => [
-    mdCode(r.target, { inTable: true }),
-    statusCell(r),
-    r.build
-      ? `${mdCode(r.build.tags[0], { inTable: true })}${r.build.gatedPlatform ? ` (gated on ${r.build.gatedPlatform})` : ''}`
+  const rows = reports.map((report) => [
+    mdCode(report.target, { inTable: true }),
+    outcomeLabel(report.failure),
+    report.build
+      ? `${mdCode(report.build.tags[0], { inTable: true })}${report.build.gatedPlatform ? ` (gated on ${report.build.gatedPlatform})` : ''}`
       : '—',
-    r.build ? formatBytes(r.build.sizeBytes) : '—',
-    r.build ? `${r.build.seconds.toFixed(1)} s` : '—',
-    r.build ? `${Math.round(r.build.cacheHitRatio * 100)}% (${r.build.cached}/${r.build.steps})` : '—',
-    testsCell(r),
-    smokeCell(r),
-    findingsCell(r),
-    sarifCell(r),
-    r.pushed ? `✅ ${r.pushDigest ? mdCode(`${r.pushDigest.slice(0, 19)}…`) : 'yes'}` : 'no',
+    report.build ? formatBytes(report.build.sizeBytes) : '—',
+    report.build ? `${report.build.seconds.toFixed(1)} s` : '—',
+    report.build
+      ? `${Math.round(report.build.cacheHitRatio * 100)}% (${report.build.cached}/${report.build.steps})`
+      : '—',
+    testsCell(report),
+    smokeCell(report),
+    findingsCell(report),
+    sarifCell(report),
+    report.pushed ? `✅ ${report.pushDigest ? mdCode(`${report.pushDigest.slice(0, 19)}…`) : 'yes'}` : 'no',
   ]);
   return [
     `| ${header.join(' | ')} |`,
@@ -157,16 +164,16 @@ export function stageGraph(dockerfile: Dockerfile, reports: readonly TargetRepor
   return lines.join('\n');
 }
 
-function testName(t: { name: string; classname?: string }): string {
-  return t.classname && t.classname !== 'test' ? `${t.classname} › ${t.name}` : t.name;
+function testName(test: { name: string; classname?: string }): string {
+  return test.classname && test.classname !== 'test' ? `${test.classname} › ${test.name}` : test.name;
 }
 
 /**
  * Every failed test the reader kept, collapsed, as far as `budget` bytes go; the rest are counted with where to
  * find them (the exported reports).
  */
-function failedTestsSection(r: TargetReport, budget: number): string[] {
-  const tests = r.tests;
+function failedTestsSection(report: TargetReport, budget: number): string[] {
+  const tests = report.tests;
   if (!tests || tests.failed.length === 0) return [];
   const total = tests.totals.failed;
   const head = [
@@ -196,13 +203,13 @@ function failedTestsSection(r: TargetReport, budget: number): string[] {
   return [...head, ...rows, ...more, ...tail];
 }
 
-function findingsSection(r: TargetReport): string[] {
-  const reported = r.scan?.reported ?? [];
+function findingsSection(report: TargetReport): string[] {
+  const reported = report.scan?.reported ?? [];
   if (reported.length === 0) return [];
   const shown = reported.slice(0, FINDINGS_LISTED);
   const lines = [
     '',
-    `<details><summary>Top findings in <code>${htmlText(r.target)}</code> (${shown.length} of ${reported.length})</summary>`,
+    `<details><summary>Top findings in <code>${htmlText(report.target)}</code> (${shown.length} of ${reported.length})</summary>`,
     '',
     '| Finding | Kind | Where | Installed | Fixed | Severity |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -224,17 +231,17 @@ export function summaryMarkdown(
   budget = SUMMARY_BUDGET_BYTES,
 ): string {
   const parts = ['## multistage-action', '', summaryTable(reports)];
-  for (const r of reports.filter((x) => x.failure)) {
-    const failure = r.failure as { phase: string; message: string };
+  for (const report of reports) {
+    if (!report.failure) continue;
     parts.push(
       '',
-      `### ❌ ${htmlText(r.target)}: ${failure.phase} failed`,
+      `### ${htmlText(report.target)}: ${outcomeLabel(report.failure)}`,
       '',
-      mdCodeBlock(failure.message, { max: 4000 }),
+      mdCodeBlock(report.failure.message, { max: 4000 }),
     );
-    if (!r.pushed) parts.push('', 'Nothing was pushed for this target.');
+    if (!report.pushed) parts.push('', 'Nothing was pushed for this target.');
   }
-  for (const r of reports) parts.push(...findingsSection(r));
+  for (const report of reports) parts.push(...findingsSection(report));
   const graph = [
     '',
     '<details><summary>Stage graph</summary>',

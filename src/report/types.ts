@@ -1,7 +1,7 @@
-import type { TestTotals } from '../test-results/junit.js';
+import type { Failure } from '../errors.js';
 import type { Finding, FindingCounts, SeverityCounts } from '../scan/report.js';
 
-export type Phase = 'build' | 'test' | 'smoke' | 'scan' | 'upload' | 'push';
+/** What each phase found. A phase returns its report; the pipeline reads the verdict from it. */
 
 export interface BuildReport {
   imageId: string;
@@ -21,7 +21,17 @@ export interface BuildReport {
   gatedPlatform?: string;
 }
 
+export interface TestTotals {
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
 export interface TestReport {
+  status: 'passed' | 'failed';
+  /** Why the tests did not pass, when they did not. */
+  reason?: string;
   totals: TestTotals;
   /** Failed tests kept (the first ones, within the reader's limit). */
   failed: { name: string; classname?: string; message?: string }[];
@@ -34,6 +44,7 @@ export interface TestReport {
 export interface SmokeReport {
   status: 'passed' | 'failed' | 'skipped';
   seconds?: number;
+  /** Why it failed, or why it was skipped. */
   reason?: string;
   hostPort?: number;
   containerPort?: number;
@@ -50,7 +61,6 @@ export interface ScanReport {
   /** Findings that trip `fail-on`. */
   gated?: Finding[];
   sarifFile?: string;
-  reportFile?: string;
 }
 
 export interface UploadReport {
@@ -60,6 +70,10 @@ export interface UploadReport {
   /** Why it was skipped or refused. */
   reason?: string;
   processing?: 'complete' | 'timeout' | 'not waited';
+}
+
+export interface PushReport {
+  digest: string;
 }
 
 /** Everything known about one target after the pipeline, whatever happened. */
@@ -75,6 +89,6 @@ export interface TargetReport {
   upload?: UploadReport;
   pushed: boolean;
   pushDigest?: string;
-  /** The phase that stopped this target, and why. */
-  failure?: { phase: Phase; message: string };
+  /** What stopped this target: which kind of failure, in which phase, and the message the user reads. */
+  failure?: Failure;
 }

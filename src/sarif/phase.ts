@@ -1,9 +1,19 @@
 import * as fs from 'node:fs';
-import type { PipelineEnv } from '../pipeline.js';
-import type { TargetReport, UploadReport } from '../report/types.js';
-import { GateError, errorMessage } from '../errors.js';
+import type { Ui } from '../ui.js';
+import type { Clock } from '../runtime.js';
+import type { Inputs } from '../inputs.js';
+import type { RunContext } from '../context.js';
+import type { UploadReport } from '../report/types.js';
+import { ConfigurationError, ToolError, errorMessage } from '../errors.js';
 import { prepareSarif, type SarifLog } from './prepare.js';
-import { explainForbidden, readEvent, uploadRef, waitForProcessing, type SarifPayload } from './upload.js';
+import {
+  explainForbidden,
+  readEvent,
+  uploadRef,
+  waitForProcessing,
+  type CodeScanningApi,
+  type SarifPayload,
+} from './upload.js';
 
 export const PROCESSING_TIMEOUT_MS = 120_000;
 
@@ -46,34 +56,56 @@ export function defaultCategory(target: string): string {
   return `multistage/${target}`;
 }
 
+export type UploadSettings = Pick<Inputs, 'upload-sarif' | 'token' | 'category' | 'wait-for-processing'>;
+
+export interface UploadDeps {
+  ui: Ui;
+  clock: Clock;
+  /** The code scanning API client for a token (loaded on first use). */
+  api: (token: string) => Promise<CodeScanningApi>;
+}
+
+export interface UploadRequest {
+  target: string;
+  sarifFile: string;
+  settings: UploadSettings;
+  ctx: Pick<RunContext, 'repository' | 'sha' | 'ref' | 'eventPath' | 'actor' | 'workspace' | 'onGitHub' | 'apiUrl'>;
+  /** When the run started (the analysis's started_at). */
+  startedAt: number;
+}
+
 /**
  * Send the target's SARIF to code scanning under its own category, within GitHub's limits, and wait for it to be
  * processed. A 403 (code scanning off, a fork's or Dependabot's read-only token) is a warning that says which and
- * how to fix it; other refusals fail the target.
+ * how to fix it; other refusals, a network that does not answer and a failed processing are tool failures.
  */
-export async function uploadPhase(env: PipelineEnv, report: TargetReport): Promise<UploadReport> {
-  const { inputs, ctx, ui } = env;
-  const sarifFile = report.scan?.sarifFile;
-  if (!sarifFile) return { status: 'skipped', reason: 'no scan' };
-  const category = inputs.category || defaultCategory(report.target);
+export async function uploadSarif(deps: UploadDeps, request: UploadRequest): Promise<UploadReport> {
+  const { ui } = deps;
+  const { settings, ctx, target, sarifFile } = request;
+  const category = settings.category || defaultCategory(target);
   const prepared = prepareSarif(JSON.parse(fs.readFileSync(sarifFile, 'utf8')) as SarifLog, { category });
-  for (const warning of prepared.warnings) ui.warning(`SARIF for ${report.target}: ${warning}`);
+  for (const warning of prepared.warnings) ui.warning(`SARIF for ${target}: ${warning}`);
   fs.writeFileSync(sarifFile, JSON.stringify(prepared.sarif, null, 2));
 
-  if (!inputs['upload-sarif']) {
+  if (!settings['upload-sarif']) {
     const reason = ctx.onGitHub ? 'upload-sarif is false' : 'not running on GitHub Actions';
-    ui.notice(`SARIF for ${report.target} written to ${sarifFile}; upload skipped (${reason})`);
+    ui.notice(`SARIF for ${target} written to ${sarifFile}; upload skipped (${reason})`);
     return { status: 'skipped', category, reason };
   }
-  if (!inputs.token) {
+  if (!settings.token) {
     const reason = 'no token (set the token input, e.g. ${{ github.token }})';
-    ui.warning(`SARIF for ${report.target} not uploaded: ${reason}`);
+    ui.warning(`SARIF for ${target} not uploaded: ${reason}`);
     return { status: 'skipped', category, reason };
   }
-  if (!ctx.repository)
-    throw new GateError('upload', 'GITHUB_REPOSITORY is not set: cannot tell which repository to upload to');
+  if (!ctx.repository) {
+    throw new ConfigurationError(
+      'GITHUB_REPOSITORY',
+      'is not set: cannot tell which repository to upload to',
+      'environment',
+    );
+  }
   const [owner, repo] = ctx.repository.split('/');
-  const event = readEvent(ctx);
+  const event = readEvent(ctx, (message) => ui.warning(message));
   const { ref, commitSha } = uploadRef(ctx, event);
   const payload: SarifPayload = {
     commit_sha: commitSha,
@@ -81,9 +113,9 @@ export async function uploadPhase(env: PipelineEnv, report: TargetReport): Promi
     sarif: prepared.gzipped.toString('base64'),
     checkout_uri: ctx.workspace,
     tool_name: 'Trivy',
-    started_at: new Date(env.startedAt).toISOString(),
+    started_at: new Date(request.startedAt).toISOString(),
   };
-  const api = await env.codeScanning(inputs.token);
+  const api = await deps.api(settings.token);
   let id: string;
   try {
     ({ id } = await api.uploadSarif(owner, repo, payload));
@@ -91,41 +123,52 @@ export async function uploadPhase(env: PipelineEnv, report: TargetReport): Promi
     const status = httpStatus(error);
     if (status === 403) {
       const reason = explainForbidden(apiMessage(error), event);
-      ui.warning(`SARIF for ${report.target} not uploaded (HTTP 403): ${reason}`);
+      ui.warning(`SARIF for ${target} not uploaded (HTTP 403): ${reason}`);
       return { status: 'forbidden', category, reason };
     }
-    const network = networkErrorCode(error);
-    if (network) {
-      throw new GateError(
-        'upload',
-        `Uploading the SARIF of ${report.target} to code scanning failed: could not reach ${ctx.apiUrl}: ${NETWORK_WORDS[network] ?? network} (${network}), after Octokit's retries`,
-      );
-    }
-    throw new GateError(
-      'upload',
-      `Uploading the SARIF of ${report.target} to code scanning failed${status ? ` (HTTP ${status})` : ''}: ${apiMessage(error)}`,
-    );
+    throw apiFailure(error, `Uploading the SARIF of ${target} to code scanning`, ctx.apiUrl);
   }
-  ui.info(
-    `Uploaded ${prepared.resultCount} results for ${report.target} as category ${category} (sarif id ${id}, ${ref})`,
-  );
-  if (!inputs['wait-for-processing']) return { status: 'uploaded', category, sarifId: id, processing: 'not waited' };
-  const outcome = await waitForProcessing(api, owner, repo, id, {
-    timeoutMs: PROCESSING_TIMEOUT_MS,
-    now: env.now,
-    sleep: env.sleep,
-  });
+  ui.info(`Uploaded ${prepared.resultCount} results for ${target} as category ${category} (sarif id ${id}, ${ref})`);
+  if (!settings['wait-for-processing']) return { status: 'uploaded', category, sarifId: id, processing: 'not waited' };
+  let outcome;
+  try {
+    outcome = await waitForProcessing(api, owner, repo, id, {
+      timeoutMs: PROCESSING_TIMEOUT_MS,
+      now: deps.clock.now,
+      sleep: deps.clock.sleep,
+    });
+  } catch (error: unknown) {
+    throw apiFailure(error, `Asking code scanning whether the SARIF of ${target} was processed`, ctx.apiUrl);
+  }
   if (outcome.status === 'failed') {
-    throw new GateError(
-      'upload',
-      `Code scanning could not process the SARIF of ${report.target}: ${outcome.errors.join('; ') || 'no reason given'}`,
+    throw new ToolError(
+      'code scanning',
+      `Code scanning could not process the SARIF of ${target}: ${outcome.errors.join('; ') || 'no reason given'}`,
     );
   }
   if (outcome.status === 'timeout') {
     ui.warning(
-      `Code scanning had not finished processing the SARIF of ${report.target} after ${PROCESSING_TIMEOUT_MS / 1000} s; it will appear when it has`,
+      `Code scanning had not finished processing the SARIF of ${target} after ${PROCESSING_TIMEOUT_MS / 1000} s; it will appear when it has`,
     );
     return { status: 'uploaded', category, sarifId: id, processing: 'timeout' };
   }
   return { status: 'uploaded', category, sarifId: id, processing: 'complete' };
+}
+
+/**
+ * An API call that failed: an HTTP answer or a network that did not answer (named as such, not as Octokit's
+ * "HTTP 500") is the API's failure; anything else thrown on the way is not the API's and goes on as it is.
+ */
+function apiFailure(error: unknown, what: string, apiUrl: string): unknown {
+  const network = networkErrorCode(error);
+  if (network) {
+    return new ToolError(
+      'the GitHub API',
+      `${what} failed: could not reach ${apiUrl}: ${NETWORK_WORDS[network] ?? network} (${network}), after Octokit's retries`,
+      { cause: error },
+    );
+  }
+  const status = httpStatus(error);
+  if (typeof status !== 'number') return error;
+  return new ToolError('the GitHub API', `${what} failed (HTTP ${status}): ${apiMessage(error)}`, { cause: error });
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { RunContext } from '../context.js';
+import { ConfigurationError, errorMessage } from '../errors.js';
 
 /** What POST /repos/{owner}/{repo}/code-scanning/sarifs takes. */
 export interface SarifPayload {
@@ -32,7 +33,14 @@ export interface EventInfo {
   pullNumber?: number;
 }
 
-export function readEvent(ctx: RunContext): EventInfo {
+/**
+ * What the event file says about who may upload. An event file that cannot be read is said through `warn` (fork and
+ * Dependabot detection then rely on the API's answer alone), never silently ignored.
+ */
+export function readEvent(
+  ctx: Pick<RunContext, 'eventPath' | 'actor'>,
+  warn: (message: string) => void = () => undefined,
+): EventInfo {
   let payload: {
     pull_request?: {
       number?: number;
@@ -42,7 +50,10 @@ export function readEvent(ctx: RunContext): EventInfo {
   } = {};
   try {
     if (ctx.eventPath) payload = JSON.parse(fs.readFileSync(ctx.eventPath, 'utf8')) as typeof payload;
-  } catch {
+  } catch (error: unknown) {
+    warn(
+      `Could not read the event file GITHUB_EVENT_PATH (${errorMessage(error)}); a pull request from a fork is not recognised as one`,
+    );
     payload = {};
   }
   const pr = payload.pull_request;
@@ -60,11 +71,23 @@ export function readEvent(ctx: RunContext): EventInfo {
  * commit. pull_request: the merge ref (refs/pull/N/merge) at the merge commit that was checked out and built,
  * as code scanning expects for pull request checks.
  */
-export function uploadRef(ctx: RunContext, event: EventInfo): { ref: string; commitSha: string } {
-  if (!ctx.sha) throw new Error('GITHUB_SHA is not set: cannot tell code scanning which commit was analysed');
+export function uploadRef(ctx: Pick<RunContext, 'sha' | 'ref'>, event: EventInfo): { ref: string; commitSha: string } {
+  if (!ctx.sha) {
+    throw new ConfigurationError(
+      'GITHUB_SHA',
+      'is not set: code scanning needs the commit that was analysed',
+      'environment',
+    );
+  }
   let ref = ctx.ref;
   if (!ref && event.pullNumber !== undefined) ref = `refs/pull/${event.pullNumber}/merge`;
-  if (!ref) throw new Error('GITHUB_REF is not set: cannot tell code scanning which ref was analysed');
+  if (!ref) {
+    throw new ConfigurationError(
+      'GITHUB_REF',
+      'is not set: code scanning needs the ref that was analysed',
+      'environment',
+    );
+  }
   return { ref, commitSha: ctx.sha };
 }
 
@@ -93,8 +116,7 @@ export interface WaitOptions {
   maxDelayMs?: number;
 }
 
-export type WaitOutcome =
-  { status: 'complete'; analysesUrl?: string } | { status: 'failed'; errors: string[] } | { status: 'timeout' };
+export type WaitOutcome = { status: 'complete' } | { status: 'failed'; errors: string[] } | { status: 'timeout' };
 
 /** Poll the upload's status with backoff until it is processed, failed, or the time is up. */
 export async function waitForProcessing(
@@ -102,17 +124,16 @@ export async function waitForProcessing(
   owner: string,
   repo: string,
   id: string,
-  o: WaitOptions,
+  options: WaitOptions,
 ): Promise<WaitOutcome> {
-  const deadline = o.now() + o.timeoutMs;
-  let delay = o.initialDelayMs ?? 1000;
+  const deadline = options.now() + options.timeoutMs;
+  let delay = options.initialDelayMs ?? 1000;
   for (;;) {
     const status = await api.getSarif(owner, repo, id);
-    if (status.processing_status === 'complete')
-      return { status: 'complete', analysesUrl: status.analyses_url ?? undefined };
+    if (status.processing_status === 'complete') return { status: 'complete' };
     if (status.processing_status === 'failed') return { status: 'failed', errors: status.errors ?? [] };
-    if (o.now() + delay > deadline) return { status: 'timeout' };
-    await o.sleep(delay);
-    delay = Math.min(delay * 2, o.maxDelayMs ?? 10_000);
+    if (options.now() + delay > deadline) return { status: 'timeout' };
+    await options.sleep(delay);
+    delay = Math.min(delay * 2, options.maxDelayMs ?? 10_000);
   }
 }

@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Runner } from '../exec.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, ToolError } from '../errors.js';
 
 /** The parts of @actions/tool-cache the installer uses (the real module in production and in tests). */
 export interface ToolCache {
@@ -19,16 +19,12 @@ export interface ActionsCache {
   saveCache(paths: string[], key: string): Promise<number>;
 }
 
-export class TrivyUnavailableError extends Error {
-  override readonly name = 'TrivyUnavailableError';
-}
-
 /** The release asset for this runner: trivy_<v>_Linux-64bit.tar.gz and the like. */
 export function trivyAsset(version: string, platform: NodeJS.Platform, arch: string): string {
   const os = platform === 'linux' ? 'Linux' : platform === 'darwin' ? 'macOS' : undefined;
   const cpu = arch === 'x64' ? '64bit' : arch === 'arm64' ? 'ARM64' : undefined;
   if (!os || !cpu)
-    throw new TrivyUnavailableError(`Trivy has no release for ${platform}/${arch}; install it on the runner yourself`);
+    throw new ToolError('trivy', `Trivy has no release for ${platform}/${arch}; install it on the runner yourself`);
   return `trivy_${version}_${os}-${cpu}.tar.gz`;
 }
 
@@ -73,35 +69,35 @@ export interface InstalledTrivy {
  * Trivy at the version asked for: from PATH, from the job's tool cache, from the cross-job cache, or downloaded,
  * checked against the release's checksums file and cached. Fails with everything that was tried.
  */
-export async function installTrivy(o: InstallOptions): Promise<InstalledTrivy> {
-  const platform = o.platform ?? process.platform;
-  const arch = o.arch ?? process.arch;
+export async function installTrivy(options: InstallOptions): Promise<InstalledTrivy> {
+  const platform = options.platform ?? process.platform;
+  const arch = options.arch ?? process.arch;
   const tried: string[] = [];
 
-  const onPath = await o.run('trivy', ['--version'], { allowFailure: true }).catch(() => undefined);
+  const onPath = await options.run('trivy', ['--version'], { allowFailure: true }).catch(() => undefined);
   const pathVersion = onPath && onPath.exitCode === 0 ? versionFromOutput(onPath.stdout) : undefined;
-  if (pathVersion === o.version) {
-    o.log(`Using trivy ${pathVersion} from PATH`);
+  if (pathVersion === options.version) {
+    options.log(`Using trivy ${pathVersion} from PATH`);
     return { command: 'trivy', source: 'path' };
   }
-  tried.push(pathVersion ? `trivy on PATH is ${pathVersion}, not ${o.version}` : 'no trivy on PATH');
+  tried.push(pathVersion ? `trivy on PATH is ${pathVersion}, not ${options.version}` : 'no trivy on PATH');
 
   const binary = (dir: string): string => path.join(dir, 'trivy');
-  const cached = await o.toolCache.find('trivy', o.version, arch);
+  const cached = await options.toolCache.find('trivy', options.version, arch);
   if (cached && fs.existsSync(binary(cached))) {
-    o.log(`Using trivy ${o.version} from the tool cache`);
+    options.log(`Using trivy ${options.version} from the tool cache`);
     return { command: binary(cached), source: 'tool-cache' };
   }
-  tried.push(`no trivy ${o.version} in the tool cache`);
+  tried.push(`no trivy ${options.version} in the tool cache`);
 
-  const cacheKey = `multistage-trivy-${o.version}-${platform}-${arch}`;
-  const toolDir = path.join(o.toolCacheRoot, 'trivy', o.version, arch);
-  if (o.actionsCache.isFeatureAvailable()) {
+  const cacheKey = `multistage-trivy-${options.version}-${platform}-${arch}`;
+  const toolDir = path.join(options.toolCacheRoot, 'trivy', options.version, arch);
+  if (options.actionsCache.isFeatureAvailable()) {
     try {
-      const hit = await o.actionsCache.restoreCache([toolDir], cacheKey);
+      const hit = await options.actionsCache.restoreCache([toolDir], cacheKey);
       if (hit && fs.existsSync(binary(toolDir))) {
         fs.writeFileSync(`${toolDir}.complete`, '');
-        o.log(`Using trivy ${o.version} restored from the Actions cache`);
+        options.log(`Using trivy ${options.version} restored from the Actions cache`);
         return { command: binary(toolDir), source: 'actions-cache' };
       }
       tried.push(`no Actions cache entry ${cacheKey}`);
@@ -110,24 +106,24 @@ export async function installTrivy(o: InstallOptions): Promise<InstalledTrivy> {
     }
   }
 
-  const asset = trivyAsset(o.version, platform, arch);
-  const base = `${o.downloadUrl}/v${o.version}`;
-  const checksumsName = `trivy_${o.version}_checksums.txt`;
+  const asset = trivyAsset(options.version, platform, arch);
+  const base = `${options.downloadUrl}/v${options.version}`;
+  const checksumsName = `trivy_${options.version}_checksums.txt`;
   let archive: string;
   let checksums: string;
   try {
-    const checksumsFile = await o.toolCache.downloadTool(`${base}/${checksumsName}`);
+    const checksumsFile = await options.toolCache.downloadTool(`${base}/${checksumsName}`);
     checksums = fs.readFileSync(checksumsFile, 'utf8');
     fs.rmSync(checksumsFile, { force: true });
-    archive = await o.toolCache.downloadTool(`${base}/${asset}`);
+    archive = await options.toolCache.downloadTool(`${base}/${asset}`);
   } catch (error: unknown) {
     tried.push(`downloading ${base}/${asset} failed: ${errorMessage(error)}`);
-    throw unavailable(o.version, tried);
+    throw unavailable(options.version, tried);
   }
   const expected = checksumFor(checksums, asset);
   if (!expected) {
     tried.push(`${checksumsName} has no checksum for ${asset}`);
-    throw unavailable(o.version, tried);
+    throw unavailable(options.version, tried);
   }
   const actual = sha256File(archive);
   if (actual !== expected) {
@@ -135,29 +131,30 @@ export async function installTrivy(o: InstallOptions): Promise<InstalledTrivy> {
     tried.push(
       `checksum mismatch for ${asset}: ${checksumsName} says ${expected}, the download is ${actual}; refusing to run it`,
     );
-    throw unavailable(o.version, tried);
+    throw unavailable(options.version, tried);
   }
-  const extracted = await o.toolCache.extractTar(archive);
+  const extracted = await options.toolCache.extractTar(archive);
   fs.rmSync(archive, { force: true });
   if (!fs.existsSync(binary(extracted))) {
     tried.push(`${asset} holds no trivy binary`);
-    throw unavailable(o.version, tried);
+    throw unavailable(options.version, tried);
   }
-  const dir = await o.toolCache.cacheDir(extracted, 'trivy', o.version, arch);
+  const dir = await options.toolCache.cacheDir(extracted, 'trivy', options.version, arch);
   fs.rmSync(extracted, { recursive: true, force: true });
-  o.log(`Installed trivy ${o.version} from ${base}/${asset} (sha256 ${actual})`);
-  if (o.actionsCache.isFeatureAvailable()) {
+  options.log(`Installed trivy ${options.version} from ${base}/${asset} (sha256 ${actual})`);
+  if (options.actionsCache.isFeatureAvailable()) {
     try {
-      await o.actionsCache.saveCache([toolDir], cacheKey);
+      await options.actionsCache.saveCache([toolDir], cacheKey);
     } catch (error: unknown) {
-      o.log(`Could not save trivy to the Actions cache: ${errorMessage(error)}`);
+      options.log(`Could not save trivy to the Actions cache: ${errorMessage(error)}`);
     }
   }
   return { command: binary(dir), source: 'download' };
 }
 
-function unavailable(version: string, tried: string[]): TrivyUnavailableError {
-  return new TrivyUnavailableError(
+function unavailable(version: string, tried: string[]): ToolError {
+  return new ToolError(
+    'trivy',
     `Trivy ${version} is not available. Tried:\n${tried.map((t) => `  - ${t}`).join('\n')}\n` +
       `To fix: install trivy ${version} on the runner (e.g. aquasecurity/setup-trivy), set trivy-version to the version on PATH, ` +
       `let the runner reach the release download, set trivy-download-url to a mirror, or set scan: false.`,

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Severity } from '../inputs.js';
+import { isSeverity, severityRank, SEVERITIES, type Severity } from '../severity.js';
 
 /** What Trivy's scanners find; each is counted, shown and gated the same way. */
 export const FINDING_KINDS = ['vulnerability', 'secret', 'misconfiguration', 'license'] as const;
@@ -90,7 +90,7 @@ export class TrivyReportError extends Error {
 }
 
 function severityOf(value: string | undefined): Severity {
-  return (SEVERITIES as readonly string[]).includes(value ?? '') ? (value as Severity) : 'UNKNOWN';
+  return value !== undefined && isSeverity(value) ? value : 'UNKNOWN';
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -178,7 +178,7 @@ export function needsJavaDb(json: string): boolean {
 }
 
 export function zeroCounts(): SeverityCounts {
-  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as SeverityCounts;
+  return Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as SeverityCounts;
 }
 
 /** Vulnerabilities by severity (the `vulnerabilities` output). */
@@ -196,13 +196,11 @@ export function countByKind(findings: readonly Finding[], scanners: readonly str
   return counts;
 }
 
-const RANK: Record<Severity, number> = { CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, UNKNOWN: 0 };
-
 /** Most severe first, then fixable first, then by kind and id: the order a person triages in. */
 export function rankFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
-      RANK[b.severity] - RANK[a.severity] ||
+      severityRank(b.severity) - severityRank(a.severity) ||
       Number(Boolean(b.fixed)) - Number(Boolean(a.fixed)) ||
       FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) ||
       a.id.localeCompare(b.id) ||

@@ -1,9 +1,8 @@
-import type { Severity } from '../inputs.js';
+import { SEVERITIES, type Severity } from '../severity.js';
 
 /** Trivy looks for its DB in these registries in order, so a 429 from one falls back to the next. */
 export const DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
 export const JAVA_DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1'];
-export const ALL_SEVERITIES: Severity[] = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 export interface ScanOptions {
   image: string;
@@ -22,19 +21,19 @@ export interface ScanOptions {
  * One scan, every severity, JSON: the report everything else derives from (SARIF, counts, the gate). The exit
  * code stays 0 on findings: the gate is the action's, after the upload.
  */
-export function trivyScanArgs(o: ScanOptions): string[] {
+export function trivyScanArgs(options: ScanOptions): string[] {
   const args = [
     'image',
     '--format',
     'json',
     '--output',
-    o.output,
+    options.output,
     '--severity',
-    ALL_SEVERITIES.join(','),
+    SEVERITIES.join(','),
     '--scanners',
-    o.scanners.join(','),
+    options.scanners.join(','),
     '--cache-dir',
-    o.cacheDir,
+    options.cacheDir,
     '--db-repository',
     DB_REPOSITORIES.join(','),
     '--java-db-repository',
@@ -44,11 +43,11 @@ export function trivyScanArgs(o: ScanOptions): string[] {
     '--no-progress',
     '--quiet',
   ];
-  if (o.ignoreUnfixed) args.push('--ignore-unfixed');
-  if (o.ignoreFile) args.push('--ignorefile', o.ignoreFile);
-  if (o.skipDbUpdate) args.push('--skip-db-update');
-  if (o.skipJavaDbUpdate) args.push('--skip-java-db-update');
-  args.push(o.image);
+  if (options.ignoreUnfixed) args.push('--ignore-unfixed');
+  if (options.ignoreFile) args.push('--ignorefile', options.ignoreFile);
+  if (options.skipDbUpdate) args.push('--skip-db-update');
+  if (options.skipJavaDbUpdate) args.push('--skip-java-db-update');
+  args.push(options.image);
   return args;
 }
 

@@ -27,22 +27,22 @@ export const HARDENED_FLAGS = [
   '512m',
 ];
 
-export function smokeRunArgs(o: SmokeRunOptions): string[] {
+export function smokeRunArgs(options: SmokeRunOptions): string[] {
   const args = [
     'run',
     '--detach',
     '--name',
-    o.name,
+    options.name,
     '--label',
-    `${CONTAINER_LABEL}=${o.runId}`,
+    `${CONTAINER_LABEL}=${options.runId}`,
     '--label',
-    `${CONTAINER_LABEL}.target=${o.target}`,
+    `${CONTAINER_LABEL}.target=${options.target}`,
     '--publish',
-    `127.0.0.1::${o.containerPort}`,
+    `127.0.0.1::${options.containerPort}`,
   ];
-  if (o.envFile) args.push('--env-file', o.envFile);
-  if (o.hardened) args.push(...HARDENED_FLAGS);
-  args.push(o.image);
+  if (options.envFile) args.push('--env-file', options.envFile);
+  if (options.hardened) args.push(...HARDENED_FLAGS);
+  args.push(options.image);
   return args;
 }
 

@@ -59,25 +59,25 @@ function describe(probe: ProbeResult | undefined, expected: number): string {
  * the deadline passes. Short intervals, a per-request timeout, never a fixed sleep. A healthy answer ends the poll
  * at once: it never waits for the engine's answer about the container, which only matters when the probe failed.
  */
-export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
-  const conditionEvery = o.conditionIntervalMs ?? o.intervalMs;
+export async function pollHealth(options: PollOptions): Promise<PollOutcome> {
+  const conditionEvery = options.conditionIntervalMs ?? options.intervalMs;
   let attempts = 0;
   let last: ProbeResult | undefined;
   let conditionAt = -Infinity;
   for (;;) {
     attempts++;
-    const started = o.now();
+    const started = options.now();
     // Asked alongside the probe, its failure kept for when (and if) it is looked at.
     let pending: Promise<{ value: ContainerCondition } | { error: unknown }> | undefined;
     if (started - conditionAt >= conditionEvery) {
       conditionAt = started;
-      pending = settled(o.condition());
+      pending = settled(options.condition());
     }
     // The last probe before the deadline still gets a fair chance to answer.
-    const remaining = Math.max(MIN_REQUEST_MS, o.deadline - started);
-    const probe = await o.probe(Math.min(o.requestTimeoutMs, remaining));
+    const remaining = Math.max(MIN_REQUEST_MS, options.deadline - started);
+    const probe = await options.probe(Math.min(options.requestTimeoutMs, remaining));
     last = probe;
-    if ('status' in probe && probe.status === o.expectedStatus) return { ok: true, attempts };
+    if ('status' in probe && probe.status === options.expectedStatus) return { ok: true, attempts };
     const answer = pending ? await pending : undefined;
     if (answer && 'error' in answer) throw answer.error;
     const condition = answer?.value;
@@ -103,19 +103,19 @@ export async function pollHealth(o: PollOptions): Promise<PollOutcome> {
       return {
         ok: false,
         reason: 'unhealthy',
-        message: `Docker reports the container unhealthy (its HEALTHCHECK failed); the endpoint ${describe(last, o.expectedStatus)}`,
+        message: `Docker reports the container unhealthy (its HEALTHCHECK failed); the endpoint ${describe(last, options.expectedStatus)}`,
         attempts,
       };
     }
-    const now = o.now();
-    if (now >= o.deadline) {
+    const now = options.now();
+    if (now >= options.deadline) {
       return {
         ok: false,
         reason: 'timeout',
-        message: `not healthy before the deadline: the endpoint ${describe(last, o.expectedStatus)}`,
+        message: `not healthy before the deadline: the endpoint ${describe(last, options.expectedStatus)}`,
         attempts,
       };
     }
-    await o.sleep(Math.min(Math.max(0, started + o.intervalMs - now), o.deadline - now));
+    await options.sleep(Math.min(Math.max(0, started + options.intervalMs - now), options.deadline - now));
   }
 }

@@ -1,12 +1,6 @@
 import * as fs from 'node:fs';
 import { SaxesParser, type SaxesTag } from 'saxes';
-
-export interface TestTotals {
-  total: number;
-  passed: number;
-  failed: number;
-  skipped: number;
-}
+import type { TestTotals } from '../report/types.js';
 
 /** A failed test as the action keeps it: every text cut to a bound, whatever the report holds. */
 export interface FailedTest {

@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { PipelineEnv } from '../pipeline.js';
 import type { TestReport } from '../report/types.js';
-import { GateError } from '../errors.js';
-import { cacheFor } from '../build/phase.js';
-import { BuildError, runBuild } from '../build/build.js';
-import { buildPlan, secretEnv } from '../build/plan.js';
+import type { Ui } from '../ui.js';
+import { GateFailure } from '../errors.js';
+import type { CacheDecision } from '../build/args.js';
+import { BuildError } from '../build/build.js';
+import { buildOnce, metadataFile, type BuildAnnotation, type BuildDeps } from '../build/phase.js';
+import type { BuildSettings } from '../build/plan.js';
 import {
   copyRegular,
   ExportLimitError,
@@ -113,7 +114,9 @@ export function takeExport(
     return found;
   } catch (error: unknown) {
     if (error instanceof ExportLimitError) {
-      throw new GateError('test', `The export of test stage "${target}" was not read: ${error.message}`);
+      throw new GateFailure('test', `The export of test stage "${target}" was not read: ${error.message}`, {
+        cause: error,
+      });
     }
     throw error;
   } finally {
@@ -121,111 +124,138 @@ export function takeExport(
   }
 }
 
+export interface TestStageRequest {
+  /** The test stage (the `test-target` input). */
+  target: string;
+  /** Where the regular files it exported go: the `test-results-path` input, or a folder in the run's temp folder. */
+  resultsPath: string;
+  tempDir: string;
+  workspace: string;
+  /** The build context as the user gave it (test files are mapped into the repository through it). */
+  context: string;
+  cache: CacheDecision;
+  platforms: string[];
+  annotation: BuildAnnotation;
+}
+
 /**
  * Build the test stage with `--output type=local`, take the regular files it exported, read the JUnit XML among
- * them and report. Fails (GateError 'test') when a test failed, when no report was found, or when the stage itself
- * failed to build.
+ * them and report. The report says `failed` (with the reason) when a test failed, when the runner's recorded exit
+ * code says so, or when no test ran; a stage that failed to build, exported no report or a report that cannot be
+ * read is the test gate's failure (thrown).
  */
-export async function testPhase(env: PipelineEnv): Promise<TestReport> {
-  const { inputs, ctx, ui } = env;
-  const target = inputs['test-target'];
-  const rawDir = path.join(env.tempDir, 'test-export');
-  const cache = cacheFor(env, target);
-  const plan = buildPlan(inputs, ctx, {
-    target,
-    tags: [],
-    labels: [],
-    cache,
-    output: { type: 'local', dest: rawDir },
-    platforms: env.gatePlatforms,
-    metadataFile: path.join(env.tempDir, `metadata-${target}.json`),
-  });
+export async function testStage(
+  deps: BuildDeps,
+  settings: BuildSettings,
+  request: TestStageRequest,
+): Promise<TestReport> {
+  const { ui } = deps;
+  const { target } = request;
+  const rawDir = path.join(request.tempDir, 'test-export');
   try {
-    await runBuild(plan, { run: env.run, env: secretEnv(inputs), now: env.now, log: (line) => ui.info(line) });
+    await buildOnce(deps, settings, {
+      target,
+      tags: [],
+      labels: [],
+      cache: request.cache,
+      output: { type: 'local', dest: rawDir },
+      platforms: request.platforms,
+      metadataFile: metadataFile(request.tempDir, target),
+    });
   } catch (error: unknown) {
     removeTree(rawDir);
     if (!(error instanceof BuildError)) throw error;
-    const names = failedTestsFromLog(error.log);
-    const file = path.relative(ctx.workspace, plan.file);
-    ui.error(error.message, {
-      title: `multistage: test stage ${target} failed`,
-      file,
-      startLine: error.progress.failedLine,
-    });
-    for (const name of names.slice(0, MAX_TEST_ANNOTATIONS))
-      ui.error(`Test failed: ${name}`, { title: `Test failed: ${name}`, file, startLine: error.progress.failedLine });
-    if (names.length > MAX_TEST_ANNOTATIONS)
-      ui.info(`... and ${names.length - MAX_TEST_ANNOTATIONS} more failed tests, named in the build log above`);
-    const list = names.length > 0 ? `; failed tests:\n${failureList(names)}` : '';
-    throw new GateError(
-      'test',
-      `Test stage "${target}" failed to build${error.progress.failedStep ? ` at ${error.progress.failedStep}` : ''}${list}`,
-    );
+    throw testStageBuildFailure(ui, target, error, request.annotation);
   }
 
-  const resultsPath = inputs['test-results-path']
-    ? path.resolve(ctx.workspace, inputs['test-results-path'])
-    : path.join(env.tempDir, 'test-results');
-  const found = takeExport(rawDir, resultsPath, target);
+  const found = takeExport(rawDir, request.resultsPath, target);
   if (found.skipped.length > 0) ui.notice(skippedNotice(target, found.skipped));
   const files = found.files.filter((f) => f.path.toLowerCase().endsWith('.xml')).map((f) => f.path);
   if (files.length === 0) {
-    throw new GateError(
+    throw new GateFailure(
       'test',
       `Test stage "${target}" exported no JUnit XML files (looked for regular *.xml files in what the stage holds); make its last stage copy the reports, e.g. FROM scratch + COPY --from=testing /app/test-results /`,
     );
   }
   const reader = new JUnitReader();
   try {
-    for (const file of files) await reader.readFile(openRegular(path.join(resultsPath, file)), file);
+    for (const file of files) await reader.readFile(openRegular(path.join(request.resultsPath, file)), file);
   } catch (error: unknown) {
-    if (error instanceof JUnitError) throw new GateError('test', `Test results of "${target}": ${error.message}`);
+    if (error instanceof JUnitError) {
+      throw new GateFailure('test', `Test results of "${target}": ${error.message}`, { cause: error });
+    }
     throw error;
   }
-  const report: TestReport = {
-    totals: reader.totals,
-    failed: reader.failures.map((f) => ({ name: f.name, classname: f.classname, message: f.message })),
-    failedLeftOut: reader.failuresLeftOut,
-    resultsPath,
-    files,
-  };
-  const { total, passed, failed, skipped } = report.totals;
+  const { total, passed, failed, skipped } = reader.totals;
   ui.info(
     `Tests: ${passed} passed, ${failed} failed, ${skipped} skipped (${total} in ${files.length} report${files.length === 1 ? '' : 's'})`,
   );
-  for (const c of reader.failures.slice(0, MAX_TEST_ANNOTATIONS)) {
-    const fromStack = c.file ? undefined : locationFromStack(c.details);
-    const file = annotationFile(c.file ?? fromStack?.file, ctx.workspace, inputs.context);
-    ui.error(c.details ? `${c.message}\n\n${c.details}` : c.message, {
-      title: `Test failed: ${testTitle(c)}`,
+  annotateFailures(ui, reader.failures, failed, request);
+  const report: TestReport = {
+    status: 'passed',
+    totals: reader.totals,
+    failed: reader.failures.map((f) => ({ name: f.name, classname: f.classname, message: f.message })),
+    failedLeftOut: reader.failuresLeftOut,
+    resultsPath: request.resultsPath,
+    files,
+  };
+  const exitCode = recordedExitCode(request.resultsPath);
+  if (failed > 0) {
+    report.status = 'failed';
+    report.reason = `${failed} of ${total} tests failed:\n${failureList(
+      report.failed.map((f) => f.name),
+      failed,
+    )}`;
+  } else if (exitCode !== undefined && exitCode !== 0) {
+    report.status = 'failed';
+    report.reason = `The test runner in "${target}" exited with code ${exitCode} (recorded in its exit-code file) although its reports show no failed test`;
+  } else if (total === 0) {
+    report.status = 'failed';
+    report.reason = `Test stage "${target}" exported JUnit reports with no test cases`;
+  }
+  return report;
+}
+
+/** A test stage that failed to build: annotated once, with the failing test names read from its log. */
+function testStageBuildFailure(ui: Ui, target: string, error: BuildError, annotation: BuildAnnotation): GateFailure {
+  const names = failedTestsFromLog(error.log);
+  ui.error(error.message, {
+    title: `multistage: test stage ${target} failed`,
+    file: annotation.file,
+    startLine: error.progress.failedLine,
+  });
+  for (const name of names.slice(0, MAX_TEST_ANNOTATIONS)) {
+    ui.error(`Test failed: ${name}`, {
+      title: `Test failed: ${name}`,
+      file: annotation.file,
+      startLine: error.progress.failedLine,
+    });
+  }
+  if (names.length > MAX_TEST_ANNOTATIONS) {
+    ui.info(`... and ${names.length - MAX_TEST_ANNOTATIONS} more failed tests, named in the build log above`);
+  }
+  const list = names.length > 0 ? `; failed tests:\n${failureList(names)}` : '';
+  return new GateFailure(
+    'test',
+    `Test stage "${target}" failed to build${error.progress.failedStep ? ` at ${error.progress.failedStep}` : ''}${list}`,
+    { cause: error },
+  );
+}
+
+/** One annotation for each of the first failed tests, at its file and line when the report or the stack has them. */
+function annotateFailures(ui: Ui, failures: readonly FailedTest[], failed: number, request: TestStageRequest): void {
+  for (const test of failures.slice(0, MAX_TEST_ANNOTATIONS)) {
+    const fromStack = test.file ? undefined : locationFromStack(test.details);
+    const file = annotationFile(test.file ?? fromStack?.file, request.workspace, request.context);
+    ui.error(test.details ? `${test.message}\n\n${test.details}` : test.message, {
+      title: `Test failed: ${testTitle(test)}`,
       file,
-      startLine: file ? (c.line ?? fromStack?.line) : undefined,
+      startLine: file ? (test.line ?? fromStack?.line) : undefined,
     });
   }
   if (failed > MAX_TEST_ANNOTATIONS) {
     ui.info(
-      `... and ${failed - MAX_TEST_ANNOTATIONS} more failed tests, not annotated (GitHub shows 10 annotations per step): every one is in the reports under ${resultsPath} and, as far as it fits, in the job summary`,
+      `... and ${failed - MAX_TEST_ANNOTATIONS} more failed tests, not annotated (GitHub shows 10 annotations per step): every one is in the reports under ${request.resultsPath} and, as far as it fits, in the job summary`,
     );
   }
-  if (failed > 0) {
-    throw new GateError(
-      'test',
-      `${failed} of ${total} tests failed:\n${failureList(
-        report.failed.map((f) => f.name),
-        failed,
-      )}`,
-      report,
-    );
-  }
-  const exitCode = recordedExitCode(resultsPath);
-  if (exitCode !== undefined && exitCode !== 0) {
-    throw new GateError(
-      'test',
-      `The test runner in "${target}" exited with code ${exitCode} (recorded in its exit-code file) although its reports show no failed test`,
-      report,
-    );
-  }
-  if (total === 0)
-    throw new GateError('test', `Test stage "${target}" exported JUnit reports with no test cases`, report);
-  return report;
 }

@@ -1,0 +1,478 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { execute, overallFailure, reportStop } from '../src/main.js';
+import { readContext, type RunContext } from '../src/context.js';
+import { StateCleanup } from '../src/state.js';
+import type { Ui } from '../src/ui.js';
+import type { Clock } from '../src/runtime.js';
+import type { CodeScanningApi } from '../src/sarif/upload.js';
+import type { TargetReport } from '../src/report/types.js';
+import {
+  buildFails,
+  buildSucceeds,
+  containerState,
+  flag,
+  imageInspect,
+  isDocker,
+  StubRunner,
+  type Call,
+} from './helpers/stub-runner.js';
+import { SHARED_FIXTURES } from './helpers/servers.js';
+
+/**
+ * The pipeline's composition, without Docker: a stub runner answers exactly the calls each case plans (any other
+ * call throws), a stub code scanning API and Trivy setup; the health endpoint is a real local server. Which phase is
+ * blamed, what runs alongside what, one target's failure isolated from the others, and cleanup after each kind of
+ * failure.
+ */
+
+const DOCKERFILE = `FROM busybox AS base
+FROM base AS web
+EXPOSE 8080
+FROM base AS api
+EXPOSE 8080
+FROM scratch AS tests
+`;
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const GOLDEN = path.join(SHARED_FIXTURES, 'trivy', 'alpine-310.json.golden');
+const CRITICAL = path.join(SHARED_FIXTURES, 'trivy', 'alpine-39-high-critical.json.golden');
+
+let health: http.Server;
+let healthPort = 0;
+beforeAll(async () => {
+  health = http.createServer((req, res) => {
+    res.writeHead(req.url === '/health' ? 200 : 404);
+    res.end();
+  });
+  await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+  healthPort = (health.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => health.close(() => resolve())));
+
+interface Said {
+  kind: 'info' | 'debug' | 'notice' | 'warning' | 'error' | 'group';
+  text: string;
+}
+
+function recordingUi(said: Said[]): Ui {
+  return {
+    info: (m) => void said.push({ kind: 'info', text: m }),
+    debug: (m) => void said.push({ kind: 'debug', text: m }),
+    notice: (m) => void said.push({ kind: 'notice', text: m }),
+    warning: (m) => void said.push({ kind: 'warning', text: m }),
+    error: (m) => void said.push({ kind: 'error', text: m }),
+    group: async (name, fn) => {
+      said.push({ kind: 'group', text: name });
+      return fn();
+    },
+    secret: () => undefined,
+  };
+}
+
+/** Time that moves only when the road sleeps: the stability window and poll intervals cost nothing. */
+function fakeClock(): Clock {
+  let now = 1_750_000_000_000;
+  return { now: () => now, sleep: async (ms) => void (now += ms) };
+}
+
+interface World {
+  stub: StubRunner;
+  ctx: RunContext;
+  uploads: string[];
+  api: CodeScanningApi;
+  /** Resolved when `trivy image` is called. */
+  scanStarted: Promise<void>;
+}
+
+/** A runner, workspace and API that let every phase pass; each case changes what it attacks. */
+function world(): World {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-pipeline-'));
+  fs.writeFileSync(path.join(workspace, 'Dockerfile'), DOCKERFILE);
+  const runnerTemp = path.join(workspace, '.runner-temp');
+  let markScan: () => void = () => undefined;
+  const scanStarted = new Promise<void>((resolve) => (markScan = resolve));
+  const uploads: string[] = [];
+  let containers = 0;
+  const stub = new StubRunner()
+    .on('engine', isDocker('version'), () => ({ stdout: 'linux/amd64\n' }))
+    .on('buildx', isDocker('buildx', 'version'), () => ({ stdout: 'github.com/docker/buildx v0.29.1 abc\n' }))
+    .on('build', isDocker('buildx', 'build'), buildSucceeds())
+    .on('inspect image', isDocker('image', 'inspect'), imageInspect('sha256:aaa'))
+    .on('run', isDocker('run'), () => ({ stdout: `container-${++containers}\n` }))
+    .on('port', isDocker('port'), () => ({ stdout: `127.0.0.1:${healthPort}\n` }))
+    .on('state', isDocker('container', 'inspect'), containerState({}))
+    .on('rm', isDocker('rm'), () => ({}))
+    .on(
+      'trivy image',
+      (c) => c.command === 'trivy' && c.args[0] === 'image',
+      (c) => {
+        markScan();
+        fs.copyFileSync(GOLDEN, flag(c.args, '--output') as string);
+        return {};
+      },
+    )
+    .on(
+      'trivy convert',
+      (c) => c.command === 'trivy' && c.args[0] === 'convert',
+      (c) => {
+        fs.copyFileSync(
+          path.join(SHARED_FIXTURES, 'trivy', 'alpine-310.sarif.golden'),
+          flag(c.args, '--output') as string,
+        );
+        return {};
+      },
+    )
+    .on('push', isDocker('push'), (c) => ({ stdout: `${c.args[1]}: digest: sha256:${'e'.repeat(64)} size: 528\n` }));
+  const ctx: RunContext = {
+    ...readContext({}),
+    workspace,
+    runnerTemp,
+    onGitHub: true,
+    repository: 'acme/shop',
+    sha: SHA,
+    ref: 'refs/heads/main',
+    runId: 'run-1',
+  };
+  const api: CodeScanningApi = {
+    uploadSarif: async (_owner, _repo, payload) => {
+      uploads.push(payload.ref);
+      return { id: `sarif-${uploads.length}` };
+    },
+    getSarif: async () => ({ processing_status: 'complete' }),
+  };
+  return { stub, ctx, uploads, api, scanStarted };
+}
+
+interface Outcome {
+  reports: TargetReport[];
+  said: Said[];
+  outputs: Record<string, string>;
+  cleanup: StateCleanup;
+  failure?: string;
+}
+
+async function road(w: World, inputs: Record<string, string>): Promise<Outcome> {
+  const said: Said[] = [];
+  const outputs: Record<string, string> = {};
+  const cleanup = new StateCleanup(() => undefined);
+  const reports = await execute({
+    read: (name) => ({ 'upload-sarif': 'true', token: 't', ...inputs })[name],
+    ctx: w.ctx,
+    run: w.stub.run,
+    ui: recordingUi(said),
+    cleanup,
+    setOutput: (name, value) => void (outputs[name] = value),
+    writeSummary: async () => undefined,
+    clock: fakeClock(),
+    trivy: async () => ({
+      trivy: 'trivy',
+      cacheDir: w.ctx.runnerTemp,
+      db: { fresh: false, save: async () => undefined },
+      notes: [],
+    }),
+    codeScanning: async () => w.api,
+  });
+  return { reports, said, outputs, cleanup, failure: overallFailure(reports) };
+}
+
+/** Every container started was removed, and the post step has nothing left to do. */
+function expectCleanedUp(w: World, outcome: Outcome): void {
+  const started = w.stub.named('docker', 'run').map((c) => flag(c.args, '--name'));
+  const removed = w.stub.named('docker', 'rm').map((c) => c.args.at(-1));
+  expect(removed.sort()).toEqual(started.sort());
+  expect([...outcome.cleanup.containers]).toEqual([]);
+  const left = fs.readdirSync(w.ctx.runnerTemp).flatMap((d) => fs.readdirSync(path.join(w.ctx.runnerTemp, d)));
+  expect(left.filter((entry) => !/^trivy-.*\.sarif$/.test(entry) && entry !== 'test-results')).toEqual([]);
+}
+
+const buildOf = (target: string) => (c: Call) => isDocker('buildx', 'build')(c) && flag(c.args, '--target') === target;
+
+describe('the road, composed', () => {
+  test('every phase passes: built, smoke-tested with the scan alongside, uploaded, pushed, in that order', async () => {
+    const w = world();
+    // The smoke test cannot start its container before the scan has started: if they ran one after the other,
+    // this would wait forever (the test times out).
+    w.stub.on('run', isDocker('run'), async () => {
+      await w.scanStarted;
+      return { stdout: 'container-1\n' };
+    });
+    const outcome = await road(w, { target: 'web', push: 'true' });
+    expect(outcome.failure).toBeUndefined();
+    const [report] = outcome.reports;
+    expect(report).toMatchObject({
+      target: 'web',
+      build: { imageId: 'sha256:aaa', tags: ['acme/shop:web', 'acme/shop:web-0123456'], steps: 1, cached: 1 },
+      smoke: { status: 'passed', hostPort: healthPort, containerPort: 8080 },
+      scan: { status: 'scanned', counts: { MEDIUM: 4 } },
+      upload: { status: 'uploaded', sarifId: 'sarif-1', processing: 'complete' },
+      pushed: true,
+      pushDigest: `sha256:${'e'.repeat(64)}`,
+    });
+    const order = w.stub.calls.map((c) => `${c.command} ${c.args[0]}${c.args[0] === 'buildx' ? ` ${c.args[1]}` : ''}`);
+    expect(order.indexOf('docker buildx build')).toBeLessThan(order.indexOf('trivy image'));
+    expect(order.indexOf('docker push')).toBeGreaterThan(order.indexOf('trivy convert'));
+    expect(w.uploads).toEqual(['refs/heads/main']);
+    // The log reads in the order of the road: the scan's group after the smoke test's.
+    const groups = outcome.said.filter((s) => s.kind === 'group').map((s) => s.text);
+    expect(groups).toEqual(['Build web', 'Smoke test web', 'Scan web', 'Upload SARIF of web', 'Push web']);
+    expect(outcome.outputs.pushed).toBe('true');
+    expectCleanedUp(w, outcome);
+  });
+
+  test.each([
+    {
+      case: 'a Dockerfile step that fails',
+      change: (w: World) => w.stub.on('build', isDocker('buildx', 'build'), buildFails(7)),
+      kind: 'gate',
+      phase: 'build',
+      message: 'The build of web did not pass: Building target "web" failed at [web 2/2] RUN make (Dockerfile line 7)',
+    },
+    {
+      case: 'buildx that cannot run at all',
+      change: (w: World) => w.stub.on('build', isDocker('buildx', 'build'), () => ({ exitCode: 1, stderr: '' })),
+      kind: 'tool',
+      phase: 'build',
+      message: 'A tool failed in the build of web: docker buildx build failed with exit code 1',
+    },
+    {
+      case: 'the engine answering something the action cannot read',
+      change: (w: World) => w.stub.on('inspect image', isDocker('image', 'inspect'), () => ({ stdout: 'not json' })),
+      kind: 'bug',
+      phase: 'build',
+      message: 'Bug in multistage-action in the build of web: SyntaxError:',
+    },
+    {
+      case: 'a container that exits at once',
+      change: (w: World) => {
+        w.stub.on('port', isDocker('port'), () => ({ exitCode: 1, stderr: 'no public port' }));
+        w.stub.on(
+          'state',
+          isDocker('container', 'inspect'),
+          containerState({ Status: 'exited', Running: false, ExitCode: 3 }),
+        );
+        w.stub.on('logs', isDocker('logs'), () => ({ stdout: 'fatal: no config\n' }));
+      },
+      kind: 'gate',
+      phase: 'smoke',
+      message: 'The smoke test of web did not pass: the container exited with code 3 before it was healthy',
+    },
+    {
+      case: 'docker run refused',
+      change: (w: World) =>
+        w.stub.on('run', isDocker('run'), () => ({
+          exitCode: 125,
+          stderr: 'docker: Error response from daemon: no space left',
+        })),
+      kind: 'tool',
+      phase: 'smoke',
+      message: 'A tool failed in the smoke test of web: docker run failed with exit code 125',
+    },
+    {
+      case: 'Trivy crashing',
+      change: (w: World) =>
+        w.stub.on(
+          'trivy image',
+          (c) => c.command === 'trivy' && c.args[0] === 'image',
+          () => ({ exitCode: 2, stderr: 'panic: nil map' }),
+        ),
+      kind: 'tool',
+      phase: 'scan',
+      message: 'A tool failed in the scan of web: trivy image failed with exit code 2:\npanic: nil map',
+    },
+    {
+      case: 'findings at fail-on (after the upload)',
+      change: (w: World) =>
+        w.stub.on(
+          'trivy image',
+          (c) => c.command === 'trivy' && c.args[0] === 'image',
+          (c) => {
+            fs.copyFileSync(CRITICAL, flag(c.args, '--output') as string);
+            return {};
+          },
+        ),
+      kind: 'gate',
+      phase: 'scan',
+      message: 'The scan of web did not pass: 2 vulnerabilities at CRITICAL (fail-on) in web',
+      uploaded: true,
+    },
+    {
+      case: 'code scanning refusing the SARIF (422)',
+      change: (w: World) => {
+        w.api.uploadSarif = async () => {
+          throw Object.assign(new Error('Invalid request'), { status: 422 });
+        };
+      },
+      kind: 'tool',
+      phase: 'upload',
+      message:
+        'A tool failed in the SARIF upload of web: Uploading the SARIF of web to code scanning failed (HTTP 422): Invalid request',
+    },
+    {
+      case: 'a client that breaks inside',
+      change: (w: World) => {
+        w.api.getSarif = async () => {
+          throw new TypeError("Cannot read properties of undefined (reading 'processing_status')");
+        };
+      },
+      kind: 'bug',
+      phase: 'upload',
+      message:
+        "Bug in multistage-action in the SARIF upload of web: TypeError: Cannot read properties of undefined (reading 'processing_status')",
+      uploaded: true,
+    },
+    {
+      case: 'a registry refusing the push',
+      change: (w: World) =>
+        w.stub.on('push', isDocker('push'), () => ({
+          exitCode: 1,
+          stderr: 'denied: requested access to the resource is denied',
+        })),
+      kind: 'tool',
+      phase: 'push',
+      message: 'A tool failed in the push of web: Pushing acme/shop:web failed (nothing was pushed)',
+      uploaded: true,
+    },
+    {
+      case: 'a tag that no longer names the tested image',
+      change: (w: World) => {
+        let inspections = 0;
+        w.stub.on('inspect image', isDocker('image', 'inspect'), () =>
+          imageInspect(++inspections === 1 ? 'sha256:aaa' : 'sha256:bbb')({} as Call),
+        );
+      },
+      kind: 'gate',
+      phase: 'push',
+      message:
+        'The push of web did not pass: Not pushing acme/shop:web: it now names sha256:bbb, not the tested image sha256:aaa',
+      uploaded: true,
+    },
+  ])('$case: blamed on $phase as a $kind, and cleaned up', async ({ change, kind, phase, message, uploaded }) => {
+    const w = world();
+    change(w);
+    const outcome = await road(w, { target: 'web', push: 'true' });
+    const [report] = outcome.reports;
+    expect(report.failure).toMatchObject({ kind, phase });
+    expect(report.failure?.message).toContain(message);
+    expect(outcome.failure).toBe(report.failure?.message);
+    expect(report.pushed).toBe(false);
+    expect(w.uploads.length > 0).toBe(Boolean(uploaded));
+    if (phase !== 'push') {
+      expect(w.stub.named('docker', 'push')).toEqual([]);
+      expect(outcome.said).toContainEqual({
+        kind: 'warning',
+        text: expect.stringMatching(/^Nothing pushed for web: /),
+      });
+    }
+    if (kind === 'bug') {
+      const stack = outcome.said.find((s) => s.text.startsWith(`Stack of the bug in the ${phase} of web:`));
+      expect(stack?.text).toMatch(/\n\s+at /);
+    }
+    expectCleanedUp(w, outcome);
+  });
+
+  test('tests that fail stop every target before anything is built for it', async () => {
+    const w = world();
+    w.stub.on(
+      'test stage',
+      buildOf('tests'),
+      buildSucceeds({
+        export: {
+          'junit.xml':
+            '<testsuites><testcase name="a"/><testcase name="b"><failure message="boom"/></testcase></testsuites>',
+        },
+      }),
+    );
+    const outcome = await road(w, { targets: 'web,api', 'test-target': 'tests', push: 'true' });
+    for (const report of outcome.reports) {
+      expect(report.failure).toMatchObject({ kind: 'gate', phase: 'test' });
+      expect(report.failure?.message).toContain('The test stage of tests did not pass: 1 of 2 tests failed');
+      expect(report.tests?.totals).toEqual({ total: 2, passed: 1, failed: 1, skipped: 0 });
+      expect(report.build).toBeUndefined();
+    }
+    expect(w.stub.named('docker', 'buildx', 'build').map((c) => flag(c.args, '--target'))).toEqual(['tests']);
+    expect(w.stub.calls.filter((c) => c.command === 'trivy')).toEqual([]);
+    expect(outcome.failure).toBe('2 of 2 targets failed: web (test: gate), api (test: gate)');
+    expectCleanedUp(w, outcome);
+  });
+
+  test("one target's failure stops that target only: the other is built, tested, scanned and pushed", async () => {
+    const w = world();
+    w.stub.on('build', buildOf('web'), buildFails());
+    const outcome = await road(w, { targets: 'web,api', push: 'true' });
+    const [web, api] = outcome.reports;
+    expect(web.failure).toMatchObject({ kind: 'gate', phase: 'build' });
+    expect(api.failure).toBeUndefined();
+    expect(api).toMatchObject({ smoke: { status: 'passed' }, scan: { status: 'scanned' }, pushed: true });
+    expect(w.stub.named('docker', 'push').map((c) => c.args[1])).toEqual(['acme/shop:api', 'acme/shop:api-0123456']);
+    expect(outcome.failure).toBe('1 of 2 targets failed: web (build: gate)');
+    expect(JSON.parse(outcome.outputs.pushed)).toEqual({ web: 'false', api: 'true' });
+    expectCleanedUp(w, outcome);
+  });
+
+  test('a smoke failure still shows the scan, which is not uploaded', async () => {
+    const w = world();
+    w.stub.on('state', isDocker('container', 'inspect'), containerState({ Health: { Status: 'unhealthy', Log: [] } }));
+    w.stub.on('logs', isDocker('logs'), () => ({ stdout: '' }));
+    health.removeAllListeners('request');
+    health.on('request', (_req, res) => {
+      res.writeHead(503);
+      res.end();
+    });
+    try {
+      const outcome = await road(w, { target: 'web' });
+      expect(outcome.reports[0].failure).toMatchObject({ kind: 'gate', phase: 'smoke' });
+      expect(outcome.reports[0].scan).toMatchObject({ status: 'scanned', counts: { MEDIUM: 4 } });
+      expect(w.uploads).toEqual([]);
+      expectCleanedUp(w, outcome);
+    } finally {
+      health.removeAllListeners('request');
+      health.on('request', (req, res) => {
+        res.writeHead(req.url === '/health' ? 200 : 404);
+        res.end();
+      });
+    }
+  });
+});
+
+describe('what the user reads for each kind of failure', () => {
+  test('a mistake in the inputs: the input and what is valid, before any call', async () => {
+    const w = world();
+    let stop: unknown;
+    await road(w, { target: 'web', 'smoke-timeout': '-5' }).catch((error: unknown) => (stop = error));
+    expect(reportStop(stop, recordingUi([]))).toBe('Input "smoke-timeout": -5 is out of range; use 1-3600');
+    expect(w.stub.calls).toEqual([]);
+  });
+
+  test('a tool before any build (the engine unreachable): named as a tool', async () => {
+    const w = world();
+    w.stub.on('engine', isDocker('version'), () => ({ exitCode: 1, stderr: 'Cannot connect to the Docker daemon' }));
+    let stop: unknown;
+    await road(w, { target: 'web' }).catch((error: unknown) => (stop = error));
+    expect(reportStop(stop, recordingUi([]))).toMatch(
+      /^A tool failed before any build: The Docker engine is not reachable: Cannot connect to the Docker daemon/,
+    );
+  });
+
+  test('a bug before any build: said to be one, with the stack in the log', async () => {
+    const w = world();
+    w.stub.on('engine', isDocker('version'), () => {
+      throw new RangeError('stub broke');
+    });
+    let stop: unknown;
+    await road(w, { target: 'web' }).catch((error: unknown) => (stop = error));
+    const said: Said[] = [];
+    expect(reportStop(stop, recordingUi(said))).toBe(
+      'Bug in multistage-action: RangeError: stub broke (this is not your image or your inputs: please report it to multistage-action with the stack printed in the log)',
+    );
+    expect(said[0].text).toMatch(/^Stack of the bug:\nRangeError: stub broke\n\s+at /);
+  });
+
+  test('an unplanned call is never silently answered', async () => {
+    const w = world();
+    await expect(w.stub.run('docker', ['system', 'prune'])).rejects.toThrow('unplanned call: docker system prune');
+  });
+});

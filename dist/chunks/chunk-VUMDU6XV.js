@@ -1,0 +1,4453 @@
+import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
+import {
+  StateCleanup,
+  clip,
+  conditionFrom,
+  containerHealthcheck,
+  containerLogs,
+  containerState,
+  createProcessRunner,
+  healthcheckArgv,
+  htmlText,
+  httpProbe,
+  inert,
+  lastHealthcheckOutput,
+  mdCode,
+  mdCodeBlock,
+  mdLink,
+  removeContainer,
+  removeOnSignal
+} from "./chunk-ECN4RPGC.js";
+import {
+  core_exports,
+  debug,
+  endGroup,
+  saveState,
+  setFailed,
+  setOutput,
+  setSecret,
+  startGroup,
+  summary,
+  warning
+} from "./chunk-BR2HY3XJ.js";
+import {
+  BuildError,
+  buildImage,
+  buildOnce,
+  buildSettings,
+  cacheFlags,
+  defaultLabels,
+  defaultTags,
+  inspectImage,
+  isInside,
+  leadsOutOfWorkspace,
+  mergeLabels,
+  metadataFile,
+  readRegularText,
+  realAncestor
+} from "./chunk-GGT2UGKF.js";
+import {
+  BUG_REPORT_HINT,
+  CommandError,
+  ConfigurationError,
+  GateFailure,
+  ToolError,
+  errorMessage,
+  failureFrom,
+  failureKind,
+  failureMessage,
+  settled
+} from "./chunk-YXHC37U5.js";
+
+// src/context.ts
+import * as os from "node:os";
+import * as path from "node:path";
+function isGhes(serverUrl) {
+  const host = new URL(serverUrl).hostname.toLowerCase();
+  return host !== "github.com" && !host.endsWith(".ghe.com") && !host.endsWith(".localhost");
+}
+function cacheProtocol(nonEmpty, serverUrl) {
+  if (!nonEmpty("ACTIONS_RUNTIME_TOKEN")) return void 0;
+  if (nonEmpty("ACTIONS_CACHE_SERVICE_V2") && !isGhes(serverUrl))
+    return nonEmpty("ACTIONS_RESULTS_URL") ? "v2" : void 0;
+  return nonEmpty("ACTIONS_CACHE_URL") || nonEmpty("ACTIONS_RESULTS_URL") ? "v1" : void 0;
+}
+function readContext(env = process.env) {
+  const nonEmpty = (name) => env[name] ? env[name] : void 0;
+  const serverUrl = nonEmpty("GITHUB_SERVER_URL") ?? "https://github.com";
+  return {
+    repository: nonEmpty("GITHUB_REPOSITORY"),
+    sha: nonEmpty("GITHUB_SHA"),
+    ref: nonEmpty("GITHUB_REF"),
+    eventName: nonEmpty("GITHUB_EVENT_NAME"),
+    eventPath: nonEmpty("GITHUB_EVENT_PATH"),
+    serverUrl,
+    apiUrl: nonEmpty("GITHUB_API_URL") ?? "https://api.github.com",
+    workspace: nonEmpty("GITHUB_WORKSPACE") ?? process.cwd(),
+    runnerTemp: nonEmpty("RUNNER_TEMP") ?? path.join(os.tmpdir()),
+    toolCache: nonEmpty("RUNNER_TOOL_CACHE") ?? path.join(os.homedir(), ".cache", "multistage-action", "tools"),
+    runId: nonEmpty("GITHUB_RUN_ID") ?? `local-${process.pid}`,
+    onGitHub: env.GITHUB_ACTIONS === "true",
+    cacheService: cacheProtocol(nonEmpty, serverUrl),
+    actor: nonEmpty("GITHUB_ACTOR"),
+    sshAuthSock: nonEmpty("SSH_AUTH_SOCK"),
+    dockerHost: nonEmpty("DOCKER_HOST"),
+    home: nonEmpty("HOME") ?? os.homedir()
+  };
+}
+
+// src/inputs.ts
+import * as fs from "node:fs";
+import * as path2 from "node:path";
+
+// node_modules/csv-parse/lib/api/CsvError.js
+var CsvError = class _CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== void 0) {
+      Error.captureStackTrace(this, _CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value) ? value.toString(options.encoding) : value == null ? value : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+};
+
+// node_modules/csv-parse/lib/utils/is_object.js
+var is_object = function(obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+// node_modules/csv-parse/lib/api/normalize_columns_array.js
+var normalize_columns_array = function(columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === void 0 || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal"
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+// node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+var ResizeableBuffer = class {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.toString(encoding, 0, this.length);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+};
+var ResizeableBuffer_default = ResizeableBuffer;
+
+// node_modules/csv-parse/lib/api/init_state.js
+var init_state = function(options) {
+  const timchars = [
+    // Basic Latin
+    32,
+    // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
+    9,
+    // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
+    10,
+    // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
+    13,
+    // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
+    12,
+    // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
+    11,
+    // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
+    // Latin-1 Supplement
+    160,
+    // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
+    // Ogham
+    5760,
+    // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
+    // General Punctuation
+    8192,
+    // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
+    8193,
+    // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
+    8194,
+    // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
+    8195,
+    // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
+    8196,
+    // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
+    8197,
+    // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
+    8198,
+    // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
+    8199,
+    // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
+    8200,
+    // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
+    8201,
+    // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
+    8202,
+    // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
+    8232,
+    // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
+    8233,
+    // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
+    8239,
+    // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
+    8287,
+    // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
+    12288,
+    // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
+    65279
+    // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
+  ].reduce((acc, codepoint) => {
+    const encoded = Buffer.from(
+      String.fromCharCode(codepoint),
+      options.encoding
+    );
+    if (codepoint !== 63 && encoded.length === 1 && encoded[0] === 63) {
+      return acc;
+    }
+    acc.push(encoded);
+    return acc;
+  }, []);
+  const timcharFirstBytes = new Uint8Array(256);
+  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    delimiterBufPrevious: void 0,
+    delimiterDiscovered: false,
+    // Current error encountered by a record
+    error: void 0,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote: Buffer.isBuffer(options.escape) && Buffer.isBuffer(options.quote) && Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns) ? options.columns.length : void 0,
+    field: new ResizeableBuffer_default(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      ...options.delimiter ? options.delimiter.map((delimiter) => delimiter.length) : [],
+      // Auto discovery of delimiter is limited to 1 character
+      options.delimiter_auto ? 1 : 0,
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+      ...timchars.map((t) => t.length)
+    ),
+    previousBuf: void 0,
+    quoting: false,
+    stop: false,
+    rawBuffer: new ResizeableBuffer_default(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength: options.record_delimiter.length === 0 ? 0 : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("	", options.encoding)[0]
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars,
+    timcharFirstBytes
+  };
+};
+
+// node_modules/csv-parse/lib/utils/underscore.js
+var underscore = function(str) {
+  return str.replace(/([A-Z])/g, function(_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+// node_modules/csv-parse/lib/api/normalize_options.js
+var normalize_options = function(opts) {
+  const options = {};
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  if (options.encoding === void 0 || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (typeof options.encoding !== "string" && options.encoding !== null) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`
+      ],
+      options
+    );
+  }
+  if (options.bom === void 0 || options.bom === null || options.bom === false) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`
+      ],
+      options
+    );
+  }
+  options.cast_function = null;
+  if (options.cast === void 0 || options.cast === null || options.cast === false || options.cast === "") {
+    options.cast = void 0;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`
+      ],
+      options
+    );
+  }
+  if (options.cast_date === void 0 || options.cast_date === null || options.cast_date === false || options.cast_date === "") {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function(value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`
+      ],
+      options
+    );
+  }
+  options.cast_first_line_to_header = void 0;
+  if (options.columns === true) {
+    options.cast_first_line_to_header = void 0;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (options.columns === void 0 || options.columns === null || options.columns === false) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`
+      ],
+      options
+    );
+  }
+  if (options.group_columns_by_name === void 0 || options.group_columns_by_name === null || options.group_columns_by_name === false) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`
+      ],
+      options
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated."
+      ],
+      options
+    );
+  }
+  if (options.comment === void 0 || options.comment === null || options.comment === false || options.comment === "") {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`
+        ],
+        options
+      );
+    }
+  }
+  if (options.comment_no_infix === void 0 || options.comment_no_infix === null || options.comment_no_infix === false) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`
+      ],
+      options
+    );
+  }
+  if (options.delimiter_auto === void 0 || options.delimiter_auto === null || options.delimiter_auto === false) {
+    options.delimiter_auto = false;
+  } else if (options.delimiter_auto === true) {
+    options.delimiter_auto = {};
+  } else if (!is_object(options.delimiter_auto)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER_AUTO",
+      [
+        "Invalid option delimiter_auto:",
+        "delimiter_auto must be a boolean or a configuration object,",
+        `got ${JSON.stringify(options.delimiter_auto)}`
+      ],
+      options
+    );
+  }
+  if (options.delimiter_auto) {
+    if (options.delimiter_auto.preferred === void 0)
+      options.delimiter_auto.preferred = {
+        [",".charCodeAt(0)]: 1.8,
+        ["	".charCodeAt(0)]: 1.8,
+        [";".charCodeAt(0)]: 1.6,
+        [" ".charCodeAt(0)]: 1.6,
+        [":".charCodeAt(0)]: 1.5,
+        [".".charCodeAt(0)]: 1.4,
+        ["/".charCodeAt(0)]: 1.4
+      };
+    else if (!is_object(options.delimiter_auto.preferred)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "preferred must be an object,",
+          `got ${JSON.stringify(options.delimiter_auto.preferred)}`
+        ],
+        options
+      );
+    }
+    if (options.delimiter_auto.score === void 0)
+      options.delimiter_auto.score = (info, options2) => {
+        return (info.total - info.std) * (options2.preferred[info.char_code] || 1);
+      };
+    else if (typeof options.delimiter_auto.score !== "function") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "score must be a function,",
+          `got ${JSON.stringify(options.delimiter_auto.score)}`
+        ],
+        options
+      );
+    }
+    if (options.delimiter_auto.size === void 0)
+      options.delimiter_auto.size = 2048;
+    else if (typeof options.delimiter_auto.size !== "number") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "size must be a number,",
+          `got ${JSON.stringify(options.delimiter_auto.size)}`
+        ],
+        options
+      );
+    }
+  }
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (options.delimiter_auto !== false) {
+    options.delimiter = [];
+  }
+  if (!Array.isArray(options.delimiter)) {
+    if (options.delimiter === void 0 || options.delimiter === null || options.delimiter === false) {
+      options.delimiter = Buffer.from(",", options.encoding);
+    }
+    options.delimiter = [options.delimiter];
+  }
+  options.delimiter = options.delimiter.map(function(delimiter) {
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`
+        ],
+        options
+      );
+    }
+    return delimiter;
+  });
+  if (options.escape === void 0 || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`
+      );
+    }
+  }
+  if (options.from === void 0 || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`
+      );
+    }
+  }
+  if (options.from_line === void 0 || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (typeof options.from_line === "string" && /\d+/.test(options.from_line)) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`
+      );
+    }
+  }
+  if (options.ignore_last_delimiters === void 0 || options.ignore_last_delimiters === null) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`
+      ],
+      options
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option"
+      ],
+      options
+    );
+  }
+  if (options.info === void 0 || options.info === null || options.info === false) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`
+    );
+  }
+  if (options.max_record_size === void 0 || options.max_record_size === null || options.max_record_size === false) {
+    options.max_record_size = 0;
+  } else if (Number.isInteger(options.max_record_size) && options.max_record_size >= 0) {
+  } else if (typeof options.max_record_size === "string" && /\d+/.test(options.max_record_size)) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`
+    );
+  }
+  if (options.objname === void 0 || options.objname === null || options.objname === false) {
+    options.objname = void 0;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+  } else if (typeof options.objname === "number") {
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`
+    );
+  }
+  if (options.objname !== void 0) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field"
+        );
+      }
+    } else {
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index"
+        );
+      }
+    }
+  }
+  if (options.on_record === void 0 || options.on_record === null) {
+    options.on_record = void 0;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`
+      ],
+      options
+    );
+  }
+  if (options.on_skip !== void 0 && options.on_skip !== null && typeof options.on_skip !== "function") {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`
+    );
+  }
+  if (options.quote === null || options.quote === false || options.quote === "") {
+    options.quote = null;
+  } else {
+    if (options.quote === void 0 || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`
+      );
+    }
+  }
+  if (options.raw === void 0 || options.raw === null || options.raw === false) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`
+    );
+  }
+  if (options.record_delimiter === void 0) {
+    options.record_delimiter = [];
+  } else if (typeof options.record_delimiter === "string" || Buffer.isBuffer(options.record_delimiter)) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`
+        ],
+        options
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`
+      ],
+      options
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function(rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`
+        ],
+        options
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`
+        ],
+        options
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  if (typeof options.relax_column_count === "boolean") {
+  } else if (options.relax_column_count === void 0 || options.relax_column_count === null) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+  } else if (options.relax_column_count_less === void 0 || options.relax_column_count_less === null) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+  } else if (options.relax_column_count_more === void 0 || options.relax_column_count_more === null) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`
+    );
+  }
+  if (typeof options.relax_quotes === "boolean") {
+  } else if (options.relax_quotes === void 0 || options.relax_quotes === null) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`
+    );
+  }
+  if (typeof options.skip_empty_lines === "boolean") {
+  } else if (options.skip_empty_lines === void 0 || options.skip_empty_lines === null) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`
+    );
+  }
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+  } else if (options.skip_records_with_empty_values === void 0 || options.skip_records_with_empty_values === null) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`
+    );
+  }
+  if (typeof options.skip_records_with_error === "boolean") {
+  } else if (options.skip_records_with_error === void 0 || options.skip_records_with_error === null) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`
+    );
+  }
+  if (options.rtrim === void 0 || options.rtrim === null || options.rtrim === false) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`
+    );
+  }
+  if (options.ltrim === void 0 || options.ltrim === null || options.ltrim === false) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`
+    );
+  }
+  if (options.trim === void 0 || options.trim === null || options.trim === false) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`
+    );
+  }
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  if (options.to === void 0 || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`
+      );
+    }
+  }
+  if (options.to_line === void 0 || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`
+      );
+    }
+  }
+  return options;
+};
+
+// node_modules/csv-parse/lib/utils/delimiter_discover.js
+var delimiter_discover = function(records, options) {
+  if (!options) {
+    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
+  }
+  if (typeof records === "string") {
+    records = Buffer.from(records);
+  }
+  if (Buffer.isBuffer(records)) {
+    records = ((data) => {
+      const records2 = [];
+      const parser = transform({ delimiter: [] });
+      const push2 = (record) => records2.push(record);
+      const close = () => {
+      };
+      const error = parser.parse(data, true, push2, close);
+      if (error !== void 0) throw error;
+      return records2;
+    })(records);
+  }
+  const info = Array(127).fill().map(() => ({ lines: [] }));
+  records.map(([record], line) => {
+    for (let i = 0, l = record.length; i < l; i++) {
+      const code = record.charCodeAt(i);
+      if (info[code].lines[line] === void 0) info[code].lines[line] = 0;
+      info[code].lines[line]++;
+    }
+  });
+  info.map((info2, i) => {
+    info2.char_code = i;
+    info2.std = std(info2.lines);
+    info2.total = info2.lines.reduce((acc, val) => acc + val, 0);
+    info2.preferred = !!options.preferred[i];
+    info2.score = options.score(info2, options);
+  });
+  const result = info.reduce(
+    (acc, info2) => acc.score > info2.score ? acc : info2,
+    {}
+  );
+  return String.fromCharCode(result.char_code);
+};
+var std = function(array) {
+  const n = array.length;
+  if (n === 0) return 0;
+  const mean = array.reduce((a, b) => a + b) / n;
+  return Math.sqrt(
+    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n
+  );
+};
+
+// node_modules/csv-parse/lib/api/index.js
+var isRecordEmpty = function(record) {
+  return record.every(
+    (field) => field == null || field.toString && field.toString().trim() === ""
+  );
+};
+var cr = 13;
+var nl = 10;
+var boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254])
+};
+var transform = function(original_options = {}) {
+  const info = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0
+  };
+  const options = normalize_options(original_options);
+  return {
+    info,
+    original_options,
+    options,
+    state: init_state(options),
+    __needMoreData: function(i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } = this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0 ? Buffer.from("\r\n", encoding).length : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function(nextBuf, end, push2, close) {
+      const {
+        bom,
+        comment_no_infix,
+        delimiter_auto,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const {
+        bomSkipped,
+        delimiterDiscovered,
+        delimiterBufPrevious,
+        rawBuffer,
+        escapeIsQuote
+      } = this.state;
+      if (!delimiterDiscovered && delimiter_auto) {
+        let delimiterBuf;
+        if (delimiterBufPrevious === void 0) {
+          delimiterBuf = nextBuf;
+        } else if (delimiterBufPrevious !== void 0 && nextBuf === void 0) {
+          delimiterBuf = delimiterBufPrevious;
+        } else {
+          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
+        }
+        nextBuf = void 0;
+        if (end || delimiterBuf.length > delimiter_auto.size) {
+          this.options.delimiter = [
+            Buffer.from(
+              delimiter_discover(delimiterBuf, this.options.delimiter_auto)
+            )
+          ];
+          this.state.previousBuf = delimiterBuf;
+          this.state.delimiterBufPrevious = void 0;
+          this.state.delimiterDiscovered = true;
+        } else {
+          this.state.delimiterBufPrevious = delimiterBuf;
+          return;
+        }
+      }
+      const { previousBuf } = this.state;
+      let buf;
+      if (previousBuf === void 0) {
+        if (nextBuf === void 0) {
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== void 0 && nextBuf === void 0) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          if (end === false) {
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding2 in boms) {
+            if (boms[encoding2].compare(buf, 0, boms[encoding2].length) === 0) {
+              const bomLength = boms[encoding2].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              const options2 = normalize_options({
+                ...this.original_options,
+                encoding: encoding2
+              });
+              for (const key in options2) {
+                this.options[key] = options2[key];
+              }
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if ((chr === cr || chr === nl) && this.state.wasRowDelimiter === false) {
+          this.state.wasRowDelimiter = true;
+        }
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          if (escape !== null && this.state.quoting === true && this.__isEscape(buf, pos, chr) && pos + escape.length < bufLen) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable = rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment = comment !== null && this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr
+              );
+              const isNextChrRecordDelimiter = record_delimiter.length === 0 ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length) : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              if (escape !== null && this.__isEscape(buf, pos, chr) && this.__isQuote(buf, pos + escape.length)) {
+                pos += escape.length - 1;
+              } else if (!nextChr || isNextChrDelimiter || isNextChrRecordDelimiter || isNextChrComment || isNextChrTrimable) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment"
+                    ],
+                    this.options,
+                    this.__infoField()
+                  )
+                );
+                if (err !== void 0) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                if (relax_quotes === false) {
+                  const info2 = this.__infoField();
+                  const bom2 = Object.keys(boms).map(
+                    (b) => boms[b].equals(this.state.field.toString()) ? b : false
+                  ).filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info2.column)} at line ${info2.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom2 ? `(${bom2} bom)` : void 0
+                      ],
+                      this.options,
+                      info2,
+                      {
+                        field: this.state.field
+                      }
+                    )
+                  );
+                  if (err !== void 0) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos
+            );
+            if (recordDelimiterLength !== 0) {
+              const skipCommentLine = this.state.commenting && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+              } else {
+                if (this.state.enabled === false && this.info.lines + (this.state.wasRowDelimiter === true ? 1 : 0) >= from_line) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                if (skip_empty_lines === true && this.state.wasQuoting === false && this.state.record.length === 0 && this.state.field.length === 0) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== void 0) return errField;
+                this.info.bytes = this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push2);
+                if (errRecord !== void 0) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (comment !== null && (comment_no_infix === false || this.state.record.length === 0 && this.state.field.length === 0)) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== void 0) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (max_record_size !== 0 && this.state.record_length + this.state.field.length > max_record_size) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`
+                ],
+                this.options,
+                this.__infoField()
+              )
+            );
+          }
+        }
+        const lappend = ltrim === false || this.state.quoting === true || this.state.field.length !== 0 || !this.__isCharTrimable(buf, pos);
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`
+              ],
+              this.options,
+              this.__infoField()
+            )
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`
+              ],
+              this.options,
+              this.__infoField()
+            )
+          );
+          if (err !== void 0) return err;
+        } else {
+          if (this.state.wasQuoting === true || this.state.record.length !== 0 || this.state.field.length !== 0) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== void 0) return errField;
+            const errRecord = this.__onRecord(push2);
+            if (errRecord !== void 0) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function(push2) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info: info2,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err = columns === false ? new CsvError(
+          "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+          [
+            "Invalid Record Length:",
+            `expect ${this.state.expectedRecordLength},`,
+            `got ${recordLength} on line ${this.info.lines}`
+          ],
+          this.options,
+          this.__infoField(),
+          {
+            record
+          }
+        ) : new CsvError(
+          "CSV_RECORD_INCONSISTENT_COLUMNS",
+          [
+            "Invalid Record Length:",
+            `columns length is ${columns.length},`,
+            // rename columns
+            `got ${recordLength} on line ${this.info.lines}`
+          ],
+          this.options,
+          this.__infoField(),
+          {
+            record
+          }
+        );
+        if (relax_column_count === true || relax_column_count_less === true && recordLength < this.state.expectedRecordLength || relax_column_count_more === true && recordLength > this.state.expectedRecordLength) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        if (columns !== false) {
+          const obj = {};
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === void 0 || columns[i].disabled) continue;
+            if (group_columns_by_name === true && Object.hasOwn(obj, columns[i].name)) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              Object.defineProperty(obj, columns[i].name, {
+                value: record[i],
+                enumerable: true,
+                writable: true,
+                configurable: true
+              });
+            }
+          }
+          if (raw === true || info2 === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              info2 === true ? { info: this.__infoRecord() } : {}
+            );
+            const err = this.__push(
+              objname === void 0 ? extRecord : [obj[objname], extRecord],
+              push2
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === void 0 ? obj : [obj[objname], obj],
+              push2
+            );
+            if (err) {
+              return err;
+            }
+          }
+        } else {
+          if (raw === true || info2 === true) {
+            const extRecord = Object.assign(
+              { record },
+              raw === true ? { raw: this.state.rawBuffer.toString(encoding) } : {},
+              info2 === true ? { info: this.__infoRecord() } : {}
+            );
+            const err = this.__push(
+              objname === void 0 ? extRecord : [record[objname], extRecord],
+              push2
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === void 0 ? record : [record[objname], record],
+              push2
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function(record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers = firstLineToHeaders === void 0 ? record : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers
+              }
+            )
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function() {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = void 0;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function() {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== void 0) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function() {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function(record, push2) {
+      const { on_record } = this.options;
+      if (on_record !== void 0) {
+        const info2 = this.__infoRecord();
+        try {
+          record = on_record.call(null, record, info2);
+        } catch (err) {
+          return err;
+        }
+        if (record === void 0 || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push2(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function(field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      if (isColumns === true && relax_column_count && this.options.columns.length <= this.state.record.length) {
+        return [void 0, void 0];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info2 = this.__infoField();
+          return [void 0, this.state.castField.call(null, field, info2)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [void 0, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info2 = this.__infoField();
+        return [void 0, this.options.cast_date.call(null, field, info2)];
+      }
+      return [void 0, field];
+    },
+    __compareBytes: function(sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    // Helper to test if a character is trimable
+    __isCharTrimable: function(buf, pos) {
+      const { timchars, timcharFirstBytes } = this.state;
+      const first = buf[pos];
+      if (first === void 0 || timcharFirstBytes[first] === 0) return 0;
+      loop1: for (let i = 0; i < timchars.length; i++) {
+        const timchar = timchars[i];
+        for (let j = 0; j < timchar.length; j++) {
+          if (timchar[j] !== buf[pos + j]) continue loop1;
+        }
+        return timchar.length;
+      }
+      return 0;
+    },
+    __isDelimiter: function(buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (ignore_last_delimiters === true && this.state.record.length === this.options.columns.length - 1) {
+        return 0;
+      } else if (ignore_last_delimiters !== false && typeof ignore_last_delimiters === "number" && this.state.record.length === ignore_last_delimiters - 1) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isEscape: function(buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isFloat: function(value) {
+      return value - parseFloat(value) + 1 >= 0;
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isQuote: function(buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __isRecordDelimiter: function(chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __autoDiscoverRecordDelimiter: function(buf, pos) {
+      const { encoding } = this.options;
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding)
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function(msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== void 0) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : void 0
+            );
+          } catch (err2) {
+            return err2;
+          }
+        }
+        return void 0;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function() {
+      return {
+        ...this.info,
+        columns: this.options.columns
+      };
+    },
+    __infoRecord: function() {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : void 0
+      };
+    },
+    __infoField: function() {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records,
+        column: isColumns === true ? columns.length > this.state.record.length ? columns[this.state.record.length].name : null : this.state.record.length,
+        quoting: this.state.wasQuoting
+      };
+    }
+  };
+};
+
+// node_modules/csv-parse/lib/sync.js
+var parse = function(data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? /* @__PURE__ */ Object.create(null) : [];
+  const parser = transform(opts);
+  const push2 = (record) => {
+    if (parser.options.objname === void 0) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {
+  };
+  const error = parser.parse(data, true, push2, close);
+  if (error !== void 0) throw error;
+  return records;
+};
+
+// src/lists.ts
+function parseList(input, options = {}) {
+  if (input.trim() === "") return [];
+  const records = parse(input, {
+    columns: false,
+    relaxQuotes: true,
+    relaxColumnCount: true,
+    skipEmptyLines: true
+  });
+  const entries = [];
+  for (const record of records) {
+    if (options.ignoreComma) entries.push(record.join(","));
+    else entries.push(...record);
+  }
+  return entries.map((entry) => entry.trim()).filter((entry) => entry !== "");
+}
+function splitKeyValue(entry) {
+  const at = entry.indexOf("=");
+  if (at <= 0) return void 0;
+  return { key: entry.slice(0, at).trim(), value: entry.slice(at + 1) };
+}
+
+// src/build/cache-spec.ts
+var EXPORT_COMMON = [
+  "mode",
+  "ignore-error",
+  "compression",
+  "compression-level",
+  "force-compression",
+  "oci-mediatypes",
+  "image-manifest"
+];
+var S3 = [
+  "bucket",
+  "region",
+  "prefix",
+  "manifests_prefix",
+  "blobs_prefix",
+  "name",
+  "touch_refresh",
+  "endpoint_url",
+  "access_key_id",
+  "secret_access_key",
+  "session_token",
+  "use_path_style",
+  "upload_parallelism",
+  "disable_accept_encoding",
+  "retry_mode",
+  "retry_max_attempts"
+];
+var AZBLOB = [
+  "secret_access_key",
+  "account_name",
+  "account_url",
+  "prefix",
+  "manifests_prefix",
+  "blobs_prefix",
+  "name",
+  "container"
+];
+var GHA = ["scope", "timeout", "token", "url", "url_v2", "repository", "ghtoken", "version"];
+var KEYS = {
+  registry: { keys: ["ref", "registry.insecure", ...EXPORT_COMMON], required: { from: "ref", to: "ref" } },
+  local: { keys: ["src", "dest", "digest", "tag", ...EXPORT_COMMON], required: { from: "src", to: "dest" } },
+  gha: { keys: [...GHA, ...EXPORT_COMMON] },
+  s3: { keys: [...S3, ...EXPORT_COMMON], required: { from: "bucket", to: "bucket" } },
+  azblob: { keys: [...AZBLOB, ...EXPORT_COMMON] },
+  inline: { keys: [...EXPORT_COMMON] }
+};
+var BOOLEANS = ["ignore-error", "force-compression", "oci-mediatypes", "image-manifest", "registry.insecure"];
+var ENUMS = {
+  mode: ["min", "max"],
+  compression: ["uncompressed", "gzip", "estargz", "zstd"]
+};
+function cacheSpecProblem(entry, direction) {
+  if (!entry.includes("=")) {
+    return /^[\w.:/@-]+$/.test(entry) ? void 0 : "is neither type=...,key=value nor an image reference";
+  }
+  let fields;
+  try {
+    fields = parse(entry, { relaxQuotes: false })[0] ?? [];
+  } catch {
+    return "has unbalanced quotes";
+  }
+  const attrs = /* @__PURE__ */ new Map();
+  for (const field of fields) {
+    const at = field.indexOf("=");
+    if (at <= 0) return "has a field that is not key=value";
+    const key = field.slice(0, at).trim().toLowerCase();
+    if (attrs.has(key)) return `gives "${key}" twice`;
+    attrs.set(key, field.slice(at + 1));
+  }
+  const type = attrs.get("type");
+  if (type === void 0) return "has no type= (use type=registry, local, gha, s3, azblob or inline)";
+  const known = KEYS[type];
+  if (!known) return `has an unknown type "${type.slice(0, 20)}"; use registry, local, gha, s3, azblob or inline`;
+  if (type === "inline" && direction === "from") return "uses type=inline, which only cache-to takes";
+  const allowed = known.keys;
+  for (const [key, value] of attrs) {
+    if (key === "type") continue;
+    if (!allowed.includes(key)) {
+      return `has "${key}", which type=${type} does not take; it takes ${allowed.join(", ")}`;
+    }
+    if (BOOLEANS.includes(key) && !["true", "false"].includes(value.toLowerCase())) {
+      return `has ${key}= that is not true or false`;
+    }
+    if (ENUMS[key] && !ENUMS[key].includes(value)) return `has ${key}= that is not one of ${ENUMS[key].join(", ")}`;
+    if (key === "compression-level" && !/^\d{1,2}$/.test(value)) return "has compression-level= that is not a number";
+  }
+  const required = known.required?.[direction];
+  if (required && !attrs.get(required)) return `has no ${required}=, which type=${type} needs`;
+  return void 0;
+}
+
+// src/severity.ts
+var SEVERITIES = ["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"];
+function isSeverity(value) {
+  return SEVERITIES.includes(value);
+}
+function severityRank(severity) {
+  return SEVERITIES.indexOf(severity);
+}
+var SEVERITIES_DESCENDING = [...SEVERITIES].reverse();
+
+// src/inputs.ts
+var DEFAULT_TRIVY_VERSION = "0.74.0";
+var TRIVY_RELEASES_URL = "https://github.com/aquasecurity/trivy/releases/download";
+var SCANNERS = ["vuln", "misconfig", "secret", "license"];
+var MAX_ENV_VALUE_CHARS = 32 * 1024;
+var envInputReader = (env = process.env) => (name) => env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`]?.trim();
+var TRUE = ["true", "True", "TRUE"];
+var FALSE = ["false", "False", "FALSE"];
+var COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+var HOST = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?";
+var NAME_RE = new RegExp(`^${HOST}${COMPONENT}(?:/${COMPONENT})*$`);
+var TAG_RE = /^[\w][\w.-]{0,127}$/;
+var STAGE_RE = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
+var SECRET_ID_RE = /^[a-zA-Z0-9_.-]+$/;
+var ENV_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function isImageName(name) {
+  return NAME_RE.test(name) && name.length <= 255;
+}
+function isImageTag(reference) {
+  const slash = reference.lastIndexOf("/");
+  const colon = reference.lastIndexOf(":");
+  if (colon > slash) return isImageName(reference.slice(0, colon)) && TAG_RE.test(reference.slice(colon + 1));
+  return isImageName(reference);
+}
+function redact(entry) {
+  const at = entry.indexOf("=");
+  const shown = at < 0 ? entry : `${entry.slice(0, at)}=***`;
+  return shown.length > 60 ? `${shown.slice(0, 57)}...` : shown.replace(/\n/g, "\\n");
+}
+var Field = class {
+  constructor(name, raw, fallback) {
+    this.name = name;
+    this.raw = raw;
+    this.fallback = fallback;
+  }
+  name;
+  raw;
+  fallback;
+  /** The input was given at all (even as ''), as opposed to left to its default. */
+  get given() {
+    return this.raw !== void 0;
+  }
+  /** The value, or action.yml's default when it is empty. */
+  text() {
+    const value = this.raw?.trim() ?? "";
+    return value === "" ? this.fallback : value;
+  }
+  fail(detail) {
+    throw new ConfigurationError(this.name, detail);
+  }
+  boolean() {
+    const value = this.text();
+    if (TRUE.includes(value)) return true;
+    if (FALSE.includes(value)) return false;
+    return this.fail(`"${value}" is not a boolean; use true or false`);
+  }
+  integer(min, max) {
+    const value = this.text();
+    if (value === "") return void 0;
+    if (!/^-?\d+$/.test(value)) this.fail(`"${value}" is not a whole number; use ${min}-${max}`);
+    const number = Number(value);
+    if (!Number.isSafeInteger(number) || number < min || number > max) {
+      this.fail(`${value} is out of range; use ${min}-${max}`);
+    }
+    return number;
+  }
+  list(options = {}) {
+    try {
+      return parseList(this.text(), options);
+    } catch (error) {
+      return this.fail(`cannot be read as a list (${errorMessage(error)}); write one entry per line`);
+    }
+  }
+  /**
+   * One `KEY=value` per entry. A wrong entry is named by its position (and, unless `secret`, shown with its value
+   * hidden): no part of a secret's value may reach a message, and a multi-line value split into entries is all value.
+   */
+  keyValues(what, check, secret = false) {
+    return this.list({ ignoreComma: true }).map((entry, index) => {
+      const pair = splitKeyValue(entry);
+      if (!pair || !check(pair.key)) {
+        const shown = secret ? pair && /^[\w.-]{1,64}$/.test(pair.key) ? ` (id "${pair.key}")` : "" : ` "${redact(entry)}"`;
+        const hint = secret ? '; a value that spans several lines must be quoted as one entry ("id=line 1\nline 2"); values are never shown' : "";
+        this.fail(`entry ${index + 1}${shown} is not ${what}${hint}`);
+      }
+      return pair;
+    });
+  }
+  severities() {
+    const values = this.list().map((v) => v.toUpperCase());
+    for (const value of values) {
+      if (!isSeverity(value)) this.fail(`"${value}" is not a severity; use ${SEVERITIES.join(", ")}`);
+    }
+    return values;
+  }
+  stage() {
+    const value = this.text();
+    if (value && !STAGE_RE.test(value)) this.fail(`"${value}" is not a valid stage name`);
+    return value;
+  }
+  urlPath() {
+    const value = this.text();
+    if (!value.startsWith("/") || /\s/.test(value)) this.fail(`"${value}" must be a URL path starting with "/"`);
+    return value;
+  }
+  /** A file the workflow names, resolved against the workspace; '' when empty. */
+  workspacePath(ctx) {
+    const value = this.text();
+    return value ? path2.resolve(ctx.workspace, value) : "";
+  }
+};
+var spec = (s) => s;
+var INPUT_TABLE = {
+  target: spec({ read: (f) => f.stage() }),
+  targets: spec({ read: (f) => f.list() }),
+  context: spec({ default: ".", read: (f) => f.text() }),
+  file: spec({ read: (f) => f.text() }),
+  image: spec({ read: (f, ctx) => (f.text() || defaultImage(ctx)).toLowerCase() }),
+  tags: spec({ read: (f) => f.list() }),
+  labels: spec({ read: (f) => f.keyValues("key=value", () => true).map(({ key, value }) => `${key}=${value}`) }),
+  "build-args": spec({
+    read: (f) => f.keyValues("NAME=value", (k) => k !== "").map(({ key, value }) => `${key}=${value}`)
+  }),
+  secrets: spec({
+    read: (f) => f.keyValues('id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true).map(({ key, value }) => ({ id: key, value }))
+  }),
+  "secret-files": spec({
+    read: (f, ctx) => f.keyValues('id=path with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true).map(({ key, value }) => ({ id: key, path: path2.resolve(ctx.workspace, value.trim()) }))
+  }),
+  ssh: spec({ read: (f) => f.list() }),
+  platforms: spec({ read: (f) => f.list() }),
+  builder: spec({ read: (f) => f.text() }),
+  "no-cache": spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
+  pull: spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
+  cache: spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
+  "cache-scope": spec({ read: (f) => f.text() }),
+  "cache-from": spec({ read: (f) => f.list({ ignoreComma: true }) }),
+  "cache-to": spec({ read: (f) => f.list({ ignoreComma: true }) }),
+  "test-target": spec({ read: (f) => f.stage() }),
+  "test-results-path": spec({ read: (f) => f.text() }),
+  smoke: spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
+  port: spec({ read: (f) => f.integer(1, 65535) }),
+  "health-path": spec({ default: "/health", read: (f) => f.urlPath() }),
+  "health-status": spec({ default: "200", read: (f) => f.integer(100, 599) }),
+  "smoke-timeout": spec({ default: "60", read: (f) => f.integer(1, 3600) }),
+  "smoke-env": spec({
+    read: (f) => f.keyValues("KEY=VALUE with a shell-style variable name", (k) => ENV_KEY_RE.test(k))
+  }),
+  "smoke-paths": spec({
+    read: (f) => f.list().map((p) => {
+      if (!p.startsWith("/") || /\s/.test(p)) f.fail(`"${p}" must be a URL path starting with "/"`);
+      return p;
+    })
+  }),
+  "smoke-hardened": spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
+  "smoke-stable-seconds": spec({ default: "1", read: (f) => f.integer(0, 300) }),
+  scan: spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
+  "trivy-version": spec({ default: DEFAULT_TRIVY_VERSION, read: (f) => f.text().replace(/^v/, "") }),
+  "trivy-download-url": spec({ default: TRIVY_RELEASES_URL, read: (f) => f.text().replace(/\/+$/, "") }),
+  severity: spec({ default: SEVERITIES.join(","), read: (f) => f.severities() }),
+  // Given empty, it means never fail: only an input that was not given at all gets the default.
+  "fail-on": spec({ default: "CRITICAL", emptyIsNone: true, read: (f) => f.severities() }),
+  "ignore-unfixed": spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
+  trivyignore: spec({ read: (f, ctx) => f.workspacePath(ctx) }),
+  scanners: spec({
+    default: "vuln",
+    read: (f) => f.list().map((s) => {
+      if (!SCANNERS.includes(s)) f.fail(`"${s}" is not one of ${SCANNERS.join(", ")}`);
+      return s;
+    })
+  }),
+  "upload-sarif": spec({ default: "true", boolean: true, read: (f, ctx) => f.given ? f.boolean() : ctx.onGitHub }),
+  category: spec({
+    read: (f) => {
+      const value = f.text();
+      if (/\s/.test(value)) f.fail(`"${value}" may not contain spaces`);
+      return value;
+    }
+  }),
+  token: spec({ default: "${{ github.token }}", read: (f) => f.given ? f.text() : "" }),
+  "wait-for-processing": spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
+  push: spec({ default: "false", boolean: true, read: (f) => f.boolean() })
+};
+var INPUT_NAMES = Object.keys(INPUT_TABLE);
+var BOOLEAN_INPUTS = new Set(
+  INPUT_NAMES.filter((name) => INPUT_TABLE[name].boolean)
+);
+var INPUT_DEFAULTS = Object.fromEntries(
+  INPUT_NAMES.map((name) => [name, INPUT_TABLE[name].default])
+);
+function getInputs(read, ctx) {
+  const values = {};
+  for (const name of INPUT_NAMES) {
+    const entry = INPUT_TABLE[name];
+    const raw = read(name);
+    const expression = entry.default?.includes("${{");
+    const fallback = expression || entry.emptyIsNone && raw !== void 0 ? "" : entry.default ?? "";
+    values[name] = entry.read(new Field(name, raw, fallback), ctx);
+  }
+  const { target, targets: targetList, ...rest } = values;
+  const inputs = { ...rest, targets: target ? [target] : targetList };
+  checkTogether(inputs, target, targetList, ctx);
+  return inputs;
+}
+function checkTogether(inputs, target, targetList, ctx) {
+  if (target && targetList.length > 0) {
+    throw new ConfigurationError("targets", 'set either "target" or "targets", not both');
+  }
+  if (inputs.targets.length === 0) {
+    throw new ConfigurationError("target", "is required: name the Dockerfile stage to build (e.g. production-backend)");
+  }
+  for (const stage of inputs.targets) {
+    if (!STAGE_RE.test(stage)) {
+      throw new ConfigurationError(target ? "target" : "targets", `"${stage}" is not a valid stage name`);
+    }
+  }
+  if (new Set(inputs.targets.map((t) => t.toLowerCase())).size !== inputs.targets.length) {
+    throw new ConfigurationError("targets", "lists the same stage twice");
+  }
+  const contextPath = path2.resolve(ctx.workspace, inputs.context);
+  if (!fs.existsSync(contextPath) || !fs.statSync(contextPath).isDirectory()) {
+    throw new ConfigurationError(
+      "context",
+      `directory "${inputs.context}" does not exist (resolved to ${contextPath})`
+    );
+  }
+  inputs.file ||= path2.join(inputs.context, "Dockerfile");
+  const filePath = path2.resolve(ctx.workspace, inputs.file);
+  if (!fs.existsSync(filePath) || !fs.statSync(filePath).isFile()) {
+    throw new ConfigurationError("file", `Dockerfile "${inputs.file}" does not exist (resolved to ${filePath})`);
+  }
+  for (const [name, resolved] of [
+    ["context", contextPath],
+    ["file", filePath]
+  ]) {
+    if (leadsOutOfWorkspace(ctx.workspace, resolved)) {
+      throw new ConfigurationError(
+        name,
+        `"${path2.relative(ctx.workspace, resolved)}" is a link inside the workspace that leads out of it`
+      );
+    }
+  }
+  if (!isImageName(inputs.image)) {
+    throw new ConfigurationError(
+      "image",
+      `"${inputs.image}" is not a valid image name; use lower-case [registry/]path such as ghcr.io/owner/app`
+    );
+  }
+  for (const tag of inputs.tags) {
+    if (!isImageTag(tag)) {
+      throw new ConfigurationError(
+        "tags",
+        `"${tag}" is not a valid image reference; use name:tag such as ghcr.io/owner/app:1.2`
+      );
+    }
+  }
+  if (inputs.tags.length > 0 && inputs.targets.length > 1) {
+    throw new ConfigurationError(
+      "tags",
+      "cannot be shared by several targets; leave it empty to get <image>:<target> tags"
+    );
+  }
+  inputs["secret-files"].forEach((secretFile, index) => {
+    const which = `entry ${index + 1} (id "${secretFile.id}")`;
+    if (!readableFile(secretFile.path)) {
+      throw new ConfigurationError("secret-files", `${which} does not name a readable regular file`);
+    }
+    if (leadsOutOfWorkspace(ctx.workspace, secretFile.path)) {
+      throw new ConfigurationError("secret-files", `${which} is a link inside the workspace that leads out of it`);
+    }
+  });
+  const ids = [...inputs.secrets.map((s) => s.id), ...inputs["secret-files"].map((s) => s.id)];
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new ConfigurationError("secrets", `secret id "${duplicate}" is given twice`);
+  checkSsh(inputs.ssh, ctx);
+  for (const platform of inputs.platforms) {
+    if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform)) {
+      throw new ConfigurationError("platforms", `"${platform}" is not os/arch[/variant] such as linux/amd64`);
+    }
+  }
+  if (inputs["cache-scope"] && !/^[\w.-]+$/.test(inputs["cache-scope"])) {
+    throw new ConfigurationError(
+      "cache-scope",
+      `"${inputs["cache-scope"]}" may use letters, digits, "_", "-" and "." only`
+    );
+  }
+  for (const name of ["cache-from", "cache-to"]) {
+    inputs[name].forEach((entry, index) => {
+      const problem = cacheSpecProblem(entry, name === "cache-from" ? "from" : "to");
+      if (problem) throw new ConfigurationError(name, `entry ${index + 1} ${problem}`);
+    });
+  }
+  inputs["smoke-env"].forEach(({ key, value }, index) => {
+    if (/[\r\n\0]/.test(value)) {
+      throw new ConfigurationError(
+        "smoke-env",
+        `entry ${index + 1} (${key}) has a line break or NUL in its value; the container gets its environment from an env file, one line per variable`
+      );
+    }
+    if (value.length > MAX_ENV_VALUE_CHARS) {
+      throw new ConfigurationError(
+        "smoke-env",
+        `entry ${index + 1} (${key}) is longer than ${MAX_ENV_VALUE_CHARS} characters`
+      );
+    }
+  });
+  if (inputs["test-results-path"]) checkResultsPath(inputs["test-results-path"], ctx);
+  if (!/^\d+\.\d+\.\d+$/.test(inputs["trivy-version"])) {
+    throw new ConfigurationError(
+      "trivy-version",
+      `"${inputs["trivy-version"]}" is not a release version such as ${DEFAULT_TRIVY_VERSION}`
+    );
+  }
+  checkDownloadUrl(inputs["trivy-download-url"]);
+  if (inputs.scanners.length === 0) inputs.scanners = ["vuln"];
+  if (inputs.trivyignore) {
+    if (!fs.existsSync(inputs.trivyignore)) {
+      throw new ConfigurationError(
+        "trivyignore",
+        `file "${path2.relative(ctx.workspace, inputs.trivyignore)}" does not exist`
+      );
+    }
+  } else if (fs.existsSync(path2.resolve(ctx.workspace, ".trivyignore"))) {
+    inputs.trivyignore = path2.resolve(ctx.workspace, ".trivyignore");
+  }
+  if (inputs.trivyignore && leadsOutOfWorkspace(ctx.workspace, inputs.trivyignore)) {
+    throw new ConfigurationError("trivyignore", "is a link inside the workspace that leads out of it");
+  }
+  if (inputs["upload-sarif"] && ctx.onGitHub && ctx.sha !== void 0 && !/^[0-9a-f]{40}$/.test(ctx.sha)) {
+    throw new ConfigurationError(
+      "GITHUB_SHA",
+      `"${ctx.sha.slice(0, 64)}" is not a commit id (40 hexadecimal digits); code scanning needs the commit that was analysed`,
+      "environment"
+    );
+  }
+}
+function checkSsh(entries, ctx) {
+  entries.forEach((entry, index) => {
+    const m = /^([a-zA-Z0-9_.-]+)(?:=(.+))?$/.exec(entry);
+    if (!m) throw new ConfigurationError("ssh", `entry ${index + 1} is not default, id, or id=path[,path]`);
+    if (m[2] === void 0) {
+      if (!ctx.sshAuthSock || !isSocket(ctx.sshAuthSock)) {
+        throw new ConfigurationError(
+          "ssh",
+          `entry ${index + 1} ("${m[1]}") uses the SSH agent, but SSH_AUTH_SOCK ${ctx.sshAuthSock ? "is not a socket" : "is not set"}; start one (e.g. webfactory/ssh-agent) or give id=path to a key`
+        );
+      }
+      return;
+    }
+    for (const given of m[2].split(",")) {
+      const file = path2.resolve(ctx.workspace, given.trim());
+      if (!isSocket(file) && !readableFile(file)) {
+        throw new ConfigurationError(
+          "ssh",
+          `entry ${index + 1} ("${m[1]}") names ${given.trim()}, which is neither a socket nor a readable file`
+        );
+      }
+      if (leadsOutOfWorkspace(ctx.workspace, file)) {
+        throw new ConfigurationError(
+          "ssh",
+          `entry ${index + 1} ("${m[1]}") names a link inside the workspace that leads out of it`
+        );
+      }
+    }
+  });
+}
+function readableFile(file) {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    fs.accessSync(file, fs.constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function isSocket(file) {
+  try {
+    return fs.statSync(file).isSocket();
+  } catch {
+    return false;
+  }
+}
+function isLoopbackHost(hostname) {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host === "::1" || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+function checkDownloadUrl(value) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError("trivy-download-url", `"${value}" is not a URL`);
+  }
+  if (url.protocol === "https:") return;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return;
+  throw new ConfigurationError(
+    "trivy-download-url",
+    `"${value}" is not an https URL (plain http is taken only from a mirror on 127.0.0.1, ::1 or localhost)`
+  );
+}
+function checkResultsPath(value, ctx) {
+  const resolved = path2.resolve(ctx.workspace, value);
+  const real = realAncestor(resolved);
+  const roots = [ctx.workspace, ctx.runnerTemp];
+  const inside = roots.some((root) => isInside(root, resolved) && isInside(realAncestor(root), real));
+  if (!inside || resolved === path2.resolve(ctx.workspace) || resolved === path2.resolve(ctx.runnerTemp)) {
+    throw new ConfigurationError(
+      "test-results-path",
+      `"${value}" must be a folder inside the workspace or RUNNER_TEMP (not the folder itself, and not through a link leading elsewhere)`
+    );
+  }
+  let stat;
+  try {
+    stat = fs.lstatSync(resolved);
+  } catch {
+    return;
+  }
+  if (!stat.isDirectory() || fs.readdirSync(resolved).length > 0) {
+    throw new ConfigurationError(
+      "test-results-path",
+      `"${value}" already exists and is not an empty folder; name a new folder so no file is overwritten`
+    );
+  }
+}
+function defaultImage(ctx) {
+  const name = ctx.repository ?? path2.basename(ctx.workspace);
+  const cleaned = name.toLowerCase().replace(/[^a-z0-9._/-]+/g, "-").replace(/^[^a-z0-9]+/, "");
+  return cleaned || "multistage";
+}
+
+// src/main.ts
+import * as fs9 from "node:fs";
+import * as path10 from "node:path";
+
+// src/ui.ts
+var ANNOTATION_BUDGET = { error: 9, warning: 10, notice: 10 };
+function maskedValues(value) {
+  const values = /* @__PURE__ */ new Set();
+  if (value.trim() !== "") values.add(value);
+  for (const line of value.split(/\r\n|\r|\n/)) {
+    if (line.trim().length >= 4) values.add(line);
+  }
+  return [...values];
+}
+var ActionsUi = class {
+  constructor(write = (text2) => void process.stdout.write(text2), budget = ANNOTATION_BUDGET) {
+    this.write = write;
+    this.budget = budget;
+  }
+  write;
+  budget;
+  used = { error: 0, warning: 0, notice: 0 };
+  leftOut = { error: 0, warning: 0, notice: 0 };
+  info(message) {
+    this.write(`${inert(message)}
+`);
+  }
+  debug(message) {
+    debug(message);
+  }
+  annotate(kind, message, props) {
+    if (this.used[kind] < this.budget[kind]) {
+      this.used[kind]++;
+      core_exports[kind](message, props);
+      return;
+    }
+    this.leftOut[kind]++;
+    const where = props?.file ? ` (${props.file}${props.startLine ? `:${props.startLine}` : ""})` : "";
+    const label = { error: "Error", warning: "Warning", notice: "Notice" }[kind];
+    this.info(`${label}${where}: ${props?.title ? `${props.title}: ` : ""}${message}`);
+  }
+  notice(message, props) {
+    this.annotate("notice", message, props);
+  }
+  warning(message, props) {
+    this.annotate("warning", message, props);
+  }
+  error(message, props) {
+    this.annotate("error", message, props);
+  }
+  async group(name, fn) {
+    startGroup(name);
+    try {
+      return await fn();
+    } finally {
+      endGroup();
+    }
+  }
+  secret(value) {
+    for (const masked of maskedValues(value)) setSecret(masked);
+  }
+  /** One line for the annotations GitHub would not have shown, or undefined when every one was annotated. */
+  leftOutNote() {
+    const parts = Object.keys(this.leftOut).filter((kind) => this.leftOut[kind] > 0).map((kind) => `${this.leftOut[kind]} ${kind}${this.leftOut[kind] === 1 ? "" : "s"}`);
+    if (parts.length === 0) return void 0;
+    return `${parts.join(", ")} more than GitHub shows as annotations (10 of each kind per step) are printed as log lines above and listed in the job summary`;
+  }
+};
+function bufferedUi(target) {
+  const held = [];
+  return {
+    info: (m) => void held.push(() => target.info(m)),
+    debug: (m) => void held.push(() => target.debug(m)),
+    notice: (m, p) => void held.push(() => target.notice(m, p)),
+    warning: (m, p) => void held.push(() => target.warning(m, p)),
+    error: (m, p) => void held.push(() => target.error(m, p)),
+    // One level of groups is all a log shows; a group inside a held phase is just its lines.
+    group: (_name, fn) => fn(),
+    secret: (v) => target.secret(v),
+    replay: () => {
+      for (const say of held.splice(0)) say();
+    }
+  };
+}
+
+// src/pipeline/setup.ts
+import * as fs4 from "node:fs";
+import * as path6 from "node:path";
+
+// src/runtime.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve5) => setTimeout(resolve5, ms))
+};
+var Background = class {
+  constructor(warn) {
+    this.warn = warn;
+  }
+  warn;
+  pending = [];
+  defer(work) {
+    this.pending.push(work.catch((error) => this.warn(errorMessage(error))));
+  }
+  async settle() {
+    while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
+  }
+};
+function once(load) {
+  let loaded;
+  return () => loaded ??= load();
+}
+
+// src/build/capabilities.ts
+function parseVersion(text2) {
+  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text2);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : void 0;
+}
+function versionAtLeast(version, min) {
+  if (!version) return false;
+  for (let i = 0; i < 3; i++) {
+    if (version[i] !== min[i]) return version[i] > min[i];
+  }
+  return true;
+}
+function capabilitiesFrom(versionText, inspectText, driverStatus, enginePlatform = "") {
+  const version = parseVersion(versionText.replace(/^\S*buildx\S*\s*/, ""));
+  const driver = /^Driver:\s*(\S+)/m.exec(inspectText)?.[1] ?? "unknown";
+  const containerdStore = driverStatus.includes("io.containerd.snapshotter");
+  return {
+    buildxVersion: version ? version.join(".") : "",
+    driver,
+    cacheExport: driver !== "docker" || containerdStore,
+    ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
+    enginePlatform
+  };
+}
+async function detectCapabilities(run2, builder, cacheFacts = true, dockerHost) {
+  const skipped = Promise.resolve({ exitCode: 0, stdout: "", stderr: "" });
+  const [engine, version, inspect, info] = await Promise.all([
+    run2("docker", ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"], { allowFailure: true }),
+    run2("docker", ["buildx", "version"], { allowFailure: true }),
+    cacheFacts ? run2("docker", ["buildx", "inspect", ...builder ? [builder] : []], { allowFailure: true }) : skipped,
+    cacheFacts ? run2("docker", ["info", "--format", "{{json .DriverStatus}}"], { allowFailure: true }) : skipped
+  ]);
+  if (engine.exitCode !== 0) {
+    const why = (engine.stderr || engine.stdout).trim().split("\n").slice(-3).join(" ");
+    throw new ToolError(
+      "docker",
+      `The Docker engine is not reachable${dockerHost ? ` at DOCKER_HOST=${dockerHost}` : ""}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`
+    );
+  }
+  if (version.exitCode !== 0) {
+    throw new CommandError(
+      "docker",
+      ["buildx", "version"],
+      version.exitCode,
+      `${version.stderr}
+buildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action`
+    );
+  }
+  if (inspect.exitCode !== 0) {
+    throw new CommandError(
+      "docker",
+      ["buildx", "inspect", builder],
+      inspect.exitCode,
+      `${inspect.stderr}${builder ? `
+(the builder input names "${builder}")` : ""}`
+    );
+  }
+  return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, engine.stdout.trim());
+}
+
+// src/dockerfile/parse.ts
+function instructions(text2) {
+  const lines = text2.replace(/\r\n?/g, "\n").split("\n");
+  let escape = "\\";
+  for (const line of lines) {
+    const directive = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line);
+    if (!directive) break;
+    if (directive[1].toLowerCase() === "escape") escape = directive[2];
+  }
+  const result = [];
+  let i = 0;
+  while (i < lines.length) {
+    const first = lines[i];
+    if (/^\s*(#.*)?$/.test(first)) {
+      i++;
+      continue;
+    }
+    const start = i + 1;
+    let body = "";
+    let current = first;
+    for (; ; ) {
+      const trimmed = current.replace(/\s+$/, "");
+      if (trimmed.endsWith(escape)) {
+        body += trimmed.slice(0, -escape.length) + " ";
+        i++;
+        while (i < lines.length && /^\s*#/.test(lines[i])) i++;
+        if (i >= lines.length) break;
+        current = lines[i];
+      } else {
+        body += trimmed;
+        i++;
+        break;
+      }
+    }
+    const match = /^\s*(\S+)\s*(.*)$/s.exec(body);
+    if (!match) continue;
+    const instruction = { keyword: match[1].toUpperCase(), args: match[2].trim(), line: start };
+    result.push(instruction);
+    for (const heredoc of instruction.args.matchAll(/<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g)) {
+      const terminator = heredoc[2];
+      while (i < lines.length && lines[i].trim() !== terminator) i++;
+      i++;
+    }
+  }
+  return result;
+}
+function expandArgs(value, values) {
+  return value.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_all, braced, op, word, bare) => {
+      const name = braced ?? bare;
+      const current = values[name];
+      if (op === "-") return current ? current : word ?? "";
+      if (op === "+") return current ? word ?? "" : "";
+      return current ?? "";
+    }
+  );
+}
+function flagValues(args, flag) {
+  const values = [];
+  for (const m of args.matchAll(new RegExp(`--${flag}=("[^"]*"|'[^']*'|\\S+)`, "g"))) {
+    values.push(m[1].replace(/^["']|["']$/g, ""));
+  }
+  return values;
+}
+function parseDockerfile(text2, buildArgs = {}) {
+  const globalArgs = {};
+  const stages = [];
+  const byName = /* @__PURE__ */ new Map();
+  const resolveStage = (ref) => {
+    if (/^\d+$/.test(ref)) {
+      const index = Number(ref);
+      return index < stages.length ? index : void 0;
+    }
+    return byName.get(ref.toLowerCase());
+  };
+  const addDependency = (stage, ref) => {
+    const index = resolveStage(ref);
+    if (index === void 0) {
+      if (!stage.images.includes(ref)) stage.images.push(ref);
+    } else if (!stage.dependsOn.includes(index)) {
+      stage.dependsOn.push(index);
+    }
+  };
+  for (const instruction of instructions(text2)) {
+    const current = stages.at(-1);
+    if (instruction.keyword === "ARG" && !current) {
+      for (const decl of instruction.args.split(/\s+/)) {
+        const eq = decl.indexOf("=");
+        const name = eq < 0 ? decl : decl.slice(0, eq);
+        const fallback = eq < 0 ? void 0 : decl.slice(eq + 1).replace(/^["']|["']$/g, "");
+        globalArgs[name] = name in buildArgs ? buildArgs[name] : fallback;
+      }
+    } else if (instruction.keyword === "FROM") {
+      const words = instruction.args.split(/\s+/).filter((w) => !w.startsWith("--"));
+      const base = expandArgs(words[0] ?? "", globalArgs);
+      const name = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2] : void 0;
+      const stage = { index: stages.length, name, base, line: instruction.line, dependsOn: [], images: [] };
+      if (base.toLowerCase() !== "scratch") addDependency(stage, base);
+      stages.push(stage);
+      if (name) byName.set(name.toLowerCase(), stage.index);
+    } else if (current && (instruction.keyword === "COPY" || instruction.keyword === "ADD")) {
+      for (const from of flagValues(instruction.args, "from")) addDependency(current, from);
+    } else if (current && instruction.keyword === "RUN") {
+      for (const mount of flagValues(instruction.args, "mount")) {
+        const from = /(?:^|,)from=([^,]+)/.exec(mount);
+        if (from) addDependency(current, from[1]);
+      }
+    }
+  }
+  return { stages, globalArgs };
+}
+function findStage(dockerfile, target) {
+  return dockerfile.stages.find((s) => s.name?.toLowerCase() === target.toLowerCase());
+}
+function stagesNeeded(dockerfile, target) {
+  const needed = /* @__PURE__ */ new Set();
+  const visit = (index) => {
+    if (needed.has(index)) return;
+    needed.add(index);
+    for (const dep of dockerfile.stages[index].dependsOn) visit(dep);
+  };
+  visit(target.index);
+  return dockerfile.stages.filter((s) => needed.has(s.index));
+}
+function stageLabel(stage) {
+  return stage.name ?? `stage-${stage.index}`;
+}
+
+// src/scan/setup.ts
+import * as fs3 from "node:fs";
+import * as path5 from "node:path";
+
+// src/scan/install.ts
+import * as crypto from "node:crypto";
+import * as fs2 from "node:fs";
+import * as path3 from "node:path";
+function trivyAsset(version, platform, arch) {
+  const os2 = platform === "linux" ? "Linux" : platform === "darwin" ? "macOS" : void 0;
+  const cpu = arch === "x64" ? "64bit" : arch === "arm64" ? "ARM64" : void 0;
+  if (!os2 || !cpu)
+    throw new ToolError("trivy", `Trivy has no release for ${platform}/${arch}; install it on the runner yourself`);
+  return `trivy_${version}_${os2}-${cpu}.tar.gz`;
+}
+function checksumFor(checksums, asset) {
+  for (const line of checksums.split("\n")) {
+    const m = /^([0-9a-f]{64})\s+\*?(\S+)\s*$/i.exec(line.trim());
+    if (m && m[2] === asset) return m[1].toLowerCase();
+  }
+  return void 0;
+}
+function sha256File(file) {
+  return crypto.createHash("sha256").update(fs2.readFileSync(file)).digest("hex");
+}
+function versionFromOutput(text2) {
+  return /Version:\s*v?(\d+\.\d+\.\d+)/.exec(text2)?.[1];
+}
+async function installTrivy(options) {
+  const platform = options.platform ?? process.platform;
+  const arch = options.arch ?? process.arch;
+  const tried = [];
+  const onPath = await options.run("trivy", ["--version"], { allowFailure: true }).catch(() => void 0);
+  const pathVersion = onPath && onPath.exitCode === 0 ? versionFromOutput(onPath.stdout) : void 0;
+  if (pathVersion === options.version) {
+    options.log(`Using trivy ${pathVersion} from PATH`);
+    return { command: "trivy", source: "path" };
+  }
+  tried.push(pathVersion ? `trivy on PATH is ${pathVersion}, not ${options.version}` : "no trivy on PATH");
+  const binary = (dir2) => path3.join(dir2, "trivy");
+  const cached = await options.toolCache.find("trivy", options.version, arch);
+  if (cached && fs2.existsSync(binary(cached))) {
+    options.log(`Using trivy ${options.version} from the tool cache`);
+    return { command: binary(cached), source: "tool-cache" };
+  }
+  tried.push(`no trivy ${options.version} in the tool cache`);
+  const cacheKey = `multistage-trivy-${options.version}-${platform}-${arch}`;
+  const toolDir = path3.join(options.toolCacheRoot, "trivy", options.version, arch);
+  if (options.actionsCache.isFeatureAvailable()) {
+    try {
+      const hit = await options.actionsCache.restoreCache([toolDir], cacheKey);
+      if (hit && fs2.existsSync(binary(toolDir))) {
+        fs2.writeFileSync(`${toolDir}.complete`, "");
+        options.log(`Using trivy ${options.version} restored from the Actions cache`);
+        return { command: binary(toolDir), source: "actions-cache" };
+      }
+      tried.push(`no Actions cache entry ${cacheKey}`);
+    } catch (error) {
+      tried.push(`the Actions cache failed (${errorMessage(error)})`);
+    }
+  }
+  const asset = trivyAsset(options.version, platform, arch);
+  const base = `${options.downloadUrl}/v${options.version}`;
+  const checksumsName = `trivy_${options.version}_checksums.txt`;
+  let archive;
+  let checksums;
+  try {
+    const checksumsFile = await options.toolCache.downloadTool(`${base}/${checksumsName}`);
+    checksums = fs2.readFileSync(checksumsFile, "utf8");
+    fs2.rmSync(checksumsFile, { force: true });
+    archive = await options.toolCache.downloadTool(`${base}/${asset}`);
+  } catch (error) {
+    tried.push(`downloading ${base}/${asset} failed: ${errorMessage(error)}`);
+    throw unavailable(options.version, tried);
+  }
+  const expected = checksumFor(checksums, asset);
+  if (!expected) {
+    tried.push(`${checksumsName} has no checksum for ${asset}`);
+    throw unavailable(options.version, tried);
+  }
+  const actual = sha256File(archive);
+  if (actual !== expected) {
+    fs2.rmSync(archive, { force: true });
+    tried.push(
+      `checksum mismatch for ${asset}: ${checksumsName} says ${expected}, the download is ${actual}; refusing to run it`
+    );
+    throw unavailable(options.version, tried);
+  }
+  const extracted = await options.toolCache.extractTar(archive);
+  fs2.rmSync(archive, { force: true });
+  if (!fs2.existsSync(binary(extracted))) {
+    tried.push(`${asset} holds no trivy binary`);
+    throw unavailable(options.version, tried);
+  }
+  const dir = await options.toolCache.cacheDir(extracted, "trivy", options.version, arch);
+  fs2.rmSync(extracted, { recursive: true, force: true });
+  options.log(`Installed trivy ${options.version} from ${base}/${asset} (sha256 ${actual})`);
+  if (options.actionsCache.isFeatureAvailable()) {
+    try {
+      await options.actionsCache.saveCache([toolDir], cacheKey);
+    } catch (error) {
+      options.log(`Could not save trivy to the Actions cache: ${errorMessage(error)}`);
+    }
+  }
+  return { command: binary(dir), source: "download" };
+}
+function unavailable(version, tried) {
+  return new ToolError(
+    "trivy",
+    `Trivy ${version} is not available. Tried:
+${tried.map((t) => `  - ${t}`).join("\n")}
+To fix: install trivy ${version} on the runner (e.g. aquasecurity/setup-trivy), set trivy-version to the version on PATH, let the runner reach the release download, set trivy-download-url to a mirror, or set scan: false.`
+  );
+}
+
+// src/scan/db-cache.ts
+import * as path4 from "node:path";
+var DB_CACHE_PREFIX = "multistage-trivy-db-";
+function dbCacheKeys(now) {
+  return { key: `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`, restoreKeys: [DB_CACHE_PREFIX] };
+}
+function dbPaths(cacheDir) {
+  return [path4.join(cacheDir, "db"), path4.join(cacheDir, "java-db")];
+}
+async function restoreDb(cache, cacheDir, now, log) {
+  if (!cache.isFeatureAvailable()) return { fresh: false, save: async () => void 0 };
+  const { key, restoreKeys } = dbCacheKeys(now);
+  let hit;
+  try {
+    hit = await cache.restoreCache(dbPaths(cacheDir), key, restoreKeys);
+    log(hit ? `Restored the Trivy DB from the Actions cache (${hit})` : "No cached Trivy DB yet; Trivy downloads it");
+  } catch (error) {
+    log(`Could not restore the Trivy DB from the Actions cache: ${errorMessage(error)}`);
+  }
+  return {
+    fresh: hit === key,
+    save: async () => {
+      if (hit === key) return;
+      try {
+        const id = await cache.saveCache(dbPaths(cacheDir), key);
+        log(
+          id === -1 ? `The Trivy DB was not saved to the Actions cache as ${key}; the next job downloads it again` : `Saved the Trivy DB to the Actions cache as ${key}`
+        );
+      } catch (error) {
+        log(`Could not save the Trivy DB to the Actions cache: ${errorMessage(error)}`);
+      }
+    }
+  };
+}
+
+// src/scan/setup.ts
+function actionsToolCaches(cacheService) {
+  const tc = once(() => import("./tool-cache-EFQIRBD5.js"));
+  const cache = once(() => import("./cache-NG4KJPBD.js"));
+  return {
+    toolCache: {
+      find: async (tool, version, arch) => (await tc()).find(tool, version, arch),
+      downloadTool: async (url, dest) => (await tc()).downloadTool(url, dest),
+      extractTar: async (file, dest) => (await tc()).extractTar(file, dest),
+      cacheDir: async (dir, tool, version, arch) => (await tc()).cacheDir(dir, tool, version, arch)
+    },
+    actionsCache: {
+      // The same environment @actions/cache looks at (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL and the token).
+      isFeatureAvailable: () => cacheService,
+      restoreCache: async (paths, key, restoreKeys) => (await cache()).restoreCache(paths, key, restoreKeys),
+      saveCache: async (paths, key) => (await cache()).saveCache(paths, key)
+    }
+  };
+}
+async function setUpTrivy(options) {
+  const notes = [];
+  const log = (message) => void notes.push(message);
+  const installed = await installTrivy({
+    run: options.run,
+    version: options.version,
+    downloadUrl: options.downloadUrl,
+    toolCache: options.caches.toolCache,
+    actionsCache: options.caches.actionsCache,
+    toolCacheRoot: options.toolCacheRoot,
+    log
+  });
+  const cacheDir = path5.join(options.home, ".cache", "trivy");
+  const db = await restoreDb(options.caches.actionsCache, cacheDir, new Date(options.now()), log);
+  return { trivy: installed.command, cacheDir, db, notes };
+}
+function dbSkips(cacheDir, fresh) {
+  const has = (...parts) => fs3.existsSync(path5.join(cacheDir, ...parts));
+  return {
+    skipDbUpdate: fresh && has("db", "trivy.db") && has("db", "metadata.json"),
+    skipJavaDbUpdate: fresh && has("java-db", "metadata.json")
+  };
+}
+
+// src/pipeline/setup.ts
+function readDockerfile(inputs, ctx) {
+  const file = path6.resolve(ctx.workspace, inputs.file);
+  const args = {};
+  for (const entry of inputs["build-args"]) {
+    const pair = splitKeyValue(entry);
+    if (pair) args[pair.key] = pair.value;
+  }
+  const dockerfile = parseDockerfile(fs4.readFileSync(file, "utf8"), args);
+  const named = dockerfile.stages.filter((s) => s.name).map((s) => s.name);
+  const valid = named.length > 0 ? named.join(", ") : '(none: the Dockerfile has no "FROM ... AS name" stages)';
+  for (const target of inputs.targets) {
+    if (!findStage(dockerfile, target)) {
+      throw new ConfigurationError(
+        inputs.targets.length > 1 ? "targets" : "target",
+        `stage "${target}" is not in ${inputs.file}; its stages are: ${valid}`
+      );
+    }
+  }
+  if (inputs["test-target"] && !findStage(dockerfile, inputs["test-target"])) {
+    throw new ConfigurationError(
+      "test-target",
+      `stage "${inputs["test-target"]}" is not in ${inputs.file}; its stages are: ${valid}`
+    );
+  }
+  return dockerfile;
+}
+function gatePlatforms(platforms, native, ui) {
+  if (platforms.length <= 1) return platforms;
+  const match = platforms.find((p) => p === native || p.startsWith(`${native}/`));
+  if (match) return [match];
+  ui.warning(`The engine runs ${native}, which is not in platforms; the gates run ${platforms[0]} (needs emulation)`);
+  return [platforms[0]];
+}
+function makeTempDir(runnerTemp) {
+  try {
+    fs4.mkdirSync(runnerTemp, { recursive: true });
+    return fs4.mkdtempSync(path6.join(runnerTemp, "multistage-"));
+  } catch (error) {
+    throw new ConfigurationError(
+      "RUNNER_TEMP",
+      `"${runnerTemp}" cannot hold the run's temporary files (${errorMessage(error)}); point it at a writable folder`,
+      "environment"
+    );
+  }
+}
+async function prepare(options) {
+  const { inputs, ctx, run: run2, ui } = options;
+  const clock = options.clock ?? systemClock;
+  const dockerfile = readDockerfile(inputs, ctx);
+  for (const secret of inputs.secrets) ui.secret(secret.value);
+  const tempDir = makeTempDir(ctx.runnerTemp);
+  options.cleanup.addTempDir(tempDir);
+  if (inputs.scan && inputs["trivy-download-url"].startsWith("http:")) {
+    ui.warning(
+      `trivy-download-url is plain http (${inputs["trivy-download-url"]}); only a mirror on loopback is taken that way`
+    );
+  }
+  const cacheInPlay = inputs.cache && (inputs["cache-to"].length > 0 || inputs["cache-from"].length > 0 || ctx.cacheService !== void 0);
+  const caps = await detectCapabilities(run2, inputs.builder, cacheInPlay, ctx.dockerHost);
+  ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
+  const cacheFor = (target) => cacheFlags(
+    {
+      cache: inputs.cache,
+      scope: inputs["cache-scope"] || target,
+      cacheFrom: inputs["cache-from"],
+      cacheTo: inputs["cache-to"]
+    },
+    caps,
+    ctx.cacheService
+  );
+  const notice = cacheFor(inputs.targets[0]).notice;
+  if (notice) ui.warning(notice);
+  const settings = buildSettings(inputs, ctx);
+  const plan = {
+    inputs,
+    ctx,
+    dockerfile,
+    caps,
+    settings,
+    annotation: {
+      file: path6.relative(ctx.workspace, settings.file),
+      stageLine: (stage) => findStage(dockerfile, stage)?.line
+    },
+    gatePlatforms: gatePlatforms(inputs.platforms, caps.enginePlatform, ui),
+    tempDir,
+    outputDir: options.outputDir ?? tempDir,
+    startedAt: clock.now(),
+    cacheFor
+  };
+  const caches = actionsToolCaches(ctx.cacheService !== void 0);
+  const services = {
+    run: run2,
+    ui,
+    clock,
+    background: new Background((message) => ui.warning(message)),
+    cleanup: options.cleanup,
+    trivy: options.trivy ?? once(
+      () => setUpTrivy({
+        run: run2,
+        now: clock.now,
+        version: inputs["trivy-version"],
+        downloadUrl: inputs["trivy-download-url"],
+        toolCacheRoot: ctx.toolCache,
+        home: ctx.home,
+        caches
+      })
+    ),
+    codeScanning: options.codeScanning ?? (async (token) => {
+      ui.secret(token);
+      const { octokitCodeScanning } = await import("./octokit-ZJ6HGVHK.js");
+      return octokitCodeScanning(token, ctx.apiUrl, (message) => ui.info(message));
+    })
+  };
+  return { plan, services };
+}
+
+// src/pipeline/road.ts
+import * as path9 from "node:path";
+
+// src/smoke/phase.ts
+import { randomBytes } from "node:crypto";
+import * as fs5 from "node:fs";
+import * as path7 from "node:path";
+
+// src/smoke/args.ts
+var CONTAINER_LABEL = "com.github.multistage-action";
+var HARDENED_FLAGS = [
+  "--read-only",
+  "--tmpfs",
+  "/tmp:rw,noexec,nosuid,size=64m",
+  "--cap-drop",
+  "ALL",
+  "--security-opt",
+  "no-new-privileges",
+  "--pids-limit",
+  "256",
+  "--memory",
+  "512m"
+];
+function smokeRunArgs(options) {
+  const args = [
+    "run",
+    "--detach",
+    "--name",
+    options.name,
+    "--label",
+    `${CONTAINER_LABEL}=${options.runId}`,
+    "--label",
+    `${CONTAINER_LABEL}.target=${options.target}`,
+    "--publish",
+    `127.0.0.1::${options.containerPort}`
+  ];
+  if (options.envFile) args.push("--env-file", options.envFile);
+  if (options.hardened) args.push(...HARDENED_FLAGS);
+  args.push(options.image);
+  return args;
+}
+function parseHostPort(text2) {
+  for (const line of text2.split("\n")) {
+    const m = /^(?:\d+\.\d+\.\d+\.\d+|0\.0\.0\.0):(\d+)\s*$/.exec(line.trim());
+    if (m) return Number(m[1]);
+  }
+  return void 0;
+}
+
+// src/smoke/poll.ts
+var MIN_REQUEST_MS = 500;
+function exitedMessage(condition) {
+  const oom = condition.oomKilled ? " (killed: out of memory)" : "";
+  return `the container exited with code ${condition.exitCode}${oom} before it was healthy`;
+}
+function restartingMessage(exitCode) {
+  return `the container is restarting (it exited with code ${exitCode})`;
+}
+function describe(probe, expected) {
+  if (!probe) return "no answer yet";
+  if ("status" in probe) return `answered HTTP ${probe.status}, expected ${expected}`;
+  return probe.error;
+}
+async function pollHealth(options) {
+  const conditionEvery = options.conditionIntervalMs ?? options.intervalMs;
+  let attempts = 0;
+  let last;
+  let conditionAt = -Infinity;
+  for (; ; ) {
+    attempts++;
+    const started = options.now();
+    let pending;
+    if (started - conditionAt >= conditionEvery) {
+      conditionAt = started;
+      pending = settled(options.condition());
+    }
+    const remaining = Math.max(MIN_REQUEST_MS, options.deadline - started);
+    const probe = await options.probe(Math.min(options.requestTimeoutMs, remaining));
+    last = probe;
+    if ("status" in probe && probe.status === options.expectedStatus) return { ok: true, attempts };
+    const answer = pending ? await pending : void 0;
+    if (answer && "error" in answer) throw answer.error;
+    const condition = answer?.value;
+    if (condition?.state === "exited") {
+      return {
+        ok: false,
+        reason: "exited",
+        exitCode: condition.exitCode,
+        message: exitedMessage(condition),
+        attempts
+      };
+    }
+    if (condition?.state === "restarting") {
+      return {
+        ok: false,
+        reason: "restarting",
+        exitCode: condition.exitCode,
+        message: restartingMessage(condition.exitCode),
+        attempts
+      };
+    }
+    if (condition?.state === "running" && condition.health === "unhealthy") {
+      return {
+        ok: false,
+        reason: "unhealthy",
+        message: `Docker reports the container unhealthy (its HEALTHCHECK failed); the endpoint ${describe(last, options.expectedStatus)}`,
+        attempts
+      };
+    }
+    const now = options.now();
+    if (now >= options.deadline) {
+      return {
+        ok: false,
+        reason: "timeout",
+        message: `not healthy before the deadline: the endpoint ${describe(last, options.expectedStatus)}`,
+        attempts
+      };
+    }
+    await options.sleep(Math.min(Math.max(0, started + options.intervalMs - now), options.deadline - now));
+  }
+}
+
+// src/smoke/phase.ts
+var POLL_INTERVAL_MS = 100;
+var CONDITION_INTERVAL_MS = 500;
+var REQUEST_TIMEOUT_MS = 2e3;
+var DEFAULT_HEALTHCHECK_TIMEOUT_MS = 3e4;
+var LOG_LINES = 50;
+function writeEnvFile(dir, entries) {
+  if (entries.length === 0) return void 0;
+  const file = path7.join(dir, `smoke-env-${randomBytes(6).toString("hex")}`);
+  fs5.writeFileSync(file, entries.map((e) => `${e.key}=${e.value}
+`).join(""), { mode: 384, flag: "wx" });
+  return file;
+}
+var SmokeFailed = class extends Error {
+  constructor(report) {
+    super(report.reason);
+    this.report = report;
+  }
+  report;
+};
+async function smoke(deps, request) {
+  const { ui } = deps;
+  const { settings, target, image } = request;
+  if (!settings.smoke) return { status: "skipped", reason: "smoke is false" };
+  const containerPort = settings.port ?? image.exposedPorts[0];
+  if (containerPort === void 0) {
+    const reason = 'the image EXPOSEs no port and the "port" input is empty';
+    ui.notice(`Smoke test of ${target} skipped: ${reason}`);
+    return { status: "skipped", reason };
+  }
+  const name = `multistage-${target}-${randomBytes(4).toString("hex")}`.toLowerCase();
+  deps.containers.addContainer(name);
+  const started = deps.clock.now();
+  const fail = async (reason, known = {}) => {
+    const more = await explainFailure(deps, name);
+    const seconds = (deps.clock.now() - started) / 1e3;
+    throw new SmokeFailed({
+      status: "failed",
+      seconds,
+      containerPort,
+      ...known,
+      reason: `${reason} (after ${seconds.toFixed(1)} s)${more}`
+    });
+  };
+  try {
+    return await smokeContainer(deps, request, name, containerPort, started, fail);
+  } catch (error) {
+    if (error instanceof SmokeFailed) return error.report;
+    throw error;
+  } finally {
+    deps.background.defer(
+      removeContainer(deps.run, name).then(async (removed) => removed || await removeContainer(deps.run, name)).then((removed) => {
+        if (removed) deps.containers.removeContainer(name);
+        else ui.warning(`Could not remove container ${name}; remove it with: docker rm --force ${name}`);
+      })
+    );
+  }
+}
+async function smokeContainer(deps, request, name, containerPort, started, fail) {
+  const { ui, run: run2, clock } = deps;
+  const { settings } = request;
+  const envFile = writeEnvFile(request.tempDir, settings["smoke-env"]);
+  try {
+    await run2(
+      "docker",
+      smokeRunArgs({
+        name,
+        image: request.image.imageId,
+        containerPort,
+        runId: request.runId,
+        target: request.target,
+        envFile,
+        hardened: settings["smoke-hardened"]
+      })
+    );
+  } finally {
+    if (envFile) fs5.rmSync(envFile, { force: true });
+  }
+  const published = await run2("docker", ["port", name, `${containerPort}/tcp`], { allowFailure: true });
+  const hostPort = published.exitCode === 0 ? parseHostPort(published.stdout) : void 0;
+  if (hostPort === void 0) {
+    const condition = conditionFrom(await containerState(run2, name));
+    return fail(
+      condition.state === "exited" ? exitedMessage(condition) : `Docker published no host port for container port ${containerPort} (${clip(published.stderr.trim(), 500) || "no port"})`
+    );
+  }
+  const base = `http://127.0.0.1:${hostPort}`;
+  const ports = { hostPort, containerPort };
+  if (settings["smoke-hardened"]) ui.info(`Hardened run: ${HARDENED_FLAGS.join(" ")}`);
+  ui.info(
+    `Started ${name} from ${request.image.tags[0]}; polling ${base}${settings["health-path"]} for HTTP ${settings["health-status"]} (up to ${settings["smoke-timeout"]} s)`
+  );
+  const outcome = await pollHealth({
+    probe: httpProbe(`${base}${settings["health-path"]}`),
+    condition: async () => conditionFrom(await containerState(run2, name)),
+    expectedStatus: settings["health-status"],
+    deadline: started + settings["smoke-timeout"] * 1e3,
+    intervalMs: POLL_INTERVAL_MS,
+    conditionIntervalMs: CONDITION_INTERVAL_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    now: clock.now,
+    sleep: clock.sleep
+  });
+  const seconds = (clock.now() - started) / 1e3;
+  if (!outcome.ok) return fail(`${outcome.message} (GET ${settings["health-path"]} on port ${containerPort})`, ports);
+  ui.info(`Healthy after ${seconds.toFixed(1)} s (${outcome.attempts} attempt${outcome.attempts === 1 ? "" : "s"})`);
+  for (const extra of settings["smoke-paths"]) {
+    const answer = await httpProbe(`${base}${extra}`)(REQUEST_TIMEOUT_MS);
+    if (!("status" in answer) || answer.status < 200 || answer.status > 299) {
+      const what = "status" in answer ? `answered HTTP ${answer.status}` : answer.error;
+      return fail(`${extra} ${what}, expected 2xx`, { ...ports, seconds });
+    }
+    ui.info(`${extra}: HTTP ${answer.status}`);
+  }
+  const unstable = await checkStable(deps, name, settings["smoke-stable-seconds"]);
+  if (unstable) return fail(unstable, { ...ports, seconds });
+  return { status: "passed", seconds, ...ports };
+}
+async function checkStable(deps, name, stableSeconds) {
+  const { run: run2, ui } = deps;
+  if (stableSeconds > 0) await deps.clock.sleep(stableSeconds * 1e3);
+  const after = `${stableSeconds} s after it was healthy`;
+  const condition = conditionFrom(await containerState(run2, name));
+  if (condition.state === "exited") return `the container exited with code ${condition.exitCode} ${after}`;
+  if (condition.state === "restarting") return `${restartingMessage(condition.exitCode)} ${after}`;
+  if (condition.health === void 0 || condition.health === "none") {
+    ui.info(`Still running ${after}`);
+    return void 0;
+  }
+  if (condition.health === "unhealthy") return `Docker reports the container unhealthy ${after}`;
+  if (condition.health === "healthy") {
+    ui.info(`Still running and healthy by its HEALTHCHECK ${after}`);
+    return void 0;
+  }
+  const config = await containerHealthcheck(run2, name);
+  const argv = healthcheckArgv(config);
+  if (!argv) return void 0;
+  const timeoutMs = config?.Timeout ? Math.ceil(config.Timeout / 1e6) : DEFAULT_HEALTHCHECK_TIMEOUT_MS;
+  const result = await run2("docker", ["exec", name, ...argv], { allowFailure: true, timeoutMs });
+  if (result.exitCode !== 0) {
+    const output = clip(`${result.stdout}${result.stderr}`.trim(), 2e3) || "(no output)";
+    return result.timedOut ? `its HEALTHCHECK did not finish within its timeout of ${timeoutMs} ms (run ${after})` : `its HEALTHCHECK failed ${after}: exit code ${result.exitCode}: ${output}`;
+  }
+  ui.info(`Still running ${after}; its HEALTHCHECK passed (run now: Docker had not run it yet)`);
+  return void 0;
+}
+async function explainFailure(deps, name) {
+  const probe = await lastHealthcheckOutput(deps.run, name);
+  const logs = await containerLogs(deps.run, name, LOG_LINES);
+  if (probe) deps.ui.info(`Last HEALTHCHECK probe: ${probe}`);
+  deps.ui.info(`Last ${LOG_LINES} log lines of ${name}:`);
+  deps.ui.info(logs ? logs : "(the container wrote no logs)");
+  return `${probe ? `; last HEALTHCHECK probe: ${probe}` : ""}; its last log lines are in the "Smoke test" group of the log`;
+}
+
+// src/scan/phase.ts
+import * as fs6 from "node:fs";
+import * as path8 from "node:path";
+
+// src/scan/trivy-args.ts
+var DB_REPOSITORIES = ["mirror.gcr.io/aquasec/trivy-db:2", "ghcr.io/aquasecurity/trivy-db:2"];
+var JAVA_DB_REPOSITORIES = ["mirror.gcr.io/aquasec/trivy-java-db:1", "ghcr.io/aquasecurity/trivy-java-db:1"];
+function trivyScanArgs(options) {
+  const args = [
+    "image",
+    "--format",
+    "json",
+    "--output",
+    options.output,
+    "--severity",
+    SEVERITIES.join(","),
+    "--scanners",
+    options.scanners.join(","),
+    "--cache-dir",
+    options.cacheDir,
+    "--db-repository",
+    DB_REPOSITORIES.join(","),
+    "--java-db-repository",
+    JAVA_DB_REPOSITORIES.join(","),
+    "--exit-code",
+    "0",
+    "--no-progress",
+    "--quiet"
+  ];
+  if (options.ignoreUnfixed) args.push("--ignore-unfixed");
+  if (options.ignoreFile) args.push("--ignorefile", options.ignoreFile);
+  if (options.skipDbUpdate) args.push("--skip-db-update");
+  if (options.skipJavaDbUpdate) args.push("--skip-java-db-update");
+  args.push(options.image);
+  return args;
+}
+function trivyConvertArgs(report, output, severity) {
+  return ["convert", "--format", "sarif", "--severity", severity.join(","), "--output", output, report];
+}
+
+// src/scan/report.ts
+var FINDING_KINDS = ["vulnerability", "secret", "misconfiguration", "license"];
+var SCANNER_OF = {
+  vulnerability: "vuln",
+  secret: "secret",
+  misconfiguration: "misconfig",
+  license: "license"
+};
+var TrivyReportError = class extends Error {
+  name = "TrivyReportError";
+};
+function severityOf(value) {
+  return value !== void 0 && isSeverity(value) ? value : "UNKNOWN";
+}
+var text = (value) => typeof value === "string" && value !== "" ? value : void 0;
+var list = (value) => Array.isArray(value) ? value : [];
+var lineOf = (value) => typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : void 0;
+function parseTrivyReport(json) {
+  let raw;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new TrivyReportError(
+      `Trivy's report is not JSON (${error.message}); it starts with: ${JSON.stringify(json.slice(0, 80))}`
+    );
+  }
+  if (typeof raw !== "object" || raw === null || raw.SchemaVersion !== 2) {
+    throw new TrivyReportError(
+      `Trivy's report is not a schema 2 JSON report (SchemaVersion: ${JSON.stringify(raw?.SchemaVersion)})`
+    );
+  }
+  const findings = [];
+  for (const result of list(raw.Results)) {
+    const target = text(result.Target) ?? "";
+    for (const v of list(result.Vulnerabilities)) {
+      findings.push({
+        kind: "vulnerability",
+        id: text(v.VulnerabilityID) ?? "(no id)",
+        severity: severityOf(v.Severity),
+        target,
+        pkg: text(v.PkgName) ?? "",
+        installed: text(v.InstalledVersion) ?? "",
+        fixed: text(v.FixedVersion),
+        title: text(v.Title),
+        url: text(v.PrimaryURL)
+      });
+    }
+    for (const s of list(result.Secrets)) {
+      findings.push({
+        kind: "secret",
+        id: text(s.RuleID) ?? "(no rule)",
+        severity: severityOf(s.Severity),
+        target,
+        title: text(s.Title),
+        line: lineOf(s.StartLine)
+      });
+    }
+    for (const m of list(result.Misconfigurations)) {
+      if (m.Status !== void 0 && m.Status !== "FAIL") continue;
+      findings.push({
+        kind: "misconfiguration",
+        id: text(m.ID) ?? text(m.AVDID) ?? "(no id)",
+        severity: severityOf(m.Severity),
+        target,
+        title: text(m.Title),
+        url: text(m.PrimaryURL),
+        line: lineOf(m.CauseMetadata?.StartLine)
+      });
+    }
+    for (const l of list(result.Licenses)) {
+      findings.push({
+        kind: "license",
+        id: text(l.Name) ?? "(unknown license)",
+        severity: severityOf(l.Severity),
+        target,
+        pkg: text(l.PkgName) ?? text(l.FilePath),
+        title: text(l.Category),
+        url: text(l.Link)
+      });
+    }
+  }
+  return findings;
+}
+function zeroCounts() {
+  return Object.fromEntries(SEVERITIES.map((severity) => [severity, 0]));
+}
+function countBySeverity(findings) {
+  const counts = zeroCounts();
+  for (const f of findings) if (f.kind === "vulnerability") counts[f.severity]++;
+  return counts;
+}
+function countByKind(findings, scanners) {
+  const counts = {};
+  for (const kind of FINDING_KINDS) if (scanners.includes(SCANNER_OF[kind])) counts[kind] = zeroCounts();
+  for (const f of findings) (counts[f.kind] ??= zeroCounts())[f.severity]++;
+  return counts;
+}
+function rankFindings(findings) {
+  return [...findings].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || Number(Boolean(b.fixed)) - Number(Boolean(a.fixed)) || FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) || a.id.localeCompare(b.id) || (a.pkg ?? a.target).localeCompare(b.pkg ?? b.target)
+  );
+}
+function gateFindings(findings, failOn) {
+  return rankFindings(findings.filter((f) => failOn.includes(f.severity)));
+}
+function describeFinding(f) {
+  switch (f.kind) {
+    case "vulnerability":
+      return `${f.id} (${f.severity}) in ${f.pkg} ${f.installed}${f.fixed ? `, fixed in ${f.fixed}` : ", no fix yet"}`;
+    case "secret":
+      return `secret ${f.id}${f.title ? ` (${f.title})` : ""}, ${f.severity}, in ${f.target}${f.line ? ` line ${f.line}` : ""}`;
+    case "misconfiguration":
+      return `misconfiguration ${f.id}${f.title ? ` (${f.title})` : ""}, ${f.severity}, in ${f.target}${f.line ? ` line ${f.line}` : ""}`;
+    case "license":
+      return `license ${f.id}${f.title ? ` (${f.title})` : ""}, ${f.severity}, in ${f.pkg ?? f.target}`;
+  }
+}
+function describeCounts(findings) {
+  const parts = [];
+  for (const kind of FINDING_KINDS) {
+    const n = findings.filter((f) => f.kind === kind).length;
+    if (n === 0) continue;
+    const plural = kind === "vulnerability" ? "vulnerabilities" : `${kind}s`;
+    parts.push(`${n} ${n === 1 ? kind : plural}`);
+  }
+  return parts.join(", ");
+}
+
+// src/scan/phase.ts
+var MAX_TRIVY_REPORT_BYTES = 256 * 1024 * 1024;
+var MAX_FINDING_ANNOTATIONS = 5;
+function readTrivyReport(file, maxBytes = MAX_TRIVY_REPORT_BYTES) {
+  const size = fs6.existsSync(file) ? fs6.statSync(file).size : 0;
+  if (size > maxBytes) {
+    throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${maxBytes} bytes`);
+  }
+  return parseTrivyReport(readRegularText(file, maxBytes) ?? "");
+}
+async function scan(deps, request) {
+  const { ui, run: run2 } = deps;
+  const { settings, image } = request;
+  if (!settings.scan) return { status: "skipped" };
+  const setup = await deps.trivy();
+  for (const note of setup.notes.splice(0)) ui.info(note);
+  const reportFile = path8.join(request.tempDir, `trivy-${request.target}.json`);
+  const sarifFile = path8.join(request.outputDir, `trivy-${request.target}.sarif`);
+  try {
+    ui.info(`Scanning ${image} (${settings.scanners.join(", ")})`);
+    await run2(
+      setup.trivy,
+      trivyScanArgs({
+        image,
+        output: reportFile,
+        cacheDir: setup.cacheDir,
+        scanners: settings.scanners,
+        ignoreUnfixed: settings["ignore-unfixed"],
+        ignoreFile: settings.trivyignore,
+        ...dbSkips(setup.cacheDir, setup.db.fresh)
+      })
+    );
+  } finally {
+    await setup.db.save();
+    for (const note of setup.notes.splice(0)) ui.info(note);
+  }
+  let findings;
+  try {
+    findings = readTrivyReport(reportFile);
+  } catch (error) {
+    if (!(error instanceof TrivyReportError)) throw error;
+    throw new ToolError("trivy", `Trivy's scan of ${image} gave no usable report: ${error.message}`, { cause: error });
+  }
+  await run2(setup.trivy, trivyConvertArgs(reportFile, sarifFile, settings.severity));
+  fs6.rmSync(reportFile, { force: true });
+  const byKind = countByKind(findings, settings.scanners);
+  for (const [kind, counts] of Object.entries(byKind)) {
+    const label = kind === "vulnerability" ? "Vulnerabilities" : `${kind[0].toUpperCase()}${kind.slice(1)}s`;
+    ui.info(
+      `${label}: ${Object.entries(counts).reverse().map(([severity, n]) => `${n} ${severity}`).join(", ")}`
+    );
+  }
+  ui.info(`SARIF: ${sarifFile}`);
+  return {
+    status: "scanned",
+    counts: countBySeverity(findings),
+    findings: byKind,
+    reported: rankFindings(findings.filter((f) => settings.severity.includes(f.severity))),
+    gated: gateFindings(findings, settings["fail-on"]),
+    sarifFile
+  };
+}
+function findingsVerdict(ui, report, target, failOn) {
+  const gated = report.gated ?? [];
+  if (gated.length === 0) return void 0;
+  for (const f of gated.slice(0, MAX_FINDING_ANNOTATIONS)) {
+    ui.error(`${describeFinding(f)}${f.kind === "vulnerability" && f.title ? `: ${f.title}` : ""}`, {
+      title: `${f.kind[0].toUpperCase()}${f.kind.slice(1)} ${f.id} in ${target}`
+    });
+  }
+  if (gated.length > MAX_FINDING_ANNOTATIONS) {
+    ui.info(
+      `... and ${gated.length - MAX_FINDING_ANNOTATIONS} more findings at fail-on, not annotated: the job summary, the SARIF and code scanning list them`
+    );
+  }
+  const shown = gated.slice(0, 10).map((f) => `  - ${describeFinding(f)}`);
+  if (gated.length > 10) shown.push(`  - ... and ${gated.length - 10} more`);
+  return `${describeCounts(gated)} at ${failOn.join("/")} (fail-on) in ${target}:
+${shown.join("\n")}`;
+}
+
+// src/sarif/phase.ts
+import * as fs8 from "node:fs";
+
+// src/sarif/prepare.ts
+import * as zlib from "node:zlib";
+var LIMITS = {
+  gzipBytes: 10 * 1024 * 1024,
+  resultsPerRun: 25e3,
+  rulesPerRun: 25e3,
+  locationsPerResult: 1e3,
+  tagsPerRule: 20,
+  /** Our own cap on each rule text (description, help): keeps a few huge advisories from filling the 10 MB. */
+  ruleTextChars: 8e3
+};
+function automationId(category) {
+  return category.endsWith("/") ? category : `${category}/`;
+}
+function severityScore(result, rules) {
+  const rule = rules.get(String(result.ruleId));
+  const score = Number(rule?.properties?.["security-severity"]);
+  if (!Number.isNaN(score)) return score;
+  return { error: 7, warning: 4, note: 1 }[String(result.level)] ?? 0;
+}
+function truncateText(holder, field, max) {
+  if (!holder || typeof holder !== "object") return false;
+  const record = holder;
+  const text2 = record[field];
+  if (typeof text2 === "string" && text2.length > max) {
+    record[field] = `${text2.slice(0, max - 1)}\u2026`;
+    return true;
+  }
+  return false;
+}
+function prepareSarif(input, options) {
+  const limits = { ...LIMITS, ...options.limits };
+  const sarif = structuredClone(input);
+  const warnings = [];
+  if (!Array.isArray(sarif.runs) || sarif.runs.length === 0) throw new Error("the SARIF log has no runs");
+  if (sarif.runs.length > 1)
+    warnings.push(`the SARIF has ${sarif.runs.length} runs; each is tagged with category ${options.category}`);
+  for (const run2 of sarif.runs) {
+    run2.automationDetails = { ...run2.automationDetails ?? {}, id: automationId(options.category) };
+    const rules = run2.tool.driver.rules ?? [];
+    const byId = new Map(rules.map((r) => [String(r.id), r]));
+    let results = run2.results ?? [];
+    if (results.length > limits.resultsPerRun) {
+      results = [...results].sort((a, b) => severityScore(b, byId) - severityScore(a, byId)).slice(0, limits.resultsPerRun);
+      warnings.push(
+        `kept the ${limits.resultsPerRun} most severe of ${run2.results?.length} results (GitHub's limit per run)`
+      );
+    }
+    let trimmedLocations = 0;
+    for (const result of results) {
+      const locations = result.locations;
+      if (Array.isArray(locations) && locations.length > limits.locationsPerResult) {
+        result.locations = locations.slice(0, limits.locationsPerResult);
+        trimmedLocations++;
+      }
+    }
+    if (trimmedLocations)
+      warnings.push(`trimmed the locations of ${trimmedLocations} results to ${limits.locationsPerResult} each`);
+    if (rules.length > limits.rulesPerRun) {
+      const used = new Set(results.map((r) => String(r.ruleId)));
+      run2.tool.driver.rules = rules.filter((r) => used.has(String(r.id))).slice(0, limits.rulesPerRun);
+      warnings.push(`kept ${run2.tool.driver.rules.length} of ${rules.length} rules (GitHub's limit per run)`);
+    }
+    let cut = 0;
+    for (const rule of run2.tool.driver.rules ?? []) {
+      for (const [holder, field] of [
+        [rule.fullDescription, "text"],
+        [rule.shortDescription, "text"],
+        [rule.help, "text"],
+        [rule.help, "markdown"]
+      ]) {
+        if (truncateText(holder, field, limits.ruleTextChars)) cut++;
+      }
+      const props = rule.properties;
+      if (Array.isArray(props?.tags) && props.tags.length > limits.tagsPerRule)
+        props.tags = props.tags.slice(0, limits.tagsPerRule);
+    }
+    if (cut) warnings.push(`cut ${cut} rule texts to ${limits.ruleTextChars} characters`);
+    run2.results = results;
+  }
+  let gzipped = zlib.gzipSync(JSON.stringify(sarif));
+  if (gzipped.length > limits.gzipBytes) {
+    for (const run2 of sarif.runs) for (const rule of run2.tool.driver.rules ?? []) delete rule.help;
+    gzipped = zlib.gzipSync(JSON.stringify(sarif));
+    warnings.push(`dropped the rules' help texts to fit GitHub's ${limits.gzipBytes / 1024 / 1024} MB gzip limit`);
+  }
+  while (gzipped.length > limits.gzipBytes) {
+    let dropped = 0;
+    for (const run2 of sarif.runs) {
+      const byId = new Map((run2.tool.driver.rules ?? []).map((r) => [String(r.id), r]));
+      const results = [...run2.results ?? []].sort((a, b) => severityScore(b, byId) - severityScore(a, byId));
+      const keep = Math.floor(results.length / 2);
+      dropped += results.length - keep;
+      run2.results = results.slice(0, keep);
+    }
+    if (dropped === 0) throw new Error(`the SARIF log is over ${limits.gzipBytes} bytes gzipped even without results`);
+    gzipped = zlib.gzipSync(JSON.stringify(sarif));
+    warnings.push(`dropped the ${dropped} least severe results to fit GitHub's gzip limit`);
+  }
+  const resultCount = sarif.runs.reduce((n, run2) => n + (run2.results?.length ?? 0), 0);
+  return { sarif, gzipped, resultCount, warnings };
+}
+
+// src/sarif/upload.ts
+import * as fs7 from "node:fs";
+function readEvent(ctx, warn = () => void 0) {
+  let payload = {};
+  try {
+    if (ctx.eventPath) payload = JSON.parse(fs7.readFileSync(ctx.eventPath, "utf8"));
+  } catch (error) {
+    warn(
+      `Could not read the event file GITHUB_EVENT_PATH (${errorMessage(error)}); a pull request from a fork is not recognised as one`
+    );
+    payload = {};
+  }
+  const pr = payload.pull_request;
+  const head = pr?.head?.repo?.full_name;
+  const base = pr?.base?.repo?.full_name;
+  return {
+    fromFork: Boolean(pr && head && base && head !== base),
+    dependabot: ctx.actor === "dependabot[bot]",
+    pullNumber: pr?.number
+  };
+}
+function uploadRef(ctx, event) {
+  if (!ctx.sha) {
+    throw new ConfigurationError(
+      "GITHUB_SHA",
+      "is not set: code scanning needs the commit that was analysed",
+      "environment"
+    );
+  }
+  let ref = ctx.ref;
+  if (!ref && event.pullNumber !== void 0) ref = `refs/pull/${event.pullNumber}/merge`;
+  if (!ref) {
+    throw new ConfigurationError(
+      "GITHUB_REF",
+      "is not set: code scanning needs the ref that was analysed",
+      "environment"
+    );
+  }
+  return { ref, commitSha: ctx.sha };
+}
+function explainForbidden(message, event) {
+  if (event.fromFork) {
+    return "the workflow runs on a pull request from a fork, whose token is read-only; code scanning results are uploaded on the base repository's own runs (push, or pull_request_target with care)";
+  }
+  if (event.dependabot) {
+    return "Dependabot pull requests get a read-only token; results are uploaded when the change reaches a branch of this repository";
+  }
+  if (/advanced security|code scanning is not enabled|not enabled for this repository/i.test(message)) {
+    return "code scanning is not enabled for this repository; enable it under Settings \u2192 Code security (private repositories need GitHub Advanced Security)";
+  }
+  if (/resource not accessible by integration/i.test(message)) {
+    return "the token lacks permission; give the job `permissions: security-events: write`";
+  }
+  return `the API refused the upload (${message}); check that the token has security-events: write`;
+}
+async function waitForProcessing(api, owner, repo, id, options) {
+  const deadline = options.now() + options.timeoutMs;
+  let delay = options.initialDelayMs ?? 1e3;
+  for (; ; ) {
+    const status = await api.getSarif(owner, repo, id);
+    if (status.processing_status === "complete") return { status: "complete" };
+    if (status.processing_status === "failed") return { status: "failed", errors: status.errors ?? [] };
+    if (options.now() + delay > deadline) return { status: "timeout" };
+    await options.sleep(delay);
+    delay = Math.min(delay * 2, options.maxDelayMs ?? 1e4);
+  }
+}
+
+// src/sarif/phase.ts
+var PROCESSING_TIMEOUT_MS = 12e4;
+function httpStatus(error) {
+  return typeof error === "object" && error !== null ? error.status : void 0;
+}
+function networkErrorCode(error) {
+  let current = error;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const code = current.code;
+    if (typeof code === "string" && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;
+    current = current.cause;
+  }
+  return void 0;
+}
+var NETWORK_WORDS = {
+  ECONNREFUSED: "the connection was refused",
+  ENOTFOUND: "the host name did not resolve",
+  EAI_AGAIN: "the host name did not resolve (DNS failed)",
+  ECONNRESET: "the connection was reset",
+  ETIMEDOUT: "the connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "the connection timed out"
+};
+function apiMessage(error) {
+  const e = error;
+  return e?.response?.data?.message ?? errorMessage(error);
+}
+function defaultCategory(target) {
+  return `multistage/${target}`;
+}
+async function uploadSarif(deps, request) {
+  const { ui } = deps;
+  const { settings, ctx, target, sarifFile } = request;
+  const category = settings.category || defaultCategory(target);
+  const prepared = prepareSarif(JSON.parse(fs8.readFileSync(sarifFile, "utf8")), { category });
+  for (const warning2 of prepared.warnings) ui.warning(`SARIF for ${target}: ${warning2}`);
+  fs8.writeFileSync(sarifFile, JSON.stringify(prepared.sarif, null, 2));
+  if (!settings["upload-sarif"]) {
+    const reason = ctx.onGitHub ? "upload-sarif is false" : "not running on GitHub Actions";
+    ui.notice(`SARIF for ${target} written to ${sarifFile}; upload skipped (${reason})`);
+    return { status: "skipped", category, reason };
+  }
+  if (!settings.token) {
+    const reason = "no token (set the token input, e.g. ${{ github.token }})";
+    ui.warning(`SARIF for ${target} not uploaded: ${reason}`);
+    return { status: "skipped", category, reason };
+  }
+  if (!ctx.repository) {
+    throw new ConfigurationError(
+      "GITHUB_REPOSITORY",
+      "is not set: cannot tell which repository to upload to",
+      "environment"
+    );
+  }
+  const [owner, repo] = ctx.repository.split("/");
+  const event = readEvent(ctx, (message) => ui.warning(message));
+  const { ref, commitSha } = uploadRef(ctx, event);
+  const payload = {
+    commit_sha: commitSha,
+    ref,
+    sarif: prepared.gzipped.toString("base64"),
+    checkout_uri: ctx.workspace,
+    tool_name: "Trivy",
+    started_at: new Date(request.startedAt).toISOString()
+  };
+  const api = await deps.api(settings.token);
+  let id;
+  try {
+    ({ id } = await api.uploadSarif(owner, repo, payload));
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === 403) {
+      const reason = explainForbidden(apiMessage(error), event);
+      ui.warning(`SARIF for ${target} not uploaded (HTTP 403): ${reason}`);
+      return { status: "forbidden", category, reason };
+    }
+    throw apiFailure(error, `Uploading the SARIF of ${target} to code scanning`, ctx.apiUrl);
+  }
+  ui.info(`Uploaded ${prepared.resultCount} results for ${target} as category ${category} (sarif id ${id}, ${ref})`);
+  if (!settings["wait-for-processing"]) return { status: "uploaded", category, sarifId: id, processing: "not waited" };
+  let outcome;
+  try {
+    outcome = await waitForProcessing(api, owner, repo, id, {
+      timeoutMs: PROCESSING_TIMEOUT_MS,
+      now: deps.clock.now,
+      sleep: deps.clock.sleep
+    });
+  } catch (error) {
+    throw apiFailure(error, `Asking code scanning whether the SARIF of ${target} was processed`, ctx.apiUrl);
+  }
+  if (outcome.status === "failed") {
+    throw new ToolError(
+      "code scanning",
+      `Code scanning could not process the SARIF of ${target}: ${outcome.errors.join("; ") || "no reason given"}`
+    );
+  }
+  if (outcome.status === "timeout") {
+    ui.warning(
+      `Code scanning had not finished processing the SARIF of ${target} after ${PROCESSING_TIMEOUT_MS / 1e3} s; it will appear when it has`
+    );
+    return { status: "uploaded", category, sarifId: id, processing: "timeout" };
+  }
+  return { status: "uploaded", category, sarifId: id, processing: "complete" };
+}
+function apiFailure(error, what, apiUrl) {
+  const network = networkErrorCode(error);
+  if (network) {
+    return new ToolError(
+      "the GitHub API",
+      `${what} failed: could not reach ${apiUrl}: ${NETWORK_WORDS[network] ?? network} (${network}), after Octokit's retries`,
+      { cause: error }
+    );
+  }
+  const status = httpStatus(error);
+  if (typeof status !== "number") return error;
+  return new ToolError("the GitHub API", `${what} failed (HTTP ${status}): ${apiMessage(error)}`, { cause: error });
+}
+
+// src/push/retry.ts
+var TRANSIENT = [
+  /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][a-z]+)/,
+  /unexpected status(?: code)?:? 5\d\d\b/i,
+  /\b429 Too Many Requests\b|\btoomanyrequests\b/i,
+  /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i
+];
+function isTransientRegistryError(message) {
+  return TRANSIENT.some((pattern) => pattern.test(message));
+}
+var PUSH_RETRY_DELAYS_MS = [2e3, 5e3];
+async function retryTransient(attempt, options) {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const message = errorMessage(error);
+      const delay = options.delaysMs[retry];
+      if (delay === void 0 || !isTransientRegistryError(message)) throw error;
+      options.onRetry(message, retry + 1, delay);
+      await options.sleep(delay);
+    }
+  }
+}
+
+// src/push/phase.ts
+function digestFromPush(output) {
+  const matches = [...output.matchAll(/digest: (sha256:[0-9a-f]{64})/g)];
+  return matches.at(-1)?.[1];
+}
+function pushRetry(deps, tag) {
+  return {
+    delaysMs: PUSH_RETRY_DELAYS_MS,
+    sleep: deps.clock.sleep,
+    onRetry: (message, attempt, delayMs) => {
+      const reason = message.trim().split("\n").at(-1) ?? message;
+      deps.ui.warning(
+        `Pushing ${tag}: the registry failed (${reason}); retrying in ${delayMs / 1e3} s (retry ${attempt} of ${PUSH_RETRY_DELAYS_MS.length})`
+      );
+    }
+  };
+}
+async function push(deps, settings, request) {
+  const { ui } = deps;
+  const { image, target } = request;
+  if (request.platforms.length > 1) {
+    ui.info(
+      `Gates passed on ${image.gatedPlatform}; building and pushing ${request.platforms.join(", ")} from the same cache`
+    );
+    try {
+      const run2 = await buildOnce(deps, settings, {
+        target,
+        tags: image.tags,
+        labels: image.labels,
+        cache: request.cache,
+        output: { type: "push" },
+        platforms: request.platforms,
+        metadataFile: metadataFile(request.tempDir, target, "-push")
+      });
+      const digest2 = run2.metadata["containerimage.digest"];
+      if (typeof digest2 !== "string") throw new ToolError("buildx", "buildx reported no digest for the pushed image");
+      ui.info(`Pushed ${image.tags.join(", ")} (${request.platforms.join(", ")}) as ${digest2}`);
+      return { digest: digest2 };
+    } catch (error) {
+      if (error instanceof ToolError || error instanceof BuildError) {
+        throw new ToolError(
+          "buildx",
+          `Pushing ${target} for ${request.platforms.join(", ")} failed: ${errorMessage(error)}`,
+          { cause: error }
+        );
+      }
+      throw error;
+    }
+  }
+  for (const tag of image.tags) {
+    const current = await inspectImage(deps.run, tag);
+    if (current.id !== image.imageId) {
+      throw new GateFailure(
+        "push",
+        `Not pushing ${tag}: it now names ${current.id}, not the tested image ${image.imageId}`
+      );
+    }
+  }
+  const pushed = [];
+  let digest;
+  for (const tag of image.tags) {
+    try {
+      const result = await retryTransient(() => deps.run("docker", ["push", tag]), pushRetry(deps, tag));
+      digest = digestFromPush(result.stdout) ?? digest;
+      pushed.push(tag);
+      ui.info(`Pushed ${tag}${digest ? ` (${digest})` : ""}`);
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      const done = pushed.length > 0 ? ` (already pushed: ${pushed.join(", ")})` : " (nothing was pushed)";
+      throw new ToolError("docker push", `Pushing ${tag} failed${done}: ${error.message}`, { cause: error });
+    }
+  }
+  if (!digest) throw new ToolError("docker push", `docker push reported no digest for ${image.tags.join(", ")}`);
+  return { digest };
+}
+
+// src/pipeline/road.ts
+var Stop = class extends Error {
+  constructor(failure) {
+    super(failure.message);
+    this.failure = failure;
+  }
+  failure;
+};
+async function inPhase(services, target, phase, work) {
+  try {
+    return await work();
+  } catch (error) {
+    throw stopFor(services, target, phase, error);
+  }
+}
+function stopFor(services, target, phase, error) {
+  const failure = failureFrom(error, phase, target);
+  if (failure.kind === "bug") {
+    services.ui.info(
+      `Stack of the bug in the ${phase} of ${target}:
+${error instanceof Error ? error.stack : errorMessage(error)}`
+    );
+  }
+  return new Stop(failure);
+}
+function gate(phase, target, reason) {
+  return new Stop({ kind: "gate", phase, message: failureMessage("gate", phase, target, reason ?? "no reason given") });
+}
+async function runTestStage(plan, services) {
+  const target = plan.inputs["test-target"];
+  const { ui } = services;
+  try {
+    const { testStage } = await import("./phase-DW4KXKZ6.js");
+    const tests = await inPhase(
+      services,
+      target,
+      "test",
+      () => ui.group(
+        `Test stage ${target}`,
+        () => testStage(services, plan.settings, {
+          target,
+          resultsPath: plan.inputs["test-results-path"] ? path9.resolve(plan.ctx.workspace, plan.inputs["test-results-path"]) : path9.join(plan.tempDir, "test-results"),
+          tempDir: plan.tempDir,
+          workspace: plan.ctx.workspace,
+          context: plan.inputs.context,
+          cache: plan.cacheFor(target),
+          platforms: plan.gatePlatforms,
+          annotation: plan.annotation
+        })
+      )
+    );
+    if (tests.status === "failed") return { tests, failure: gate("test", target, tests.reason).failure };
+    return { tests };
+  } catch (error) {
+    if (error instanceof Stop) return { failure: error.failure };
+    throw error;
+  }
+}
+async function runTarget(plan, services, target) {
+  const report = { target, image: plan.inputs.image, stages: stagesOf(plan, target), pushed: false };
+  try {
+    await road(plan, services, report);
+  } catch (error) {
+    if (!(error instanceof Stop)) throw error;
+    report.failure = error.failure;
+    if (plan.inputs.push && error.failure.phase !== "push") services.ui.warning(nothingPushed(target, error.failure));
+  }
+  return report;
+}
+function stagesOf(plan, target) {
+  const stage = findStage(plan.dockerfile, target);
+  return stage ? stagesNeeded(plan.dockerfile, stage).map(stageLabel) : [];
+}
+function nothingPushed(target, failure) {
+  const why = failure.kind === "gate" ? `the ${failure.phase} gate did not pass` : failure.kind === "tool" ? `a tool failed in the ${failure.phase}` : failure.kind === "bug" ? `a bug stopped the ${failure.phase}` : "an input is wrong";
+  return `Nothing pushed for ${target}: ${why}`;
+}
+async function road(plan, services, report) {
+  const { inputs, ctx } = plan;
+  const { ui, clock } = services;
+  const { target } = report;
+  const cache = plan.cacheFor(target);
+  const tags = defaultTags(inputs.image, inputs.tags, target, ctx.sha);
+  const labels = mergeLabels(defaultLabels(ctx, target, new Date(clock.now())), inputs.labels);
+  const build = await inPhase(
+    services,
+    target,
+    "build",
+    () => ui.group(
+      `Build ${target}`,
+      () => buildImage(
+        services,
+        plan.settings,
+        {
+          target,
+          tags,
+          labels,
+          cache,
+          output: { type: "load" },
+          platforms: plan.gatePlatforms,
+          metadataFile: metadataFile(plan.tempDir, target)
+        },
+        plan.annotation
+      )
+    )
+  );
+  if (plan.gatePlatforms.length === 1 && inputs.platforms.length > 1) build.gatedPlatform = plan.gatePlatforms[0];
+  report.build = build;
+  const scanUi = bufferedUi(ui);
+  const scanStarted = clock.now();
+  const scanning = settled(
+    scan(
+      { run: services.run, ui: scanUi, trivy: services.trivy },
+      { target, image: build.tags[0], settings: inputs, tempDir: plan.tempDir, outputDir: plan.outputDir }
+    ).finally(() => {
+      const took = `Scan took ${((clock.now() - scanStarted) / 1e3).toFixed(1)} s`;
+      if (inputs.scan) scanUi.info(inputs.smoke ? `${took}, alongside the smoke test` : took);
+    })
+  );
+  const smoked = await settled(
+    ui.group(
+      `Smoke test ${target}`,
+      () => smoke(
+        {
+          run: services.run,
+          ui,
+          clock,
+          background: services.background,
+          containers: services.cleanup
+        },
+        { target, image: build, settings: inputs, tempDir: plan.tempDir, runId: ctx.runId }
+      )
+    )
+  );
+  const scanned = await ui.group(`Scan ${target}`, async () => {
+    const result = await scanning;
+    scanUi.replay();
+    if ("value" in result) report.scan = result.value;
+    else if (!("value" in smoked) || smoked.value.status === "failed")
+      ui.info(`The scan failed as well: ${errorMessage(result.error)}`);
+    return result;
+  });
+  if ("error" in smoked) throw stopFor(services, target, "smoke", smoked.error);
+  report.smoke = smoked.value;
+  if (report.smoke.status === "failed") throw gate("smoke", target, report.smoke.reason);
+  if ("error" in scanned) throw stopFor(services, target, "scan", scanned.error);
+  const sarifFile = report.scan?.sarifFile;
+  if (sarifFile) {
+    report.upload = await inPhase(
+      services,
+      target,
+      "upload",
+      () => ui.group(
+        `Upload SARIF of ${target}`,
+        () => uploadSarif(
+          { ui, clock, api: services.codeScanning },
+          { target, sarifFile, settings: inputs, ctx, startedAt: plan.startedAt }
+        )
+      )
+    );
+  }
+  if (report.scan) {
+    const verdict = findingsVerdict(ui, report.scan, target, inputs["fail-on"]);
+    if (verdict) throw gate("scan", target, verdict);
+  }
+  if (inputs.push) {
+    const pushed = await inPhase(
+      services,
+      target,
+      "push",
+      () => ui.group(
+        `Push ${target}`,
+        () => push(services, plan.settings, {
+          target,
+          image: build,
+          platforms: inputs.platforms,
+          cache,
+          tempDir: plan.tempDir
+        })
+      )
+    );
+    report.pushed = true;
+    report.pushDigest = pushed.digest;
+  }
+}
+
+// src/pipeline/pipeline.ts
+async function runPipeline(plan, services) {
+  const { inputs } = plan;
+  const { tests, failure } = inputs["test-target"] ? await runTestStage(plan, services) : {};
+  if (inputs.scan && !failure) {
+    services.trivy().catch(() => void 0);
+    if (inputs["upload-sarif"] && inputs.token) import("./octokit-ZJ6HGVHK.js").catch(() => void 0);
+  }
+  const reports = [];
+  for (const target of inputs.targets) {
+    if (failure) {
+      reports.push({ target, image: inputs.image, stages: stagesOf(plan, target), tests, pushed: false, failure });
+      if (inputs.push) services.ui.warning(nothingPushed(target, failure));
+      continue;
+    }
+    const report = await runTarget(plan, services, target);
+    if (tests) report.tests = tests;
+    reports.push(report);
+  }
+  await services.background.settle();
+  return reports;
+}
+
+// src/report/outputs.ts
+function actionOutputs(reports) {
+  const perTarget = {
+    "image-id": (report) => report.build?.imageId,
+    digest: (report) => report.pushDigest ?? report.build?.digest,
+    tags: (report) => report.build?.tags.join("\n"),
+    metadata: (report) => report.build ? JSON.stringify(report.build.metadata) : void 0,
+    "image-size": (report) => report.build ? String(report.build.sizeBytes) : void 0,
+    "build-seconds": (report) => report.build ? report.build.seconds.toFixed(1) : void 0,
+    "cache-hit-ratio": (report) => report.build ? report.build.cacheHitRatio.toFixed(2) : void 0,
+    tests: (report) => report.tests ? JSON.stringify(report.tests.totals) : void 0,
+    "test-results-path": (report) => report.tests?.resultsPath,
+    smoke: (report) => report.smoke?.status,
+    "smoke-seconds": (report) => report.smoke?.seconds !== void 0 && report.smoke.status === "passed" ? report.smoke.seconds.toFixed(1) : void 0,
+    vulnerabilities: (report) => report.scan?.counts ? JSON.stringify(report.scan.counts) : void 0,
+    findings: (report) => report.scan?.findings ? JSON.stringify(report.scan.findings) : void 0,
+    "sarif-file": (report) => report.scan?.sarifFile,
+    "sarif-id": (report) => report.upload?.sarifId,
+    pushed: (report) => String(report.pushed)
+  };
+  const outputs = {};
+  for (const [name, read] of Object.entries(perTarget)) {
+    if (reports.length === 1) {
+      outputs[name] = read(reports[0]) ?? "";
+    } else {
+      const values = {};
+      for (const report of reports) {
+        const value = read(report);
+        if (value !== void 0) values[report.target] = value;
+      }
+      outputs[name] = JSON.stringify(values);
+    }
+  }
+  return outputs;
+}
+
+// src/report/summary.ts
+var SUMMARY_BUDGET_BYTES = 1e6;
+var FINDINGS_LISTED = 10;
+function formatBytes(bytes2) {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = bytes2;
+  let unit = 0;
+  while (value >= 1e3 && unit < units.length - 1) {
+    value /= 1e3;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+var bytes = (text2) => Buffer.byteLength(text2, "utf8");
+function testsCell(report) {
+  if (!report.tests) return report.failure?.phase === "test" ? "\u274C failed" : "\u2014";
+  const { passed, failed, skipped } = report.tests.totals;
+  return `${failed > 0 ? "\u274C" : "\u2705"} ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
+}
+function smokeCell(report) {
+  switch (report.smoke?.status) {
+    case "passed":
+      return `\u2705 healthy in ${report.smoke.seconds?.toFixed(1)} s`;
+    case "failed":
+      return "\u274C failed";
+    case "skipped":
+      return "\u23ED\uFE0F skipped";
+    default:
+      return "\u2014";
+  }
+}
+var KIND_LABEL = {
+  vulnerability: "vulns",
+  secret: "secrets",
+  misconfiguration: "misconfig",
+  license: "licenses"
+};
+function letters(counts) {
+  return SEVERITIES_DESCENDING.map((severity) => `${counts[severity]}${severity[0]}`).join(" ");
+}
+function findingsCell(report) {
+  if (!report.scan) return "\u2014";
+  if (report.scan.status === "skipped" || !report.scan.counts) return "\u23ED\uFE0F skipped";
+  const gated = (report.scan.gated?.length ?? 0) > 0;
+  const byKind = report.scan.findings ?? { vulnerability: report.scan.counts };
+  const kinds = FINDING_KINDS.filter((k) => byKind[k]);
+  const parts = kinds.map((k) => {
+    const counts = byKind[k];
+    return kinds.length === 1 && k === "vulnerability" ? letters(counts) : `${KIND_LABEL[k]} ${letters(counts)}`;
+  });
+  return `${gated ? "\u274C" : "\u2705"} ${parts.join("<br>")}`;
+}
+function sarifCell(report) {
+  switch (report.upload?.status) {
+    case "uploaded":
+      return `\u2705 ${mdCode(report.upload.category ?? "", { inTable: true })}`;
+    case "forbidden":
+      return "\u26A0\uFE0F refused (403)";
+    case "skipped":
+      return report.scan?.sarifFile ? "\u{1F4C4} file only" : "\u2014";
+    default:
+      return "\u2014";
+  }
+}
+function outcomeLabel(failure) {
+  if (!failure) return "\u2705 passed";
+  switch (failure.kind) {
+    case "gate":
+      return `\u274C ${failure.phase} did not pass`;
+    case "tool":
+      return `\u26A0\uFE0F ${failure.phase}: a tool failed`;
+    case "bug":
+      return `\u{1F41E} ${failure.phase}: bug in the action`;
+    case "configuration":
+      return "\u274C input";
+  }
+}
+function summaryTable(reports) {
+  const header = [
+    "Target",
+    "Result",
+    "Image",
+    "Size",
+    "Build",
+    "Cache hits",
+    "Tests",
+    "Smoke",
+    "Findings",
+    "SARIF",
+    "Pushed"
+  ];
+  const rows = reports.map((report) => [
+    mdCode(report.target, { inTable: true }),
+    outcomeLabel(report.failure),
+    report.build ? `${mdCode(report.build.tags[0], { inTable: true })}${report.build.gatedPlatform ? ` (gated on ${report.build.gatedPlatform})` : ""}` : "\u2014",
+    report.build ? formatBytes(report.build.sizeBytes) : "\u2014",
+    report.build ? `${report.build.seconds.toFixed(1)} s` : "\u2014",
+    report.build ? `${Math.round(report.build.cacheHitRatio * 100)}% (${report.build.cached}/${report.build.steps})` : "\u2014",
+    testsCell(report),
+    smokeCell(report),
+    findingsCell(report),
+    sarifCell(report),
+    report.pushed ? `\u2705 ${report.pushDigest ? mdCode(`${report.pushDigest.slice(0, 19)}\u2026`) : "yes"}` : "no"
+  ]);
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`)
+  ].join("\n");
+}
+function mermaidLabel(label, index) {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(label) ? label : `stage-${index}`;
+}
+function stageGraph(dockerfile, reports) {
+  const needed = new Set(reports.flatMap((r) => r.stages));
+  const targets = new Set(reports.map((r) => r.target.toLowerCase()));
+  const id = (index) => `s${index}`;
+  const lines = ["```mermaid", "graph LR"];
+  for (const stage of dockerfile.stages.slice(0, 200)) {
+    const label = stageLabel(stage);
+    lines.push(`  ${id(stage.index)}["${mermaidLabel(label, stage.index)}"]`);
+    if (targets.has(label.toLowerCase())) lines.push(`  class ${id(stage.index)} target`);
+    else if (needed.has(label)) lines.push(`  class ${id(stage.index)} needed`);
+  }
+  for (const stage of dockerfile.stages.slice(0, 200)) {
+    for (const dep of stage.dependsOn) if (dep < 200) lines.push(`  ${id(dep)} --> ${id(stage.index)}`);
+  }
+  lines.push("  classDef target fill:#c8e6c9,stroke:#2e7d32", "  classDef needed fill:#e1f5fe,stroke:#0277bd", "```");
+  return lines.join("\n");
+}
+function testName(test) {
+  return test.classname && test.classname !== "test" ? `${test.classname} \u203A ${test.name}` : test.name;
+}
+function failedTestsSection(report, budget) {
+  const tests = report.tests;
+  if (!tests || tests.failed.length === 0) return [];
+  const total = tests.totals.failed;
+  const head = [
+    "",
+    `<details${total <= 20 ? " open" : ""}><summary>Failed tests (${total})</summary>`,
+    "",
+    "| Failed test | Message |",
+    "| --- | --- |"
+  ];
+  const tail = ["", "</details>"];
+  let used = bytes(head.join("\n")) + bytes(tail.join("\n")) + 400;
+  const rows = [];
+  for (const t of tests.failed) {
+    const row = `| ${mdCode(testName(t), { inTable: true, max: 300 }) || "\u2014"} | ${mdCode(t.message ?? "", { inTable: true, max: 300 }) || "\u2014"} |`;
+    if (used + bytes(row) + 1 > budget) break;
+    rows.push(row);
+    used += bytes(row) + 1;
+  }
+  const left = total - rows.length;
+  const more = left > 0 ? [
+    "",
+    `\u2026 and ${left} more failed test${left === 1 ? "" : "s"}: every one is in the exported reports (${mdCode(tests.resultsPath)}, the \`test-results-path\` output).`
+  ] : [];
+  return [...head, ...rows, ...more, ...tail];
+}
+function findingsSection(report) {
+  const reported = report.scan?.reported ?? [];
+  if (reported.length === 0) return [];
+  const shown = reported.slice(0, FINDINGS_LISTED);
+  const lines = [
+    "",
+    `<details><summary>Top findings in <code>${htmlText(report.target)}</code> (${shown.length} of ${reported.length})</summary>`,
+    "",
+    "| Finding | Kind | Where | Installed | Fixed | Severity |",
+    "| --- | --- | --- | --- | --- | --- |"
+  ];
+  for (const f of shown) {
+    const where = f.pkg ? f.pkg : `${f.target}${f.line ? `:${f.line}` : ""}`;
+    lines.push(
+      `| ${mdLink(f.id, f.url, true)} | ${f.kind} | ${mdCode(where, { inTable: true, max: 120 }) || "\u2014"} | ${mdCode(f.installed ?? "", { inTable: true, max: 60 }) || "\u2014"} | ${f.kind === "vulnerability" ? mdCode(f.fixed ?? "", { inTable: true, max: 60 }) || "no fix" : "\u2014"} | ${f.severity} |`
+    );
+  }
+  lines.push("", "</details>");
+  return lines;
+}
+function summaryMarkdown(reports, dockerfile, budget = SUMMARY_BUDGET_BYTES) {
+  const parts = ["## multistage-action", "", summaryTable(reports)];
+  for (const report of reports) {
+    if (!report.failure) continue;
+    parts.push(
+      "",
+      `### ${htmlText(report.target)}: ${outcomeLabel(report.failure)}`,
+      "",
+      mdCodeBlock(report.failure.message, { max: 4e3 })
+    );
+    if (!report.pushed) parts.push("", "Nothing was pushed for this target.");
+  }
+  for (const report of reports) parts.push(...findingsSection(report));
+  const graph = [
+    "",
+    "<details><summary>Stage graph</summary>",
+    "",
+    stageGraph(dockerfile, reports),
+    "",
+    "</details>",
+    ""
+  ];
+  const tested = reports.find((r) => r.tests && r.tests.failed.length > 0);
+  if (tested) {
+    const room = budget - bytes(parts.join("\n")) - bytes(graph.join("\n"));
+    parts.push(...failedTestsSection(tested, room));
+  }
+  parts.push(...graph);
+  const markdown = parts.join("\n");
+  if (bytes(markdown) <= budget) return markdown;
+  return [
+    "## multistage-action",
+    "",
+    summaryTable(reports),
+    "",
+    "The details did not fit the summary; see the log."
+  ].join("\n");
+}
+
+// src/main.ts
+async function execute(options) {
+  const inputs = getInputs(options.read, options.ctx);
+  const { plan, services } = await prepare({ ...options, inputs });
+  const reports = await runPipeline(plan, services);
+  for (const [name, value] of Object.entries(actionOutputs(reports))) options.setOutput(name, value);
+  try {
+    await options.writeSummary(summaryMarkdown(reports, plan.dockerfile));
+  } catch (error) {
+    options.ui.warning(`Could not write the job summary: ${errorMessage(error)}`);
+  }
+  const kept = reports.flatMap((report) => [report.scan?.sarifFile, report.tests?.resultsPath]);
+  const notRemoved = keepOnly(
+    plan.tempDir,
+    kept.filter((file) => Boolean(file))
+  );
+  for (const entry of notRemoved) options.ui.warning(`Could not remove ${entry} from the run's temp folder`);
+  return reports;
+}
+function keepOnly(dir, keep) {
+  const kept = keep.map((file) => path10.resolve(file));
+  let entries;
+  try {
+    entries = fs9.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const failed = [];
+  for (const entry of entries) {
+    const full = path10.join(dir, entry);
+    if (kept.some((k) => k === full || k.startsWith(`${full}${path10.sep}`))) continue;
+    try {
+      fs9.rmSync(full, { recursive: true, force: true });
+    } catch (error) {
+      failed.push(`${full} (${errorMessage(error)})`);
+    }
+  }
+  return failed;
+}
+var KIND_WORDS = { configuration: "input", gate: "gate", tool: "tool failed", bug: "bug" };
+function overallFailure(reports) {
+  const failed = reports.filter((report) => report.failure);
+  if (failed.length === 0) return void 0;
+  if (reports.length === 1) return failed[0].failure?.message;
+  const list2 = failed.map((report) => `${report.target} (${report.failure?.phase}: ${KIND_WORDS[report.failure?.kind ?? "bug"]})`).join(", ");
+  return `${failed.length} of ${reports.length} targets failed: ${list2}`;
+}
+function reportStop(error, ui) {
+  switch (failureKind(error)) {
+    case "configuration":
+      return errorMessage(error);
+    case "tool":
+      return `A tool failed before any build: ${errorMessage(error)}`;
+    case "gate":
+      return errorMessage(error);
+    case "bug":
+      ui.info(`Stack of the bug:
+${error instanceof Error ? error.stack : String(error)}`);
+      return `Bug in multistage-action: ${error instanceof Error ? `${error.name}: ${error.message}` : errorMessage(error)} (${BUG_REPORT_HINT})`;
+  }
+}
+async function run() {
+  const cleanup = new StateCleanup((name, value) => saveState(name, value));
+  const ui = new ActionsUi();
+  const runner = createProcessRunner((message) => debug(message), cleanup);
+  const stopListening = removeOnSignal(runner, cleanup, (message) => warning(message));
+  try {
+    const reports = await execute({
+      read: envInputReader(),
+      ctx: readContext(),
+      run: runner.run,
+      ui,
+      cleanup,
+      setOutput: (name, value) => setOutput(name, value),
+      writeSummary: async (markdown) => {
+        await summary.addRaw(markdown).write();
+      }
+    });
+    const leftOut = ui.leftOutNote();
+    if (leftOut) ui.info(leftOut);
+    const failure = overallFailure(reports);
+    if (failure) setFailed(failure);
+  } catch (error) {
+    setFailed(reportStop(error, ui));
+  } finally {
+    stopListening();
+  }
+}
+
+export {
+  readContext,
+  SEVERITIES_DESCENDING,
+  INPUT_NAMES,
+  BOOLEAN_INPUTS,
+  formatBytes,
+  execute,
+  overallFailure,
+  reportStop,
+  run
+};

@@ -1,0 +1,198 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Inputs } from '../inputs.js';
+import type { RunContext } from '../context.js';
+import type { Runner } from '../exec.js';
+import type { Ui } from '../ui.js';
+import { Background, once, systemClock, type Clock } from '../runtime.js';
+import type { CleanupRecorder } from '../state.js';
+import { ConfigurationError, errorMessage } from '../errors.js';
+import { splitKeyValue } from '../lists.js';
+import { detectCapabilities, type BuildxCapabilities } from '../build/capabilities.js';
+import { cacheFlags, type CacheDecision } from '../build/args.js';
+import { buildSettings, type BuildSettings } from '../build/plan.js';
+import type { BuildAnnotation } from '../build/phase.js';
+import { findStage, parseDockerfile, type Dockerfile } from '../dockerfile/parse.js';
+import { actionsToolCaches, setUpTrivy, type TrivySetup } from '../scan/setup.js';
+import type { CodeScanningApi } from '../sarif/upload.js';
+
+/** Everything decided once before any work, read-only afterwards. */
+export interface RunPlan {
+  inputs: Inputs;
+  ctx: RunContext;
+  dockerfile: Dockerfile;
+  caps: BuildxCapabilities;
+  settings: BuildSettings;
+  annotation: BuildAnnotation;
+  /** Platforms the gated (loaded) image is built for: [] = the engine's own. */
+  gatePlatforms: string[];
+  /** A folder of this run's own (mode 0700), removed by the post step. */
+  tempDir: string;
+  /** Where SARIF files are written (the temp dir on GitHub, the working folder on the command line). */
+  outputDir: string;
+  startedAt: number;
+  /** The cache flags of a target's builds: its own gha scope unless cache-scope says otherwise. */
+  cacheFor: (target: string) => CacheDecision;
+}
+
+/** The services the phases use, each handed to a phase only when it needs it. */
+export interface RunServices {
+  run: Runner;
+  ui: Ui;
+  clock: Clock;
+  background: Background;
+  cleanup: CleanupRecorder;
+  /** Trivy and its DB, set up on first use (the first build overlaps it). */
+  trivy: () => Promise<TrivySetup>;
+  /** The code scanning API client, loaded on first use. */
+  codeScanning: (token: string) => Promise<CodeScanningApi>;
+}
+
+export interface PrepareOptions {
+  inputs: Inputs;
+  ctx: RunContext;
+  run: Runner;
+  ui: Ui;
+  cleanup: CleanupRecorder;
+  clock?: Clock;
+  /** Where SARIF files go; default: this run's temp dir. */
+  outputDir?: string;
+  /** The code scanning client; default: Octokit (tests hand in their own). */
+  codeScanning?: (token: string) => Promise<CodeScanningApi>;
+  /** Trivy's setup; default: install or find it, restore its DB. */
+  trivy?: () => Promise<TrivySetup>;
+}
+
+/** Read the Dockerfile and check every stage name before anything is built. Pure apart from reading the file. */
+export function readDockerfile(inputs: Inputs, ctx: RunContext): Dockerfile {
+  const file = path.resolve(ctx.workspace, inputs.file);
+  const args: Record<string, string> = {};
+  for (const entry of inputs['build-args']) {
+    const pair = splitKeyValue(entry);
+    if (pair) args[pair.key] = pair.value;
+  }
+  const dockerfile = parseDockerfile(fs.readFileSync(file, 'utf8'), args);
+  const named = dockerfile.stages.filter((s) => s.name).map((s) => s.name as string);
+  const valid = named.length > 0 ? named.join(', ') : '(none: the Dockerfile has no "FROM ... AS name" stages)';
+  for (const target of inputs.targets) {
+    if (!findStage(dockerfile, target)) {
+      throw new ConfigurationError(
+        inputs.targets.length > 1 ? 'targets' : 'target',
+        `stage "${target}" is not in ${inputs.file}; its stages are: ${valid}`,
+      );
+    }
+  }
+  if (inputs['test-target'] && !findStage(dockerfile, inputs['test-target'])) {
+    throw new ConfigurationError(
+      'test-target',
+      `stage "${inputs['test-target']}" is not in ${inputs.file}; its stages are: ${valid}`,
+    );
+  }
+  return dockerfile;
+}
+
+/**
+ * The platform the gates run on. One platform asked: that one. Several: the engine's own (the only one its
+ * containers run without emulation), or the first listed with a warning when the engine's is not among them.
+ */
+export function gatePlatforms(platforms: string[], native: string, ui: Ui): string[] {
+  if (platforms.length <= 1) return platforms;
+  const match = platforms.find((p) => p === native || p.startsWith(`${native}/`));
+  if (match) return [match];
+  ui.warning(`The engine runs ${native}, which is not in platforms; the gates run ${platforms[0]} (needs emulation)`);
+  return [platforms[0]];
+}
+
+/** This run's own folder under RUNNER_TEMP (mode 0700); an unusable RUNNER_TEMP is named before any work. */
+export function makeTempDir(runnerTemp: string): string {
+  try {
+    fs.mkdirSync(runnerTemp, { recursive: true });
+    return fs.mkdtempSync(path.join(runnerTemp, 'multistage-'));
+  } catch (error: unknown) {
+    throw new ConfigurationError(
+      'RUNNER_TEMP',
+      `"${runnerTemp}" cannot hold the run's temporary files (${errorMessage(error)}); point it at a writable folder`,
+      'environment',
+    );
+  }
+}
+
+/** Decide everything once: the Dockerfile's stages, the engine's capabilities, the run's folder, the services. */
+export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan; services: RunServices }> {
+  const { inputs, ctx, run, ui } = options;
+  const clock = options.clock ?? systemClock;
+  const dockerfile = readDockerfile(inputs, ctx);
+  for (const secret of inputs.secrets) ui.secret(secret.value);
+  const tempDir = makeTempDir(ctx.runnerTemp);
+  options.cleanup.addTempDir(tempDir);
+  if (inputs.scan && inputs['trivy-download-url'].startsWith('http:')) {
+    ui.warning(
+      `trivy-download-url is plain http (${inputs['trivy-download-url']}); only a mirror on loopback is taken that way`,
+    );
+  }
+  const cacheInPlay =
+    inputs.cache &&
+    (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService !== undefined);
+  const caps = await detectCapabilities(run, inputs.builder, cacheInPlay, ctx.dockerHost);
+  ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
+  const cacheFor = (target: string): CacheDecision =>
+    cacheFlags(
+      {
+        cache: inputs.cache,
+        scope: inputs['cache-scope'] || target,
+        cacheFrom: inputs['cache-from'],
+        cacheTo: inputs['cache-to'],
+      },
+      caps,
+      ctx.cacheService,
+    );
+  // Whether the default cache can be used depends on the builder, not the target: said once.
+  const notice = cacheFor(inputs.targets[0]).notice;
+  if (notice) ui.warning(notice);
+  const settings = buildSettings(inputs, ctx);
+  const plan: RunPlan = {
+    inputs,
+    ctx,
+    dockerfile,
+    caps,
+    settings,
+    annotation: {
+      file: path.relative(ctx.workspace, settings.file),
+      stageLine: (stage) => findStage(dockerfile, stage)?.line,
+    },
+    gatePlatforms: gatePlatforms(inputs.platforms, caps.enginePlatform, ui),
+    tempDir,
+    outputDir: options.outputDir ?? tempDir,
+    startedAt: clock.now(),
+    cacheFor,
+  };
+  const caches = actionsToolCaches(ctx.cacheService !== undefined);
+  const services: RunServices = {
+    run,
+    ui,
+    clock,
+    background: new Background((message) => ui.warning(message)),
+    cleanup: options.cleanup,
+    trivy:
+      options.trivy ??
+      once(() =>
+        setUpTrivy({
+          run,
+          now: clock.now,
+          version: inputs['trivy-version'],
+          downloadUrl: inputs['trivy-download-url'],
+          toolCacheRoot: ctx.toolCache,
+          home: ctx.home,
+          caches,
+        }),
+      ),
+    codeScanning:
+      options.codeScanning ??
+      (async (token) => {
+        ui.secret(token);
+        const { octokitCodeScanning } = await import('../sarif/octokit.js');
+        return octokitCodeScanning(token, ctx.apiUrl, (message) => ui.info(message));
+      }),
+  };
+  return { plan, services };
+}

@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Runner } from '../exec.js';
+import { once } from '../runtime.js';
+import { installTrivy, type ActionsCache, type ToolCache } from './install.js';
+import { restoreDb, type DbCache } from './db-cache.js';
+
+/** Trivy and its DB, set up once per run however many targets are scanned. */
+export interface TrivySetup {
+  /** Command to run: a path, or `trivy` from PATH. */
+  trivy: string;
+  cacheDir: string;
+  db: DbCache;
+  /** What setting up said, printed in the first scan's group (the setup may run while a build prints). */
+  notes: string[];
+}
+
+export interface TrivySetupOptions {
+  run: Runner;
+  now: () => number;
+  version: string;
+  downloadUrl: string;
+  /** RUNNER_TOOL_CACHE, where downloaded tools are kept. */
+  toolCacheRoot: string;
+  /** The user's home: Trivy's cache is ~/.cache/trivy. */
+  home: string;
+  caches: { toolCache: ToolCache; actionsCache: ActionsCache };
+}
+
+/**
+ * The real @actions/tool-cache and @actions/cache, each loaded on its first use: a run with trivy on PATH and no
+ * cache service never loads them (they are most of the bundle).
+ */
+export function actionsToolCaches(cacheService: boolean): { toolCache: ToolCache; actionsCache: ActionsCache } {
+  const tc = once(() => import('@actions/tool-cache'));
+  const cache = once(() => import('@actions/cache'));
+  return {
+    toolCache: {
+      find: async (tool, version, arch) => (await tc()).find(tool, version, arch),
+      downloadTool: async (url, dest) => (await tc()).downloadTool(url, dest),
+      extractTar: async (file, dest) => (await tc()).extractTar(file, dest),
+      cacheDir: async (dir, tool, version, arch) => (await tc()).cacheDir(dir, tool, version, arch),
+    },
+    actionsCache: {
+      // The same environment @actions/cache looks at (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL and the token).
+      isFeatureAvailable: () => cacheService,
+      restoreCache: async (paths, key, restoreKeys) => (await cache()).restoreCache(paths, key, restoreKeys),
+      saveCache: async (paths, key) => (await cache()).saveCache(paths, key),
+    },
+  };
+}
+
+export async function setUpTrivy(options: TrivySetupOptions): Promise<TrivySetup> {
+  const notes: string[] = [];
+  const log = (message: string): void => void notes.push(message);
+  const installed = await installTrivy({
+    run: options.run,
+    version: options.version,
+    downloadUrl: options.downloadUrl,
+    toolCache: options.caches.toolCache,
+    actionsCache: options.caches.actionsCache,
+    toolCacheRoot: options.toolCacheRoot,
+    log,
+  });
+  const cacheDir = path.join(options.home, '.cache', 'trivy');
+  const db = await restoreDb(options.caches.actionsCache, cacheDir, new Date(options.now()), log);
+  return { trivy: installed.command, cacheDir, db, notes };
+}
+
+/**
+ * Which DB updates Trivy may be told to skip: only a DB restored today and actually on disk. Real Trivy refuses
+ * `--skip-db-update` without db/trivy.db and db/metadata.json, and `--skip-java-db-update` without
+ * java-db/metadata.json ("cannot be specified on the first run"), the latter as soon as the image holds a JAR.
+ */
+export function dbSkips(cacheDir: string, fresh: boolean): { skipDbUpdate: boolean; skipJavaDbUpdate: boolean } {
+  const has = (...parts: string[]): boolean => fs.existsSync(path.join(cacheDir, ...parts));
+  return {
+    skipDbUpdate: fresh && has('db', 'trivy.db') && has('db', 'metadata.json'),
+    skipJavaDbUpdate: fresh && has('java-db', 'metadata.json'),
+  };
+}
