@@ -113,26 +113,16 @@ describe('buildxArgs', () => {
 
 describe('cacheFlags', () => {
   const modern = {
-    buildxVersion: '0.21.0',
+    buildxVersion: '0.29.1',
     driver: 'docker-container',
+    containerdStore: false,
     cacheExport: true,
+    multiPlatform: true,
     ghaCacheV2: true,
     enginePlatform: 'linux/amd64',
   };
-  const old = {
-    buildxVersion: '0.13.1',
-    driver: 'docker-container',
-    cacheExport: true,
-    ghaCacheV2: false,
-    enginePlatform: 'linux/amd64',
-  };
-  const dockerDriver = {
-    buildxVersion: '0.22.0',
-    driver: 'docker',
-    cacheExport: false,
-    ghaCacheV2: true,
-    enginePlatform: 'linux/amd64',
-  };
+  const old = { ...modern, buildxVersion: '0.13.1', ghaCacheV2: false };
+  const dockerClassic = { ...modern, driver: 'docker', cacheExport: false, multiPlatform: false };
   const settings = { cache: true, scope: 'production-backend', cacheFrom: [], cacheTo: [] };
   test('gha cache with a scope per target when the cache service is there', () => {
     expect(cacheFlags(settings, modern, 'v2')).toEqual({
@@ -154,11 +144,20 @@ describe('cacheFlags', () => {
       cacheTo: ['type=gha,scope=production-backend,mode=max,ignore-error=true'],
     });
   });
-  test('docker driver without containerd store: read but do not write', () => {
-    const decision = cacheFlags(settings, dockerDriver, 'v2');
-    expect(decision.cacheFrom).toEqual(['type=gha,scope=production-backend']);
+  test('the docker driver on the classic image store: no gha cache at all, and why, once', () => {
+    const decision = cacheFlags(settings, dockerClassic, 'v2');
+    expect(decision.cacheFrom).toEqual([]);
     expect(decision.cacheTo).toEqual([]);
-    expect(decision.notice).toContain('cannot export a cache');
+    expect(decision.notice).toBe(
+      'building without the GitHub Actions cache: the "docker" driver on the classic image store cannot export a cache, so this job would never fill it; use docker/setup-buildx-action (a docker-container builder) or turn on the containerd image store',
+    );
+    const user = cacheFlags(
+      { ...settings, cacheFrom: ['type=registry,ref=r/c'], cacheTo: ['type=inline'] },
+      dockerClassic,
+      'v2',
+    );
+    expect(user).toMatchObject({ cacheFrom: ['type=registry,ref=r/c'], cacheTo: [] });
+    expect(user.notice).toContain('cache-to is ignored');
   });
   test('user cache-from/cache-to replace the defaults; cache false removes everything', () => {
     expect(
@@ -225,27 +224,26 @@ describe('capabilities', () => {
     expect(versionAtLeast([1, 0, 0], [0, 21, 0])).toBe(true);
     expect(versionAtLeast(undefined, [0, 21, 0])).toBe(false);
   });
-  test('docker driver with the containerd store can export; without it cannot', () => {
-    const inspect = 'Name:          default\nDriver:        docker\n';
-    expect(
-      capabilitiesFrom(
-        'github.com/docker/buildx 0.13.1+ds1 x',
-        inspect,
-        '[["driver-type","io.containerd.snapshotter.v1"]]',
-      ),
-    ).toEqual({
-      buildxVersion: '0.13.1',
-      driver: 'docker',
-      cacheExport: true,
-      ghaCacheV2: false,
-      enginePlatform: '',
+  // What Docker 28.5.2 and buildx 0.29.1 print (`docker buildx inspect`, `docker info --format '{{json .DriverStatus}}'`).
+  const version = 'github.com/docker/buildx 0.29.1+ds1 0.29.1+ds1-4';
+  const inspect = (driver: string) =>
+    `Name:          x\nDriver:        ${driver}\nLast Activity: 2026-11-26 00:27:17 +0000 UTC\n\nNodes:\n`;
+  const containerd = '[["driver-type","io.containerd.snapshotter.v1"]]';
+  const classic =
+    '[["Backing Filesystem","extfs"],["Supports d_type","true"],["Using metacopy","false"],["Native Overlay Diff","true"],["userxattr","false"]]';
+  test.each([
+    ['docker', containerd, { containerdStore: true, cacheExport: true, multiPlatform: true }],
+    ['docker', classic, { containerdStore: false, cacheExport: false, multiPlatform: false }],
+    ['docker-container', classic, { containerdStore: false, cacheExport: true, multiPlatform: true }],
+    ['remote', containerd, { containerdStore: true, cacheExport: true, multiPlatform: true }],
+  ])('the %s driver, engine store %s', (driver, status, expected) => {
+    expect(capabilitiesFrom(version, inspect(driver), status, 'linux/amd64')).toEqual({
+      buildxVersion: '0.29.1',
+      driver,
+      ghaCacheV2: true,
+      enginePlatform: 'linux/amd64',
+      ...expected,
     });
-    expect(
-      capabilitiesFrom('github.com/docker/buildx v0.22.0 x', inspect, '[["Backing Filesystem","extfs"]]').cacheExport,
-    ).toBe(false);
-    expect(capabilitiesFrom('github.com/docker/buildx v0.22.0 x', 'Driver: docker-container', '').cacheExport).toBe(
-      true,
-    );
   });
 });
 

@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { getInputs, isImageTag, defaultImage, type InputReader, type Inputs } from '../src/inputs.js';
-import { parseList } from '../src/lists.js';
+import { parseList, type ListOptions } from '../src/lists.js';
 import { readContext } from '../src/context.js';
 import { ConfigurationError } from '../src/errors.js';
 
@@ -20,21 +20,95 @@ const reader =
     values[name];
 const base = { target: 'production-backend', context: 'examples/fullstack' };
 
-describe('parseList', () => {
+describe('parseList reads a list as docker/actions-toolkit getInputList does (the cases of its own tests)', () => {
+  const pgp =
+    '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF1oU1QBCADTJ3sHMUvsBf2Xp3Ot1wJ0LQkfWmZiHcDoKl+qN7V0\n=Ab12\n-----END PGP PRIVATE KEY BLOCK-----';
   test.each([
-    ['', {}, []],
-    ['a,b\nc', {}, ['a', 'b', 'c']],
-    ['  a , b  \n\n c ', {}, ['a', 'b', 'c']],
-    ['"a,b",c', {}, ['a,b', 'c']],
+    ['a single line', 'bar', {}, ['bar']],
+    ['nothing', '', {}, []],
+    ['lines', 'bar\nbaz', {}, ['bar', 'baz']],
+    ['empty lines', 'bar\n\nbaz', {}, ['bar', 'baz']],
+    ['commas', 'bar,baz', {}, ['bar', 'baz']],
+    ['a trailing comma', 'bar,baz,', {}, ['bar', 'baz']],
+    ['CRLF', 'bar\r\nbaz', {}, ['bar', 'baz']],
+    ['CRLF and commas', 'bar\r\nbaz,bat', {}, ['bar', 'baz', 'bat']],
     [
-      'type=gha,scope=x,mode=max\ntype=local,src=/tmp',
+      'lines, commas kept',
+      'user/app:cache\ntype=local,src=path/to/dir',
       { ignoreComma: true },
-      ['type=gha,scope=x,mode=max', 'type=local,src=/tmp'],
+      ['user/app:cache', 'type=local,src=path/to/dir'],
     ],
-    ['MSG=hello, world', { ignoreComma: true }, ['MSG=hello, world']],
-    ['X=$(rm -rf /); `id`', { ignoreComma: true }, ['X=$(rm -rf /); `id`']],
-  ])('%j %j -> %j', (input, options, expected) => {
-    expect(parseList(input, options)).toEqual(expected);
+    ['a # is not a comment by default', 'foo=bar\nbar=qux#baz', {}, ['foo=bar', 'bar=qux#baz']],
+    ['comments', 'foo=bar\nbar=qux#baz', { comment: '#' }, ['foo=bar', 'bar=qux']],
+    [
+      'comments, not inside a line',
+      '# ignore this\nfoo=bar\nbar=qux#baz',
+      { comment: '#', commentNoInfix: true },
+      ['foo=bar', 'bar=qux#baz'],
+    ],
+    [
+      'CRLF, commas kept',
+      'user/app:cache\r\ntype=local,src=path/to/dir',
+      { ignoreComma: true },
+      ['user/app:cache', 'type=local,src=path/to/dir'],
+    ],
+    [
+      'quotes kept as written',
+      '"env.no_proxy=localhost,127.0.0.1,.mydomain"',
+      { ignoreComma: true, quote: false },
+      ['"env.no_proxy=localhost,127.0.0.1,.mydomain"'],
+    ],
+    [
+      'a quoted field alone on its line is still split at its commas',
+      'linux/amd64\n"linux/arm64,linux/arm/v7"',
+      {},
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+    ],
+    [
+      'a quoted value across lines',
+      'GIT_AUTH_TOKEN=abcdefgh,ijklmno=0123456789\n"MYSECRET=aaaaaaaa\nbbbbbbb\nccccccccc"\nFOO=bar',
+      { ignoreComma: true },
+      ['GIT_AUTH_TOKEN=abcdefgh,ijklmno=0123456789', 'MYSECRET=aaaaaaaa\nbbbbbbb\nccccccccc', 'FOO=bar'],
+    ],
+    [
+      'a quoted value across lines, with an empty line',
+      'GIT_AUTH_TOKEN=abcdefgh,ijklmno=0123456789\n"MYSECRET=aaaaaaaa\nbbbbbbb\nccccccccc"\nFOO=bar\n"EMPTYLINE=aaaa\n\nbbbb\nccc"',
+      { ignoreComma: true },
+      [
+        'GIT_AUTH_TOKEN=abcdefgh,ijklmno=0123456789',
+        'MYSECRET=aaaaaaaa\nbbbbbbb\nccccccccc',
+        'FOO=bar',
+        'EMPTYLINE=aaaa\n\nbbbb\nccc',
+      ],
+    ],
+    [
+      'trailing newlines kept when not trimming',
+      '"PRIVATE_SSH_KEY=TEST\nTEST\nTEST\n\n\n"\n',
+      { ignoreComma: true, trimWhitespace: false },
+      ['PRIVATE_SSH_KEY=TEST\nTEST\nTEST\n\n\n'],
+    ],
+    [
+      'an unquoted multi-line value is several entries',
+      'GIT_AUTH_TOKEN=abcdefgh,ijklmno=0123456789\nMYSECRET=aaaaaaaa\nbbbbbbb\nccccccccc\nFOO=bar',
+      { ignoreComma: true },
+      ['GIT_AUTH_TOKEN=abcdefgh,ijklmno=0123456789', 'MYSECRET=aaaaaaaa', 'bbbbbbb', 'ccccccccc', 'FOO=bar'],
+    ],
+    ['a large quoted value', `"GPG_KEY=${pgp}"\nFOO=bar`, { ignoreComma: true }, [`GPG_KEY=${pgp}`, 'FOO=bar']],
+    [
+      'doubled quotes inside a quoted value',
+      'GIT_AUTH_TOKEN=abcdefgh,ijklmno=0123456789\n"MYSECRET=aaaaaaaa\nbbbb""bbb\nccccccccc"\nFOO=bar',
+      { ignoreComma: true },
+      ['GIT_AUTH_TOKEN=abcdefgh,ijklmno=0123456789', 'MYSECRET=aaaaaaaa\nbbbb"bbb\nccccccccc', 'FOO=bar'],
+    ],
+    [
+      'quotes kept inside an entry',
+      'type=image,"name=ghcr.io/a/b,docker.io/a/b",push-by-digest=true,push=true',
+      { ignoreComma: true, quote: false },
+      ['type=image,"name=ghcr.io/a/b,docker.io/a/b",push-by-digest=true,push=true'],
+    ],
+    ['shell text stays text', 'X=$(rm -rf /); `id`', { ignoreComma: true }, ['X=$(rm -rf /); `id`']],
+  ] as const)('%s', (_name, input, options, expected) => {
+    expect(parseList(input, options as ListOptions)).toEqual(expected);
   });
 });
 

@@ -49,11 +49,11 @@ const noCache: ActionsCache = {
   saveCache: async () => 0,
 };
 
-async function install(url: string, actionsCache: ActionsCache = noCache, logs: string[] = []) {
+async function install(url: string, actionsCache: ActionsCache = noCache, logs: string[] = [], version = VERSION) {
   const { toolCache } = actionsToolCaches(false);
   return installTrivy({
     run: runCommand,
-    version: VERSION,
+    version,
     downloadUrl: url,
     toolCache,
     actionsCache,
@@ -127,6 +127,26 @@ describe('installing trivy', () => {
     fresh();
     process.env.PATH = `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`;
     expect(await install(`${good.url}/nowhere`)).toEqual({ command: 'trivy', source: 'path' });
+  });
+
+  test('no version asked for: trivy on PATH whatever its version, and the log says which', async () => {
+    fresh();
+    process.env.PATH = `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`;
+    process.env.TRIVY_DOUBLE_VERSION = '0.50.0';
+    try {
+      const logs: string[] = [];
+      expect(await install(`${good.url}/nowhere`, noCache, logs, '')).toEqual({ command: 'trivy', source: 'path' });
+      expect(logs).toEqual(['Using trivy 0.50.0 from PATH (trivy-version is empty: any version on PATH)']);
+    } finally {
+      delete process.env.TRIVY_DOUBLE_VERSION;
+    }
+  });
+
+  test('no version asked for and none on PATH: the pinned release is downloaded', async () => {
+    fresh();
+    const logs: string[] = [];
+    expect((await install(good.url, noCache, logs, '')).source).toBe('download');
+    expect(logs.join('\n')).toContain('Installed trivy 0.74.0 from');
   });
 
   test('trivy on PATH at another version is not used', async () => {

@@ -409,7 +409,7 @@ describe('the road, composed', () => {
     expect(api).toMatchObject({ smoke: { status: 'passed' }, scan: { status: 'scanned' }, pushed: true });
     expect(w.stub.named('docker', 'push').map((c) => c.args[1])).toEqual(['acme/shop:api', 'acme/shop:api-0123456']);
     expect(outcome.failure).toBe('1 of 2 targets failed: web (build: gate)');
-    expect(JSON.parse(outcome.outputs.pushed)).toEqual({ web: 'false', api: 'true' });
+    expect(JSON.parse(outcome.outputs.pushed)).toEqual({ web: false, api: true });
     expectCleanedUp(w, outcome);
   });
 

@@ -83,7 +83,8 @@ describe('gated push to a local registry', () => {
   test('two targets in one step: one row each, JSON outputs keyed by target, the failure reported after both ran', async () => {
     const run = await ship('two', { targets: 'healthy\ncrash' });
     expect(run.exitCode).toBe(1);
-    expect(JSON.parse(run.outputs.pushed)).toEqual({ healthy: 'true', crash: 'false' });
+    expect(JSON.parse(run.outputs.pushed)).toEqual({ healthy: true, crash: false });
+    expect(JSON.parse(run.outputs.vulnerabilities).healthy.MEDIUM).toBe(4); // no second fromJSON
     expect(JSON.parse(run.outputs.smoke)).toEqual({ healthy: 'passed', crash: 'failed' });
     expect(Object.keys(JSON.parse(run.outputs['image-id']))).toEqual(['healthy', 'crash']);
     expect(run.summary.match(/^\| `(healthy|crash)` \|/gm)).toEqual(['| `healthy` |', '| `crash` |']);
@@ -124,18 +125,23 @@ describe('a registry in trouble', () => {
   }
   const manifestPut = (method: string, url: string) => method === 'PUT' && url.includes('/manifests/');
 
-  test('a 500 on the manifest upload is retried, and the tested image lands under every tag', async () => {
-    const { run, failed } = await shipThrough({ matches: manifestPut, status: 500, times: 1 }, 'flaky', {
+  test('500s on the manifest upload are retried, and the tested image lands under every tag', async () => {
+    // Two failures of the first tag's manifest: Docker 28 retries a manifest PUT once by itself, Docker 26 does not;
+    // either way `docker push` of that tag fails at least once and the action's retry takes it from there.
+    const firstTag = (method: string, url: string) => manifestPut(method, url) && url.endsWith('/manifests/healthy');
+    const { run, failed } = await shipThrough({ matches: firstTag, status: 500, times: 2 }, 'flaky', {
       target: 'healthy',
       smoke: 'false',
     });
-    expect(failed).toHaveLength(1);
+    expect(failed).toHaveLength(2);
     expect(annotations(run.stdout, 'error')).toEqual([]);
-    expect(annotations(run.stdout, 'warning')).toEqual([
-      expect.stringMatching(
-        /^Pushing localhost:\d+\/msa-test\/flaky-\d+:healthy: the registry failed \(.*500 Internal Server Error\); retrying in 2 s \(retry 1 of 2\)$/,
-      ),
-    ]);
+    const warnings = annotations(run.stdout, 'warning');
+    expect(warnings.length).toBeGreaterThanOrEqual(1);
+    for (const warning of warnings) {
+      expect(warning).toMatch(
+        /^Pushing localhost:\d+\/msa-test\/flaky-\d+:healthy: the registry failed \(.*(500 Internal Server Error|error from registry: unknown error)\); retrying in [25] s \(retry [12] of 2\)$/,
+      );
+    }
     expect(run.exitCode).toBe(0);
     expect(run.outputs.pushed).toBe('true');
     expect(await registryDigest(repo('flaky'), 'healthy')).toBe(run.outputs.digest);
@@ -147,14 +153,14 @@ describe('a registry in trouble', () => {
       target: 'healthy',
       smoke: 'false',
     });
-    // dockerd itself tries the manifest more than once; the action adds two retries on top.
+    // The action's first push and its two retries each reach the registry (Docker 28 tries each twice itself).
     expect(failed.length).toBeGreaterThanOrEqual(3);
     expect(annotations(run.stdout, 'warning').filter((w) => w.includes('retrying in'))).toHaveLength(2);
     expect(run.exitCode).toBe(1);
     expect(run.outputs.pushed).toBe('false');
     const errors = annotations(run.stdout, 'error').join('\n');
     expect(errors).toMatch(/Pushing localhost:\d+\/msa-test\/down-\d+:healthy failed \(nothing was pushed\)/);
-    expect(errors).toContain('503 Service Unavailable');
+    expect(errors).toMatch(/503 Service Unavailable|error from registry: service unavailable/);
     expect(await registryDigest(repo('down'), 'healthy')).toBeUndefined();
   });
 
@@ -168,13 +174,12 @@ describe('a registry in trouble', () => {
       'multiflaky',
       { target: 'static', platforms: 'linux/amd64,linux/arm64' },
     );
+    // BuildKit met the 500 and recovered by itself: the index is pushed under both tags.
     expect(failed).toHaveLength(1);
     expect(annotations(run.stdout, 'error')).toEqual([]);
-    expect(run.stdout).toMatch(
-      /unexpected status from HEAD request to .*static-0123456: 500 Internal Server Error\n.*retrying in 1s/,
-    );
     expect(run.exitCode).toBe(0);
     expect(await registryPlatforms(repo('multiflaky'), 'static')).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(await registryDigest(repo('multiflaky'), 'static-0123456')).toBe(run.outputs.digest);
   });
 
   afterAll(() => removeImages(proxied));

@@ -12,6 +12,11 @@ describe('registry errors worth a retry', () => {
     'toomanyrequests: You have reached your pull rate limit',
     'net/http: TLS handshake timeout',
     'unexpected status code 503 Service Unavailable',
+    // Docker 28.5 (containerd store), each as it printed it against a registry answering so
+    'unknown: failed commit on ref "manifest-sha256:a9ed": unexpected status from PUT request to http://localhost:5056/v2/t/busy/manifests/2: 503 Service Unavailable',
+    'docker push failed with exit code 1:\nThe push refers to repository [localhost:5055/t/busy]\nerror from registry: unknown error',
+    'docker push failed with exit code 1:\nerror from registry: service unavailable',
+    'unexpected status from PUT request to http://localhost:5056/v2/t/busy/manifests/2: 429 Too Many Requests',
   ])('retried: %s', (message) => {
     expect(isTransientRegistryError(message)).toBe(true);
   });
@@ -22,6 +27,10 @@ describe('registry errors worth a retry', () => {
     'name unknown: repository name not known to registry',
     'Building target "api" failed at line 12: process "/bin/sh -c npm test" did not complete successfully: exit code: 1',
     'An image does not exist locally with the tag: msa/x:y',
+    // Docker 28.5
+    'unknown: failed commit on ref "manifest-sha256:a9ed": unexpected status from PUT request to http://localhost:5056/v2/t/busy/manifests/2: 403 Forbidden',
+    'error from registry: requested access to the resource is denied',
+    'error from registry: authentication required',
   ])('not retried: %s', (message) => {
     expect(isTransientRegistryError(message)).toBe(false);
   });

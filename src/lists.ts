@@ -1,29 +1,48 @@
 import { parse } from 'csv-parse/sync';
 
 export interface ListOptions {
-  /** Entries are separated by newlines only; commas stay inside the entry (build args, labels, cache specs). */
+  /** A field's commas stay inside the entry (build args, labels, cache specs, secrets). */
   ignoreComma?: boolean;
+  /** Lines (or, unless `commentNoInfix`, the rest of a line) after this character are comments. */
+  comment?: string;
+  commentNoInfix?: boolean;
+  /** `false`: quotes are kept as written instead of grouping a field. */
+  quote?: false;
+  /** `false`: entries keep their white space (secret values). */
+  trimWhitespace?: boolean;
 }
 
 /**
- * Parse a list input the way docker/build-push-action users write them: one entry per line or comma-separated,
- * with CSV quoting ("a,b" stays one entry). Blank lines are dropped and entries trimmed.
- * Throws the parser's error on malformed quoting; callers turn it into a ConfigurationError.
+ * A list input read exactly as docker/actions-toolkit's `getInputList` reads it (what docker/build-push-action and
+ * the other Docker actions use), so a list written for them means the same here: CSV records over newlines, quotes
+ * grouping a field (a quoted value may span lines), and a record of one field split at its commas unless
+ * `ignoreComma` — so `"linux/arm64,linux/arm/v7"` on its own line is two entries, as docker's actions read it.
+ * Empty entries are dropped, the rest trimmed (unless `trimWhitespace: false`).
+ * Throws the parser's error on malformed input; callers turn it into a ConfigurationError.
  */
 export function parseList(input: string, options: ListOptions = {}): string[] {
-  if (input.trim() === '') return [];
+  if (input === '') return [];
   const records = parse(input, {
     columns: false,
     relaxQuotes: true,
+    comment: options.comment,
+    comment_no_infix: options.commentNoInfix,
     relaxColumnCount: true,
     skipEmptyLines: true,
+    quote: options.quote,
   }) as string[][];
   const entries: string[] = [];
   for (const record of records) {
-    if (options.ignoreComma) entries.push(record.join(','));
-    else entries.push(...record);
+    if (record.length === 1) {
+      if (options.ignoreComma) entries.push(record[0]);
+      else entries.push(...record[0].split(','));
+    } else if (!options.ignoreComma) {
+      entries.push(...record);
+    } else {
+      entries.push(record.join(','));
+    }
   }
-  return entries.map((entry) => entry.trim()).filter((entry) => entry !== '');
+  return entries.filter((entry) => entry).map((entry) => (options.trimWhitespace === false ? entry : entry.trim()));
 }
 
 /** Split `KEY=VALUE` at the first `=`; undefined when there is no `=` or the key is empty. */

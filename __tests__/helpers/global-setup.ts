@@ -57,4 +57,12 @@ export default async function globalSetup(): Promise<void> {
   }
   execFileSync('bash', [path.resolve('scripts/make-base-images.sh')], { stdio: 'inherit' });
   (globalThis as { stopRegistry?: () => void }).stopRegistry = await startRegistry();
+  // The docker-container and remote builders (they need the registry for their base images). On the classic image
+  // store only the engine's own docker driver is tested (scripts/test-all.sh switches stores).
+  const store = execFileSync('docker', ['info', '--format', '{{json .DriverStatus}}'], { encoding: 'utf8' });
+  process.env.MSA_IMAGE_STORE = store.includes('io.containerd.snapshotter') ? 'containerd' : 'classic';
+  if (process.env.MSA_IMAGE_STORE === 'containerd') {
+    execFileSync('bash', [path.resolve('__tests__/helpers/builders.sh'), 'up'], { stdio: 'inherit' });
+    (globalThis as { buildersUp?: boolean }).buildersUp = true;
+  }
 }

@@ -69,7 +69,12 @@ export class FlakyRegistry {
     if (this.failed.length < this.fault.times && this.fault.matches(method, url)) {
       this.failed.push(`${method} ${url}`);
       req.resume();
-      const body = JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'unknown error', detail: {} }] });
+      // The registry's own JSON errors (distribution spec): a 503 is UNAVAILABLE, any other status UNKNOWN.
+      const error =
+        this.fault.status === 503
+          ? { code: 'UNAVAILABLE', message: 'service unavailable', detail: {} }
+          : { code: 'UNKNOWN', message: 'unknown error', detail: {} };
+      const body = JSON.stringify({ errors: [error] });
       res.writeHead(this.fault.status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(method === 'HEAD' ? undefined : body);
       return;

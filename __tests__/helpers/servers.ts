@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
+import { sarifErrors } from './sarif-validate.js';
 
 /** The repository's root: the nearest folder up from here with action.yml (also when compiled into build/). */
 export function findRoot(from: string): string {
@@ -55,6 +56,11 @@ async function listen(server: http.Server): Promise<string> {
  */
 export class FakeGitHubApi {
   readonly requests: RecordedRequest[] = [];
+  /**
+   * Every SARIF uploaded is checked with Microsoft's SARIF Multitool and GitHub's ingestion rules when the server
+   * stops: `stop()` fails with the errors. Off only for tests whose payloads are placeholders, not SARIF.
+   */
+  readonly validate: boolean;
   private readonly server: http.Server;
   url = '';
   uploads: Reply[] = [
@@ -73,7 +79,8 @@ export class FakeGitHubApi {
     },
   ];
 
-  constructor() {
+  constructor(options: { validate?: boolean } = {}) {
+    this.validate = options.validate ?? true;
     this.server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -99,8 +106,15 @@ export class FakeGitHubApi {
     return this;
   }
 
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (!this.validate) return;
+    const errors = sarifErrors(this.uploadRequests().map((request) => FakeGitHubApi.sarifOf(request).sarif));
+    if (errors.length > 0) {
+      throw new Error(
+        `SARIF uploaded that code scanning would refuse (SARIF Multitool, Sarif;Ghas):\n${errors.join('\n')}`,
+      );
+    }
   }
 
   uploadRequests(): RecordedRequest[] {
@@ -212,9 +226,11 @@ export class FakeCacheService {
   readonly entries: CacheEntry[] = [];
   private readonly reserved = new Map<
     number,
-    { key: string; version: string; chunks: { start: number; data: Buffer }[] }
+    { key: string; version: string; chunks: { start: number; data: Buffer }[]; blocks: Map<string, Buffer> }
   >();
   readonly requests: string[] = [];
+  /** The Azure blob calls the uploads took: 'blob' (one Put Blob), 'block', 'blocklist'. */
+  readonly azureRequests: string[] = [];
   url = '';
 
   /** Answer every request 503, as a cache service having an outage does. */
@@ -263,7 +279,7 @@ export class FakeCacheService {
             });
           }
           const id = this.reserved.size + 1;
-          this.reserved.set(id, { key, version, chunks: [] });
+          this.reserved.set(id, { key, version, chunks: [], blocks: new Map() });
           return json(201, { cacheId: id });
         }
         const idMatch = new RegExp(`^${api}caches/(\\d+)$`).exec(url.pathname);
@@ -330,7 +346,7 @@ export class FakeCacheService {
         });
       }
       const id = this.reserved.size + 1;
-      this.reserved.set(id, { key, version, chunks: [] });
+      this.reserved.set(id, { key, version, chunks: [], blocks: new Map() });
       return json(200, {
         ok: true,
         signed_upload_url: `${this.url}/devstoreaccount1/actions-cache/upload-${id}?sv=2024-08-04&sig=write`,
@@ -347,23 +363,54 @@ export class FakeCacheService {
       return json(200, { ok: true, entry_id: String(this.entries.length) });
     }
     const blob = /^\/devstoreaccount1\/actions-cache\/(upload-)?(\d+)$/.exec(url.pathname);
+    const azureHeaders = {
+      etag: `"0x${Date.now().toString(16)}"`,
+      'last-modified': new Date().toUTCString(),
+      'x-ms-request-id': `req-${Date.now()}`,
+      'x-ms-version': '2024-08-04',
+      'x-ms-request-server-encrypted': 'true',
+    };
     if (blob && req.method === 'PUT' && blob[1] && url.searchParams.get('sig') === 'write') {
       const reservation = this.reserved.get(Number(blob[2]));
-      if (!reservation || req.headers['x-ms-blob-type'] !== 'BlockBlob') return json(400, { message: 'bad upload' });
-      reservation.chunks = [{ start: 0, data: body }];
-      res.writeHead(201, {
-        etag: `"0x${Date.now().toString(16)}"`,
-        'last-modified': new Date().toUTCString(),
-        'x-ms-request-id': `req-${Date.now()}`,
-        'x-ms-version': '2024-08-04',
-        'x-ms-request-server-encrypted': 'true',
-      });
+      if (!reservation) return json(404, { message: 'no such upload' });
+      // The Azure blob protocol as BuildKit's client (azblob UploadStream) speaks it: a small blob in one Put Blob,
+      // a larger one as Put Block (comp=block&blockid=...) per chunk, then Put Block List (comp=blocklist).
+      const comp = url.searchParams.get('comp');
+      if (comp === 'block') {
+        const id = url.searchParams.get('blockid');
+        if (!id) return json(400, { message: 'blockid missing' });
+        reservation.blocks.set(id, body);
+      } else if (comp === 'blocklist') {
+        const ids = [...body.toString().matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]+)<\//g)].map((m) => m[1]);
+        const missing = ids.filter((id) => !reservation.blocks.has(id));
+        if (missing.length > 0) return json(400, { message: `InvalidBlockList: ${missing.join(',')}` });
+        reservation.chunks = [{ start: 0, data: Buffer.concat(ids.map((id) => reservation.blocks.get(id) as Buffer)) }];
+      } else if (req.headers['x-ms-blob-type'] === 'BlockBlob') {
+        reservation.chunks = [{ start: 0, data: body }];
+      } else {
+        return json(400, { message: 'bad upload' });
+      }
+      this.azureRequests.push(comp ?? 'blob');
+      res.writeHead(201, azureHeaders);
       return void res.end();
     }
-    if (blob && req.method === 'GET' && !blob[1] && url.searchParams.get('sig') === 'read') {
+    if (blob && (req.method === 'GET' || req.method === 'HEAD') && !blob[1] && url.searchParams.get('sig') === 'read') {
       const entry = this.entries[Number(blob[2])];
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(entry.data.length) });
-      return void res.end(entry.data);
+      if (!entry) return json(404, { message: 'BlobNotFound' });
+      // Ranged reads (x-ms-range or Range: bytes=start-[end]), as the azblob client resumes a download.
+      const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers['x-ms-range'] ?? req.headers.range ?? ''));
+      const from = range ? Number(range[1]) : 0;
+      const to = range && range[2] ? Math.min(Number(range[2]), entry.data.length - 1) : entry.data.length - 1;
+      const data = entry.data.subarray(from, to + 1);
+      res.writeHead(range ? 206 : 200, {
+        ...azureHeaders,
+        'content-type': 'application/octet-stream',
+        'content-length': String(data.length),
+        'x-ms-blob-type': 'BlockBlob',
+        'accept-ranges': 'bytes',
+        ...(range ? { 'content-range': `bytes ${from}-${to}/${entry.data.length}` } : {}),
+      });
+      return void res.end(req.method === 'HEAD' ? undefined : data);
     }
     json(404, { code: 'bad_route', msg: `no handler for ${req.method} ${url.pathname}` });
   }

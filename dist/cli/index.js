@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-VUMDU6XV.js";
+} from "../chunks/chunk-GLVB6BHK.js";
 import {
   StateCleanup,
   createProcessRunner,
@@ -20,7 +20,7 @@ import {
 } from "../chunks/chunk-ECN4RPGC.js";
 import "../chunks/chunk-BR2HY3XJ.js";
 import "../chunks/chunk-FD7ZZOJE.js";
-import "../chunks/chunk-GGT2UGKF.js";
+import "../chunks/chunk-GMAGETJU.js";
 import {
   errorMessage
 } from "../chunks/chunk-YXHC37U5.js";

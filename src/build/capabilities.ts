@@ -6,8 +6,15 @@ export interface BuildxCapabilities {
   buildxVersion: string;
   /** The builder's driver: docker, docker-container, kubernetes, remote. */
   driver: string;
-  /** The builder can export a build cache (every driver but `docker` without the containerd image store). */
+  /** The engine keeps images in containerd's store (as opposed to the classic graph drivers). */
+  containerdStore: boolean;
+  /**
+   * The builder can use a build cache other than its own (the gha cache, cache-to): every driver but `docker` on the
+   * classic image store.
+   */
   cacheExport: boolean;
+  /** The builder can build several platforms at once: every driver but `docker` on the classic image store. */
+  multiPlatform: boolean;
   /** buildx speaks GitHub's v2 cache service (buildx >= 0.21). */
   ghaCacheV2: boolean;
   /** The engine's own platform, e.g. linux/amd64 ('' when not asked). */
@@ -40,7 +47,9 @@ export function capabilitiesFrom(
   return {
     buildxVersion: version ? version.join('.') : '',
     driver,
+    containerdStore,
     cacheExport: driver !== 'docker' || containerdStore,
+    multiPlatform: driver !== 'docker' || containerdStore,
     ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
     enginePlatform,
   };
@@ -48,21 +57,23 @@ export function capabilitiesFrom(
 
 /**
  * Ask the engine and buildx what they can do, all at once (each question is a docker CLI start). The builder's
- * driver and image store only matter to the cache flags, so they are asked only when a cache is in play
- * (`cacheFacts`); `docker info` alone costs about 200 ms.
+ * driver and the engine's image store only matter to the cache flags and to several platforms, so they are asked
+ * only then (`builderFacts`); `docker info` alone costs about 200 ms.
  */
 export async function detectCapabilities(
   run: Runner,
   builder: string,
-  cacheFacts = true,
+  builderFacts = true,
   dockerHost?: string,
 ): Promise<BuildxCapabilities> {
   const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
   const [engine, version, inspect, info] = await Promise.all([
     run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'], { allowFailure: true }),
     run('docker', ['buildx', 'version'], { allowFailure: true }),
-    cacheFacts ? run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true }) : skipped,
-    cacheFacts ? run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }) : skipped,
+    builderFacts
+      ? run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true })
+      : skipped,
+    builderFacts ? run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }) : skipped,
   ]);
   if (engine.exitCode !== 0) {
     const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');

@@ -19,6 +19,8 @@ export interface Stage {
   name?: string;
   /** The FROM argument after build-arg substitution (an image or another stage's name). */
   base: string;
+  /** The FROM argument as written (flags left out). */
+  from: string;
   line: number;
   /** Stages this one reads from (its base stage and every --from/mount from), by index. */
   dependsOn: number[];
@@ -137,7 +139,15 @@ export function parseDockerfile(text: string, buildArgs: Record<string, string> 
       const words = instruction.args.split(/\s+/).filter((w) => !w.startsWith('--'));
       const base = expandArgs(words[0] ?? '', globalArgs);
       const name = words.length >= 3 && words[1].toLowerCase() === 'as' ? words[2] : undefined;
-      const stage: Stage = { index: stages.length, name, base, line: instruction.line, dependsOn: [], images: [] };
+      const stage: Stage = {
+        index: stages.length,
+        name,
+        base,
+        from: words[0] ?? '',
+        line: instruction.line,
+        dependsOn: [],
+        images: [],
+      };
       if (base.toLowerCase() !== 'scratch') addDependency(stage, base);
       stages.push(stage);
       if (name) byName.set(name.toLowerCase(), stage.index);

@@ -133,8 +133,21 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
   const cacheInPlay =
     inputs.cache &&
     (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService !== undefined);
-  const caps = await detectCapabilities(run, inputs.builder, cacheInPlay, ctx.dockerHost);
-  ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
+  const caps = await detectCapabilities(
+    run,
+    inputs.builder,
+    cacheInPlay || inputs.platforms.length > 1,
+    ctx.dockerHost,
+  );
+  ui.debug(
+    `buildx ${caps.buildxVersion}, driver ${caps.driver}, containerd store ${caps.containerdStore}, cache export ${caps.cacheExport}`,
+  );
+  if (inputs.platforms.length > 1 && !caps.multiPlatform) {
+    throw new ConfigurationError(
+      'platforms',
+      `lists ${inputs.platforms.length} platforms, but the "${caps.driver}" driver on the classic image store builds one at a time; use docker/setup-buildx-action (a docker-container builder), a remote builder, or turn on the containerd image store`,
+    );
+  }
   const cacheFor = (target: string): CacheDecision =>
     cacheFlags(
       {

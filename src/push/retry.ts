@@ -2,13 +2,20 @@ import { errorMessage } from '../errors.js';
 
 /**
  * What a registry says when the fault is on its side and the same request may well pass a moment later: a 5xx
- * status, 429, a reset connection, a timeout. buildx and `docker push` word these differently; both end with the
- * status line or the network error. A 401/403/404 (wrong credentials, no such repository) is never retried.
+ * status, 429, a reset connection, a timeout. The engines word these differently:
+ * - Docker 26 (and Docker 28 when the registry's answer is not the registry's JSON error) ends with the status line:
+ *   `unexpected status from PUT request to …/manifests/1: 503 Service Unavailable`;
+ * - Docker 28 with the containerd store, when the registry answers with its JSON error, prints only the error's
+ *   message, no status: `error from registry: unknown error` (the distribution spec's UNKNOWN, "a server-side
+ *   error"), `… service unavailable` (UNAVAILABLE), `… too many requests` (TOOMANYREQUESTS). It also retries a
+ *   failed manifest PUT once by itself before giving up.
+ * A 401/403/404 (wrong credentials, no such repository) is never retried, however worded.
  */
 const TRANSIENT = [
   /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][a-z]+)/,
   /unexpected status(?: code)?:? 5\d\d\b/i,
   /\b429 Too Many Requests\b|\btoomanyrequests\b/i,
+  /error from registry: (?:unknown error|service unavailable|too many requests)\s*$/im,
   /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i,
 ];
 

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Runner } from '../exec.js';
 import { errorMessage, ToolError } from '../errors.js';
+import { DEFAULT_TRIVY_VERSION } from '../inputs.js';
 
 /** The parts of @actions/tool-cache the installer uses (the real module in production and in tests). */
 export interface ToolCache {
@@ -47,6 +48,7 @@ export function versionFromOutput(text: string): string | undefined {
 
 export interface InstallOptions {
   run: Runner;
+  /** The release asked for (trivy-version); '' for any trivy on PATH, else the pinned one. */
   version: string;
   /** Base URL of releases: <url>/v<version>/<asset>. */
   downloadUrl: string;
@@ -66,20 +68,25 @@ export interface InstalledTrivy {
 }
 
 /**
- * Trivy at the version asked for: from PATH, from the job's tool cache, from the cross-job cache, or downloaded,
- * checked against the release's checksums file and cached. Fails with everything that was tried.
+ * Trivy: with no version asked for, the one on PATH whatever its version (the log says which), else the pinned
+ * release; with a version asked for, exactly that one: from PATH, from the job's tool cache, from the cross-job
+ * cache, or downloaded, checked against the release's checksums file and cached. Fails with everything it tried.
  */
-export async function installTrivy(options: InstallOptions): Promise<InstalledTrivy> {
-  const platform = options.platform ?? process.platform;
-  const arch = options.arch ?? process.arch;
+export async function installTrivy(requested: InstallOptions): Promise<InstalledTrivy> {
+  const platform = requested.platform ?? process.platform;
+  const arch = requested.arch ?? process.arch;
   const tried: string[] = [];
 
-  const onPath = await options.run('trivy', ['--version'], { allowFailure: true }).catch(() => undefined);
+  const onPath = await requested.run('trivy', ['--version'], { allowFailure: true }).catch(() => undefined);
   const pathVersion = onPath && onPath.exitCode === 0 ? versionFromOutput(onPath.stdout) : undefined;
-  if (pathVersion === options.version) {
-    options.log(`Using trivy ${pathVersion} from PATH`);
+  if (pathVersion && (!requested.version || pathVersion === requested.version)) {
+    requested.log(
+      `Using trivy ${pathVersion} from PATH${requested.version ? '' : ' (trivy-version is empty: any version on PATH)'}`,
+    );
     return { command: 'trivy', source: 'path' };
   }
+  // Nothing on PATH and no version asked for: the release this action pins.
+  const options = { ...requested, version: requested.version || DEFAULT_TRIVY_VERSION };
   tried.push(pathVersion ? `trivy on PATH is ${pathVersion}, not ${options.version}` : 'no trivy on PATH');
 
   const binary = (dir: string): string => path.join(dir, 'trivy');

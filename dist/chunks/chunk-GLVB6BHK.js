@@ -45,7 +45,7 @@ import {
   metadataFile,
   readRegularText,
   realAncestor
-} from "./chunk-GGT2UGKF.js";
+} from "./chunk-GMAGETJU.js";
 import {
   BUG_REPORT_HINT,
   CommandError,
@@ -1806,19 +1806,28 @@ var parse = function(data, opts = {}) {
 
 // src/lists.ts
 function parseList(input, options = {}) {
-  if (input.trim() === "") return [];
+  if (input === "") return [];
   const records = parse(input, {
     columns: false,
     relaxQuotes: true,
+    comment: options.comment,
+    comment_no_infix: options.commentNoInfix,
     relaxColumnCount: true,
-    skipEmptyLines: true
+    skipEmptyLines: true,
+    quote: options.quote
   });
   const entries = [];
   for (const record of records) {
-    if (options.ignoreComma) entries.push(record.join(","));
-    else entries.push(...record);
+    if (record.length === 1) {
+      if (options.ignoreComma) entries.push(record[0]);
+      else entries.push(...record[0].split(","));
+    } else if (!options.ignoreComma) {
+      entries.push(...record);
+    } else {
+      entries.push(record.join(","));
+    }
   }
-  return entries.map((entry) => entry.trim()).filter((entry) => entry !== "");
+  return entries.filter((entry) => entry).map((entry) => options.trimWhitespace === false ? entry : entry.trim());
 }
 function splitKeyValue(entry) {
   const at = entry.indexOf("=");
@@ -1933,7 +1942,7 @@ var DEFAULT_TRIVY_VERSION = "0.74.0";
 var TRIVY_RELEASES_URL = "https://github.com/aquasecurity/trivy/releases/download";
 var SCANNERS = ["vuln", "misconfig", "secret", "license"];
 var MAX_ENV_VALUE_CHARS = 32 * 1024;
-var envInputReader = (env = process.env) => (name) => env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`]?.trim();
+var envInputReader = (env = process.env) => (name) => env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
 var TRUE = ["true", "True", "TRUE"];
 var FALSE = ["false", "False", "FALSE"];
 var COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
@@ -1994,9 +2003,11 @@ var Field = class {
     }
     return number;
   }
+  /** A list, as docker's actions read it (the whole input trimmed first unless `trimWhitespace: false`). */
   list(options = {}) {
+    const raw = options.trimWhitespace === false ? this.raw ?? "" : this.text();
     try {
-      return parseList(this.text(), options);
+      return parseList(raw, options);
     } catch (error) {
       return this.fail(`cannot be read as a list (${errorMessage(error)}); write one entry per line`);
     }
@@ -2006,7 +2017,7 @@ var Field = class {
    * hidden): no part of a secret's value may reach a message, and a multi-line value split into entries is all value.
    */
   keyValues(what, check, secret = false) {
-    return this.list({ ignoreComma: true }).map((entry, index) => {
+    return this.list({ ignoreComma: true, ...secret ? { trimWhitespace: false } : {} }).map((entry, index) => {
       const pair = splitKeyValue(entry);
       if (!pair || !check(pair.key)) {
         const shown = secret ? pair && /^[\w.-]{1,64}$/.test(pair.key) ? ` (id "${pair.key}")` : "" : ` "${redact(entry)}"`;
@@ -2085,7 +2096,7 @@ var INPUT_TABLE = {
   "smoke-hardened": spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
   "smoke-stable-seconds": spec({ default: "1", read: (f) => f.integer(0, 300) }),
   scan: spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
-  "trivy-version": spec({ default: DEFAULT_TRIVY_VERSION, read: (f) => f.text().replace(/^v/, "") }),
+  "trivy-version": spec({ read: (f) => f.text().replace(/^v/, "") }),
   "trivy-download-url": spec({ default: TRIVY_RELEASES_URL, read: (f) => f.text().replace(/\/+$/, "") }),
   severity: spec({ default: SEVERITIES.join(","), read: (f) => f.severities() }),
   // Given empty, it means never fail: only an input that was not given at all gets the default.
@@ -2235,7 +2246,7 @@ function checkTogether(inputs, target, targetList, ctx) {
     }
   });
   if (inputs["test-results-path"]) checkResultsPath(inputs["test-results-path"], ctx);
-  if (!/^\d+\.\d+\.\d+$/.test(inputs["trivy-version"])) {
+  if (inputs["trivy-version"] && !/^\d+\.\d+\.\d+$/.test(inputs["trivy-version"])) {
     throw new ConfigurationError(
       "trivy-version",
       `"${inputs["trivy-version"]}" is not a release version such as ${DEFAULT_TRIVY_VERSION}`
@@ -2489,18 +2500,20 @@ function capabilitiesFrom(versionText, inspectText, driverStatus, enginePlatform
   return {
     buildxVersion: version ? version.join(".") : "",
     driver,
+    containerdStore,
     cacheExport: driver !== "docker" || containerdStore,
+    multiPlatform: driver !== "docker" || containerdStore,
     ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
     enginePlatform
   };
 }
-async function detectCapabilities(run2, builder, cacheFacts = true, dockerHost) {
+async function detectCapabilities(run2, builder, builderFacts = true, dockerHost) {
   const skipped = Promise.resolve({ exitCode: 0, stdout: "", stderr: "" });
   const [engine, version, inspect, info] = await Promise.all([
     run2("docker", ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"], { allowFailure: true }),
     run2("docker", ["buildx", "version"], { allowFailure: true }),
-    cacheFacts ? run2("docker", ["buildx", "inspect", ...builder ? [builder] : []], { allowFailure: true }) : skipped,
-    cacheFacts ? run2("docker", ["info", "--format", "{{json .DriverStatus}}"], { allowFailure: true }) : skipped
+    builderFacts ? run2("docker", ["buildx", "inspect", ...builder ? [builder] : []], { allowFailure: true }) : skipped,
+    builderFacts ? run2("docker", ["info", "--format", "{{json .DriverStatus}}"], { allowFailure: true }) : skipped
   ]);
   if (engine.exitCode !== 0) {
     const why = (engine.stderr || engine.stdout).trim().split("\n").slice(-3).join(" ");
@@ -2627,7 +2640,15 @@ function parseDockerfile(text2, buildArgs = {}) {
       const words = instruction.args.split(/\s+/).filter((w) => !w.startsWith("--"));
       const base = expandArgs(words[0] ?? "", globalArgs);
       const name = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2] : void 0;
-      const stage = { index: stages.length, name, base, line: instruction.line, dependsOn: [], images: [] };
+      const stage = {
+        index: stages.length,
+        name,
+        base,
+        from: words[0] ?? "",
+        line: instruction.line,
+        dependsOn: [],
+        images: []
+      };
       if (base.toLowerCase() !== "scratch") addDependency(stage, base);
       stages.push(stage);
       if (name) byName.set(name.toLowerCase(), stage.index);
@@ -2687,16 +2708,19 @@ function sha256File(file) {
 function versionFromOutput(text2) {
   return /Version:\s*v?(\d+\.\d+\.\d+)/.exec(text2)?.[1];
 }
-async function installTrivy(options) {
-  const platform = options.platform ?? process.platform;
-  const arch = options.arch ?? process.arch;
+async function installTrivy(requested) {
+  const platform = requested.platform ?? process.platform;
+  const arch = requested.arch ?? process.arch;
   const tried = [];
-  const onPath = await options.run("trivy", ["--version"], { allowFailure: true }).catch(() => void 0);
+  const onPath = await requested.run("trivy", ["--version"], { allowFailure: true }).catch(() => void 0);
   const pathVersion = onPath && onPath.exitCode === 0 ? versionFromOutput(onPath.stdout) : void 0;
-  if (pathVersion === options.version) {
-    options.log(`Using trivy ${pathVersion} from PATH`);
+  if (pathVersion && (!requested.version || pathVersion === requested.version)) {
+    requested.log(
+      `Using trivy ${pathVersion} from PATH${requested.version ? "" : " (trivy-version is empty: any version on PATH)"}`
+    );
     return { command: "trivy", source: "path" };
   }
+  const options = { ...requested, version: requested.version || DEFAULT_TRIVY_VERSION };
   tried.push(pathVersion ? `trivy on PATH is ${pathVersion}, not ${options.version}` : "no trivy on PATH");
   const binary = (dir2) => path3.join(dir2, "trivy");
   const cached = await options.toolCache.find("trivy", options.version, arch);
@@ -2911,8 +2935,21 @@ async function prepare(options) {
     );
   }
   const cacheInPlay = inputs.cache && (inputs["cache-to"].length > 0 || inputs["cache-from"].length > 0 || ctx.cacheService !== void 0);
-  const caps = await detectCapabilities(run2, inputs.builder, cacheInPlay, ctx.dockerHost);
-  ui.debug(`buildx ${caps.buildxVersion}, driver ${caps.driver}, cache export ${caps.cacheExport}`);
+  const caps = await detectCapabilities(
+    run2,
+    inputs.builder,
+    cacheInPlay || inputs.platforms.length > 1,
+    ctx.dockerHost
+  );
+  ui.debug(
+    `buildx ${caps.buildxVersion}, driver ${caps.driver}, containerd store ${caps.containerdStore}, cache export ${caps.cacheExport}`
+  );
+  if (inputs.platforms.length > 1 && !caps.multiPlatform) {
+    throw new ConfigurationError(
+      "platforms",
+      `lists ${inputs.platforms.length} platforms, but the "${caps.driver}" driver on the classic image store builds one at a time; use docker/setup-buildx-action (a docker-container builder), a remote builder, or turn on the containerd image store`
+    );
+  }
   const cacheFor = (target) => cacheFlags(
     {
       cache: inputs.cache,
@@ -3791,6 +3828,7 @@ var TRANSIENT = [
   /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][a-z]+)/,
   /unexpected status(?: code)?:? 5\d\d\b/i,
   /\b429 Too Many Requests\b|\btoomanyrequests\b/i,
+  /error from registry: (?:unknown error|service unavailable|too many requests)\s*$/im,
   /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i
 ];
 function isTransientRegistryError(message) {
@@ -3919,7 +3957,7 @@ async function runTestStage(plan, services) {
   const target = plan.inputs["test-target"];
   const { ui } = services;
   try {
-    const { testStage } = await import("./phase-DW4KXKZ6.js");
+    const { testStage } = await import("./phase-WW5CTWXF.js");
     const tests = await inPhase(
       services,
       target,
@@ -4097,37 +4135,63 @@ async function runPipeline(plan, services) {
 }
 
 // src/report/outputs.ts
+var round = (value, digits) => Number(value.toFixed(digits));
+var OUTPUTS = {
+  "image-id": { text: (report) => report.build?.imageId },
+  digest: { text: (report) => report.pushDigest ?? report.build?.digest },
+  tags: { text: (report) => report.build?.tags.join("\n"), json: (report) => report.build?.tags },
+  metadata: {
+    text: (report) => report.build ? JSON.stringify(report.build.metadata) : void 0,
+    json: (report) => report.build?.metadata
+  },
+  "image-size": {
+    text: (report) => report.build ? String(report.build.sizeBytes) : void 0,
+    json: (report) => report.build?.sizeBytes
+  },
+  "build-seconds": {
+    text: (report) => report.build?.seconds.toFixed(1),
+    json: (report) => report.build ? round(report.build.seconds, 1) : void 0
+  },
+  "cache-hit-ratio": {
+    text: (report) => report.build?.cacheHitRatio.toFixed(2),
+    json: (report) => report.build ? round(report.build.cacheHitRatio, 2) : void 0
+  },
+  tests: {
+    text: (report) => report.tests ? JSON.stringify(report.tests.totals) : void 0,
+    json: (report) => report.tests?.totals
+  },
+  "test-results-path": { text: (report) => report.tests?.resultsPath },
+  smoke: { text: (report) => report.smoke?.status },
+  "smoke-seconds": {
+    text: (report) => report.smoke?.status === "passed" ? report.smoke.seconds?.toFixed(1) : void 0,
+    json: (report) => report.smoke?.status === "passed" && report.smoke.seconds !== void 0 ? round(report.smoke.seconds, 1) : void 0
+  },
+  vulnerabilities: {
+    text: (report) => report.scan?.counts ? JSON.stringify(report.scan.counts) : void 0,
+    json: (report) => report.scan?.counts
+  },
+  findings: {
+    text: (report) => report.scan?.findings ? JSON.stringify(report.scan.findings) : void 0,
+    json: (report) => report.scan?.findings
+  },
+  "sarif-file": { text: (report) => report.scan?.sarifFile },
+  "sarif-id": { text: (report) => report.upload?.sarifId },
+  pushed: { text: (report) => String(report.pushed), json: (report) => report.pushed }
+};
+var OUTPUT_NAMES = Object.keys(OUTPUTS);
 function actionOutputs(reports) {
-  const perTarget = {
-    "image-id": (report) => report.build?.imageId,
-    digest: (report) => report.pushDigest ?? report.build?.digest,
-    tags: (report) => report.build?.tags.join("\n"),
-    metadata: (report) => report.build ? JSON.stringify(report.build.metadata) : void 0,
-    "image-size": (report) => report.build ? String(report.build.sizeBytes) : void 0,
-    "build-seconds": (report) => report.build ? report.build.seconds.toFixed(1) : void 0,
-    "cache-hit-ratio": (report) => report.build ? report.build.cacheHitRatio.toFixed(2) : void 0,
-    tests: (report) => report.tests ? JSON.stringify(report.tests.totals) : void 0,
-    "test-results-path": (report) => report.tests?.resultsPath,
-    smoke: (report) => report.smoke?.status,
-    "smoke-seconds": (report) => report.smoke?.seconds !== void 0 && report.smoke.status === "passed" ? report.smoke.seconds.toFixed(1) : void 0,
-    vulnerabilities: (report) => report.scan?.counts ? JSON.stringify(report.scan.counts) : void 0,
-    findings: (report) => report.scan?.findings ? JSON.stringify(report.scan.findings) : void 0,
-    "sarif-file": (report) => report.scan?.sarifFile,
-    "sarif-id": (report) => report.upload?.sarifId,
-    pushed: (report) => String(report.pushed)
-  };
   const outputs = {};
-  for (const [name, read] of Object.entries(perTarget)) {
+  for (const [name, spec2] of Object.entries(OUTPUTS)) {
     if (reports.length === 1) {
-      outputs[name] = read(reports[0]) ?? "";
-    } else {
-      const values = {};
-      for (const report of reports) {
-        const value = read(report);
-        if (value !== void 0) values[report.target] = value;
-      }
-      outputs[name] = JSON.stringify(values);
+      outputs[name] = spec2.text(reports[0]) ?? "";
+      continue;
     }
+    const values = {};
+    for (const report of reports) {
+      const value = (spec2.json ?? spec2.text)(report);
+      if (value !== void 0) values[report.target] = value;
+    }
+    outputs[name] = JSON.stringify(values);
   }
   return outputs;
 }

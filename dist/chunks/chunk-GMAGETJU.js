@@ -188,7 +188,7 @@ function cacheFlags(settings, caps, cacheService) {
       return {
         cacheFrom: settings.cacheFrom,
         cacheTo: [],
-        notice: `cache-to is ignored: the "${caps.driver}" driver cannot export a cache without the containerd image store; use docker/setup-buildx-action to get a docker-container builder`
+        notice: `cache-to is ignored: the "${caps.driver}" driver on the classic image store cannot export a cache; use docker/setup-buildx-action (a docker-container builder) or turn on the containerd image store`
       };
     }
     return { cacheFrom: settings.cacheFrom, cacheTo: settings.cacheTo };
@@ -201,15 +201,17 @@ function cacheFlags(settings, caps, cacheService) {
       notice: `building without the GitHub Actions cache: buildx ${caps.buildxVersion || "(unknown version)"} predates GitHub's v2 cache service (needs buildx >= 0.21); update buildx with docker/setup-buildx-action`
     };
   }
-  const from = [`type=gha,scope=${settings.scope}`];
   if (!caps.cacheExport) {
     return {
-      cacheFrom: from,
+      cacheFrom: [],
       cacheTo: [],
-      notice: `reading but not writing the GitHub Actions cache: the "${caps.driver}" driver cannot export a cache without the containerd image store; use docker/setup-buildx-action to get a docker-container builder`
+      notice: `building without the GitHub Actions cache: the "${caps.driver}" driver on the classic image store cannot export a cache, so this job would never fill it; use docker/setup-buildx-action (a docker-container builder) or turn on the containerd image store`
     };
   }
-  return { cacheFrom: from, cacheTo: [`type=gha,scope=${settings.scope},mode=max,ignore-error=true`] };
+  return {
+    cacheFrom: [`type=gha,scope=${settings.scope}`],
+    cacheTo: [`type=gha,scope=${settings.scope},mode=max,ignore-error=true`]
+  };
 }
 
 // src/build/progress.ts

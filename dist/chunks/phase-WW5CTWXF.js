@@ -11,7 +11,7 @@ import {
   readRegularText,
   removeTree,
   walkNoFollow
-} from "./chunk-GGT2UGKF.js";
+} from "./chunk-GMAGETJU.js";
 import {
   GateFailure
 } from "./chunk-YXHC37U5.js";
