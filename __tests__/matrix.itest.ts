@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { annotations, docker, leftoverContainers, runAction } from './helpers/action.js';
+import { annotations, docker, leftoverContainers, NODE_IMAGE, runAction } from './helpers/action.js';
 import { FakeCacheService, FakeGitHubApi } from './helpers/servers.js';
 import { registryDigest, registryPlatforms } from './helpers/registry.js';
 
@@ -18,6 +18,8 @@ import { registryDigest, registryPlatforms } from './helpers/registry.js';
  */
 const SERVICES = '__tests__/fixtures/services';
 const REGISTRY_BASE = 'NODE_IMAGE=127.0.0.1:5000/multistage-local/node:20';
+/** The engine's own driver builds from the engine's images; the other builders only see the registry. */
+const baseFor = (builder: string): string => (builder ? REGISTRY_BASE : `NODE_IMAGE=${NODE_IMAGE}`);
 const STORE = process.env.MSA_IMAGE_STORE;
 
 interface Builder {
@@ -60,7 +62,7 @@ describe.each(BUILDERS)('the whole road on the $label', ({ builder, driver, mult
         context: SERVICES,
         image: `localhost:5000/${repository('one')}`,
         builder,
-        'build-args': REGISTRY_BASE,
+        'build-args': baseFor(builder),
         push: 'true',
         'upload-sarif': 'true',
         token: 't',
@@ -116,7 +118,7 @@ describe.each(BUILDERS)('the whole road on the $label', ({ builder, driver, mult
           inputs: {
             targets: 'healthy,slow',
             context: SERVICES,
-            'build-args': REGISTRY_BASE,
+            'build-args': baseFor(builder),
             smoke: 'false',
             scan: 'false',
           },
