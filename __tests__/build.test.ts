@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { buildxArgs, cacheFlags, type BuildPlan } from '../src/build/args.js';
 import { capabilitiesFrom, parseVersion, versionAtLeast } from '../src/build/capabilities.js';
 import { ProgressParser } from '../src/build/progress.js';
-import { defaultLabels, defaultTags, mergeLabels } from '../src/build/plan.js';
+import { parseCheckOutput } from '../src/build/checks.js';
 import { readContext } from '../src/context.js';
 import { gatePlatforms } from '../src/pipeline/setup.js';
 import type { Ui } from '../src/ui.js';
@@ -13,14 +13,23 @@ const plan: BuildPlan = {
   file: '/repo/Dockerfile',
   tags: ['app:one', 'app:two'],
   labels: ['a=b'],
+  annotations: ['index:org.opencontainers.image.title=x'],
   buildArgs: ['X=$(id); `id`'],
+  buildContexts: ['alpine=docker-image://alpine:3.20', 'src=/repo/src'],
   secretEnvs: [{ id: 'token', env: 'MULTISTAGE_SECRET_0' }],
   secretFiles: [{ id: 'npmrc', path: '/home/u/.npmrc' }],
   ssh: ['default'],
   platforms: ['linux/amd64'],
   builder: 'remote',
+  network: 'host',
+  allow: ['network.host', 'security.insecure'],
+  addHosts: ['db=10.0.0.2', 'cache=::1'],
+  shmSize: '1g',
+  ulimits: ['nofile=1024:2048', 'nproc=512'],
   noCache: true,
+  noCacheFilters: ['deps', 'build'],
   pull: true,
+  provenance: 'mode=max,builder-id=https://github.com/acme/shop/actions/runs/1/attempts/1',
   cacheFrom: ['type=gha,scope=x'],
   cacheTo: ['type=gha,scope=x,mode=max,ignore-error=true'],
   output: { type: 'load' },
@@ -46,8 +55,14 @@ describe('buildxArgs', () => {
       'app:two',
       '--label',
       'a=b',
+      '--annotation',
+      'index:org.opencontainers.image.title=x',
       '--build-arg',
       'X=$(id); `id`',
+      '--build-context',
+      'alpine=docker-image://alpine:3.20',
+      '--build-context',
+      'src=/repo/src',
       '--secret',
       'id=token,env=MULTISTAGE_SECRET_0',
       '--secret',
@@ -56,8 +71,26 @@ describe('buildxArgs', () => {
       'default',
       '--platform',
       'linux/amd64',
+      '--network',
+      'host',
+      '--allow',
+      'network.host,security.insecure',
+      '--add-host',
+      'db=10.0.0.2',
+      '--add-host',
+      'cache=::1',
+      '--shm-size',
+      '1g',
+      '--ulimit',
+      'nofile=1024:2048',
+      '--ulimit',
+      'nproc=512',
       '--no-cache',
+      '--no-cache-filter',
+      'deps,build',
       '--pull',
+      '--provenance',
+      'mode=max,builder-id=https://github.com/acme/shop/actions/runs/1/attempts/1',
       '--cache-from',
       'type=gha,scope=x',
       '--cache-to',
@@ -71,11 +104,14 @@ describe('buildxArgs', () => {
   });
   test.each([
     [{ type: 'local', dest: '/out dir' } as const, ['--output', 'type=local,dest=/out dir']],
-    [{ type: 'push' } as const, ['--push']],
+    [{ type: 'oci-layout', dest: '/t/layout-web' } as const, ['--output', 'type=oci,dest=/t/layout-web,tar=false']],
+    [{ type: 'check' } as const, ['--call', 'check,format=json']],
   ])('output %j', (output, expected) => {
     const args = buildxArgs({ ...plan, output });
     expect(args.join('\u0000')).toContain(expected.join('\u0000'));
     expect(args).not.toContain('--load');
+    // A check writes no metadata; everything else does.
+    expect(args.includes('--metadata-file')).toBe(output.type !== 'check');
   });
   test('a minimal plan has no optional flags', () => {
     const args = buildxArgs({
@@ -83,13 +119,22 @@ describe('buildxArgs', () => {
       builder: '',
       tags: [],
       labels: [],
+      annotations: [],
       buildArgs: [],
+      buildContexts: [],
       secretEnvs: [],
       secretFiles: [],
       ssh: [],
       platforms: [],
+      network: '',
+      allow: [],
+      addHosts: [],
+      shmSize: '',
+      ulimits: [],
       noCache: false,
+      noCacheFilters: [],
       pull: false,
+      provenance: undefined,
       cacheFrom: [],
       cacheTo: [],
     });
@@ -287,31 +332,55 @@ describe('ProgressParser', () => {
   test('no steps: ratio 0', () => expect(new ProgressParser().result().cacheHitRatio).toBe(0));
 });
 
-describe('tags and labels', () => {
-  test('default tags: <image>:<target> and <image>:<target>-<short sha>; user tags replace them', () => {
-    expect(defaultTags('acme/shop', [], 'backend', '0123456789')).toEqual([
-      'acme/shop:backend',
-      'acme/shop:backend-0123456',
-    ]);
-    expect(defaultTags('acme/shop', [], 'backend', undefined)).toEqual(['acme/shop:backend']);
-    expect(defaultTags('acme/shop', ['x:1'], 'backend', 'abc')).toEqual(['x:1']);
+describe('build checks output (docker buildx build --call check,format=json, BuildKit 0.32)', () => {
+  // What buildx 0.29.1 printed for a Dockerfile with three lint findings (sources trimmed).
+  const recorded = JSON.stringify({
+    warnings: [
+      {
+        ruleName: 'FromAsCasing',
+        description: "The 'as' keyword should match the case of the 'from' keyword",
+        url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/',
+        detail: "'as' and 'FROM' keywords' casing do not match",
+        location: { ranges: [{ start: { line: 1 }, end: { line: 1 } }] },
+      },
+      {
+        ruleName: 'SecretsUsedInArgOrEnv',
+        description: 'Sensitive data should not be used in the ARG or ENV commands',
+        url: 'https://docs.docker.com/go/dockerfile/rule/secrets-used-in-arg-or-env/',
+        detail: 'Do not use ARG or ENV instructions for sensitive data (ENV "API_SECRET_TOKEN")',
+        location: { ranges: [{ start: { line: 2 }, end: { line: 2 } }] },
+      },
+    ],
+    sources: [{ filename: 'Dockerfile', data: 'RlJPTQ==', language: 'Dockerfile' }],
   });
-  test('OCI labels, and a user label with the same key wins', () => {
-    const ctx = { ...readContext({}), repository: 'acme/shop', sha: 'abc', serverUrl: 'https://github.com' };
-    const labels = defaultLabels(ctx, 'backend', new Date('2026-01-02T03:04:05Z'));
-    expect(labels).toEqual([
-      'org.opencontainers.image.title=backend',
-      'org.opencontainers.image.created=2026-01-02T03:04:05.000Z',
-      'org.opencontainers.image.source=https://github.com/acme/shop',
-      'org.opencontainers.image.revision=abc',
+  test('each warning with its rule, detail, url and line', () => {
+    expect(parseCheckOutput(recorded)).toEqual([
+      {
+        rule: 'FromAsCasing',
+        description: "The 'as' keyword should match the case of the 'from' keyword",
+        detail: "'as' and 'FROM' keywords' casing do not match",
+        url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/',
+        line: 1,
+      },
+      expect.objectContaining({ rule: 'SecretsUsedInArgOrEnv', line: 2 }),
     ]);
-    expect(mergeLabels(labels, ['org.opencontainers.image.title=Shop API', 'team=x'])).toEqual([
-      'org.opencontainers.image.created=2026-01-02T03:04:05.000Z',
-      'org.opencontainers.image.source=https://github.com/acme/shop',
-      'org.opencontainers.image.revision=abc',
-      'org.opencontainers.image.title=Shop API',
-      'team=x',
-    ]);
+  });
+  test('no warnings: an empty list; not a check result: undefined (a frontend that cannot lint)', () => {
+    expect(parseCheckOutput('{"sources":[]}')).toEqual([]);
+    expect(parseCheckOutput('')).toBeUndefined();
+    expect(parseCheckOutput('ERROR: unknown subrequest check')).toBeUndefined();
+    expect(parseCheckOutput('{"warnings": "x"}')).toBeUndefined();
+  });
+  test('hostile fields are cut and a bad line is dropped', () => {
+    const [w] =
+      parseCheckOutput(
+        JSON.stringify({
+          warnings: [{ ruleName: 'X'.repeat(5000), detail: 7, location: { ranges: [{ start: { line: -3 } }] } }],
+        }),
+      ) ?? [];
+    expect(w.rule).toHaveLength(200);
+    expect(w.detail).toBe('');
+    expect(w.line).toBeUndefined();
   });
 });
 

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { getInputs, isImageTag, defaultImage, type InputReader, type Inputs } from '../src/inputs.js';
+import { getInputs, defaultImage, type InputReader, type Inputs } from '../src/inputs.js';
+import { isImageTag } from '../src/docker/reference.js';
 import { parseList, type ListOptions } from '../src/lists.js';
 import { readContext } from '../src/context.js';
 import { ConfigurationError } from '../src/errors.js';
@@ -165,7 +166,25 @@ describe('getInputs', () => {
     [{ context: 'nowhere' }, 'context', 'does not exist'],
     [{ file: 'nowhere/Dockerfile' }, 'file', 'does not exist'],
     [{ image: 'bad image' }, 'image', 'is not a valid image name'],
-    [{ tags: 'ok:1,Not Ok' }, 'tags', 'is not a valid image reference'],
+    [{ tags: 'ok:1,Not Ok' }, 'tags', '"Not Ok" is not a valid tag'],
+    [{ tags: 'Acme/Shop:1' }, 'tags', '"Acme/Shop:1" is not a valid image reference'],
+    [{ tags: 'type=semver' }, 'tags', 'pattern'],
+    [{ flavor: 'latest=maybe' }, 'flavor', 'latest=maybe is not auto, true or false'],
+    [{ annotations: 'nolevel' }, 'annotations', 'entry 1'],
+    [{ 'build-contexts': 'x' }, 'build-contexts', 'name=source'],
+    [{ 'secret-envs': 'token=MISSING_ENV_FOR_TEST' }, 'secret-envs', 'MISSING_ENV_FOR_TEST'],
+    [{ network: 'bridge' }, 'network', '"bridge" is not one of default, none, host'],
+    [{ allow: 'network.host,root' }, 'allow', 'root'],
+    [{ 'add-hosts': 'db' }, 'add-hosts', 'db'],
+    [{ 'shm-size': 'lots' }, 'shm-size', 'lots'],
+    [{ ulimit: 'files=1' }, 'ulimit', 'files'],
+    [{ 'no-cache-filters': 'a b' }, 'no-cache-filters', 'a b'],
+    [{ checks: 'strict' }, 'checks', '"strict" is not one of warn, error, false'],
+    [{ provenance: 'mode=full' }, 'provenance', 'mode=full'],
+    [{ sbom: 'yes' }, 'sbom', 'yes'],
+    [{ sign: 'gpg' }, 'sign', '"gpg" is not one of false, key, keyless, auto'],
+    [{ sign: 'key' }, 'cosign-key', 'sign: key'],
+    [{ sign: 'key', 'cosign-key': 'not a key' }, 'cosign-key', 'PEM'],
     [{ labels: 'novalue' }, 'labels', 'is not key=value'],
     [{ 'build-args': '=x' }, 'build-args', 'is not NAME=value'],
     [{ secrets: 'bad id=1' }, 'secrets', 'is not id=value'],
@@ -248,7 +267,17 @@ describe('getInputs', () => {
     [{ 'test-results-path': 'build/new-results' }, 'test-results-path', 'build/new-results'],
     [{ 'smoke-env': `A=${'x'.repeat(32 * 1024)}` }, 'smoke-env', [{ key: 'A', value: 'x'.repeat(32 * 1024) }]],
     [{ 'smoke-stable-seconds': '0' }, 'smoke-stable-seconds', 0],
-    [{ target: '', targets: 'a', tags: 'x:1' }, 'tags', ['x:1']],
+    [{ target: '', targets: 'a', tags: 'x:1' }, 'tags', [{ kind: 'reference', text: 'x:1' }]],
+    [{ network: 'none' }, 'network', 'none'],
+    [{ 'add-hosts': 'db:10.0.0.2\ncache=::1' }, 'add-hosts', ['db=10.0.0.2', 'cache=::1']],
+    [{ ulimit: 'nofile=1024:2048' }, 'ulimit', ['nofile=1024:2048']],
+    [{ allow: 'network.host' }, 'allow', ['network.host']],
+    [{ 'shm-size': '2g' }, 'shm-size', '2g'],
+    [{ checks: 'error' }, 'checks', 'error'],
+    [{ provenance: 'false' }, 'provenance', { kind: 'off' }],
+    [{ provenance: 'mode=max' }, 'provenance', { kind: 'on', attrs: 'mode=max' }],
+    [{ sbom: 'false' }, 'sbom', false],
+    [{ 'secret-envs': 'token=HOME' }, 'secret-envs', [{ id: 'token', env: 'HOME' }]],
   ])('%j is accepted: %s = %j', (override, input, value) => {
     expect(getInputs(reader({ ...base, ...override }), ctx)[input as keyof Inputs]).toEqual(value);
   });
@@ -339,8 +368,10 @@ describe('getInputs', () => {
     ).not.toThrow();
   });
 
-  test('tags cannot be shared by several targets', () => {
-    expect(() => getInputs(reader({ ...base, target: '', targets: 'a,b', tags: 'x:1' }), ctx)).toThrow(/Input "tags"/);
+  test('several targets may have custom tags (each gets its own, decided when the targets are named)', () => {
+    expect(getInputs(reader({ ...base, target: '', targets: 'a,b', tags: 'x:1' }), ctx).tags).toEqual([
+      { kind: 'reference', text: 'x:1' },
+    ]);
   });
 });
 

@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installTrivy, type ActionsCache } from '../src/scan/install.js';
+import { installTrivy, type ActionsCache } from '../src/tools/install.js';
 import { ToolError } from '../src/errors.js';
-import { actionsToolCaches } from '../src/scan/setup.js';
+import { actionsToolCaches } from '../src/tools/caches.js';
 import { createProcessRunner } from '../src/exec.js';
 
 const runCommand = createProcessRunner(() => undefined).run;

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { execute, overallFailure, reportStop } from '../src/main.js';
 import { readContext, type RunContext } from '../src/context.js';
 import { StateCleanup } from '../src/state.js';
-import type { Ui } from '../src/ui.js';
+import type { AnnotationProps, Ui } from '../src/ui.js';
 import type { Clock } from '../src/runtime.js';
 import type { CodeScanningApi } from '../src/sarif/upload.js';
 import type { TargetReport } from '../src/report/types.js';
@@ -56,15 +56,16 @@ afterAll(() => new Promise<void>((resolve) => health.close(() => resolve())));
 interface Said {
   kind: 'info' | 'debug' | 'notice' | 'warning' | 'error' | 'group';
   text: string;
+  props?: AnnotationProps;
 }
 
 function recordingUi(said: Said[]): Ui {
   return {
     info: (m) => void said.push({ kind: 'info', text: m }),
     debug: (m) => void said.push({ kind: 'debug', text: m }),
-    notice: (m) => void said.push({ kind: 'notice', text: m }),
-    warning: (m) => void said.push({ kind: 'warning', text: m }),
-    error: (m) => void said.push({ kind: 'error', text: m }),
+    notice: (m, props) => void said.push({ kind: 'notice', text: m, props }),
+    warning: (m, props) => void said.push({ kind: 'warning', text: m, props }),
+    error: (m, props) => void said.push({ kind: 'error', text: m, props }),
     group: async (name, fn) => {
       said.push({ kind: 'group', text: name });
       return fn();
@@ -100,6 +101,9 @@ function world(): World {
   const stub = new StubRunner()
     .on('engine', isDocker('version'), () => ({ stdout: 'linux/amd64\n' }))
     .on('buildx', isDocker('buildx', 'version'), () => ({ stdout: 'github.com/docker/buildx v0.29.1 abc\n' }))
+    // Asked when pushing: the engine's own builder on the classic image store (docker push, no attestations).
+    .on('builder', isDocker('buildx', 'inspect'), () => ({ stdout: 'Name: default\nDriver: docker\n' }))
+    .on('store', isDocker('info'), () => ({ stdout: '[["Backing Filesystem","extfs"]]\n' }))
     .on('build', isDocker('buildx', 'build'), buildSucceeds())
     .on('inspect image', isDocker('image', 'inspect'), imageInspect('sha256:aaa'))
     .on('run', isDocker('run'), () => ({ stdout: `container-${++containers}\n` }))
@@ -119,8 +123,9 @@ function world(): World {
       'trivy convert',
       (c) => c.command === 'trivy' && c.args[0] === 'convert',
       (c) => {
+        const cyclonedx = flag(c.args, '--format') === 'cyclonedx';
         fs.copyFileSync(
-          path.join(SHARED_FIXTURES, 'trivy', 'alpine-310.sarif.golden'),
+          path.join(SHARED_FIXTURES, 'trivy', cyclonedx ? 'npm-cyclonedx.json.golden' : 'alpine-310.sarif.golden'),
           flag(c.args, '--output') as string,
         );
         return {};
@@ -160,7 +165,7 @@ async function road(w: World, inputs: Record<string, string>): Promise<Outcome> 
   const outputs: Record<string, string> = {};
   const cleanup = new StateCleanup(() => undefined);
   const reports = await execute({
-    read: (name) => ({ 'upload-sarif': 'true', token: 't', ...inputs })[name],
+    read: (name) => ({ 'upload-sarif': 'true', token: 't', checks: 'false', ...inputs })[name],
     ctx: w.ctx,
     run: w.stub.run,
     ui: recordingUi(said),
@@ -186,7 +191,9 @@ function expectCleanedUp(w: World, outcome: Outcome): void {
   expect(removed.sort()).toEqual(started.sort());
   expect([...outcome.cleanup.containers]).toEqual([]);
   const left = fs.readdirSync(w.ctx.runnerTemp).flatMap((d) => fs.readdirSync(path.join(w.ctx.runnerTemp, d)));
-  expect(left.filter((entry) => !/^trivy-.*\.sarif$/.test(entry) && entry !== 'test-results')).toEqual([]);
+  expect(
+    left.filter((entry) => !/^(trivy-.*\.sarif|sbom-.*\.cdx\.json)$/.test(entry) && entry !== 'test-results'),
+  ).toEqual([]);
 }
 
 const buildOf = (target: string) => (c: Call) => isDocker('buildx', 'build')(c) && flag(c.args, '--target') === target;
@@ -397,6 +404,83 @@ describe('the road, composed', () => {
     expect(w.stub.calls.filter((c) => c.command === 'trivy')).toEqual([]);
     expect(outcome.failure).toBe('2 of 2 targets failed: web (test: gate), api (test: gate)');
     expectCleanedUp(w, outcome);
+  });
+
+  describe('build checks (docker buildx build --call check) before anything is built', () => {
+    // buildx 0.29.1's JSON for a Dockerfile with two findings, as it printed it (sources left out).
+    const warnings = JSON.stringify({
+      warnings: [
+        {
+          ruleName: 'FromAsCasing',
+          description: "The 'as' keyword should match the case of the 'from' keyword",
+          url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/',
+          detail: "'as' and 'FROM' keywords' casing do not match",
+          location: { ranges: [{ start: { line: 1 }, end: { line: 1 } }] },
+        },
+        {
+          ruleName: 'JSONArgsRecommended',
+          description:
+            'JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals',
+          url: 'https://docs.docker.com/go/dockerfile/rule/json-args-recommended/',
+          detail: 'JSON arguments recommended for CMD to prevent unintended behavior related to OS signals',
+          location: { ranges: [{ start: { line: 9 }, end: { line: 9 } }] },
+        },
+      ],
+    });
+    const isCheck = (c: Call) => isDocker('buildx', 'build')(c) && c.args.includes('--call');
+    test('warn: each warning once (both targets gave it) as an annotation on its line; the road goes on', async () => {
+      const w = world();
+      w.stub.on('check', isCheck, () => ({ exitCode: 1, stdout: warnings }));
+      const outcome = await road(w, { targets: 'web,api', checks: 'warn' });
+      expect(outcome.failure).toBeUndefined();
+      const checks = w.stub.calls.filter(isCheck);
+      expect(checks.map((c) => flag(c.args, '--target')).sort()).toEqual(['api', 'web']);
+      for (const c of checks) {
+        expect(c.args.join(' ')).toContain('--call check,format=json');
+        expect(c.args).not.toContain('--metadata-file');
+        expect(c.args).not.toContain('--load');
+      }
+      const annotations = outcome.said.filter((s) => s.kind === 'warning' && s.props?.title?.startsWith('Build check'));
+      expect(annotations.map((s) => [s.props?.title, s.props?.file, s.props?.startLine])).toEqual([
+        ["Build check FromAsCasing: The 'as' keyword should match the case of the 'from' keyword", 'Dockerfile', 1],
+        [
+          'Build check JSONArgsRecommended: JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals',
+          'Dockerfile',
+          9,
+        ],
+      ]);
+      // Every check ran before the first build.
+      const firstBuild = w.stub.calls.findIndex((c) => isDocker('buildx', 'build')(c) && !isCheck(c));
+      expect(w.stub.calls.findLastIndex(isCheck)).toBeLessThan(firstBuild);
+    });
+    test('error: any warning stops every target before its build, as the build gate', async () => {
+      const w = world();
+      w.stub.on('check', isCheck, () => ({ exitCode: 1, stdout: warnings }));
+      const outcome = await road(w, { targets: 'web,api', checks: 'error', push: 'true' });
+      for (const report of outcome.reports) {
+        expect(report.failure).toMatchObject({ kind: 'gate', phase: 'build' });
+        expect(report.failure?.message).toContain('2 build check warnings (checks: error)');
+        expect(report.failure?.message).toContain('FromAsCasing (line 1)');
+        expect(report.build).toBeUndefined();
+      }
+      expect(w.stub.calls.filter((c) => isDocker('buildx', 'build')(c) && !isCheck(c))).toEqual([]);
+      expect(w.stub.named('docker', 'push')).toEqual([]);
+      expectCleanedUp(w, outcome);
+    });
+    test('a frontend that cannot lint: said once, and the road goes on', async () => {
+      const w = world();
+      w.stub.on('check', isCheck, () => ({ exitCode: 1, stderr: 'ERROR: unknown request type check' }));
+      const outcome = await road(w, { targets: 'web,api', checks: 'error' });
+      expect(outcome.failure).toBeUndefined();
+      expect(outcome.said.filter((s) => s.kind === 'notice' && s.text.startsWith('Build checks skipped'))).toHaveLength(
+        1,
+      );
+    });
+    test('false: no check at all', async () => {
+      const w = world();
+      await road(w, { target: 'web', checks: 'false' });
+      expect(w.stub.calls.filter(isCheck)).toEqual([]);
+    });
   });
 
   test("one target's failure stops that target only: the other is built, tested, scanned and pushed", async () => {

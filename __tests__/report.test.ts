@@ -102,7 +102,10 @@ describe('outputs', () => {
       findings: '',
       'sarif-file': '',
       'sarif-id': '',
+      'sbom-file': '',
       pushed: 'false',
+      signature: '',
+      version: '',
     });
   });
   test('several targets: one JSON object keyed by target, its values JSON themselves (no second fromJSON)', () => {

@@ -10,7 +10,7 @@ import {
   TrivyReportError,
 } from '../src/scan/report.js';
 import { trivyConvertArgs, trivyScanArgs } from '../src/scan/trivy-args.js';
-import { checksumFor, trivyAsset, versionFromOutput } from '../src/scan/install.js';
+import { checksumFor, trivyAsset, versionFromOutput } from '../src/tools/install.js';
 import { dbCacheKeys, restoreDb } from '../src/scan/db-cache.js';
 import { SHARED_FIXTURES } from './helpers/servers.js';
 
@@ -82,6 +82,7 @@ describe('trivy argv', () => {
         ignoreFile: '/w/.trivyignore',
         skipDbUpdate: true,
         skipJavaDbUpdate: true,
+        listAllPkgs: false,
       }),
     ).toEqual([
       'image',
@@ -103,6 +104,7 @@ describe('trivy argv', () => {
       '0',
       '--no-progress',
       '--quiet',
+      '--list-all-pkgs=false',
       '--ignore-unfixed',
       '--ignorefile',
       '/w/.trivyignore',

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { CommandError } from './errors.js';
 
@@ -15,7 +16,8 @@ export interface RunOptions {
   cwd?: string;
   /** Extra environment for the child, on top of the action's own. Secret values travel here, never in argv. */
   env?: Record<string, string>;
-  input?: string | Buffer;
+  /** The child's stdin: text, bytes, or a stream (piped, with back-pressure; a stream that fails fails the run). */
+  input?: string | Buffer | Readable;
   /** Return the result instead of throwing when the exit code is non-zero. */
   allowFailure?: boolean;
   /**
@@ -237,9 +239,19 @@ export function createProcessRunner(
         err.push(chunk);
         errLines?.push(chunk);
       });
+      let inputFailed: Error | undefined;
       if (options.input !== undefined && child.stdin) {
         child.stdin.on('error', () => undefined);
-        child.stdin.end(options.input);
+        const input = options.input;
+        if (input instanceof Readable) {
+          input.on('error', (error: Error) => {
+            inputFailed = error;
+            child.stdin?.destroy();
+          });
+          input.pipe(child.stdin);
+        } else {
+          child.stdin.end(input);
+        }
       }
       let failedToStart: Error | undefined;
       child.on('error', (error) => {
@@ -264,6 +276,13 @@ export function createProcessRunner(
         if (failedToStart) {
           // The program could not be started at all (not installed, not executable).
           reject(new CommandError(command, args, 127, failedToStart.message, '', { cause: failedToStart }));
+          return;
+        }
+        if (inputFailed) {
+          const message = `its input could not be written: ${inputFailed.message}`;
+          reject(
+            new CommandError(command, args, code ?? 1, `${err.text()}\n${message}`, out.text(), { cause: inputFailed }),
+          );
           return;
         }
         const result: CommandResult = {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { ConfigurationError, errorMessage } from './errors.js';
 import { parseList, splitKeyValue, type ListOptions } from './lists.js';
@@ -6,6 +7,9 @@ import type { RunContext } from './context.js';
 import { cacheSpecProblem } from './build/cache-spec.js';
 import { isInside, leadsOutOfWorkspace, realAncestor } from './safe-fs.js';
 import { isSeverity, SEVERITIES, type Severity } from './severity.js';
+import { isImageName } from './docker/reference.js';
+import { parseFlavor, parseTagEntries, TagRuleError } from './meta/tags.js';
+import { render } from './meta/template.js';
 
 export const DEFAULT_TRIVY_VERSION = '0.74.0';
 export const TRIVY_RELEASES_URL = 'https://github.com/aquasecurity/trivy/releases/download';
@@ -25,27 +29,9 @@ export const envInputReader =
 const TRUE = ['true', 'True', 'TRUE'];
 const FALSE = ['false', 'False', 'FALSE'];
 
-// A Docker image reference: [host[:port]/]path[:tag][@digest], path components lower-case.
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const HOST =
-  '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?';
-const NAME_RE = new RegExp(`^${HOST}${COMPONENT}(?:/${COMPONENT})*$`);
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const STAGE_RE = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 const SECRET_ID_RE = /^[a-zA-Z0-9_.-]+$/;
 const ENV_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-export function isImageName(name: string): boolean {
-  return NAME_RE.test(name) && name.length <= 255;
-}
-
-/** `name[:tag]`, the form `--tag` takes. */
-export function isImageTag(reference: string): boolean {
-  const slash = reference.lastIndexOf('/');
-  const colon = reference.lastIndexOf(':');
-  if (colon > slash) return isImageName(reference.slice(0, colon)) && TAG_RE.test(reference.slice(colon + 1));
-  return isImageName(reference);
-}
 
 /** Show where an entry went wrong without echoing a value that may be secret. */
 function redact(entry: string): string {
@@ -131,6 +117,49 @@ class Field {
     });
   }
 
+  /** Lines as docker/metadata-action reads its `tags` and `flavor` (one entry per line, `#` comments), parsed. */
+  rules<T>(parse: (entries: string[]) => T): T {
+    try {
+      return parse(this.list({ ignoreComma: true, comment: '#', commentNoInfix: true }));
+    } catch (error: unknown) {
+      if (error instanceof TagRuleError) return this.fail(error.message);
+      throw error;
+    }
+  }
+
+  /** One of a fixed set of words; `empty` is what '' means when it is allowed. */
+  oneOf(values: readonly string[], empty?: string): string {
+    const value = this.text();
+    if (value === '' && empty !== undefined) return empty;
+    if (!values.includes(value)) this.fail(`"${value}" is not one of ${values.join(', ')}`);
+    return value;
+  }
+
+  /** A secret's text exactly as given (a key keeps its line breaks); '' when not given. */
+  secretText(): string {
+    return this.raw ?? '';
+  }
+
+  /**
+   * docker/build-push-action's `provenance`: '' (the default, decided later from the repository's visibility),
+   * `false`, `true`, or attributes such as `mode=max`.
+   */
+  provenance(): ProvenanceInput {
+    const value = this.text();
+    if (value === '') return { kind: 'default' };
+    if (FALSE.includes(value)) return { kind: 'off' };
+    if (TRUE.includes(value)) return { kind: 'on', attrs: '' };
+    for (const field of value.split(',')) {
+      const pair = splitKeyValue(field);
+      if (!pair || !PROVENANCE_KEYS.includes(pair.key)) {
+        this.fail(`"${field}" is not one of ${PROVENANCE_KEYS.map((k) => `${k}=`).join(', ')}`);
+      }
+      if (pair.key === 'mode' && !['min', 'max'].includes(pair.value))
+        this.fail(`mode=${pair.value} is not min or max`);
+    }
+    return { kind: 'on', attrs: value };
+  }
+
   severities(): Severity[] {
     const values = this.list().map((v) => v.toUpperCase());
     for (const value of values) {
@@ -180,16 +209,41 @@ const INPUT_TABLE = {
   context: spec({ default: '.', read: (f) => f.text() }),
   file: spec({ read: (f) => f.text() }),
   image: spec({ read: (f, ctx) => (f.text() || defaultImage(ctx)).toLowerCase() }),
-  tags: spec({ read: (f) => f.list() }),
+  tags: spec({ read: (f) => f.rules(parseTagEntries) }),
+  flavor: spec({ read: (f) => f.rules(parseFlavor) }),
   labels: spec({ read: (f) => f.keyValues('key=value', () => true).map(({ key, value }) => `${key}=${value}`) }),
+  annotations: spec({
+    read: (f) =>
+      f.list({ ignoreComma: true }).map((entry, index) => {
+        const problem = annotationProblem(entry);
+        if (problem) f.fail(`entry ${index + 1} "${redact(entry)}" ${problem}`);
+        return entry;
+      }),
+  }),
   'build-args': spec({
     read: (f) => f.keyValues('NAME=value', (k) => k !== '').map(({ key, value }) => `${key}=${value}`),
+  }),
+  'build-contexts': spec({
+    read: (f) =>
+      f.keyValues('name=source (a folder, docker-image://, target:, oci-layout:// or a URL)', (k) =>
+        /^[A-Za-z0-9][\w./:@-]*$/.test(k),
+      ),
   }),
   secrets: spec({
     read: (f) =>
       f
         .keyValues('id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true)
         .map(({ key, value }) => ({ id: key, value })),
+  }),
+  'secret-envs': spec({
+    read: (f) =>
+      f
+        .keyValues('id=ENV_NAME with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k))
+        .map(({ key, value }) => {
+          if (!ENV_KEY_RE.test(value.trim()))
+            f.fail(`id "${key}": "${value.trim()}" is not an environment variable name`);
+          return { id: key, env: value.trim() };
+        }),
   }),
   'secret-files': spec({
     read: (f, ctx) =>
@@ -200,8 +254,55 @@ const INPUT_TABLE = {
   ssh: spec({ read: (f) => f.list() }),
   platforms: spec({ read: (f) => f.list() }),
   builder: spec({ read: (f) => f.text() }),
+  network: spec({ read: (f) => f.oneOf(['default', 'none', 'host'], '') }),
+  allow: spec({
+    read: (f) =>
+      f.list().map((entry) => {
+        if (!/^(network\.host|security\.insecure|device(=.+)?|fs(\.read|\.write)?=.+)$/.test(entry)) {
+          f.fail(
+            `"${entry}" is not an entitlement; use network.host, security.insecure, device[=name] or fs[.read|.write]=path`,
+          );
+        }
+        return entry;
+      }),
+  }),
+  'add-hosts': spec({
+    read: (f) =>
+      f.list().map((entry) => {
+        const m = /^([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)[:=](.+)$/.exec(entry);
+        if (!m || (!net.isIP(m[2]) && m[2] !== 'host-gateway')) {
+          return f.fail(`"${entry}" is not host:ip (or host=ip), e.g. db:10.0.0.5`);
+        }
+        return `${m[1]}=${m[2]}`;
+      }),
+  }),
+  'shm-size': spec({
+    read: (f) => {
+      const value = f.text();
+      if (value && !/^\d+(\.\d+)?[bkmg]?$/i.test(value)) f.fail(`"${value}" is not a size such as 2g or 512m`);
+      return value;
+    },
+  }),
+  ulimit: spec({
+    read: (f) =>
+      f.list({ ignoreComma: true }).map((entry) => {
+        const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(entry);
+        if (!m || !ULIMITS.includes(m[1])) {
+          f.fail(`"${entry}" is not type=soft[:hard] with a type of ${ULIMITS.join(', ')}`);
+        }
+        return entry;
+      }),
+  }),
   'no-cache': spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
+  'no-cache-filters': spec({
+    read: (f) =>
+      f.list().map((stage) => {
+        if (!STAGE_RE.test(stage)) f.fail(`"${stage}" is not a valid stage name`);
+        return stage;
+      }),
+  }),
   pull: spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
+  checks: spec({ default: 'warn', read: (f) => f.oneOf(['warn', 'error', 'false']) as 'warn' | 'error' | 'false' }),
   cache: spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
   'cache-scope': spec({ read: (f) => f.text() }),
   'cache-from': spec({ read: (f) => f.list({ ignoreComma: true }) }),
@@ -252,6 +353,15 @@ const INPUT_TABLE = {
   token: spec({ default: '${{ github.token }}', read: (f) => (f.given ? f.text() : '') }),
   'wait-for-processing': spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
   push: spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
+  provenance: spec({ read: (f) => f.provenance() }),
+  sbom: spec({ read: (f) => (f.text() === '' ? undefined : f.boolean()) }),
+  sign: spec({
+    default: 'false',
+    read: (f) => f.oneOf(['false', 'key', 'keyless', 'auto']) as 'false' | 'key' | 'keyless' | 'auto',
+  }),
+  'cosign-key': spec({ read: (f) => f.secretText() }),
+  'cosign-password': spec({ read: (f) => f.secretText() }),
+  'cosign-version': spec({ read: (f) => f.text().replace(/^v/, '') }),
 } as const;
 
 type Table = typeof INPUT_TABLE;
@@ -275,7 +385,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string | undefined>> = Obje
 );
 
 /** Parse and validate every input. Throws ConfigurationError on the first mistake, before any work starts. */
-export function getInputs(read: InputReader, ctx: RunContext): Inputs {
+export function getInputs(read: InputReader, ctx: RunContext, env: NodeJS.ProcessEnv = process.env): Inputs {
   const values: Record<string, unknown> = {};
   for (const name of INPUT_NAMES) {
     const entry = INPUT_TABLE[name] as InputSpec<unknown>;
@@ -287,12 +397,18 @@ export function getInputs(read: InputReader, ctx: RunContext): Inputs {
   }
   const { target, targets: targetList, ...rest } = values as Record<InputName, unknown>;
   const inputs = { ...rest, targets: target ? [target as string] : (targetList as string[]) } as unknown as Inputs;
-  checkTogether(inputs, target as string, targetList as string[], ctx);
+  checkTogether(inputs, target as string, targetList as string[], ctx, env);
   return inputs;
 }
 
 /** What one input alone cannot tell: inputs against each other, against the files and the environment. */
-function checkTogether(inputs: Inputs, target: string, targetList: string[], ctx: RunContext): void {
+function checkTogether(
+  inputs: Inputs,
+  target: string,
+  targetList: string[],
+  ctx: RunContext,
+  env: NodeJS.ProcessEnv,
+): void {
   if (target && targetList.length > 0) {
     throw new ConfigurationError('targets', 'set either "target" or "targets", not both');
   }
@@ -332,25 +448,19 @@ function checkTogether(inputs: Inputs, target: string, targetList: string[], ctx
     }
   }
 
-  if (!isImageName(inputs.image)) {
-    throw new ConfigurationError(
-      'image',
-      `"${inputs.image}" is not a valid image name; use lower-case [registry/]path such as ghcr.io/owner/app`,
-    );
-  }
-  for (const tag of inputs.tags) {
-    if (!isImageTag(tag)) {
+  for (const target of inputs.targets) {
+    let image: string;
+    try {
+      image = render(inputs.image, { target: target.toLowerCase() });
+    } catch (error: unknown) {
+      throw new ConfigurationError('image', `"${inputs.image}": ${errorMessage(error)}`);
+    }
+    if (!isImageName(image)) {
       throw new ConfigurationError(
-        'tags',
-        `"${tag}" is not a valid image reference; use name:tag such as ghcr.io/owner/app:1.2`,
+        'image',
+        `"${image}" is not a valid image name; use lower-case [registry/]path such as ghcr.io/owner/app (it may name {{target}})`,
       );
     }
-  }
-  if (inputs.tags.length > 0 && inputs.targets.length > 1) {
-    throw new ConfigurationError(
-      'tags',
-      'cannot be shared by several targets; leave it empty to get <image>:<target> tags',
-    );
   }
 
   inputs['secret-files'].forEach((secretFile, index) => {
@@ -362,7 +472,38 @@ function checkTogether(inputs: Inputs, target: string, targetList: string[], ctx
       throw new ConfigurationError('secret-files', `${which} is a link inside the workspace that leads out of it`);
     }
   });
-  const ids = [...inputs.secrets.map((s) => s.id), ...inputs['secret-files'].map((s) => s.id)];
+  inputs['secret-envs'].forEach(({ id, env: name }) => {
+    if (env[name] === undefined) {
+      throw new ConfigurationError(
+        'secret-envs',
+        `id "${id}" names the environment variable ${name}, which is not set; set it in the step's env:`,
+      );
+    }
+  });
+  inputs['build-contexts'].forEach(({ key, value }, index) => {
+    const source = value.trim();
+    if (source === '') throw new ConfigurationError('build-contexts', `entry ${index + 1} (${key}) has no source`);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || source.startsWith('target:') || source.startsWith('git@')) return;
+    const folder = path.resolve(ctx.workspace, source);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+      throw new ConfigurationError(
+        'build-contexts',
+        `entry ${index + 1} (${key}): folder "${source}" does not exist; use a folder, docker-image://, target:, oci-layout:// or a URL`,
+      );
+    }
+    if (leadsOutOfWorkspace(ctx.workspace, folder)) {
+      throw new ConfigurationError(
+        'build-contexts',
+        `entry ${index + 1} (${key}) is a link inside the workspace that leads out of it`,
+      );
+    }
+  });
+  checkSigning(inputs);
+  const ids = [
+    ...inputs.secrets.map((s) => s.id),
+    ...inputs['secret-files'].map((s) => s.id),
+    ...inputs['secret-envs'].map((s) => s.id),
+  ];
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new ConfigurationError('secrets', `secret id "${duplicate}" is given twice`);
 
@@ -428,6 +569,36 @@ function checkTogether(inputs: Inputs, target: string, targetList: string[], ctx
       'GITHUB_SHA',
       `"${ctx.sha.slice(0, 64)}" is not a commit id (40 hexadecimal digits); code scanning needs the commit that was analysed`,
       'environment',
+    );
+  }
+}
+
+/** cosign takes a key as PEM text (passed through the environment, never a file or argv) or a KMS URI. */
+export const KMS_KEY_RE = /^(awskms|gcpkms|azurekms|hashivault|k8s|pkcs11):\/\/\S+$/;
+
+function checkSigning(inputs: Inputs): void {
+  const key = inputs['cosign-key'].trim();
+  if (inputs.sign === 'key') {
+    if (!key) {
+      throw new ConfigurationError(
+        'cosign-key',
+        'is required with sign: key (a cosign private key, e.g. ${{ secrets.COSIGN_PRIVATE_KEY }})',
+      );
+    }
+    if (
+      !KMS_KEY_RE.test(key) &&
+      !/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----/.test(key)
+    ) {
+      throw new ConfigurationError(
+        'cosign-key',
+        'is neither a PEM private key (as cosign generate-key-pair writes) nor a KMS URI (awskms://, gcpkms://, azurekms://, hashivault://, k8s://); its value is not shown',
+      );
+    }
+  }
+  if (inputs['cosign-version'] && !/^\d+\.\d+\.\d+$/.test(inputs['cosign-version'])) {
+    throw new ConfigurationError(
+      'cosign-version',
+      `"${inputs['cosign-version']}" is not a release version such as 3.1.1`,
     );
   }
 }
@@ -530,6 +701,50 @@ function checkResultsPath(value: string, ctx: RunContext): void {
       `"${value}" already exists and is not an empty folder; name a new folder so no file is overwritten`,
     );
   }
+}
+
+/** What `provenance` asks for, before the repository's visibility decides the default. */
+export type ProvenanceInput = { kind: 'default' } | { kind: 'off' } | { kind: 'on'; attrs: string };
+const PROVENANCE_KEYS = ['mode', 'builder-id', 'inline-only', 'version', 'filename', 'reproducible'];
+/** The resource limits `docker buildx build --ulimit` takes. */
+const ULIMITS = [
+  'core',
+  'cpu',
+  'data',
+  'fsize',
+  'locks',
+  'memlock',
+  'msgqueue',
+  'nice',
+  'nofile',
+  'nproc',
+  'rss',
+  'rtprio',
+  'rttime',
+  'sigpending',
+  'stack',
+];
+
+const ANNOTATION_LEVELS = ['manifest', 'index', 'manifest-descriptor', 'index-descriptor'];
+
+/**
+ * What is wrong with an `annotations` entry, as buildx's `--annotation` reads it: `[level[,level...]:]key=value`,
+ * a level being manifest, index, manifest-descriptor or index-descriptor, optionally with `[os/arch]`.
+ */
+export function annotationProblem(entry: string): string | undefined {
+  const pair = splitKeyValue(entry);
+  if (!pair) return 'is not key=value';
+  const colon = pair.key.lastIndexOf(':');
+  const levels = colon < 0 ? [] : pair.key.slice(0, colon).split(',');
+  const key = pair.key.slice(colon + 1);
+  for (const level of levels) {
+    const m = /^([a-z-]+)(?:\[([a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?)\])?$/.exec(level);
+    if (!m || !ANNOTATION_LEVELS.includes(m[1])) {
+      return `has the level "${level}"; use ${ANNOTATION_LEVELS.join(', ')} (optionally with [os/arch])`;
+    }
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key)) return `has the key "${key}", which is not an annotation key`;
+  return undefined;
 }
 
 /** The repository name, lower-cased (`owner/name` on GitHub; the working folder's name elsewhere). */

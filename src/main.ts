@@ -48,8 +48,13 @@ export async function execute(options: ExecuteOptions): Promise<TargetReport[]> 
   } catch (error: unknown) {
     options.ui.warning(`Could not write the job summary: ${errorMessage(error)}`);
   }
-  // What later steps may read (the outputs' SARIF files and test results) stays; the rest goes now.
-  const kept = reports.flatMap((report) => [report.scan?.sarifFile, report.tests?.resultsPath]);
+  // What later steps may read (the outputs' SARIF, SBOM and signature files, test results) stays; the rest goes now.
+  const kept = reports.flatMap((report) => [
+    report.scan?.sarifFile,
+    report.scan?.sbomFile,
+    report.tests?.resultsPath,
+    ...(report.push?.signatures ?? []),
+  ]);
   const notRemoved = keepOnly(
     plan.tempDir,
     kept.filter((file): file is string => Boolean(file)),

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-GLVB6BHK.js";
+} from "../chunks/chunk-KJOHUH7D.js";
 import {
   StateCleanup,
   createProcessRunner,
@@ -17,13 +17,13 @@ import {
   removeLeftovers,
   removeOnSignal,
   withoutControls
-} from "../chunks/chunk-ECN4RPGC.js";
-import "../chunks/chunk-BR2HY3XJ.js";
+} from "../chunks/chunk-F4PLOASK.js";
+import "../chunks/chunk-5SLBXG6A.js";
 import "../chunks/chunk-FD7ZZOJE.js";
-import "../chunks/chunk-GMAGETJU.js";
+import "../chunks/chunk-ZPXIUHDS.js";
 import {
   errorMessage
-} from "../chunks/chunk-YXHC37U5.js";
+} from "../chunks/chunk-TV5RVX4N.js";
 import "../chunks/chunk-ZRO6CAG6.js";
 
 // src/report/terminal.ts

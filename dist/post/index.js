@@ -11,10 +11,10 @@ import {
   isString,
   readStateList,
   removeLeftovers
-} from "../chunks/chunk-ECN4RPGC.js";
+} from "../chunks/chunk-F4PLOASK.js";
 import {
   errorMessage
-} from "../chunks/chunk-YXHC37U5.js";
+} from "../chunks/chunk-TV5RVX4N.js";
 import "../chunks/chunk-ZRO6CAG6.js";
 
 // src/commands.ts

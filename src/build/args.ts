@@ -1,7 +1,13 @@
 import type { BuildxCapabilities } from './capabilities.js';
 import type { CacheProtocol } from '../context.js';
 
-export type BuildOutput = { type: 'load' } | { type: 'local'; dest: string } | { type: 'push' };
+export type BuildOutput =
+  | { type: 'load' }
+  | { type: 'local'; dest: string }
+  /** The whole build result (every platform, its attestations) as an OCI layout folder, loaded and pushed later. */
+  | { type: 'oci-layout'; dest: string }
+  /** `--call check`: BuildKit's build checks, as JSON on stdout; nothing is built. */
+  | { type: 'check' };
 
 /** One `docker buildx build` invocation, fully decided. Pure data: `buildxArgs` turns it into argv. */
 export interface BuildPlan {
@@ -10,15 +16,27 @@ export interface BuildPlan {
   file: string;
   tags: string[];
   labels: string[];
+  /** `--annotation` values (OCI annotations of what is exported). */
+  annotations: string[];
   buildArgs: string[];
+  /** `--build-context name=source`. */
+  buildContexts: string[];
   /** Secret ids with the environment variable that carries each value to buildx (never argv). */
   secretEnvs: { id: string; env: string }[];
   secretFiles: { id: string; path: string }[];
   ssh: string[];
   platforms: string[];
   builder: string;
+  network: string;
+  allow: string[];
+  addHosts: string[];
+  shmSize: string;
+  ulimits: string[];
   noCache: boolean;
+  noCacheFilters: string[];
   pull: boolean;
+  /** `--provenance` value: attributes, or `false` to keep buildx from adding its default; undefined: not said. */
+  provenance?: string;
   cacheFrom: string[];
   cacheTo: string[];
   output: BuildOutput;
@@ -31,27 +49,39 @@ export function buildxArgs(plan: BuildPlan): string[] {
   args.push('--progress', 'plain', '--target', plan.target, '--file', plan.file);
   for (const tag of plan.tags) args.push('--tag', tag);
   for (const label of plan.labels) args.push('--label', label);
+  for (const annotation of plan.annotations) args.push('--annotation', annotation);
   for (const arg of plan.buildArgs) args.push('--build-arg', arg);
+  for (const context of plan.buildContexts) args.push('--build-context', context);
   for (const secret of plan.secretEnvs) args.push('--secret', `id=${secret.id},env=${secret.env}`);
   for (const secret of plan.secretFiles) args.push('--secret', `id=${secret.id},src=${secret.path}`);
   for (const ssh of plan.ssh) args.push('--ssh', ssh);
   if (plan.platforms.length > 0) args.push('--platform', plan.platforms.join(','));
+  if (plan.network) args.push('--network', plan.network);
+  if (plan.allow.length > 0) args.push('--allow', plan.allow.join(','));
+  for (const host of plan.addHosts) args.push('--add-host', host);
+  if (plan.shmSize) args.push('--shm-size', plan.shmSize);
+  for (const ulimit of plan.ulimits) args.push('--ulimit', ulimit);
   if (plan.noCache) args.push('--no-cache');
+  if (plan.noCacheFilters.length > 0) args.push('--no-cache-filter', plan.noCacheFilters.join(','));
   if (plan.pull) args.push('--pull');
+  if (plan.provenance !== undefined) args.push('--provenance', plan.provenance);
   for (const from of plan.cacheFrom) args.push('--cache-from', from);
   for (const to of plan.cacheTo) args.push('--cache-to', to);
   switch (plan.output.type) {
     case 'load':
       args.push('--load');
       break;
-    case 'push':
-      args.push('--push');
-      break;
     case 'local':
       args.push('--output', `type=local,dest=${plan.output.dest}`);
       break;
+    case 'oci-layout':
+      args.push('--output', `type=oci,dest=${plan.output.dest},tar=false`);
+      break;
+    case 'check':
+      args.push('--call', 'check,format=json');
+      break;
   }
-  args.push('--metadata-file', plan.metadataFile);
+  if (plan.output.type !== 'check') args.push('--metadata-file', plan.metadataFile);
   // `--` keeps a context that starts with "-" from being read as a flag.
   args.push('--', plan.context);
   return args;

@@ -4,6 +4,7 @@ import type { Ui } from '../ui.js';
 import type { Clock } from '../runtime.js';
 import { GateFailure } from '../errors.js';
 import { inspectImage } from '../docker/image.js';
+import { loadIntoEngine, OciLayout, platformText, type Descriptor } from '../release/layout.js';
 import type { BuildReport } from '../report/types.js';
 import { BuildError, runBuild, type BuildRun } from './build.js';
 import { buildPlan, type BuildRequest, type BuildSettings } from './plan.js';
@@ -18,6 +19,8 @@ export interface BuildDeps {
 export interface BuildAnnotation {
   file: string;
   stageLine: (stage: string) => number | undefined;
+  /** The platform the gates run on, when several are built ('' or undefined: the only one). */
+  gatePlatform?: string;
 }
 
 /**
@@ -58,11 +61,22 @@ export async function buildImage(
     });
     throw new GateFailure('build', error.message, { cause: error });
   }
+  let tested: Descriptor | undefined;
+  if (request.output.type === 'oci-layout') {
+    // The gates run on one platform of the very result that is pushed, loaded from its blobs.
+    const layout = new OciLayout(request.output.dest);
+    const loaded = await loadIntoEngine(deps.run, layout, annotation.gatePlatform, request.tags);
+    tested = loaded.manifest;
+    deps.ui.info(
+      `Loaded ${platformText(tested.platform) || 'the image'} of the build (${tested.digest}) into the engine for the gates`,
+    );
+  }
   const image = await inspectImage(deps.run, request.tags[0]);
   const digest = run.metadata['containerimage.digest'];
   return {
     imageId: image.id,
-    digest: typeof digest === 'string' ? digest : undefined,
+    digest: tested?.digest ?? (typeof digest === 'string' ? digest : undefined),
+    ...(tested && request.output.type === 'oci-layout' ? { layout: { dir: request.output.dest, tested } } : {}),
     tags: request.tags,
     sizeBytes: image.size,
     seconds: run.seconds,

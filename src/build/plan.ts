@@ -8,6 +8,7 @@ export interface BuildSettings {
   context: string;
   file: string;
   buildArgs: string[];
+  buildContexts: string[];
   /** Secret ids with the environment variable that carries each value to buildx (never argv). */
   secretEnvs: { id: string; env: string }[];
   /** The child environment that carries the secret values. */
@@ -15,7 +16,13 @@ export interface BuildSettings {
   secretFiles: { id: string; path: string }[];
   ssh: string[];
   builder: string;
+  network: string;
+  allow: string[];
+  addHosts: string[];
+  shmSize: string;
+  ulimits: string[];
   noCache: boolean;
+  noCacheFilters: string[];
   pull: boolean;
 }
 
@@ -24,10 +31,14 @@ export interface BuildRequest {
   target: string;
   tags: string[];
   labels: string[];
+  /** OCI annotations: only where the result is exported as is (an OCI layout). */
+  annotations?: string[];
   cache: CacheDecision;
   output: BuildOutput;
   platforms: string[];
   metadataFile: string;
+  /** `--provenance`: attributes, or `false`; undefined leaves buildx to its default. */
+  provenance?: string;
 }
 
 /** Environment variable names that carry secret values to buildx (`--secret id=x,env=NAME`). */
@@ -40,12 +51,27 @@ export function buildSettings(inputs: Inputs, ctx: RunContext): BuildSettings {
     context: path.resolve(ctx.workspace, inputs.context),
     file: path.resolve(ctx.workspace, inputs.file),
     buildArgs: inputs['build-args'],
-    secretEnvs: inputs.secrets.map((secret, i) => ({ id: secret.id, env: secretEnvName(i) })),
+    buildContexts: inputs['build-contexts'].map(({ key, value }) => {
+      const source = value.trim();
+      const local =
+        !/^[a-z][a-z0-9+.-]*:\/\//i.test(source) && !source.startsWith('target:') && !source.startsWith('git@');
+      return `${key}=${local ? path.resolve(ctx.workspace, source) : source}`;
+    }),
+    secretEnvs: [
+      ...inputs.secrets.map((secret, i) => ({ id: secret.id, env: secretEnvName(i) })),
+      ...inputs['secret-envs'],
+    ],
     secretValues: Object.fromEntries(inputs.secrets.map((secret, i) => [secretEnvName(i), secret.value])),
     secretFiles: inputs['secret-files'],
     ssh: inputs.ssh,
     builder: inputs.builder,
+    network: inputs.network,
+    allow: inputs.allow,
+    addHosts: inputs['add-hosts'],
+    shmSize: inputs['shm-size'],
+    ulimits: inputs.ulimit,
     noCache: inputs['no-cache'],
+    noCacheFilters: inputs['no-cache-filters'],
     pull: inputs.pull,
   };
 }
@@ -58,47 +84,26 @@ export function buildPlan(settings: BuildSettings, request: BuildRequest): Build
     file: settings.file,
     tags: request.tags,
     labels: request.labels,
+    annotations: request.annotations ?? [],
     buildArgs: settings.buildArgs,
+    buildContexts: settings.buildContexts,
     secretEnvs: settings.secretEnvs,
     secretFiles: settings.secretFiles,
     ssh: settings.ssh,
     platforms: request.platforms,
     builder: settings.builder,
+    network: settings.network,
+    allow: settings.allow,
+    addHosts: settings.addHosts,
+    shmSize: settings.shmSize,
+    ulimits: settings.ulimits,
     noCache: settings.noCache,
+    noCacheFilters: settings.noCacheFilters,
     pull: settings.pull,
+    provenance: request.provenance,
     cacheFrom: request.cache.cacheFrom,
     cacheTo: request.cache.cacheTo,
     output: request.output,
     metadataFile: request.metadataFile,
   };
-}
-
-/** The tags a target gets: the user's, or `<image>:<target>` and `<image>:<target>-<short sha>`. */
-export function defaultTags(
-  image: string,
-  userTags: readonly string[],
-  target: string,
-  sha: string | undefined,
-): string[] {
-  if (userTags.length > 0) return [...userTags];
-  const tags = [`${image}:${target}`];
-  if (sha) tags.push(`${image}:${target}-${sha.slice(0, 7)}`);
-  return tags;
-}
-
-/** OCI labels added to every image; a user's label with the same key wins. */
-export function defaultLabels(ctx: RunContext, target: string, now: Date): string[] {
-  const labels: Record<string, string> = {
-    'org.opencontainers.image.title': target,
-    'org.opencontainers.image.created': now.toISOString(),
-  };
-  if (ctx.repository) labels['org.opencontainers.image.source'] = `${ctx.serverUrl}/${ctx.repository}`;
-  if (ctx.sha) labels['org.opencontainers.image.revision'] = ctx.sha;
-  return Object.entries(labels).map(([key, value]) => `${key}=${value}`);
-}
-
-export function mergeLabels(defaults: readonly string[], user: readonly string[]): string[] {
-  const key = (label: string): string => label.slice(0, label.indexOf('='));
-  const userKeys = new Set(user.map(key));
-  return [...defaults.filter((label) => !userKeys.has(key(label))), ...user];
 }

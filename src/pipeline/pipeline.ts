@@ -1,4 +1,7 @@
 import type { TargetReport } from '../report/types.js';
+import type { Failure } from '../errors.js';
+import { failureMessage } from '../errors.js';
+import { describeWarning, reportChecks, runBuildChecks } from '../build/checks.js';
 import type { RunPlan, RunServices } from './setup.js';
 import { nothingPushed, runTarget, runTestStage, stagesOf } from './road.js';
 
@@ -9,7 +12,12 @@ import { nothingPushed, runTarget, runTestStage, stagesOf } from './road.js';
  */
 export async function runPipeline(plan: RunPlan, services: RunServices): Promise<TargetReport[]> {
   const { inputs } = plan;
-  const { tests, failure } = inputs['test-target'] ? await runTestStage(plan, services) : {};
+  const checksFailure = await buildChecks(plan, services);
+  const { tests, failure } = checksFailure
+    ? { tests: undefined, failure: checksFailure }
+    : inputs['test-target']
+      ? await runTestStage(plan, services)
+      : {};
   if (inputs.scan && !failure) {
     // Trivy's install and DB restore overlap the first build; the scan awaits the same promise (and its error).
     services.trivy().catch(() => undefined);
@@ -29,4 +37,33 @@ export async function runPipeline(plan: RunPlan, services: RunServices): Promise
   }
   await services.background.settle();
   return reports;
+}
+
+/**
+ * BuildKit's build checks for every target (and the test stage), before anything is built. `warn`: annotations;
+ * `error`: any warning stops every target before its build (the build gate).
+ */
+async function buildChecks(plan: RunPlan, services: RunServices): Promise<Failure | undefined> {
+  const { inputs } = plan;
+  if (inputs.checks === 'false') return undefined;
+  const targets = [...new Set([...(inputs['test-target'] ? [inputs['test-target']] : []), ...inputs.targets])];
+  const result = await services.ui.group('Build checks', async () => {
+    const checked = await runBuildChecks(services, plan.settings, targets);
+    reportChecks(services.ui, checked, plan.annotation.file);
+    return checked;
+  });
+  if (inputs.checks !== 'error' || result.warnings.length === 0) return undefined;
+  const shown = result.warnings.slice(0, 10).map((w) => `  - ${describeWarning(w)}`);
+  if (result.warnings.length > 10) shown.push(`  - ... and ${result.warnings.length - 10} more`);
+  const count = `${result.warnings.length} build check warning${result.warnings.length === 1 ? '' : 's'}`;
+  return {
+    kind: 'gate',
+    phase: 'build',
+    message: failureMessage(
+      'gate',
+      'build',
+      inputs.targets.join(', '),
+      `${count} (checks: error):\n${shown.join('\n')}`,
+    ),
+  };
 }

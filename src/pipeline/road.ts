@@ -5,11 +5,11 @@ import { errorMessage, failureFrom, failureMessage, settled, type Failure } from
 import { findStage, stageLabel, stagesNeeded } from '../dockerfile/parse.js';
 import type { TargetReport, TestReport } from '../report/types.js';
 import { buildImage, metadataFile } from '../build/phase.js';
-import { defaultLabels, defaultTags, mergeLabels } from '../build/plan.js';
 import { smoke } from '../smoke/phase.js';
 import { findingsVerdict, scan } from '../scan/phase.js';
 import { uploadSarif } from '../sarif/phase.js';
 import { push } from '../push/phase.js';
+import { OciLayout } from '../release/layout.js';
 import type { RunPlan, RunServices } from './setup.js';
 
 /** A target stopped: the failure, already in the words the user reads. */
@@ -120,8 +120,12 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   const { ui, clock } = services;
   const { target } = report;
   const cache = plan.cacheFor(target);
-  const tags = defaultTags(inputs.image, inputs.tags, target, ctx.sha);
-  const labels = mergeLabels(defaultLabels(ctx, target, new Date(clock.now())), inputs.labels);
+  const names = plan.names.get(target);
+  if (!names) throw new Error(`no names were decided for ${target}`);
+  const { tags, labels } = names;
+  if (names.version !== undefined) report.version = names.version;
+  // The layout path builds every platform once, with its attestations, and the gates run on one of them.
+  const layout = plan.release.path === 'layout';
   const build = await inPhase(services, target, 'build', () =>
     ui.group(`Build ${target}`, () =>
       buildImage(
@@ -132,8 +136,14 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
           tags,
           labels,
           cache,
-          output: { type: 'load' },
-          platforms: plan.gatePlatforms,
+          ...(layout
+            ? {
+                output: { type: 'oci-layout', dest: path.join(plan.tempDir, `layout-${target}`) },
+                platforms: inputs.platforms,
+                annotations: names.annotations,
+                provenance: plan.release.provenance,
+              }
+            : { output: { type: 'load' }, platforms: plan.gatePlatforms }),
           metadataFile: metadataFile(plan.tempDir, target),
         },
         plan.annotation,
@@ -150,7 +160,14 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   const scanning = settled(
     scan(
       { run: services.run, ui: scanUi, trivy: services.trivy },
-      { target, image: build.tags[0], settings: inputs, tempDir: plan.tempDir, outputDir: plan.outputDir },
+      {
+        target,
+        image: build.tags[0],
+        settings: inputs,
+        tempDir: plan.tempDir,
+        outputDir: plan.outputDir,
+        sbom: plan.release.sbom,
+      },
     ).finally(() => {
       const took = `Scan took ${((clock.now() - scanStarted) / 1000).toFixed(1)} s`;
       if (inputs.scan) scanUi.info(inputs.smoke ? `${took}, alongside the smoke test` : took);
@@ -202,16 +219,18 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   if (inputs.push) {
     const pushed = await inPhase(services, target, 'push', () =>
       ui.group(`Push ${target}`, () =>
-        push(services, plan.settings, {
+        push(services, plan.release, {
           target,
-          image: build,
-          platforms: inputs.platforms,
-          cache,
-          tempDir: plan.tempDir,
+          tags: build.tags,
+          imageId: build.imageId,
+          layout: build.layout ? { layout: new OciLayout(build.layout.dir), tested: build.layout.tested } : undefined,
+          sbomFile: report.scan?.sbomFile,
+          outputDir: plan.outputDir,
         }),
       ),
     );
     report.pushed = true;
     report.pushDigest = pushed.digest;
+    report.push = pushed;
   }
 }

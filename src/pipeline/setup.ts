@@ -13,8 +13,13 @@ import { cacheFlags, type CacheDecision } from '../build/args.js';
 import { buildSettings, type BuildSettings } from '../build/plan.js';
 import type { BuildAnnotation } from '../build/phase.js';
 import { findStage, parseDockerfile, type Dockerfile } from '../dockerfile/parse.js';
-import { actionsToolCaches, setUpTrivy, type TrivySetup } from '../scan/setup.js';
+import { setUpTrivy, type TrivySetup } from '../scan/setup.js';
+import { actionsToolCaches } from '../tools/caches.js';
 import type { CodeScanningApi } from '../sarif/upload.js';
+import { readRefContext } from '../meta/event.js';
+import { nameTargets, type TargetNames } from '../meta/naming.js';
+import { decideRelease, type ReleasePlan } from '../release/plan.js';
+import { checkKey, setUpCosign, type CosignSetup } from '../release/cosign.js';
 
 /** Everything decided once before any work, read-only afterwards. */
 export interface RunPlan {
@@ -33,6 +38,10 @@ export interface RunPlan {
   startedAt: number;
   /** The cache flags of a target's builds: its own gha scope unless cache-scope says otherwise. */
   cacheFor: (target: string) => CacheDecision;
+  /** Each target's tags, labels and annotations. */
+  names: Map<string, TargetNames>;
+  /** How what passes is pushed, attested and signed. */
+  release: ReleasePlan;
 }
 
 /** The services the phases use, each handed to a phase only when it needs it. */
@@ -46,6 +55,8 @@ export interface RunServices {
   trivy: () => Promise<TrivySetup>;
   /** The code scanning API client, loaded on first use. */
   codeScanning: (token: string) => Promise<CodeScanningApi>;
+  /** cosign, found or installed on first use. */
+  cosign: () => Promise<CosignSetup>;
 }
 
 export interface PrepareOptions {
@@ -61,6 +72,8 @@ export interface PrepareOptions {
   codeScanning?: (token: string) => Promise<CodeScanningApi>;
   /** Trivy's setup; default: install or find it, restore its DB. */
   trivy?: () => Promise<TrivySetup>;
+  /** The environment (the step's env: secret-envs, OIDC, BUILDX_NO_DEFAULT_ATTESTATIONS); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Read the Dockerfile and check every stage name before anything is built. Pure apart from reading the file. */
@@ -79,6 +92,14 @@ export function readDockerfile(inputs: Inputs, ctx: RunContext): Dockerfile {
       throw new ConfigurationError(
         inputs.targets.length > 1 ? 'targets' : 'target',
         `stage "${target}" is not in ${inputs.file}; its stages are: ${valid}`,
+      );
+    }
+  }
+  for (const stage of inputs['no-cache-filters']) {
+    if (!findStage(dockerfile, stage)) {
+      throw new ConfigurationError(
+        'no-cache-filters',
+        `stage "${stage}" is not in ${inputs.file}; its stages are: ${valid}`,
       );
     }
   }
@@ -120,9 +141,15 @@ export function makeTempDir(runnerTemp: string): string {
 /** Decide everything once: the Dockerfile's stages, the engine's capabilities, the run's folder, the services. */
 export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan; services: RunServices }> {
   const { inputs, ctx, run, ui } = options;
+  const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   const dockerfile = readDockerfile(inputs, ctx);
   for (const secret of inputs.secrets) ui.secret(secret.value);
+  for (const secret of inputs['secret-envs']) ui.secret(env[secret.env] ?? '');
+  ui.secret(inputs['cosign-key']);
+  ui.secret(inputs['cosign-password']);
+  const ref = readRefContext(ctx, new Date(clock.now()), env, (message) => ui.warning(message));
+  const names = nameTargets(inputs, ref, (message) => ui.notice(message));
   const tempDir = makeTempDir(ctx.runnerTemp);
   options.cleanup.addTempDir(tempDir);
   if (inputs.scan && inputs['trivy-download-url'].startsWith('http:')) {
@@ -136,7 +163,7 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
   const caps = await detectCapabilities(
     run,
     inputs.builder,
-    cacheInPlay || inputs.platforms.length > 1,
+    cacheInPlay || inputs.platforms.length > 1 || inputs.push,
     ctx.dockerHost,
   );
   ui.debug(
@@ -162,7 +189,10 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
   // Whether the default cache can be used depends on the builder, not the target: said once.
   const notice = cacheFor(inputs.targets[0]).notice;
   if (notice) ui.warning(notice);
+  const release = decideRelease(inputs, caps, ctx, ref, env);
+  for (const message of release.notices) ui.notice(message);
   const settings = buildSettings(inputs, ctx);
+  const gates = gatePlatforms(inputs.platforms, caps.enginePlatform, ui);
   const plan: RunPlan = {
     inputs,
     ctx,
@@ -172,14 +202,20 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
     annotation: {
       file: path.relative(ctx.workspace, settings.file),
       stageLine: (stage) => findStage(dockerfile, stage)?.line,
+      gatePlatform: gates[0],
     },
-    gatePlatforms: gatePlatforms(inputs.platforms, caps.enginePlatform, ui),
+    gatePlatforms: gates,
     tempDir,
     outputDir: options.outputDir ?? tempDir,
     startedAt: clock.now(),
     cacheFor,
+    names,
+    release,
   };
   const caches = actionsToolCaches(ctx.cacheService !== undefined);
+  const cosign = once(() =>
+    setUpCosign({ run, version: inputs['cosign-version'], toolCacheRoot: ctx.toolCache, caches }),
+  );
   const services: RunServices = {
     run,
     ui,
@@ -199,6 +235,7 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
           caches,
         }),
       ),
+    cosign,
     codeScanning:
       options.codeScanning ??
       (async (token) => {
@@ -207,5 +244,15 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
         return octokitCodeScanning(token, ctx.apiUrl, (message) => ui.info(message));
       }),
   };
+  if (release.signer?.mode === 'key') {
+    // A key that does not open with its password is the user's mistake: said now, before anything is built.
+    const { command } = await cosign();
+    if (!(await checkKey(run, command, release.signer))) {
+      throw new ConfigurationError(
+        'cosign-password',
+        'does not open cosign-key (cosign public-key could not decrypt it); check both secrets',
+      );
+    }
+  }
   return { plan, services };
 }

@@ -1,10 +1,14 @@
+import * as fs from 'node:fs';
 import type { PushReport } from '../report/types.js';
-import { CommandError, errorMessage, GateFailure, ToolError } from '../errors.js';
+import type { Runner } from '../exec.js';
+import type { Ui } from '../ui.js';
+import type { Clock } from '../runtime.js';
+import { CommandError, GateFailure, ToolError } from '../errors.js';
 import { inspectImage } from '../docker/image.js';
-import type { CacheDecision } from '../build/args.js';
-import { BuildError } from '../build/build.js';
-import { buildOnce, metadataFile, type BuildDeps } from '../build/phase.js';
-import type { BuildSettings } from '../build/plan.js';
+import { splitReference } from '../docker/reference.js';
+import type { ReleasePlan } from '../release/plan.js';
+import { attachStatement, platformText, type Descriptor, type OciLayout } from '../release/layout.js';
+import { cosignLoad, cosignSign, markForCosign, type CosignSetup } from '../release/cosign.js';
 import { PUSH_RETRY_DELAYS_MS, retryTransient, type RetryOptions } from './retry.js';
 
 /** `docker push` ends with "<tag>: digest: sha256:... size: N". */
@@ -13,21 +17,34 @@ export function digestFromPush(output: string): string | undefined {
   return matches.at(-1)?.[1];
 }
 
+export interface PushDeps {
+  run: Runner;
+  ui: Ui;
+  clock: Clock;
+  /** cosign, set up on first use. */
+  cosign: () => Promise<CosignSetup>;
+}
+
 export interface PushRequest {
   target: string;
-  /** The tested image: its id, its tags, its labels, the platform the gates ran on. */
-  image: { imageId: string; tags: string[]; labels: string[]; gatedPlatform?: string };
-  /** Every platform asked for (several: a multi-platform push from the same cache). */
-  platforms: string[];
-  cache: CacheDecision;
-  tempDir: string;
+  tags: string[];
+  /** The image the gates ran on: its id in the engine. */
+  imageId: string;
+  /** The layout path: the build result, and the platform image of it the gates ran on. */
+  layout?: { layout: OciLayout; tested: Descriptor };
+  /** The CycloneDX SBOM from the scan, to attach. */
+  sbomFile?: string;
+  /** Where signature bundles go. */
+  outputDir: string;
 }
+
+export const CYCLONEDX_PREDICATE = 'https://cyclonedx.org/bom';
 
 /**
  * `docker push` gives up on the first 5xx of a manifest upload; a registry's 5xx, 429 or dropped connection is
  * retried twice here, with a warning that says what failed.
  */
-function pushRetry(deps: BuildDeps, tag: string): RetryOptions {
+function pushRetry(deps: PushDeps, tag: string): RetryOptions {
   return {
     delaysMs: PUSH_RETRY_DELAYS_MS,
     sleep: deps.clock.sleep,
@@ -41,58 +58,139 @@ function pushRetry(deps: BuildDeps, tag: string): RetryOptions {
   };
 }
 
+const repositories = (tags: readonly string[]): string[] => [...new Set(tags.map((t) => splitReference(t).name))];
+
+/** The in-toto statement of an SBOM about one platform image, as BuildKit writes its own. */
+export function sbomStatement(sbom: unknown, repository: string, subject: Descriptor): Buffer {
+  const platform = platformText(subject.platform);
+  return Buffer.from(
+    JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v1',
+      predicateType: CYCLONEDX_PREDICATE,
+      subject: [
+        {
+          name: `pkg:docker/${repository}${platform ? `?platform=${encodeURIComponent(platform)}` : ''}`,
+          digest: { sha256: subject.digest.slice('sha256:'.length) },
+        },
+      ],
+      predicate: sbom,
+    }),
+  );
+}
+
 /**
- * Push what passed every gate. One platform: the very image that was tested (its id checked under every tag, or
- * the push gate fails), every tag. Several platforms: build and push the multi-platform image from the same cache,
- * after the runner's own platform passed. A registry or buildx that fails is a tool failure.
+ * Push what passed every gate, and sign it.
+ * - layout path: the SBOM is added to the build result, the result goes up by digest to every repository (no tag
+ *   names it yet), each digest is signed, and only then are the tags set, each checked to name that digest. A
+ *   failure before the tags leaves no tag behind.
+ * - docker-push path: each tag must still name the tested image (or the push gate fails), `docker push` pushes
+ *   them, then the digest is signed.
+ * A registry or cosign that fails is a tool failure that says which tags were already set.
  */
-export async function push(deps: BuildDeps, settings: BuildSettings, request: PushRequest): Promise<PushReport> {
+export async function push(deps: PushDeps, release: ReleasePlan, request: PushRequest): Promise<PushReport> {
+  return request.layout ? pushLayout(deps, release, request, request.layout) : dockerPush(deps, release, request);
+}
+
+async function pushLayout(
+  deps: PushDeps,
+  release: ReleasePlan,
+  request: PushRequest,
+  { layout, tested }: { layout: OciLayout; tested: Descriptor },
+): Promise<PushReport> {
   const { ui } = deps;
-  const { image, target } = request;
-  if (request.platforms.length > 1) {
-    ui.info(
-      `Gates passed on ${image.gatedPlatform}; building and pushing ${request.platforms.join(', ')} from the same cache`,
+  const cosign = (await deps.cosign()).command;
+  let sbomAttached = false;
+  if (request.sbomFile && release.attachSbom) {
+    const sbom: unknown = JSON.parse(fs.readFileSync(request.sbomFile, 'utf8'));
+    attachStatement(layout, tested, CYCLONEDX_PREDICATE, sbomStatement(sbom, repositories(request.tags)[0], tested));
+    sbomAttached = true;
+    ui.info(`Attached the SBOM to ${platformText(tested.platform) || 'the image'} as an in-toto attestation`);
+  }
+  markForCosign(layout);
+  const digest = layout.top().digest;
+  const pushed: string[] = [];
+  const failed = (what: string, error: unknown): never => {
+    if (!(error instanceof CommandError) && !(error instanceof ToolError)) throw error;
+    const done = pushed.length > 0 ? ` (tags already set: ${pushed.join(', ')})` : ' (no tag was set)';
+    throw new ToolError(
+      error instanceof CommandError ? 'cosign' : error.tool,
+      `${what} failed${done}: ${error.message}`,
+      {
+        cause: error,
+      },
     );
+  };
+  for (const repository of repositories(request.tags)) {
     try {
-      // BuildKit retries a registry's 5xx itself (1, 2, 4, 8 s), so this path needs no retry of ours.
-      const run = await buildOnce(deps, settings, {
-        target,
-        tags: image.tags,
-        labels: image.labels,
-        cache: request.cache,
-        output: { type: 'push' },
-        platforms: request.platforms,
-        metadataFile: metadataFile(request.tempDir, target, '-push'),
-      });
-      const digest = run.metadata['containerimage.digest'];
-      if (typeof digest !== 'string') throw new ToolError('buildx', 'buildx reported no digest for the pushed image');
-      ui.info(`Pushed ${image.tags.join(', ')} (${request.platforms.join(', ')}) as ${digest}`);
-      return { digest };
+      await cosignLoad(deps.run, cosign, layout, `${repository}@${digest}`);
     } catch (error: unknown) {
-      if (error instanceof ToolError || error instanceof BuildError) {
-        throw new ToolError(
-          'buildx',
-          `Pushing ${target} for ${request.platforms.join(', ')} failed: ${errorMessage(error)}`,
-          { cause: error },
+      failed(`Pushing ${repository}@${digest}`, error);
+    }
+    ui.info(`Pushed ${repository}@${digest}`);
+  }
+  const signatures: string[] = [];
+  if (release.signer) {
+    for (const repository of repositories(request.tags)) {
+      try {
+        signatures.push(
+          await cosignSign(deps.run, cosign, release.signer, `${repository}@${digest}`, request.outputDir),
         );
+      } catch (error: unknown) {
+        failed(`Signing ${repository}@${digest}`, error);
       }
-      throw error;
+      ui.info(`Signed ${repository}@${digest} (${release.signer.mode})`);
     }
   }
+  for (const tag of request.tags) {
+    try {
+      await cosignLoad(deps.run, cosign, layout, tag);
+      const named = await registryDigest(deps.run, tag);
+      if (named !== digest) throw new ToolError('registry', `${tag} names ${named} after the push, not ${digest}`);
+    } catch (error: unknown) {
+      failed(`Tagging ${tag}`, error);
+    }
+    pushed.push(tag);
+    ui.info(`Tagged ${tag}`);
+  }
+  return {
+    digest,
+    manifestDigest: tested.digest,
+    signatures,
+    sbomAttached,
+    provenance: release.provenanceMode,
+  };
+}
 
+/** The digest a registry holds for a reference, as buildx reads it. */
+async function registryDigest(run: Runner, reference: string): Promise<string> {
+  const { stdout } = await run('docker', [
+    'buildx',
+    'imagetools',
+    'inspect',
+    '--format',
+    '{{json .Manifest}}',
+    reference,
+  ]);
+  const digest = (JSON.parse(stdout) as { digest?: string }).digest;
+  if (!digest) throw new ToolError('docker buildx imagetools', `no digest for ${reference}`);
+  return digest;
+}
+
+async function dockerPush(deps: PushDeps, release: ReleasePlan, request: PushRequest): Promise<PushReport> {
+  const { ui } = deps;
   // The tags must still name the image that was tested (another build could have moved them).
-  for (const tag of image.tags) {
+  for (const tag of request.tags) {
     const current = await inspectImage(deps.run, tag);
-    if (current.id !== image.imageId) {
+    if (current.id !== request.imageId) {
       throw new GateFailure(
         'push',
-        `Not pushing ${tag}: it now names ${current.id}, not the tested image ${image.imageId}`,
+        `Not pushing ${tag}: it now names ${current.id}, not the tested image ${request.imageId}`,
       );
     }
   }
   const pushed: string[] = [];
   let digest: string | undefined;
-  for (const tag of image.tags) {
+  for (const tag of request.tags) {
     try {
       const result = await retryTransient(() => deps.run('docker', ['push', tag]), pushRetry(deps, tag));
       digest = digestFromPush(result.stdout) ?? digest;
@@ -104,6 +202,23 @@ export async function push(deps: BuildDeps, settings: BuildSettings, request: Pu
       throw new ToolError('docker push', `Pushing ${tag} failed${done}: ${error.message}`, { cause: error });
     }
   }
-  if (!digest) throw new ToolError('docker push', `docker push reported no digest for ${image.tags.join(', ')}`);
-  return { digest };
+  if (!digest) throw new ToolError('docker push', `docker push reported no digest for ${request.tags.join(', ')}`);
+  const signatures: string[] = [];
+  if (release.signer) {
+    const cosign = (await deps.cosign()).command;
+    for (const repository of repositories(request.tags)) {
+      try {
+        signatures.push(
+          await cosignSign(deps.run, cosign, release.signer, `${repository}@${digest}`, request.outputDir),
+        );
+      } catch (error: unknown) {
+        if (!(error instanceof ToolError)) throw error;
+        throw new ToolError('cosign', `${error.message} (the image was pushed unsigned as ${pushed.join(', ')})`, {
+          cause: error,
+        });
+      }
+      ui.info(`Signed ${repository}@${digest} (${release.signer.mode})`);
+    }
+  }
+  return { digest, signatures, sbomAttached: false };
 }

@@ -53,7 +53,13 @@ const OUTPUTS: Record<string, OutputSpec> = {
   },
   'sarif-file': { text: (report) => report.scan?.sarifFile },
   'sarif-id': { text: (report) => report.upload?.sarifId },
+  'sbom-file': { text: (report) => report.scan?.sbomFile },
   pushed: { text: (report) => String(report.pushed), json: (report) => report.pushed },
+  signature: {
+    text: (report) => (report.push?.signatures.length ? report.push.signatures.join('\n') : undefined),
+    json: (report) => (report.push?.signatures.length ? report.push.signatures : undefined),
+  },
+  version: { text: (report) => report.version },
 };
 
 export const OUTPUT_NAMES = Object.keys(OUTPUTS);

@@ -1,4 +1,5 @@
 import type { Failure } from '../errors.js';
+import type { Descriptor } from '../release/layout.js';
 import type { Finding, FindingCounts, SeverityCounts } from '../scan/report.js';
 
 /** What each phase found. A phase returns its report; the pipeline reads the verdict from it. */
@@ -19,6 +20,8 @@ export interface BuildReport {
   labels: string[];
   /** The platform the gates ran on, when several were asked for. */
   gatedPlatform?: string;
+  /** The layout path: the build result on disk, and the platform image of it the gates ran on. */
+  layout?: { dir: string; tested: Descriptor };
 }
 
 export interface TestTotals {
@@ -61,6 +64,10 @@ export interface ScanReport {
   /** Findings that trip `fail-on`. */
   gated?: Finding[];
   sarifFile?: string;
+  /** The CycloneDX SBOM written from the same scan. */
+  sbomFile?: string;
+  /** Packages the SBOM lists. */
+  packages?: number;
 }
 
 export interface UploadReport {
@@ -73,7 +80,15 @@ export interface UploadReport {
 }
 
 export interface PushReport {
+  /** What the tags name: the index (several platforms, attestations) or the manifest. */
   digest: string;
+  /** The platform manifest the gates ran on, inside that index. */
+  manifestDigest?: string;
+  /** Sigstore bundles of the signatures, one per repository. */
+  signatures: string[];
+  sbomAttached: boolean;
+  /** The provenance mode attached (min, max), when one is. */
+  provenance?: string;
 }
 
 /** Everything known about one target after the pipeline, whatever happened. */
@@ -87,8 +102,12 @@ export interface TargetReport {
   smoke?: SmokeReport;
   scan?: ScanReport;
   upload?: UploadReport;
+  /** metadata-action's `version` for this target (from its tag rules), when there are rules. */
+  version?: string;
   pushed: boolean;
   pushDigest?: string;
+  /** What the push did: digest, signatures, attestations. */
+  push?: PushReport;
   /** What stopped this target: which kind of failure, in which phase, and the message the user reads. */
   failure?: Failure;
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { errorMessage } from '../errors.js';
-import type { ActionsCache } from './install.js';
+import type { ActionsCache } from '../tools/install.js';
 
 export const DB_CACHE_PREFIX = 'multistage-trivy-db-';
 

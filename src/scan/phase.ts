@@ -6,7 +6,7 @@ import type { Inputs } from '../inputs.js';
 import type { ScanReport } from '../report/types.js';
 import { ToolError } from '../errors.js';
 import { readRegularText } from '../safe-fs.js';
-import { trivyConvertArgs, trivyScanArgs } from './trivy-args.js';
+import { trivyConvertArgs, trivySbomArgs, trivyScanArgs } from './trivy-args.js';
 import { dbSkips, type TrivySetup } from './setup.js';
 import {
   countByKind,
@@ -44,8 +44,33 @@ export interface ScanRequest {
   settings: ScanSettings;
   /** Trivy's JSON report goes here. */
   tempDir: string;
-  /** The SARIF goes here (the run's temp folder on GitHub, the working folder on the command line). */
+  /** The SARIF (and the SBOM) go here (the run's temp folder on GitHub, the working folder on the command line). */
   outputDir: string;
+  /** Also write a CycloneDX SBOM from the same scan. */
+  sbom?: boolean;
+}
+
+/** An SBOM is read whole to count its packages; Trivy's for a real image is a few MB. */
+export const MAX_SBOM_BYTES = 256 * 1024 * 1024;
+
+/** The packages a CycloneDX SBOM lists (components of type library, nested ones included). */
+export function countSbomPackages(text: string): number {
+  let bom: unknown;
+  try {
+    bom = JSON.parse(text);
+  } catch {
+    return -1;
+  }
+  const count = (components: unknown): number =>
+    Array.isArray(components)
+      ? components.reduce<number>((n, c) => {
+          if (typeof c !== 'object' || c === null) return n;
+          const { type, components: nested } = c as { type?: unknown; components?: unknown };
+          return n + (type === 'library' ? 1 : 0) + count(nested);
+        }, 0)
+      : 0;
+  const b = bom as { bomFormat?: unknown; components?: unknown };
+  return b && b.bomFormat === 'CycloneDX' ? count(b.components) : -1;
 }
 
 /** Trivy's JSON report file, within MAX_TRIVY_REPORT_BYTES (an image with millions of packages makes it huge). */
@@ -81,6 +106,7 @@ export async function scan(deps: ScanDeps, request: ScanRequest): Promise<ScanRe
         scanners: settings.scanners,
         ignoreUnfixed: settings['ignore-unfixed'],
         ignoreFile: settings.trivyignore,
+        listAllPkgs: request.sbom === true,
         ...dbSkips(setup.cacheDir, setup.db.fresh),
       }),
     );
@@ -96,6 +122,15 @@ export async function scan(deps: ScanDeps, request: ScanRequest): Promise<ScanRe
     throw new ToolError('trivy', `Trivy's scan of ${image} gave no usable report: ${error.message}`, { cause: error });
   }
   await run(setup.trivy, trivyConvertArgs(reportFile, sarifFile, settings.severity));
+  let sbom: { sbomFile: string; packages: number } | undefined;
+  if (request.sbom) {
+    const sbomFile = path.join(request.outputDir, `sbom-${request.target}.cdx.json`);
+    await run(setup.trivy, trivySbomArgs(reportFile, sbomFile));
+    const packages = countSbomPackages(readRegularText(sbomFile, MAX_SBOM_BYTES) ?? '');
+    if (packages < 0) throw new ToolError('trivy', `Trivy's CycloneDX conversion for ${image} is not a CycloneDX SBOM`);
+    ui.info(`SBOM: ${sbomFile} (CycloneDX, ${packages} packages)`);
+    sbom = { sbomFile, packages };
+  }
   fs.rmSync(reportFile, { force: true });
   const byKind = countByKind(findings, settings.scanners);
   for (const [kind, counts] of Object.entries(byKind)) {
@@ -115,6 +150,7 @@ export async function scan(deps: ScanDeps, request: ScanRequest): Promise<ScanRe
     reported: rankFindings(findings.filter((f) => settings.severity.includes(f.severity))),
     gated: gateFindings(findings, settings['fail-on']),
     sarifFile,
+    ...(sbom ?? {}),
   };
 }
 

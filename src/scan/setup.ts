@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Runner } from '../exec.js';
-import { once } from '../runtime.js';
-import { installTrivy, type ActionsCache, type ToolCache } from './install.js';
+import { installTrivy, type ActionsCache, type ToolCache } from '../tools/install.js';
 import { restoreDb, type DbCache } from './db-cache.js';
 
 /** Trivy and its DB, set up once per run however many targets are scanned. */
@@ -25,29 +24,6 @@ export interface TrivySetupOptions {
   /** The user's home: Trivy's cache is ~/.cache/trivy. */
   home: string;
   caches: { toolCache: ToolCache; actionsCache: ActionsCache };
-}
-
-/**
- * The real @actions/tool-cache and @actions/cache, each loaded on its first use: a run with trivy on PATH and no
- * cache service never loads them (they are most of the bundle).
- */
-export function actionsToolCaches(cacheService: boolean): { toolCache: ToolCache; actionsCache: ActionsCache } {
-  const tc = once(() => import('@actions/tool-cache'));
-  const cache = once(() => import('@actions/cache'));
-  return {
-    toolCache: {
-      find: async (tool, version, arch) => (await tc()).find(tool, version, arch),
-      downloadTool: async (url, dest) => (await tc()).downloadTool(url, dest),
-      extractTar: async (file, dest) => (await tc()).extractTar(file, dest),
-      cacheDir: async (dir, tool, version, arch) => (await tc()).cacheDir(dir, tool, version, arch),
-    },
-    actionsCache: {
-      // The same environment @actions/cache looks at (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL and the token).
-      isFeatureAvailable: () => cacheService,
-      restoreCache: async (paths, key, restoreKeys) => (await cache()).restoreCache(paths, key, restoreKeys),
-      saveCache: async (paths, key) => (await cache()).saveCache(paths, key),
-    },
-  };
 }
 
 export async function setUpTrivy(options: TrivySetupOptions): Promise<TrivySetup> {

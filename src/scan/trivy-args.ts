@@ -15,6 +15,8 @@ export interface ScanOptions {
   skipDbUpdate: boolean;
   /** Today's Java DB is on disk: do not download it again. */
   skipJavaDbUpdate: boolean;
+  /** List every package, not only vulnerable ones (the SBOM is converted from this same report). */
+  listAllPkgs: boolean;
 }
 
 /**
@@ -42,6 +44,8 @@ export function trivyScanArgs(options: ScanOptions): string[] {
     '0',
     '--no-progress',
     '--quiet',
+    // Said either way: the default changed in Trivy 0.67 (on), and without an SBOM the report stays small.
+    options.listAllPkgs ? '--list-all-pkgs' : '--list-all-pkgs=false',
   ];
   if (options.ignoreUnfixed) args.push('--ignore-unfixed');
   if (options.ignoreFile) args.push('--ignorefile', options.ignoreFile);
@@ -54,4 +58,9 @@ export function trivyScanArgs(options: ScanOptions): string[] {
 /** Trivy's own conversion of its JSON report to SARIF, keeping the severities the user wants reported. */
 export function trivyConvertArgs(report: string, output: string, severity: readonly Severity[]): string[] {
   return ['convert', '--format', 'sarif', '--severity', severity.join(','), '--output', output, report];
+}
+
+/** Trivy's own conversion of the same JSON report (with every package) to a CycloneDX SBOM. */
+export function trivySbomArgs(report: string, output: string): string[] {
+  return ['convert', '--format', 'cyclonedx', '--list-all-pkgs', '--output', output, report];
 }

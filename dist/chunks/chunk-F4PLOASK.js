@@ -2,11 +2,12 @@ import { createRequire as __msaCreateRequire } from 'node:module'; const require
 import {
   CommandError,
   errorMessage
-} from "./chunk-YXHC37U5.js";
+} from "./chunk-TV5RVX4N.js";
 
 // src/exec.ts
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 var MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
 var TAIL_BYTES = 64 * 1024;
@@ -154,9 +155,19 @@ function createProcessRunner(debug, recorder, limits = CAPTURE_LIMITS) {
       err.push(chunk);
       errLines?.push(chunk);
     });
+    let inputFailed;
     if (options.input !== void 0 && child.stdin) {
       child.stdin.on("error", () => void 0);
-      child.stdin.end(options.input);
+      const input = options.input;
+      if (input instanceof Readable) {
+        input.on("error", (error) => {
+          inputFailed = error;
+          child.stdin?.destroy();
+        });
+        input.pipe(child.stdin);
+      } else {
+        child.stdin.end(input);
+      }
     }
     let failedToStart;
     child.on("error", (error) => {
@@ -177,6 +188,14 @@ function createProcessRunner(debug, recorder, limits = CAPTURE_LIMITS) {
       errLines?.end();
       if (failedToStart) {
         reject(new CommandError(command, args, 127, failedToStart.message, "", { cause: failedToStart }));
+        return;
+      }
+      if (inputFailed) {
+        const message = `its input could not be written: ${inputFailed.message}`;
+        reject(
+          new CommandError(command, args, code ?? 1, `${err.text()}
+${message}`, out.text(), { cause: inputFailed })
+        );
         return;
       }
       const result = {

@@ -1,8 +1,5 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
-  require_semver
-} from "./chunk-BPNTP72B.js";
-import {
   BearerCredentialHandler,
   HttpClient,
   HttpClientError,
@@ -13,11 +10,12 @@ import {
   info,
   isDebug,
   mkdirP,
+  require_semver,
   rmRF,
   setSecret,
   warning,
   which
-} from "./chunk-BR2HY3XJ.js";
+} from "./chunk-5SLBXG6A.js";
 import "./chunk-FD7ZZOJE.js";
 import {
   __commonJS,

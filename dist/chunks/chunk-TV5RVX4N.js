@@ -124,6 +124,7 @@ export {
   GateFailure,
   ToolError,
   CommandError,
+  lastLines,
   errorMessage,
   failureKind,
   BUG_REPORT_HINT,

@@ -11,10 +11,10 @@ import {
   readRegularText,
   removeTree,
   walkNoFollow
-} from "./chunk-GMAGETJU.js";
+} from "./chunk-ZPXIUHDS.js";
 import {
   GateFailure
-} from "./chunk-YXHC37U5.js";
+} from "./chunk-TV5RVX4N.js";
 import {
   __commonJS,
   __toESM

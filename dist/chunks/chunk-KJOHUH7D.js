@@ -17,11 +17,12 @@ import {
   mdLink,
   removeContainer,
   removeOnSignal
-} from "./chunk-ECN4RPGC.js";
+} from "./chunk-F4PLOASK.js";
 import {
   core_exports,
   debug,
   endGroup,
+  require_semver,
   saveState,
   setFailed,
   setOutput,
@@ -29,23 +30,28 @@ import {
   startGroup,
   summary,
   warning
-} from "./chunk-BR2HY3XJ.js";
+} from "./chunk-5SLBXG6A.js";
 import {
-  BuildError,
+  MEDIA,
+  OciLayout,
+  TAG_RE,
+  attachStatement,
   buildImage,
-  buildOnce,
+  buildPlan,
   buildSettings,
+  buildxArgs,
   cacheFlags,
-  defaultLabels,
-  defaultTags,
   inspectImage,
+  isImageName,
+  isImageTag,
   isInside,
   leadsOutOfWorkspace,
-  mergeLabels,
   metadataFile,
+  platformText,
   readRegularText,
-  realAncestor
-} from "./chunk-GMAGETJU.js";
+  realAncestor,
+  splitReference
+} from "./chunk-ZPXIUHDS.js";
 import {
   BUG_REPORT_HINT,
   CommandError,
@@ -56,8 +62,12 @@ import {
   failureFrom,
   failureKind,
   failureMessage,
+  lastLines,
   settled
-} from "./chunk-YXHC37U5.js";
+} from "./chunk-TV5RVX4N.js";
+import {
+  __toESM
+} from "./chunk-ZRO6CAG6.js";
 
 // src/context.ts
 import * as os from "node:os";
@@ -98,6 +108,7 @@ function readContext(env = process.env) {
 
 // src/inputs.ts
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path2 from "node:path";
 
 // node_modules/csv-parse/lib/api/CsvError.js
@@ -1891,14 +1902,14 @@ function cacheSpecProblem(entry, direction) {
   if (!entry.includes("=")) {
     return /^[\w.:/@-]+$/.test(entry) ? void 0 : "is neither type=...,key=value nor an image reference";
   }
-  let fields;
+  let fields2;
   try {
-    fields = parse(entry, { relaxQuotes: false })[0] ?? [];
+    fields2 = parse(entry, { relaxQuotes: false })[0] ?? [];
   } catch {
     return "has unbalanced quotes";
   }
   const attrs = /* @__PURE__ */ new Map();
-  for (const field of fields) {
+  for (const field of fields2) {
     const at = field.indexOf("=");
     if (at <= 0) return "has a field that is not key=value";
     const key = field.slice(0, at).trim().toLowerCase();
@@ -1937,6 +1948,520 @@ function severityRank(severity) {
 }
 var SEVERITIES_DESCENDING = [...SEVERITIES].reverse();
 
+// src/meta/tags.ts
+var semver = __toESM(require_semver(), 1);
+
+// src/meta/template.ts
+var TemplateError = class extends Error {
+  name = "TemplateError";
+};
+var EXPRESSION = /\{\{(.*?)\}\}/g;
+var PART = /\s*(?:([A-Za-z_][\w]*)=(?:'([^']*)'|"([^"]*)")|'([^']*)'|"([^"]*)")/y;
+function parseExpression(body) {
+  const head = /^\s*([A-Za-z_][\w]*)/.exec(body);
+  if (!head) throw new TemplateError(`"{{${body}}}" is not an expression`);
+  const args = [];
+  const hash = {};
+  let at = head[0].length;
+  while (at < body.length) {
+    if (/^\s*$/.test(body.slice(at))) break;
+    PART.lastIndex = at;
+    const part = PART.exec(body);
+    if (!part) throw new TemplateError(`"{{${body}}}": cannot read "${body.slice(at).trim()}"`);
+    if (part[1] !== void 0) hash[part[1]] = part[2] ?? part[3] ?? "";
+    else args.push(part[4] ?? part[5] ?? "");
+    at = PART.lastIndex;
+  }
+  return { name: head[1], args, hash };
+}
+function render(template, values) {
+  return template.replace(EXPRESSION, (_whole, body) => {
+    const { name, args, hash } = parseExpression(body);
+    if (!Object.hasOwn(values, name)) {
+      throw new TemplateError(
+        `"{{${body.trim()}}}" is unknown; use ${Object.keys(values).map((k) => `{{${k}}}`).join(", ")}`
+      );
+    }
+    const value = values[name];
+    if (typeof value === "string") {
+      if (args.length > 0 || Object.keys(hash).length > 0) {
+        throw new TemplateError(`"{{${body.trim()}}}": {{${name}}} takes no arguments`);
+      }
+      return value;
+    }
+    return value(args, hash);
+  });
+}
+function mentions(template, name) {
+  for (const match of template.matchAll(EXPRESSION)) {
+    if (/^\s*([A-Za-z_][\w]*)/.exec(match[1])?.[1] === name) return true;
+  }
+  return false;
+}
+function literalText(template) {
+  return template.replace(EXPRESSION, "");
+}
+
+// src/meta/date.ts
+var TOKEN = /\[([^\]]*)\]|YYYY|YY|MMMM|MMM|MM|M|Do|DD|D|dddd|ddd|HH|H|hh|h|mm|m|ss|s|SSS|A|a|ZZ|Z|X|x/g;
+function partsIn(date, timeZone) {
+  let format;
+  try {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      weekday: "long",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      timeZoneName: "longOffset"
+    });
+  } catch {
+    throw new TemplateError(`tz='${timeZone}' is not a time zone; use an IANA name such as UTC or Asia/Tokyo`);
+  }
+  const get = (type) => format.formatToParts(date).find((p) => p.type === type)?.value ?? "";
+  const offset = get("timeZoneName").replace(/^GMT/, "") || "+00:00";
+  return {
+    year: Number(get("year")),
+    month: Number(get("month")),
+    day: Number(get("day")),
+    weekday: get("weekday"),
+    hour: Number(get("hour")),
+    minute: Number(get("minute")),
+    second: Number(get("second")),
+    offset
+  };
+}
+var MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December"
+];
+var pad = (value, width = 2) => String(value).padStart(width, "0");
+function ordinal(day) {
+  const tens = day % 100;
+  if (tens >= 11 && tens <= 13) return `${day}th`;
+  return `${day}${["th", "st", "nd", "rd"][day % 10] ?? "th"}`;
+}
+function formatDate(date, format, timeZone = "UTC") {
+  const p = partsIn(date, timeZone);
+  const hour12 = p.hour % 12 === 0 ? 12 : p.hour % 12;
+  return format.replace(TOKEN, (token, literal) => {
+    if (literal !== void 0) return literal;
+    switch (token) {
+      case "YYYY":
+        return pad(p.year, 4);
+      case "YY":
+        return pad(p.year % 100);
+      case "MMMM":
+        return MONTHS[p.month - 1];
+      case "MMM":
+        return MONTHS[p.month - 1].slice(0, 3);
+      case "MM":
+        return pad(p.month);
+      case "M":
+        return String(p.month);
+      case "Do":
+        return ordinal(p.day);
+      case "DD":
+        return pad(p.day);
+      case "D":
+        return String(p.day);
+      case "dddd":
+        return p.weekday;
+      case "ddd":
+        return p.weekday.slice(0, 3);
+      case "HH":
+        return pad(p.hour);
+      case "H":
+        return String(p.hour);
+      case "hh":
+        return pad(hour12);
+      case "h":
+        return String(hour12);
+      case "mm":
+        return pad(p.minute);
+      case "m":
+        return String(p.minute);
+      case "ss":
+        return pad(p.second);
+      case "s":
+        return String(p.second);
+      case "SSS":
+        return pad(date.getUTCMilliseconds(), 3);
+      case "A":
+        return p.hour < 12 ? "AM" : "PM";
+      case "a":
+        return p.hour < 12 ? "am" : "pm";
+      case "Z":
+        return p.offset;
+      case "ZZ":
+        return p.offset.replace(":", "");
+      case "X":
+        return String(Math.floor(date.getTime() / 1e3));
+      default:
+        return String(date.getTime());
+    }
+  });
+}
+function dateHelper(date) {
+  return (args, hash) => {
+    for (const key of Object.keys(hash)) {
+      if (key !== "tz") throw new TemplateError(`unknown attribute ${key}= (only tz= is known)`);
+    }
+    if (args.length !== 1) throw new TemplateError(`a date takes one format, e.g. {{date 'YYYYMMDD'}}`);
+    return formatDate(date, args[0], hash.tz ?? "UTC");
+  };
+}
+
+// src/meta/tags.ts
+var TagRuleError = class extends Error {
+  name = "TagRuleError";
+};
+var PRIORITIES = {
+  schedule: 1e3,
+  semver: 900,
+  match: 800,
+  edge: 700,
+  ref: 600,
+  raw: 200,
+  sha: 100
+};
+var COMMON = ["type", "enable", "priority", "prefix", "suffix"];
+var ATTRIBUTES = {
+  schedule: ["pattern"],
+  semver: ["pattern", "value", "match"],
+  match: ["pattern", "group", "value"],
+  edge: ["branch"],
+  ref: ["event"],
+  raw: ["value"],
+  sha: ["format"]
+};
+var DEFAULT_FLAVOR = {
+  latest: "auto",
+  prefix: "",
+  prefixLatest: false,
+  suffix: "",
+  suffixLatest: false
+};
+function fields(line) {
+  let records;
+  try {
+    records = parse(line, { relaxColumnCount: true, skipEmptyLines: true, relaxQuotes: true });
+  } catch (error) {
+    throw new TagRuleError(`"${line}" cannot be read (${error.message})`);
+  }
+  return (records[0] ?? []).map((field) => {
+    const at = field.indexOf("=");
+    if (at <= 0) return { value: field.trim() };
+    return { key: field.slice(0, at).trim().toLowerCase(), value: field.slice(at + 1).trim() };
+  });
+}
+function parseRule(line) {
+  const attrs = {};
+  let type = "raw";
+  for (const { key, value } of fields(line)) {
+    if (key === void 0) {
+      attrs.value = value;
+    } else if (key === "type") {
+      if (value === "pep440") {
+        throw new TagRuleError(`"${line}": type=pep440 is not supported; use type=semver or type=match`);
+      }
+      if (!Object.hasOwn(PRIORITIES, value)) {
+        throw new TagRuleError(`"${line}": type=${value} is unknown; use one of ${Object.keys(PRIORITIES).join(", ")}`);
+      }
+      type = value;
+    } else {
+      attrs[key] = value;
+    }
+  }
+  for (const key of Object.keys(attrs)) {
+    if (!COMMON.includes(key) && !ATTRIBUTES[type].includes(key)) {
+      throw new TagRuleError(
+        `"${line}": type=${type} has no attribute ${key}= (it takes ${[...COMMON.slice(1), ...ATTRIBUTES[type]].join(", ")})`
+      );
+    }
+  }
+  switch (type) {
+    case "schedule":
+      attrs.pattern ??= "nightly";
+      break;
+    case "semver":
+      if (!attrs.pattern) throw new TagRuleError(`"${line}": type=semver needs pattern=, e.g. pattern={{version}}`);
+      attrs.value ??= "";
+      attrs.match ??= "";
+      break;
+    case "match":
+      if (!attrs.pattern) throw new TagRuleError(`"${line}": type=match needs pattern=, e.g. pattern=v(.*)`);
+      attrs.group ??= "0";
+      if (!/^\d+$/.test(attrs.group)) throw new TagRuleError(`"${line}": group=${attrs.group} is not a group number`);
+      attrs.value ??= "";
+      break;
+    case "edge":
+      attrs.branch ??= "";
+      break;
+    case "ref":
+      if (!["branch", "tag", "pr"].includes(attrs.event ?? "")) {
+        throw new TagRuleError(`"${line}": type=ref needs event=branch, event=tag or event=pr`);
+      }
+      if (attrs.event === "pr") attrs.prefix ??= "pr-";
+      break;
+    case "raw":
+      if (attrs.value === void 0) throw new TagRuleError(`"${line}": type=raw needs value=`);
+      break;
+    case "sha":
+      attrs.prefix ??= "sha-";
+      attrs.format ??= "short";
+      if (!["short", "long"].includes(attrs.format)) {
+        throw new TagRuleError(`"${line}": format=${attrs.format} is not short or long`);
+      }
+      break;
+  }
+  attrs.enable ??= "true";
+  let priority = PRIORITIES[type];
+  if (attrs.priority !== void 0) {
+    if (!/^-?\d+$/.test(attrs.priority))
+      throw new TagRuleError(`"${line}": priority=${attrs.priority} is not a number`);
+    priority = Number(attrs.priority);
+  }
+  return { type, attrs, priority, text: line };
+}
+function parseTagEntries(entries) {
+  const result = [];
+  for (const entry of entries) {
+    if (fields(entry).some((f) => f.key === "type")) {
+      result.push({ kind: "rule", rule: parseRule(entry) });
+      continue;
+    }
+    for (const part of entry.split(",").map((p) => p.trim())) {
+      if (!part) continue;
+      const reference = /[/:]/.test(literalText(part));
+      if (!part.includes("{{")) {
+        const valid2 = reference ? isImageTag(part) : TAG_RE.test(part);
+        if (!valid2) {
+          throw new TagRuleError(
+            `"${part}" is not a valid ${reference ? "image reference (name[:tag], lower-case name)" : "tag (letters, digits, _ . -, at most 128)"}`
+          );
+        }
+      }
+      if (reference) result.push({ kind: "reference", text: part });
+      else result.push({ kind: "rule", rule: parseRule(`type=raw,value=${part}`) });
+    }
+  }
+  return result;
+}
+function parseFlavor(entries) {
+  const flavor = { ...DEFAULT_FLAVOR };
+  for (const entry of entries) {
+    let onLatestFor;
+    for (const { key, value } of fields(entry)) {
+      switch (key) {
+        case "latest":
+          if (value !== "auto" && value !== "true" && value !== "false") {
+            throw new TagRuleError(`"${entry}": latest=${value} is not auto, true or false`);
+          }
+          flavor.latest = value;
+          break;
+        case "prefix":
+        case "suffix":
+          flavor[key] = value;
+          onLatestFor = key;
+          break;
+        case "onlatest":
+          if (value !== "true" && value !== "false") {
+            throw new TagRuleError(`"${entry}": onlatest=${value} is not true or false`);
+          }
+          if (!onLatestFor) throw new TagRuleError(`"${entry}": onlatest= follows a prefix= or a suffix=`);
+          flavor[onLatestFor === "prefix" ? "prefixLatest" : "suffixLatest"] = value === "true";
+          break;
+        default:
+          throw new TagRuleError(`"${entry}" is not latest=, prefix= or suffix=`);
+      }
+    }
+  }
+  return flavor;
+}
+function sanitizeTag(value) {
+  return value.replace(/[^a-zA-Z0-9._-]+/g, "-");
+}
+function shortSha(ref) {
+  return ref.sha.slice(0, ref.shortShaLength);
+}
+var refName = (ref, prefix) => ref.startsWith(prefix) ? ref.slice(prefix.length) : "";
+function globals(ref, target) {
+  const branch = refName(ref.ref, "refs/heads/");
+  const isDefault = () => branch !== "" && branch === ref.defaultBranch || branch !== "" && /create|discussion|issues|schedule/.test(ref.eventName);
+  return {
+    branch,
+    tag: refName(ref.ref, "refs/tags/"),
+    sha: shortSha(ref),
+    base_ref: ref.baseRef ?? "",
+    is_default_branch: String(isDefault()),
+    is_not_default_branch: String(!isDefault()),
+    date: dateHelper(ref.date),
+    commit_date: dateHelper(ref.commitDate),
+    target
+  };
+}
+function nameTarget(request) {
+  const { ref, flavor, target } = request;
+  const values = globals(ref, target);
+  const expand = (template, what) => {
+    try {
+      return render(template, values);
+    } catch (error) {
+      if (error instanceof TemplateError) throw new TagRuleError(`${what}: ${error.message}`);
+      throw error;
+    }
+  };
+  const imageNamesTarget = mentions(request.image, "target");
+  const image = expand(request.image, "image");
+  const flavorNamesTarget = mentions(flavor.prefix, "target") || mentions(flavor.suffix, "target");
+  const targetSuffix = (text3) => request.severalTargets && !imageNamesTarget && !flavorNamesTarget && !mentions(text3, "target") ? `-${target}` : "";
+  const version = { partial: [] };
+  const warnings = [];
+  const add = (rule, raw, latest) => {
+    if (raw === "") return;
+    let value = raw;
+    const prefix = rule.attrs.prefix ?? flavor.prefix;
+    const suffix = rule.attrs.suffix ?? flavor.suffix;
+    value = `${expand(prefix, rule.text)}${value}${expand(suffix, rule.text)}${targetSuffix(rule.text)}`;
+    value = sanitizeTag(value);
+    if (version.main === void 0) version.main = value;
+    else if (value !== version.main && !version.partial.includes(value)) version.partial.push(value);
+    version.latest ??= flavor.latest === "auto" ? latest : flavor.latest === "true";
+  };
+  const rules = request.entries.filter((e) => e.kind === "rule").map((e) => e.rule).sort((a, b) => b.priority - a.priority);
+  for (const rule of rules) {
+    const enabled = expand(rule.attrs.enable, rule.text);
+    if (enabled !== "true" && enabled !== "false") {
+      throw new TagRuleError(`"${rule.text}": enable= gives "${enabled}", not true or false`);
+    }
+    if (enabled === "false") continue;
+    evaluate(rule, ref, values, expand, add, (message) => warnings.push(message));
+  }
+  const tags = [];
+  if (version.main !== void 0) {
+    for (const value of [version.main, ...version.partial]) tags.push(`${image}:${value}`);
+    if (version.latest) {
+      const latest = `${flavor.prefixLatest ? expand(flavor.prefix, "flavor") : ""}latest${flavor.suffixLatest ? expand(flavor.suffix, "flavor") : ""}${request.severalTargets && !imageNamesTarget && !flavorNamesTarget ? `-${target}` : ""}`;
+      tags.push(`${image}:${sanitizeTag(latest)}`);
+    }
+  }
+  for (const entry of request.entries) {
+    if (entry.kind !== "reference") continue;
+    const reference = expand(entry.text, `"${entry.text}"`);
+    const { name, tag } = splitReference(reference);
+    const full = `${name}:${tag ?? "latest"}${targetSuffix(entry.text)}`;
+    if (!tags.includes(full)) tags.push(full);
+  }
+  for (const tag of tags) {
+    if (!isImageTag(tag)) {
+      throw new TagRuleError(
+        `gives "${tag}", which Docker refuses (a tag is at most 128 letters, digits, "_", "." or "-", not starting with "." or "-")`
+      );
+    }
+  }
+  return { tags, version: version.main, warnings };
+}
+function evaluate(rule, ref, values, expand, add, warn) {
+  const { attrs } = rule;
+  const tagName = refName(ref.ref, "refs/tags/");
+  switch (rule.type) {
+    case "schedule":
+      if (ref.eventName === "schedule") add(rule, expand(attrs.pattern, rule.text), false);
+      return;
+    case "semver": {
+      if (!tagName && !attrs.value) return;
+      let raw = attrs.value ? expand(attrs.value, rule.text) : tagName;
+      if (attrs.match) {
+        let matched;
+        try {
+          matched = new RegExp(attrs.match).exec(raw);
+        } catch (error) {
+          throw new TagRuleError(`"${rule.text}": match is not a regular expression (${error.message})`);
+        }
+        if (!matched) {
+          warn(`"${rule.text}": match ${attrs.match} does not match ${raw}`);
+          return;
+        }
+        raw = matched[1] ?? matched[0];
+      }
+      raw = raw.replace(/\//g, "-");
+      if (!semver.valid(raw)) {
+        warn(`"${rule.text}": ${raw} is not a semantic version (https://semver.org), so it gives no tag`);
+        return;
+      }
+      const parsed = semver.parse(raw, { loose: true });
+      const fieldsOf = {
+        raw: parsed.raw,
+        version: parsed.version,
+        major: String(parsed.major),
+        minor: String(parsed.minor),
+        patch: String(parsed.patch),
+        target: values.target
+      };
+      const renderPattern = (pattern) => {
+        try {
+          return render(pattern, fieldsOf);
+        } catch (error) {
+          if (error instanceof TemplateError) throw new TagRuleError(`"${rule.text}": ${error.message}`);
+          throw error;
+        }
+      };
+      if (parsed.prerelease.length > 0) {
+        add(rule, renderPattern(attrs.pattern.trim() === "{{raw}}" ? "{{raw}}" : "{{version}}"), false);
+      } else {
+        add(rule, renderPattern(attrs.pattern), true);
+      }
+      return;
+    }
+    case "match": {
+      if (!tagName && !attrs.value) return;
+      const raw = attrs.value ? expand(attrs.value, rule.text) : tagName;
+      const regex = /^\/(.+)\/(\w*)$/.exec(attrs.pattern);
+      let matched;
+      try {
+        matched = regex ? new RegExp(regex[1], regex[2]).exec(raw) : new RegExp(attrs.pattern).exec(raw);
+      } catch (error) {
+        throw new TagRuleError(`"${rule.text}": pattern is not a regular expression (${error.message})`);
+      }
+      const group = matched?.[Number(attrs.group)];
+      if (group === void 0) warn(`"${rule.text}": ${attrs.pattern} (group ${attrs.group}) does not match ${raw}`);
+      else add(rule, group, true);
+      return;
+    }
+    case "edge": {
+      const branch = refName(ref.ref, "refs/heads/");
+      if (branch && branch === (attrs.branch || ref.defaultBranch)) add(rule, "edge", false);
+      return;
+    }
+    case "ref":
+      if (attrs.event === "branch") add(rule, refName(ref.ref, "refs/heads/"), false);
+      else if (attrs.event === "tag") add(rule, tagName, true);
+      else add(rule, refName(ref.ref, "refs/pull/").replace(/\/merge$/, ""), false);
+      return;
+    case "raw":
+      add(rule, expand(attrs.value, rule.text), false);
+      return;
+    case "sha":
+      if (ref.sha) add(rule, attrs.format === "long" ? ref.sha : shortSha(ref), false);
+      return;
+  }
+}
+
 // src/inputs.ts
 var DEFAULT_TRIVY_VERSION = "0.74.0";
 var TRIVY_RELEASES_URL = "https://github.com/aquasecurity/trivy/releases/download";
@@ -1945,22 +2470,9 @@ var MAX_ENV_VALUE_CHARS = 32 * 1024;
 var envInputReader = (env = process.env) => (name) => env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
 var TRUE = ["true", "True", "TRUE"];
 var FALSE = ["false", "False", "FALSE"];
-var COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-var HOST = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?";
-var NAME_RE = new RegExp(`^${HOST}${COMPONENT}(?:/${COMPONENT})*$`);
-var TAG_RE = /^[\w][\w.-]{0,127}$/;
 var STAGE_RE = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 var SECRET_ID_RE = /^[a-zA-Z0-9_.-]+$/;
 var ENV_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-function isImageName(name) {
-  return NAME_RE.test(name) && name.length <= 255;
-}
-function isImageTag(reference) {
-  const slash = reference.lastIndexOf("/");
-  const colon = reference.lastIndexOf(":");
-  if (colon > slash) return isImageName(reference.slice(0, colon)) && TAG_RE.test(reference.slice(colon + 1));
-  return isImageName(reference);
-}
 function redact(entry) {
   const at = entry.indexOf("=");
   const shown = at < 0 ? entry : `${entry.slice(0, at)}=***`;
@@ -2027,6 +2539,45 @@ var Field = class {
       return pair;
     });
   }
+  /** Lines as docker/metadata-action reads its `tags` and `flavor` (one entry per line, `#` comments), parsed. */
+  rules(parse3) {
+    try {
+      return parse3(this.list({ ignoreComma: true, comment: "#", commentNoInfix: true }));
+    } catch (error) {
+      if (error instanceof TagRuleError) return this.fail(error.message);
+      throw error;
+    }
+  }
+  /** One of a fixed set of words; `empty` is what '' means when it is allowed. */
+  oneOf(values, empty) {
+    const value = this.text();
+    if (value === "" && empty !== void 0) return empty;
+    if (!values.includes(value)) this.fail(`"${value}" is not one of ${values.join(", ")}`);
+    return value;
+  }
+  /** A secret's text exactly as given (a key keeps its line breaks); '' when not given. */
+  secretText() {
+    return this.raw ?? "";
+  }
+  /**
+   * docker/build-push-action's `provenance`: '' (the default, decided later from the repository's visibility),
+   * `false`, `true`, or attributes such as `mode=max`.
+   */
+  provenance() {
+    const value = this.text();
+    if (value === "") return { kind: "default" };
+    if (FALSE.includes(value)) return { kind: "off" };
+    if (TRUE.includes(value)) return { kind: "on", attrs: "" };
+    for (const field of value.split(",")) {
+      const pair = splitKeyValue(field);
+      if (!pair || !PROVENANCE_KEYS.includes(pair.key)) {
+        this.fail(`"${field}" is not one of ${PROVENANCE_KEYS.map((k) => `${k}=`).join(", ")}`);
+      }
+      if (pair.key === "mode" && !["min", "max"].includes(pair.value))
+        this.fail(`mode=${pair.value} is not min or max`);
+    }
+    return { kind: "on", attrs: value };
+  }
   severities() {
     const values = this.list().map((v) => v.toUpperCase());
     for (const value of values) {
@@ -2057,13 +2608,34 @@ var INPUT_TABLE = {
   context: spec({ default: ".", read: (f) => f.text() }),
   file: spec({ read: (f) => f.text() }),
   image: spec({ read: (f, ctx) => (f.text() || defaultImage(ctx)).toLowerCase() }),
-  tags: spec({ read: (f) => f.list() }),
+  tags: spec({ read: (f) => f.rules(parseTagEntries) }),
+  flavor: spec({ read: (f) => f.rules(parseFlavor) }),
   labels: spec({ read: (f) => f.keyValues("key=value", () => true).map(({ key, value }) => `${key}=${value}`) }),
+  annotations: spec({
+    read: (f) => f.list({ ignoreComma: true }).map((entry, index) => {
+      const problem = annotationProblem(entry);
+      if (problem) f.fail(`entry ${index + 1} "${redact(entry)}" ${problem}`);
+      return entry;
+    })
+  }),
   "build-args": spec({
     read: (f) => f.keyValues("NAME=value", (k) => k !== "").map(({ key, value }) => `${key}=${value}`)
   }),
+  "build-contexts": spec({
+    read: (f) => f.keyValues(
+      "name=source (a folder, docker-image://, target:, oci-layout:// or a URL)",
+      (k) => /^[A-Za-z0-9][\w./:@-]*$/.test(k)
+    )
+  }),
   secrets: spec({
     read: (f) => f.keyValues('id=value with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true).map(({ key, value }) => ({ id: key, value }))
+  }),
+  "secret-envs": spec({
+    read: (f) => f.keyValues('id=ENV_NAME with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k)).map(({ key, value }) => {
+      if (!ENV_KEY_RE.test(value.trim()))
+        f.fail(`id "${key}": "${value.trim()}" is not an environment variable name`);
+      return { id: key, env: value.trim() };
+    })
   }),
   "secret-files": spec({
     read: (f, ctx) => f.keyValues('id=path with an id of letters, digits, "_", "-" or "."', (k) => SECRET_ID_RE.test(k), true).map(({ key, value }) => ({ id: key, path: path2.resolve(ctx.workspace, value.trim()) }))
@@ -2071,8 +2643,51 @@ var INPUT_TABLE = {
   ssh: spec({ read: (f) => f.list() }),
   platforms: spec({ read: (f) => f.list() }),
   builder: spec({ read: (f) => f.text() }),
+  network: spec({ read: (f) => f.oneOf(["default", "none", "host"], "") }),
+  allow: spec({
+    read: (f) => f.list().map((entry) => {
+      if (!/^(network\.host|security\.insecure|device(=.+)?|fs(\.read|\.write)?=.+)$/.test(entry)) {
+        f.fail(
+          `"${entry}" is not an entitlement; use network.host, security.insecure, device[=name] or fs[.read|.write]=path`
+        );
+      }
+      return entry;
+    })
+  }),
+  "add-hosts": spec({
+    read: (f) => f.list().map((entry) => {
+      const m = /^([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)[:=](.+)$/.exec(entry);
+      if (!m || !net.isIP(m[2]) && m[2] !== "host-gateway") {
+        return f.fail(`"${entry}" is not host:ip (or host=ip), e.g. db:10.0.0.5`);
+      }
+      return `${m[1]}=${m[2]}`;
+    })
+  }),
+  "shm-size": spec({
+    read: (f) => {
+      const value = f.text();
+      if (value && !/^\d+(\.\d+)?[bkmg]?$/i.test(value)) f.fail(`"${value}" is not a size such as 2g or 512m`);
+      return value;
+    }
+  }),
+  ulimit: spec({
+    read: (f) => f.list({ ignoreComma: true }).map((entry) => {
+      const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(entry);
+      if (!m || !ULIMITS.includes(m[1])) {
+        f.fail(`"${entry}" is not type=soft[:hard] with a type of ${ULIMITS.join(", ")}`);
+      }
+      return entry;
+    })
+  }),
   "no-cache": spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
+  "no-cache-filters": spec({
+    read: (f) => f.list().map((stage) => {
+      if (!STAGE_RE.test(stage)) f.fail(`"${stage}" is not a valid stage name`);
+      return stage;
+    })
+  }),
   pull: spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
+  checks: spec({ default: "warn", read: (f) => f.oneOf(["warn", "error", "false"]) }),
   cache: spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
   "cache-scope": spec({ read: (f) => f.text() }),
   "cache-from": spec({ read: (f) => f.list({ ignoreComma: true }) }),
@@ -2120,7 +2735,16 @@ var INPUT_TABLE = {
   }),
   token: spec({ default: "${{ github.token }}", read: (f) => f.given ? f.text() : "" }),
   "wait-for-processing": spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
-  push: spec({ default: "false", boolean: true, read: (f) => f.boolean() })
+  push: spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
+  provenance: spec({ read: (f) => f.provenance() }),
+  sbom: spec({ read: (f) => f.text() === "" ? void 0 : f.boolean() }),
+  sign: spec({
+    default: "false",
+    read: (f) => f.oneOf(["false", "key", "keyless", "auto"])
+  }),
+  "cosign-key": spec({ read: (f) => f.secretText() }),
+  "cosign-password": spec({ read: (f) => f.secretText() }),
+  "cosign-version": spec({ read: (f) => f.text().replace(/^v/, "") })
 };
 var INPUT_NAMES = Object.keys(INPUT_TABLE);
 var BOOLEAN_INPUTS = new Set(
@@ -2129,7 +2753,7 @@ var BOOLEAN_INPUTS = new Set(
 var INPUT_DEFAULTS = Object.fromEntries(
   INPUT_NAMES.map((name) => [name, INPUT_TABLE[name].default])
 );
-function getInputs(read, ctx) {
+function getInputs(read, ctx, env = process.env) {
   const values = {};
   for (const name of INPUT_NAMES) {
     const entry = INPUT_TABLE[name];
@@ -2140,10 +2764,10 @@ function getInputs(read, ctx) {
   }
   const { target, targets: targetList, ...rest } = values;
   const inputs = { ...rest, targets: target ? [target] : targetList };
-  checkTogether(inputs, target, targetList, ctx);
+  checkTogether(inputs, target, targetList, ctx, env);
   return inputs;
 }
-function checkTogether(inputs, target, targetList, ctx) {
+function checkTogether(inputs, target, targetList, ctx, env) {
   if (target && targetList.length > 0) {
     throw new ConfigurationError("targets", 'set either "target" or "targets", not both');
   }
@@ -2181,25 +2805,19 @@ function checkTogether(inputs, target, targetList, ctx) {
       );
     }
   }
-  if (!isImageName(inputs.image)) {
-    throw new ConfigurationError(
-      "image",
-      `"${inputs.image}" is not a valid image name; use lower-case [registry/]path such as ghcr.io/owner/app`
-    );
-  }
-  for (const tag of inputs.tags) {
-    if (!isImageTag(tag)) {
+  for (const target2 of inputs.targets) {
+    let image;
+    try {
+      image = render(inputs.image, { target: target2.toLowerCase() });
+    } catch (error) {
+      throw new ConfigurationError("image", `"${inputs.image}": ${errorMessage(error)}`);
+    }
+    if (!isImageName(image)) {
       throw new ConfigurationError(
-        "tags",
-        `"${tag}" is not a valid image reference; use name:tag such as ghcr.io/owner/app:1.2`
+        "image",
+        `"${image}" is not a valid image name; use lower-case [registry/]path such as ghcr.io/owner/app (it may name {{target}})`
       );
     }
-  }
-  if (inputs.tags.length > 0 && inputs.targets.length > 1) {
-    throw new ConfigurationError(
-      "tags",
-      "cannot be shared by several targets; leave it empty to get <image>:<target> tags"
-    );
   }
   inputs["secret-files"].forEach((secretFile, index) => {
     const which = `entry ${index + 1} (id "${secretFile.id}")`;
@@ -2210,7 +2828,38 @@ function checkTogether(inputs, target, targetList, ctx) {
       throw new ConfigurationError("secret-files", `${which} is a link inside the workspace that leads out of it`);
     }
   });
-  const ids = [...inputs.secrets.map((s) => s.id), ...inputs["secret-files"].map((s) => s.id)];
+  inputs["secret-envs"].forEach(({ id, env: name }) => {
+    if (env[name] === void 0) {
+      throw new ConfigurationError(
+        "secret-envs",
+        `id "${id}" names the environment variable ${name}, which is not set; set it in the step's env:`
+      );
+    }
+  });
+  inputs["build-contexts"].forEach(({ key, value }, index) => {
+    const source = value.trim();
+    if (source === "") throw new ConfigurationError("build-contexts", `entry ${index + 1} (${key}) has no source`);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || source.startsWith("target:") || source.startsWith("git@")) return;
+    const folder = path2.resolve(ctx.workspace, source);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+      throw new ConfigurationError(
+        "build-contexts",
+        `entry ${index + 1} (${key}): folder "${source}" does not exist; use a folder, docker-image://, target:, oci-layout:// or a URL`
+      );
+    }
+    if (leadsOutOfWorkspace(ctx.workspace, folder)) {
+      throw new ConfigurationError(
+        "build-contexts",
+        `entry ${index + 1} (${key}) is a link inside the workspace that leads out of it`
+      );
+    }
+  });
+  checkSigning(inputs);
+  const ids = [
+    ...inputs.secrets.map((s) => s.id),
+    ...inputs["secret-files"].map((s) => s.id),
+    ...inputs["secret-envs"].map((s) => s.id)
+  ];
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new ConfigurationError("secrets", `secret id "${duplicate}" is given twice`);
   checkSsh(inputs.ssh, ctx);
@@ -2272,6 +2921,30 @@ function checkTogether(inputs, target, targetList, ctx) {
       "GITHUB_SHA",
       `"${ctx.sha.slice(0, 64)}" is not a commit id (40 hexadecimal digits); code scanning needs the commit that was analysed`,
       "environment"
+    );
+  }
+}
+var KMS_KEY_RE = /^(awskms|gcpkms|azurekms|hashivault|k8s|pkcs11):\/\/\S+$/;
+function checkSigning(inputs) {
+  const key = inputs["cosign-key"].trim();
+  if (inputs.sign === "key") {
+    if (!key) {
+      throw new ConfigurationError(
+        "cosign-key",
+        "is required with sign: key (a cosign private key, e.g. ${{ secrets.COSIGN_PRIVATE_KEY }})"
+      );
+    }
+    if (!KMS_KEY_RE.test(key) && !/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----/.test(key)) {
+      throw new ConfigurationError(
+        "cosign-key",
+        "is neither a PEM private key (as cosign generate-key-pair writes) nor a KMS URI (awskms://, gcpkms://, azurekms://, hashivault://, k8s://); its value is not shown"
+      );
+    }
+  }
+  if (inputs["cosign-version"] && !/^\d+\.\d+\.\d+$/.test(inputs["cosign-version"])) {
+    throw new ConfigurationError(
+      "cosign-version",
+      `"${inputs["cosign-version"]}" is not a release version such as 3.1.1`
     );
   }
 }
@@ -2363,6 +3036,40 @@ function checkResultsPath(value, ctx) {
     );
   }
 }
+var PROVENANCE_KEYS = ["mode", "builder-id", "inline-only", "version", "filename", "reproducible"];
+var ULIMITS = [
+  "core",
+  "cpu",
+  "data",
+  "fsize",
+  "locks",
+  "memlock",
+  "msgqueue",
+  "nice",
+  "nofile",
+  "nproc",
+  "rss",
+  "rtprio",
+  "rttime",
+  "sigpending",
+  "stack"
+];
+var ANNOTATION_LEVELS = ["manifest", "index", "manifest-descriptor", "index-descriptor"];
+function annotationProblem(entry) {
+  const pair = splitKeyValue(entry);
+  if (!pair) return "is not key=value";
+  const colon = pair.key.lastIndexOf(":");
+  const levels = colon < 0 ? [] : pair.key.slice(0, colon).split(",");
+  const key = pair.key.slice(colon + 1);
+  for (const level of levels) {
+    const m = /^([a-z-]+)(?:\[([a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?)\])?$/.exec(level);
+    if (!m || !ANNOTATION_LEVELS.includes(m[1])) {
+      return `has the level "${level}"; use ${ANNOTATION_LEVELS.join(", ")} (optionally with [os/arch])`;
+    }
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key)) return `has the key "${key}", which is not an annotation key`;
+  return void 0;
+}
 function defaultImage(ctx) {
   const name = ctx.repository ?? path2.basename(ctx.workspace);
   const cleaned = name.toLowerCase().replace(/[^a-z0-9._/-]+/g, "-").replace(/^[^a-z0-9]+/, "");
@@ -2370,8 +3077,8 @@ function defaultImage(ctx) {
 }
 
 // src/main.ts
-import * as fs9 from "node:fs";
-import * as path10 from "node:path";
+import * as fs12 from "node:fs";
+import * as path11 from "node:path";
 
 // src/ui.ts
 var ANNOTATION_BUDGET = { error: 9, warning: 10, notice: 10 };
@@ -2384,7 +3091,7 @@ function maskedValues(value) {
   return [...values];
 }
 var ActionsUi = class {
-  constructor(write = (text2) => void process.stdout.write(text2), budget = ANNOTATION_BUDGET) {
+  constructor(write = (text3) => void process.stdout.write(text3), budget = ANNOTATION_BUDGET) {
     this.write = write;
     this.budget = budget;
   }
@@ -2455,8 +3162,8 @@ function bufferedUi(target) {
 }
 
 // src/pipeline/setup.ts
-import * as fs4 from "node:fs";
-import * as path6 from "node:path";
+import * as fs6 from "node:fs";
+import * as path7 from "node:path";
 
 // src/runtime.ts
 var systemClock = {
@@ -2482,8 +3189,8 @@ function once(load) {
 }
 
 // src/build/capabilities.ts
-function parseVersion(text2) {
-  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text2);
+function parseVersion(text3) {
+  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text3);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : void 0;
 }
 function versionAtLeast(version, min) {
@@ -2544,8 +3251,8 @@ buildx is needed: install the docker-buildx plugin or use docker/setup-buildx-ac
 }
 
 // src/dockerfile/parse.ts
-function instructions(text2) {
-  const lines = text2.replace(/\r\n?/g, "\n").split("\n");
+function instructions(text3) {
+  const lines = text3.replace(/\r\n?/g, "\n").split("\n");
   let escape = "\\";
   for (const line of lines) {
     const directive = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line);
@@ -2608,7 +3315,7 @@ function flagValues(args, flag) {
   }
   return values;
 }
-function parseDockerfile(text2, buildArgs = {}) {
+function parseDockerfile(text3, buildArgs = {}) {
   const globalArgs = {};
   const stages = [];
   const byName = /* @__PURE__ */ new Map();
@@ -2627,7 +3334,7 @@ function parseDockerfile(text2, buildArgs = {}) {
       stage.dependsOn.push(index);
     }
   };
-  for (const instruction of instructions(text2)) {
+  for (const instruction of instructions(text3)) {
     const current = stages.at(-1);
     if (instruction.keyword === "ARG" && !current) {
       for (const decl of instruction.args.split(/\s+/)) {
@@ -2684,10 +3391,21 @@ function stageLabel(stage) {
 import * as fs3 from "node:fs";
 import * as path5 from "node:path";
 
-// src/scan/install.ts
+// src/tools/install.ts
 import * as crypto from "node:crypto";
 import * as fs2 from "node:fs";
 import * as path3 from "node:path";
+var TRIVY = {
+  tool: "trivy",
+  pinned: DEFAULT_TRIVY_VERSION,
+  versionInput: "trivy-version",
+  versionArgs: ["--version"],
+  versionFrom: (text3) => /Version:\s*v?(\d+\.\d+\.\d+)/.exec(text3)?.[1],
+  asset: (version, platform, arch) => trivyAsset(version, platform, arch),
+  checksums: (version) => `trivy_${version}_checksums.txt`,
+  kind: "tar",
+  fix: { installWith: "aquasecurity/setup-trivy", otherwise: "set trivy-download-url to a mirror, or set scan: false" }
+};
 function trivyAsset(version, platform, arch) {
   const os2 = platform === "linux" ? "Linux" : platform === "darwin" ? "macOS" : void 0;
   const cpu = arch === "x64" ? "64bit" : arch === "arm64" ? "ARM64" : void 0;
@@ -2705,38 +3423,39 @@ function checksumFor(checksums, asset) {
 function sha256File(file) {
   return crypto.createHash("sha256").update(fs2.readFileSync(file)).digest("hex");
 }
-function versionFromOutput(text2) {
-  return /Version:\s*v?(\d+\.\d+\.\d+)/.exec(text2)?.[1];
-}
-async function installTrivy(requested) {
+async function installTool(release, requested) {
+  const { tool } = release;
   const platform = requested.platform ?? process.platform;
   const arch = requested.arch ?? process.arch;
   const tried = [];
-  const onPath = await requested.run("trivy", ["--version"], { allowFailure: true }).catch(() => void 0);
-  const pathVersion = onPath && onPath.exitCode === 0 ? versionFromOutput(onPath.stdout) : void 0;
-  if (pathVersion && (!requested.version || pathVersion === requested.version)) {
+  const onPath = await requested.run(tool, release.versionArgs, { allowFailure: true }).catch(() => void 0);
+  const runs = onPath !== void 0 && onPath.exitCode === 0;
+  const pathVersion = runs ? release.versionFrom(onPath.stdout) : void 0;
+  if (runs && (!requested.version || pathVersion === requested.version)) {
     requested.log(
-      `Using trivy ${pathVersion} from PATH${requested.version ? "" : " (trivy-version is empty: any version on PATH)"}`
+      `Using ${tool} ${pathVersion ?? "(a build that does not say its version)"} from PATH${requested.version ? "" : ` (${release.versionInput} is empty: any version on PATH)`}`
     );
-    return { command: "trivy", source: "path" };
+    return { command: tool, source: "path" };
   }
-  const options = { ...requested, version: requested.version || DEFAULT_TRIVY_VERSION };
-  tried.push(pathVersion ? `trivy on PATH is ${pathVersion}, not ${options.version}` : "no trivy on PATH");
-  const binary = (dir2) => path3.join(dir2, "trivy");
-  const cached = await options.toolCache.find("trivy", options.version, arch);
+  const options = { ...requested, version: requested.version || release.pinned };
+  tried.push(
+    runs ? `${tool} on PATH is ${pathVersion ?? "of an unknown version"}, not ${options.version}` : `no ${tool} on PATH`
+  );
+  const binary = (dir2) => path3.join(dir2, tool);
+  const cached = await options.toolCache.find(tool, options.version, arch);
   if (cached && fs2.existsSync(binary(cached))) {
-    options.log(`Using trivy ${options.version} from the tool cache`);
+    options.log(`Using ${tool} ${options.version} from the tool cache`);
     return { command: binary(cached), source: "tool-cache" };
   }
-  tried.push(`no trivy ${options.version} in the tool cache`);
-  const cacheKey = `multistage-trivy-${options.version}-${platform}-${arch}`;
-  const toolDir = path3.join(options.toolCacheRoot, "trivy", options.version, arch);
+  tried.push(`no ${tool} ${options.version} in the tool cache`);
+  const cacheKey = `multistage-${tool}-${options.version}-${platform}-${arch}`;
+  const toolDir = path3.join(options.toolCacheRoot, tool, options.version, arch);
   if (options.actionsCache.isFeatureAvailable()) {
     try {
       const hit = await options.actionsCache.restoreCache([toolDir], cacheKey);
       if (hit && fs2.existsSync(binary(toolDir))) {
         fs2.writeFileSync(`${toolDir}.complete`, "");
-        options.log(`Using trivy ${options.version} restored from the Actions cache`);
+        options.log(`Using ${tool} ${options.version} restored from the Actions cache`);
         return { command: binary(toolDir), source: "actions-cache" };
       }
       tried.push(`no Actions cache entry ${cacheKey}`);
@@ -2744,57 +3463,70 @@ async function installTrivy(requested) {
       tried.push(`the Actions cache failed (${errorMessage(error)})`);
     }
   }
-  const asset = trivyAsset(options.version, platform, arch);
+  const asset = release.asset(options.version, platform, arch);
   const base = `${options.downloadUrl}/v${options.version}`;
-  const checksumsName = `trivy_${options.version}_checksums.txt`;
-  let archive;
+  const checksumsName = release.checksums(options.version);
+  let download;
   let checksums;
   try {
     const checksumsFile = await options.toolCache.downloadTool(`${base}/${checksumsName}`);
     checksums = fs2.readFileSync(checksumsFile, "utf8");
     fs2.rmSync(checksumsFile, { force: true });
-    archive = await options.toolCache.downloadTool(`${base}/${asset}`);
+    download = await options.toolCache.downloadTool(`${base}/${asset}`);
   } catch (error) {
     tried.push(`downloading ${base}/${asset} failed: ${errorMessage(error)}`);
-    throw unavailable(options.version, tried);
+    throw unavailable(release, options.version, tried);
   }
   const expected = checksumFor(checksums, asset);
   if (!expected) {
+    fs2.rmSync(download, { force: true });
     tried.push(`${checksumsName} has no checksum for ${asset}`);
-    throw unavailable(options.version, tried);
+    throw unavailable(release, options.version, tried);
   }
-  const actual = sha256File(archive);
+  const actual = sha256File(download);
   if (actual !== expected) {
-    fs2.rmSync(archive, { force: true });
+    fs2.rmSync(download, { force: true });
     tried.push(
       `checksum mismatch for ${asset}: ${checksumsName} says ${expected}, the download is ${actual}; refusing to run it`
     );
-    throw unavailable(options.version, tried);
+    throw unavailable(release, options.version, tried);
   }
-  const extracted = await options.toolCache.extractTar(archive);
-  fs2.rmSync(archive, { force: true });
-  if (!fs2.existsSync(binary(extracted))) {
-    tried.push(`${asset} holds no trivy binary`);
-    throw unavailable(options.version, tried);
+  let dir;
+  if (release.kind === "tar") {
+    const extracted = await options.toolCache.extractTar(download);
+    fs2.rmSync(download, { force: true });
+    if (!fs2.existsSync(binary(extracted))) {
+      fs2.rmSync(extracted, { recursive: true, force: true });
+      tried.push(`${asset} holds no ${tool} binary`);
+      throw unavailable(release, options.version, tried);
+    }
+    dir = await options.toolCache.cacheDir(extracted, tool, options.version, arch);
+    fs2.rmSync(extracted, { recursive: true, force: true });
+  } else {
+    fs2.chmodSync(download, 493);
+    dir = await options.toolCache.cacheFile(download, tool, tool, options.version, arch);
+    fs2.rmSync(download, { force: true });
   }
-  const dir = await options.toolCache.cacheDir(extracted, "trivy", options.version, arch);
-  fs2.rmSync(extracted, { recursive: true, force: true });
-  options.log(`Installed trivy ${options.version} from ${base}/${asset} (sha256 ${actual})`);
+  options.log(`Installed ${tool} ${options.version} from ${base}/${asset} (sha256 ${actual})`);
   if (options.actionsCache.isFeatureAvailable()) {
     try {
       await options.actionsCache.saveCache([toolDir], cacheKey);
     } catch (error) {
-      options.log(`Could not save trivy to the Actions cache: ${errorMessage(error)}`);
+      options.log(`Could not save ${tool} to the Actions cache: ${errorMessage(error)}`);
     }
   }
   return { command: binary(dir), source: "download" };
 }
-function unavailable(version, tried) {
+function installTrivy(requested) {
+  return installTool(TRIVY, requested);
+}
+function unavailable(release, version, tried) {
+  const name = release.tool[0].toUpperCase() + release.tool.slice(1);
   return new ToolError(
-    "trivy",
-    `Trivy ${version} is not available. Tried:
+    release.tool,
+    `${name} ${version} is not available. Tried:
 ${tried.map((t) => `  - ${t}`).join("\n")}
-To fix: install trivy ${version} on the runner (e.g. aquasecurity/setup-trivy), set trivy-version to the version on PATH, let the runner reach the release download, set trivy-download-url to a mirror, or set scan: false.`
+To fix: install ${release.tool} ${version} on the runner (e.g. ${release.fix.installWith}), set ${release.versionInput} to the version on PATH, let the runner reach the release download, ${release.fix.otherwise}.`
   );
 }
 
@@ -2834,24 +3566,6 @@ async function restoreDb(cache, cacheDir, now, log) {
 }
 
 // src/scan/setup.ts
-function actionsToolCaches(cacheService) {
-  const tc = once(() => import("./tool-cache-EFQIRBD5.js"));
-  const cache = once(() => import("./cache-NG4KJPBD.js"));
-  return {
-    toolCache: {
-      find: async (tool, version, arch) => (await tc()).find(tool, version, arch),
-      downloadTool: async (url, dest) => (await tc()).downloadTool(url, dest),
-      extractTar: async (file, dest) => (await tc()).extractTar(file, dest),
-      cacheDir: async (dir, tool, version, arch) => (await tc()).cacheDir(dir, tool, version, arch)
-    },
-    actionsCache: {
-      // The same environment @actions/cache looks at (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL and the token).
-      isFeatureAvailable: () => cacheService,
-      restoreCache: async (paths, key, restoreKeys) => (await cache()).restoreCache(paths, key, restoreKeys),
-      saveCache: async (paths, key) => (await cache()).saveCache(paths, key)
-    }
-  };
-}
 async function setUpTrivy(options) {
   const notes = [];
   const log = (message) => void notes.push(message);
@@ -2876,29 +3590,388 @@ function dbSkips(cacheDir, fresh) {
   };
 }
 
+// src/tools/caches.ts
+function actionsToolCaches(cacheService) {
+  const tc = once(() => import("./tool-cache-AUPANXXS.js"));
+  const cache = once(() => import("./cache-3NOTXW7F.js"));
+  return {
+    toolCache: {
+      find: async (tool, version, arch) => (await tc()).find(tool, version, arch),
+      downloadTool: async (url, dest) => (await tc()).downloadTool(url, dest),
+      extractTar: async (file, dest) => (await tc()).extractTar(file, dest),
+      cacheDir: async (dir, tool, version, arch) => (await tc()).cacheDir(dir, tool, version, arch),
+      cacheFile: async (file, target, tool, version, arch) => (await tc()).cacheFile(file, target, tool, version, arch)
+    },
+    actionsCache: {
+      // The same environment @actions/cache looks at (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL and the token).
+      isFeatureAvailable: () => cacheService,
+      restoreCache: async (paths, key, restoreKeys) => (await cache()).restoreCache(paths, key, restoreKeys),
+      saveCache: async (paths, key) => (await cache()).saveCache(paths, key)
+    }
+  };
+}
+
+// src/meta/event.ts
+import * as fs4 from "node:fs";
+function readPayload(eventPath, warn) {
+  if (!eventPath) return {};
+  try {
+    const payload = JSON.parse(fs4.readFileSync(eventPath, "utf8"));
+    return payload && typeof payload === "object" ? payload : {};
+  } catch (error) {
+    warn(`Could not read the event file GITHUB_EVENT_PATH (${errorMessage(error)}); tags from its data are left out`);
+    return {};
+  }
+}
+function validDate(text3) {
+  if (!text3) return void 0;
+  const date = new Date(text3);
+  return Number.isNaN(date.getTime()) ? void 0 : date;
+}
+function readRefContext(ctx, now, env = process.env, warn = () => void 0) {
+  const payload = readPayload(ctx.eventPath, warn);
+  const eventName = ctx.eventName ?? "";
+  const pullRequest = /^pull_request/.test(eventName) ? payload.pull_request : void 0;
+  let ref = ctx.ref ?? "";
+  if (eventName === "pull_request_target" && (payload.number ?? pullRequest?.number) !== void 0) {
+    ref = `refs/pull/${payload.number ?? pullRequest?.number}/merge`;
+  }
+  const sha = pullRequest?.head?.sha ?? ctx.sha ?? "";
+  const commit = [...payload.commits ?? [], ...payload.head_commit ? [payload.head_commit] : []].find(
+    (c) => c.id === sha
+  );
+  const lengthText = env.DOCKER_METADATA_SHORT_SHA_LENGTH;
+  const length = lengthText ? Number(lengthText) : 7;
+  if (!Number.isInteger(length) || length < 4 || length > 40) {
+    throw new ConfigurationError(
+      "DOCKER_METADATA_SHORT_SHA_LENGTH",
+      `"${lengthText}" is not a length of a short sha; use 4-40`,
+      "environment"
+    );
+  }
+  const repo = payload.repository;
+  return {
+    eventName,
+    ref,
+    sha,
+    defaultBranch: repo?.default_branch,
+    baseRef: ref.startsWith("refs/tags/") ? (payload.base_ref ?? void 0)?.replace(/^refs\/heads\//, "") : pullRequest?.base?.ref,
+    commitDate: validDate(commit?.timestamp) ?? now,
+    date: now,
+    shortShaLength: length,
+    repository: {
+      name: repo?.name ?? ctx.repository?.split("/")[1],
+      description: repo?.description ?? void 0,
+      url: repo?.html_url ?? (ctx.repository ? `${ctx.serverUrl}/${ctx.repository}` : void 0),
+      license: repo?.license?.spdx_id ?? void 0,
+      private: repo?.private
+    }
+  };
+}
+
+// src/meta/naming.ts
+function ociDescription(ref, target, version) {
+  const entries = {
+    "org.opencontainers.image.title": target,
+    "org.opencontainers.image.description": ref.repository.description,
+    "org.opencontainers.image.url": ref.repository.url,
+    "org.opencontainers.image.source": ref.repository.url,
+    "org.opencontainers.image.version": version,
+    "org.opencontainers.image.created": ref.date.toISOString(),
+    "org.opencontainers.image.revision": ref.sha || void 0,
+    "org.opencontainers.image.licenses": ref.repository.license
+  };
+  return Object.fromEntries(Object.entries(entries).filter((e) => Boolean(e[1])));
+}
+function mergeByKey(defaults, user) {
+  const key = (entry) => splitKeyValue(entry)?.key ?? entry;
+  const userKeys = new Set(user.map(key));
+  return [...defaults.filter((entry) => !userKeys.has(key(entry))), ...user];
+}
+function annotationLevels(entries, severalPlatforms) {
+  if (!severalPlatforms) return [...entries];
+  return entries.flatMap((entry) => {
+    const pair = splitKeyValue(entry);
+    if (!pair || pair.key.includes(":")) return [entry];
+    return [`manifest:${entry}`, `index:${entry}`];
+  });
+}
+function nameTargets(inputs, ref, notice) {
+  const names = /* @__PURE__ */ new Map();
+  const owner = /* @__PURE__ */ new Map();
+  const said = /* @__PURE__ */ new Set();
+  for (const target of inputs.targets) {
+    const image = render(inputs.image, { target: target.toLowerCase() });
+    const fallback = [`${image}:${target.toLowerCase()}`];
+    if (ref.sha) fallback.push(`${image}:${target.toLowerCase()}-${ref.sha.slice(0, ref.shortShaLength)}`);
+    let tags = fallback;
+    let version;
+    if (inputs.tags.length > 0) {
+      let naming;
+      try {
+        naming = nameTarget({
+          image: inputs.image,
+          target,
+          severalTargets: inputs.targets.length > 1,
+          entries: inputs.tags,
+          flavor: inputs.flavor,
+          ref
+        });
+      } catch (error) {
+        if (error instanceof TagRuleError) throw new ConfigurationError("tags", error.message);
+        throw error;
+      }
+      for (const warning2 of naming.warnings) {
+        if (!said.has(warning2)) notice(`tags: ${warning2}`);
+        said.add(warning2);
+      }
+      if (naming.tags.length > 0) {
+        tags = naming.tags;
+        version = naming.version;
+      } else {
+        const why = `gives no tag for this run (event ${ref.eventName || "none"}, ref ${ref.ref || "none"})`;
+        if (inputs.push) {
+          throw new ConfigurationError(
+            "tags",
+            `${why}, so there is nothing to push under; add a rule that applies (type=ref,event=branch, type=sha) or set push: false for this event`
+          );
+        }
+        if (!said.has(why)) notice(`tags ${why}; the image is named ${fallback.join(", ")} for the gates`);
+        said.add(why);
+      }
+    }
+    for (const tag of tags) {
+      const other = owner.get(tag);
+      if (other !== void 0 && other !== target) {
+        throw new ConfigurationError(
+          "tags",
+          `targets ${other} and ${target} would both be tagged ${tag}; name {{target}} in image or in the tag`
+        );
+      }
+      owner.set(tag, target);
+    }
+    const description = Object.entries(ociDescription(ref, target, version)).map(([k, v]) => `${k}=${v}`);
+    names.set(target, {
+      tags,
+      labels: mergeByKey(description, inputs.labels),
+      annotations: annotationLevels(mergeByKey(description, inputs.annotations), inputs.platforms.length > 1),
+      version
+    });
+  }
+  return names;
+}
+
+// src/release/plan.ts
+function builderId(ctx, env) {
+  if (!ctx.onGitHub || !ctx.repository) return void 0;
+  return `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}/attempts/${env.GITHUB_RUN_ATTEMPT || "1"}`;
+}
+function withBuilderId(attrs, id) {
+  if (!id || /(^|,)builder-id=/.test(attrs)) return attrs;
+  return attrs ? `${attrs},builder-id=${id}` : `builder-id=${id}`;
+}
+function canGetOidcToken(env) {
+  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+function decideRelease(inputs, caps, ctx, ref, env) {
+  const notices = [];
+  if (inputs.sbom === true && !inputs.scan) {
+    throw new ConfigurationError(
+      "sbom",
+      "comes from the scan, which is off (scan: false): turn the scan on or set sbom: false"
+    );
+  }
+  const sbom = inputs.sbom ?? (inputs.push && inputs.scan);
+  if (inputs.sbom === void 0 && inputs.push && !inputs.scan) {
+    notices.push("No SBOM is attached: it comes from the scan, which is off (scan: false)");
+  }
+  if (!inputs.push) {
+    if (inputs.sign !== "false") notices.push(`sign: ${inputs.sign}: not pushing, so nothing is signed`);
+    return { sbom, attachSbom: false, cosign: false, notices };
+  }
+  let provenance;
+  let provenanceMode;
+  const given = inputs.provenance;
+  if (given.kind === "on") {
+    provenance = withBuilderId(given.attrs, builderId(ctx, env));
+    provenanceMode = /(^|,)mode=max/.test(given.attrs) ? "max" : "min";
+  } else if (given.kind === "default" && !/^(1|true)$/i.test(env.BUILDX_NO_DEFAULT_ATTESTATIONS ?? "")) {
+    provenanceMode = ref.repository.private ? "min" : "max";
+    provenance = withBuilderId(ref.repository.private ? "mode=min,inline-only=true" : "mode=max", builderId(ctx, env));
+  }
+  const layoutCapable = caps.driver !== "docker" || caps.containerdStore;
+  const classic = `the "docker" driver on the classic image store`;
+  const remedy = "use docker/setup-buildx-action (a docker-container builder) or turn on the containerd image store";
+  let path12;
+  let attachSbom = sbom;
+  if (layoutCapable && (provenance !== void 0 || sbom || inputs.platforms.length > 1)) {
+    path12 = "layout";
+  } else {
+    path12 = "docker-push";
+    if (!layoutCapable && provenance !== void 0) {
+      if (given.kind === "on") {
+        throw new ConfigurationError("provenance", `cannot be attached: ${classic} keeps no attestations; ${remedy}`);
+      }
+      notices.push(`No provenance is attached: ${classic} keeps no attestations; ${remedy}`);
+    }
+    if (!layoutCapable && sbom) {
+      notices.push(`The SBOM is written (sbom-file) but not attached: ${classic} keeps no attestations; ${remedy}`);
+      attachSbom = false;
+    }
+    provenance = void 0;
+    provenanceMode = void 0;
+  }
+  if (path12 === "layout" && provenance === void 0) provenance = "false";
+  let signer;
+  if (inputs.sign === "key") {
+    signer = { mode: "key", key: inputs["cosign-key"], password: inputs["cosign-password"] };
+  } else if (inputs.sign === "keyless") {
+    if (!canGetOidcToken(env)) {
+      throw new ConfigurationError(
+        "sign",
+        `keyless signing needs the job's OIDC token: add "permissions: id-token: write" to the job (GitHub-hosted or self-hosted runners on GitHub), or use sign: key`
+      );
+    }
+    signer = { mode: "keyless" };
+  } else if (inputs.sign === "auto") {
+    if (canGetOidcToken(env)) signer = { mode: "keyless" };
+    else
+      notices.push(
+        "sign: auto: this job cannot get an OIDC token (permissions: id-token: write), so nothing is signed"
+      );
+  }
+  return {
+    path: path12,
+    provenance,
+    provenanceMode,
+    sbom,
+    attachSbom,
+    signer,
+    cosign: path12 === "layout" || signer !== void 0,
+    notices
+  };
+}
+
+// src/release/cosign.ts
+import * as fs5 from "node:fs";
+import * as path6 from "node:path";
+var DEFAULT_COSIGN_VERSION = "3.1.1";
+var COSIGN_RELEASES_URL = "https://github.com/sigstore/cosign/releases/download";
+var COSIGN = {
+  tool: "cosign",
+  pinned: DEFAULT_COSIGN_VERSION,
+  versionInput: "cosign-version",
+  versionArgs: ["version"],
+  // "GitVersion:    v3.1.1"; a distribution's build may say "devel".
+  versionFrom: (text3) => /GitVersion:\s*v?(\d+\.\d+\.\d+)/.exec(text3)?.[1],
+  asset: (_version, platform, arch) => {
+    const os2 = platform === "linux" || platform === "darwin" ? platform : void 0;
+    const cpu = arch === "x64" ? "amd64" : arch === "arm64" ? "arm64" : void 0;
+    if (!os2 || !cpu) {
+      throw new ToolError("cosign", `cosign has no release for ${platform}/${arch}; install it on the runner yourself`);
+    }
+    return `cosign-${os2}-${cpu}`;
+  },
+  checksums: () => "cosign_checksums.txt",
+  kind: "binary",
+  fix: { installWith: "sigstore/cosign-installer", otherwise: "or set push: false" }
+};
+async function setUpCosign(options) {
+  const notes = [];
+  const installed = await installTool(COSIGN, {
+    run: options.run,
+    version: options.version,
+    downloadUrl: COSIGN_RELEASES_URL,
+    toolCache: options.caches.toolCache,
+    actionsCache: options.caches.actionsCache,
+    toolCacheRoot: options.toolCacheRoot,
+    log: (message) => void notes.push(message)
+  });
+  return { command: installed.command, notes };
+}
+function markForCosign(layout) {
+  const top = layout.top();
+  const kind = top.mediaType === MEDIA.index || top.mediaType === MEDIA.dockerList ? "imageIndex" : "image";
+  layout.setTop({ ...top, annotations: { ...top.annotations, kind: `dev.cosignproject.cosign/${kind}` } });
+}
+async function cosignLoad(run2, cosign, layout, reference) {
+  await run2(cosign, ["load", "--dir", layout.dir, reference]);
+}
+var OFFLINE_SIGNING_CONFIG = JSON.stringify({
+  mediaType: "application/vnd.dev.sigstore.signingconfig.v0.2+json",
+  rekorTlogConfig: {},
+  tsaConfig: {}
+});
+var COSIGN_KEY_ENV = "MULTISTAGE_COSIGN_KEY";
+function signArgs(signer, reference, files) {
+  const args = ["sign", "--yes", "--bundle", files.bundle];
+  const env = {};
+  if (signer.mode === "key") {
+    const kms = /^[a-z0-9]+:\/\//.test(signer.key.trim());
+    args.push("--key", kms ? signer.key.trim() : `env://${COSIGN_KEY_ENV}`, "--signing-config", files.signingConfig);
+    if (!kms) env[COSIGN_KEY_ENV] = signer.key;
+    env.COSIGN_PASSWORD = signer.password;
+  }
+  args.push(reference);
+  return { args, env };
+}
+async function cosignSign(run2, cosign, signer, reference, dir) {
+  if (!/@sha256:[0-9a-f]{64}$/.test(reference))
+    throw new Error(`signing a reference that is not a digest: ${reference}`);
+  const bundle = path6.join(dir, `signature-${reference.slice(-64, -52)}-${Date.now()}.sigstore.json`);
+  const signingConfig = path6.join(dir, "cosign-signing-config.json");
+  fs5.writeFileSync(signingConfig, OFFLINE_SIGNING_CONFIG);
+  const { args, env } = signArgs(signer, reference, { bundle, signingConfig });
+  try {
+    await run2(cosign, args, { env });
+  } catch (error) {
+    if (error instanceof CommandError) {
+      throw new ToolError("cosign", `Signing ${reference} (${signer.mode}) failed: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  return bundle;
+}
+async function checkKey(run2, cosign, signer) {
+  const kms = /^[a-z0-9]+:\/\//.test(signer.key.trim());
+  const result = await run2(cosign, ["public-key", "--key", kms ? signer.key.trim() : `env://${COSIGN_KEY_ENV}`], {
+    env: { ...kms ? {} : { [COSIGN_KEY_ENV]: signer.key }, COSIGN_PASSWORD: signer.password },
+    allowFailure: true
+  });
+  return result.exitCode === 0;
+}
+
 // src/pipeline/setup.ts
 function readDockerfile(inputs, ctx) {
-  const file = path6.resolve(ctx.workspace, inputs.file);
+  const file = path7.resolve(ctx.workspace, inputs.file);
   const args = {};
   for (const entry of inputs["build-args"]) {
     const pair = splitKeyValue(entry);
     if (pair) args[pair.key] = pair.value;
   }
-  const dockerfile = parseDockerfile(fs4.readFileSync(file, "utf8"), args);
+  const dockerfile = parseDockerfile(fs6.readFileSync(file, "utf8"), args);
   const named = dockerfile.stages.filter((s) => s.name).map((s) => s.name);
-  const valid = named.length > 0 ? named.join(", ") : '(none: the Dockerfile has no "FROM ... AS name" stages)';
+  const valid2 = named.length > 0 ? named.join(", ") : '(none: the Dockerfile has no "FROM ... AS name" stages)';
   for (const target of inputs.targets) {
     if (!findStage(dockerfile, target)) {
       throw new ConfigurationError(
         inputs.targets.length > 1 ? "targets" : "target",
-        `stage "${target}" is not in ${inputs.file}; its stages are: ${valid}`
+        `stage "${target}" is not in ${inputs.file}; its stages are: ${valid2}`
+      );
+    }
+  }
+  for (const stage of inputs["no-cache-filters"]) {
+    if (!findStage(dockerfile, stage)) {
+      throw new ConfigurationError(
+        "no-cache-filters",
+        `stage "${stage}" is not in ${inputs.file}; its stages are: ${valid2}`
       );
     }
   }
   if (inputs["test-target"] && !findStage(dockerfile, inputs["test-target"])) {
     throw new ConfigurationError(
       "test-target",
-      `stage "${inputs["test-target"]}" is not in ${inputs.file}; its stages are: ${valid}`
+      `stage "${inputs["test-target"]}" is not in ${inputs.file}; its stages are: ${valid2}`
     );
   }
   return dockerfile;
@@ -2912,8 +3985,8 @@ function gatePlatforms(platforms, native, ui) {
 }
 function makeTempDir(runnerTemp) {
   try {
-    fs4.mkdirSync(runnerTemp, { recursive: true });
-    return fs4.mkdtempSync(path6.join(runnerTemp, "multistage-"));
+    fs6.mkdirSync(runnerTemp, { recursive: true });
+    return fs6.mkdtempSync(path7.join(runnerTemp, "multistage-"));
   } catch (error) {
     throw new ConfigurationError(
       "RUNNER_TEMP",
@@ -2924,9 +3997,15 @@ function makeTempDir(runnerTemp) {
 }
 async function prepare(options) {
   const { inputs, ctx, run: run2, ui } = options;
+  const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   const dockerfile = readDockerfile(inputs, ctx);
   for (const secret of inputs.secrets) ui.secret(secret.value);
+  for (const secret of inputs["secret-envs"]) ui.secret(env[secret.env] ?? "");
+  ui.secret(inputs["cosign-key"]);
+  ui.secret(inputs["cosign-password"]);
+  const ref = readRefContext(ctx, new Date(clock.now()), env, (message) => ui.warning(message));
+  const names = nameTargets(inputs, ref, (message) => ui.notice(message));
   const tempDir = makeTempDir(ctx.runnerTemp);
   options.cleanup.addTempDir(tempDir);
   if (inputs.scan && inputs["trivy-download-url"].startsWith("http:")) {
@@ -2938,7 +4017,7 @@ async function prepare(options) {
   const caps = await detectCapabilities(
     run2,
     inputs.builder,
-    cacheInPlay || inputs.platforms.length > 1,
+    cacheInPlay || inputs.platforms.length > 1 || inputs.push,
     ctx.dockerHost
   );
   ui.debug(
@@ -2962,7 +4041,10 @@ async function prepare(options) {
   );
   const notice = cacheFor(inputs.targets[0]).notice;
   if (notice) ui.warning(notice);
+  const release = decideRelease(inputs, caps, ctx, ref, env);
+  for (const message of release.notices) ui.notice(message);
   const settings = buildSettings(inputs, ctx);
+  const gates = gatePlatforms(inputs.platforms, caps.enginePlatform, ui);
   const plan = {
     inputs,
     ctx,
@@ -2970,16 +4052,22 @@ async function prepare(options) {
     caps,
     settings,
     annotation: {
-      file: path6.relative(ctx.workspace, settings.file),
-      stageLine: (stage) => findStage(dockerfile, stage)?.line
+      file: path7.relative(ctx.workspace, settings.file),
+      stageLine: (stage) => findStage(dockerfile, stage)?.line,
+      gatePlatform: gates[0]
     },
-    gatePlatforms: gatePlatforms(inputs.platforms, caps.enginePlatform, ui),
+    gatePlatforms: gates,
     tempDir,
     outputDir: options.outputDir ?? tempDir,
     startedAt: clock.now(),
-    cacheFor
+    cacheFor,
+    names,
+    release
   };
   const caches = actionsToolCaches(ctx.cacheService !== void 0);
+  const cosign = once(
+    () => setUpCosign({ run: run2, version: inputs["cosign-version"], toolCacheRoot: ctx.toolCache, caches })
+  );
   const services = {
     run: run2,
     ui,
@@ -2997,22 +4085,131 @@ async function prepare(options) {
         caches
       })
     ),
+    cosign,
     codeScanning: options.codeScanning ?? (async (token) => {
       ui.secret(token);
       const { octokitCodeScanning } = await import("./octokit-ZJ6HGVHK.js");
       return octokitCodeScanning(token, ctx.apiUrl, (message) => ui.info(message));
     })
   };
+  if (release.signer?.mode === "key") {
+    const { command } = await cosign();
+    if (!await checkKey(run2, command, release.signer)) {
+      throw new ConfigurationError(
+        "cosign-password",
+        "does not open cosign-key (cosign public-key could not decrypt it); check both secrets"
+      );
+    }
+  }
   return { plan, services };
 }
 
+// src/build/checks.ts
+var MAX_WARNINGS = 500;
+function text(value, max = 2e3) {
+  return typeof value === "string" ? value.slice(0, max) : "";
+}
+function parseCheckOutput(stdout) {
+  const start = stdout.indexOf("{");
+  if (start < 0) return void 0;
+  let parsed;
+  try {
+    parsed = JSON.parse(stdout.slice(start));
+  } catch {
+    return void 0;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return void 0;
+  const { warnings } = parsed;
+  if (warnings === void 0) return [];
+  if (!Array.isArray(warnings)) return void 0;
+  return warnings.slice(0, MAX_WARNINGS).flatMap((w) => {
+    if (typeof w !== "object" || w === null) return [];
+    const o = w;
+    const ranges = o.location?.ranges;
+    const line = Array.isArray(ranges) ? ranges[0]?.start?.line : void 0;
+    return [
+      {
+        rule: text(o.ruleName, 200) || "UnknownRule",
+        description: text(o.description),
+        detail: text(o.detail),
+        url: text(o.url, 500),
+        ...typeof line === "number" && Number.isInteger(line) && line > 0 ? { line } : {}
+      }
+    ];
+  });
+}
+async function runBuildChecks(deps, settings, targets) {
+  const results = await Promise.all(
+    targets.map(async (target) => {
+      const plan = buildPlan(settings, {
+        target,
+        tags: [],
+        labels: [],
+        cache: { cacheFrom: [], cacheTo: [] },
+        output: { type: "check" },
+        platforms: [],
+        metadataFile: ""
+      });
+      try {
+        const result = await deps.run("docker", buildxArgs(plan), { env: settings.secretValues, allowFailure: true });
+        return { target, result, warnings: parseCheckOutput(result.stdout) };
+      } catch (error) {
+        return { target, result: { exitCode: -1, stdout: "", stderr: errorMessage(error) }, warnings: void 0 };
+      }
+    })
+  );
+  const byKey = /* @__PURE__ */ new Map();
+  for (const { target, result, warnings } of results) {
+    if (warnings === void 0) {
+      return {
+        warnings: [],
+        unsupported: lastLines(result.stderr || result.stdout, 3) || `exit code ${result.exitCode}`
+      };
+    }
+    for (const w of warnings) {
+      const key = `${w.rule}\0${w.line ?? ""}\0${w.detail}`;
+      const seen = byKey.get(key);
+      if (seen) seen.targets.push(target);
+      else byKey.set(key, { ...w, targets: [target] });
+    }
+  }
+  return { warnings: [...byKey.values()].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+}
+function describeWarning(w) {
+  return `${w.rule}${w.line ? ` (line ${w.line})` : ""}: ${w.detail || w.description}`;
+}
+function reportChecks(ui, result, file) {
+  if (result.unsupported !== void 0) {
+    ui.notice(
+      "Build checks skipped: this builder's Dockerfile frontend cannot run them (docker buildx build --call check); the build goes on without them"
+    );
+    ui.info(`What buildx said:
+${result.unsupported}`);
+    return;
+  }
+  if (result.warnings.length === 0) {
+    ui.info("Build checks: no warnings");
+    return;
+  }
+  ui.info(`Build checks: ${result.warnings.length} warning${result.warnings.length === 1 ? "" : "s"}`);
+  for (const w of result.warnings) {
+    ui.info(`  - ${describeWarning(w)} [${w.targets.join(", ")}]${w.url ? ` ${w.url}` : ""}`);
+    ui.warning(`${w.detail || w.description}${w.url ? `
+More info: ${w.url}` : ""}`, {
+      title: `Build check ${w.rule}: ${w.description}`,
+      file,
+      ...w.line ? { startLine: w.line } : {}
+    });
+  }
+}
+
 // src/pipeline/road.ts
-import * as path9 from "node:path";
+import * as path10 from "node:path";
 
 // src/smoke/phase.ts
 import { randomBytes } from "node:crypto";
-import * as fs5 from "node:fs";
-import * as path7 from "node:path";
+import * as fs7 from "node:fs";
+import * as path8 from "node:path";
 
 // src/smoke/args.ts
 var CONTAINER_LABEL = "com.github.multistage-action";
@@ -3047,8 +4244,8 @@ function smokeRunArgs(options) {
   args.push(options.image);
   return args;
 }
-function parseHostPort(text2) {
-  for (const line of text2.split("\n")) {
+function parseHostPort(text3) {
+  for (const line of text3.split("\n")) {
     const m = /^(?:\d+\.\d+\.\d+\.\d+|0\.0\.0\.0):(\d+)\s*$/.exec(line.trim());
     if (m) return Number(m[1]);
   }
@@ -3136,8 +4333,8 @@ var DEFAULT_HEALTHCHECK_TIMEOUT_MS = 3e4;
 var LOG_LINES = 50;
 function writeEnvFile(dir, entries) {
   if (entries.length === 0) return void 0;
-  const file = path7.join(dir, `smoke-env-${randomBytes(6).toString("hex")}`);
-  fs5.writeFileSync(file, entries.map((e) => `${e.key}=${e.value}
+  const file = path8.join(dir, `smoke-env-${randomBytes(6).toString("hex")}`);
+  fs7.writeFileSync(file, entries.map((e) => `${e.key}=${e.value}
 `).join(""), { mode: 384, flag: "wx" });
   return file;
 }
@@ -3204,7 +4401,7 @@ async function smokeContainer(deps, request, name, containerPort, started, fail)
       })
     );
   } finally {
-    if (envFile) fs5.rmSync(envFile, { force: true });
+    if (envFile) fs7.rmSync(envFile, { force: true });
   }
   const published = await run2("docker", ["port", name, `${containerPort}/tcp`], { allowFailure: true });
   const hostPort = published.exitCode === 0 ? parseHostPort(published.stdout) : void 0;
@@ -3284,8 +4481,8 @@ async function explainFailure(deps, name) {
 }
 
 // src/scan/phase.ts
-import * as fs6 from "node:fs";
-import * as path8 from "node:path";
+import * as fs8 from "node:fs";
+import * as path9 from "node:path";
 
 // src/scan/trivy-args.ts
 var DB_REPOSITORIES = ["mirror.gcr.io/aquasec/trivy-db:2", "ghcr.io/aquasecurity/trivy-db:2"];
@@ -3310,7 +4507,9 @@ function trivyScanArgs(options) {
     "--exit-code",
     "0",
     "--no-progress",
-    "--quiet"
+    "--quiet",
+    // Said either way: the default changed in Trivy 0.67 (on), and without an SBOM the report stays small.
+    options.listAllPkgs ? "--list-all-pkgs" : "--list-all-pkgs=false"
   ];
   if (options.ignoreUnfixed) args.push("--ignore-unfixed");
   if (options.ignoreFile) args.push("--ignorefile", options.ignoreFile);
@@ -3321,6 +4520,9 @@ function trivyScanArgs(options) {
 }
 function trivyConvertArgs(report, output, severity) {
   return ["convert", "--format", "sarif", "--severity", severity.join(","), "--output", output, report];
+}
+function trivySbomArgs(report, output) {
+  return ["convert", "--format", "cyclonedx", "--list-all-pkgs", "--output", output, report];
 }
 
 // src/scan/report.ts
@@ -3337,7 +4539,7 @@ var TrivyReportError = class extends Error {
 function severityOf(value) {
   return value !== void 0 && isSeverity(value) ? value : "UNKNOWN";
 }
-var text = (value) => typeof value === "string" && value !== "" ? value : void 0;
+var text2 = (value) => typeof value === "string" && value !== "" ? value : void 0;
 var list = (value) => Array.isArray(value) ? value : [];
 var lineOf = (value) => typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : void 0;
 function parseTrivyReport(json) {
@@ -3356,27 +4558,27 @@ function parseTrivyReport(json) {
   }
   const findings = [];
   for (const result of list(raw.Results)) {
-    const target = text(result.Target) ?? "";
+    const target = text2(result.Target) ?? "";
     for (const v of list(result.Vulnerabilities)) {
       findings.push({
         kind: "vulnerability",
-        id: text(v.VulnerabilityID) ?? "(no id)",
+        id: text2(v.VulnerabilityID) ?? "(no id)",
         severity: severityOf(v.Severity),
         target,
-        pkg: text(v.PkgName) ?? "",
-        installed: text(v.InstalledVersion) ?? "",
-        fixed: text(v.FixedVersion),
-        title: text(v.Title),
-        url: text(v.PrimaryURL)
+        pkg: text2(v.PkgName) ?? "",
+        installed: text2(v.InstalledVersion) ?? "",
+        fixed: text2(v.FixedVersion),
+        title: text2(v.Title),
+        url: text2(v.PrimaryURL)
       });
     }
     for (const s of list(result.Secrets)) {
       findings.push({
         kind: "secret",
-        id: text(s.RuleID) ?? "(no rule)",
+        id: text2(s.RuleID) ?? "(no rule)",
         severity: severityOf(s.Severity),
         target,
-        title: text(s.Title),
+        title: text2(s.Title),
         line: lineOf(s.StartLine)
       });
     }
@@ -3384,23 +4586,23 @@ function parseTrivyReport(json) {
       if (m.Status !== void 0 && m.Status !== "FAIL") continue;
       findings.push({
         kind: "misconfiguration",
-        id: text(m.ID) ?? text(m.AVDID) ?? "(no id)",
+        id: text2(m.ID) ?? text2(m.AVDID) ?? "(no id)",
         severity: severityOf(m.Severity),
         target,
-        title: text(m.Title),
-        url: text(m.PrimaryURL),
+        title: text2(m.Title),
+        url: text2(m.PrimaryURL),
         line: lineOf(m.CauseMetadata?.StartLine)
       });
     }
     for (const l of list(result.Licenses)) {
       findings.push({
         kind: "license",
-        id: text(l.Name) ?? "(unknown license)",
+        id: text2(l.Name) ?? "(unknown license)",
         severity: severityOf(l.Severity),
         target,
-        pkg: text(l.PkgName) ?? text(l.FilePath),
-        title: text(l.Category),
-        url: text(l.Link)
+        pkg: text2(l.PkgName) ?? text2(l.FilePath),
+        title: text2(l.Category),
+        url: text2(l.Link)
       });
     }
   }
@@ -3454,8 +4656,24 @@ function describeCounts(findings) {
 // src/scan/phase.ts
 var MAX_TRIVY_REPORT_BYTES = 256 * 1024 * 1024;
 var MAX_FINDING_ANNOTATIONS = 5;
+var MAX_SBOM_BYTES = 256 * 1024 * 1024;
+function countSbomPackages(text3) {
+  let bom;
+  try {
+    bom = JSON.parse(text3);
+  } catch {
+    return -1;
+  }
+  const count = (components) => Array.isArray(components) ? components.reduce((n, c) => {
+    if (typeof c !== "object" || c === null) return n;
+    const { type, components: nested } = c;
+    return n + (type === "library" ? 1 : 0) + count(nested);
+  }, 0) : 0;
+  const b = bom;
+  return b && b.bomFormat === "CycloneDX" ? count(b.components) : -1;
+}
 function readTrivyReport(file, maxBytes = MAX_TRIVY_REPORT_BYTES) {
-  const size = fs6.existsSync(file) ? fs6.statSync(file).size : 0;
+  const size = fs8.existsSync(file) ? fs8.statSync(file).size : 0;
   if (size > maxBytes) {
     throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${maxBytes} bytes`);
   }
@@ -3467,8 +4685,8 @@ async function scan(deps, request) {
   if (!settings.scan) return { status: "skipped" };
   const setup = await deps.trivy();
   for (const note of setup.notes.splice(0)) ui.info(note);
-  const reportFile = path8.join(request.tempDir, `trivy-${request.target}.json`);
-  const sarifFile = path8.join(request.outputDir, `trivy-${request.target}.sarif`);
+  const reportFile = path9.join(request.tempDir, `trivy-${request.target}.json`);
+  const sarifFile = path9.join(request.outputDir, `trivy-${request.target}.sarif`);
   try {
     ui.info(`Scanning ${image} (${settings.scanners.join(", ")})`);
     await run2(
@@ -3480,6 +4698,7 @@ async function scan(deps, request) {
         scanners: settings.scanners,
         ignoreUnfixed: settings["ignore-unfixed"],
         ignoreFile: settings.trivyignore,
+        listAllPkgs: request.sbom === true,
         ...dbSkips(setup.cacheDir, setup.db.fresh)
       })
     );
@@ -3495,7 +4714,16 @@ async function scan(deps, request) {
     throw new ToolError("trivy", `Trivy's scan of ${image} gave no usable report: ${error.message}`, { cause: error });
   }
   await run2(setup.trivy, trivyConvertArgs(reportFile, sarifFile, settings.severity));
-  fs6.rmSync(reportFile, { force: true });
+  let sbom;
+  if (request.sbom) {
+    const sbomFile = path9.join(request.outputDir, `sbom-${request.target}.cdx.json`);
+    await run2(setup.trivy, trivySbomArgs(reportFile, sbomFile));
+    const packages = countSbomPackages(readRegularText(sbomFile, MAX_SBOM_BYTES) ?? "");
+    if (packages < 0) throw new ToolError("trivy", `Trivy's CycloneDX conversion for ${image} is not a CycloneDX SBOM`);
+    ui.info(`SBOM: ${sbomFile} (CycloneDX, ${packages} packages)`);
+    sbom = { sbomFile, packages };
+  }
+  fs8.rmSync(reportFile, { force: true });
   const byKind = countByKind(findings, settings.scanners);
   for (const [kind, counts] of Object.entries(byKind)) {
     const label = kind === "vulnerability" ? "Vulnerabilities" : `${kind[0].toUpperCase()}${kind.slice(1)}s`;
@@ -3510,7 +4738,8 @@ async function scan(deps, request) {
     findings: byKind,
     reported: rankFindings(findings.filter((f) => settings.severity.includes(f.severity))),
     gated: gateFindings(findings, settings["fail-on"]),
-    sarifFile
+    sarifFile,
+    ...sbom ?? {}
   };
 }
 function findingsVerdict(ui, report, target, failOn) {
@@ -3533,7 +4762,7 @@ ${shown.join("\n")}`;
 }
 
 // src/sarif/phase.ts
-import * as fs8 from "node:fs";
+import * as fs10 from "node:fs";
 
 // src/sarif/prepare.ts
 import * as zlib from "node:zlib";
@@ -3558,9 +4787,9 @@ function severityScore(result, rules) {
 function truncateText(holder, field, max) {
   if (!holder || typeof holder !== "object") return false;
   const record = holder;
-  const text2 = record[field];
-  if (typeof text2 === "string" && text2.length > max) {
-    record[field] = `${text2.slice(0, max - 1)}\u2026`;
+  const text3 = record[field];
+  if (typeof text3 === "string" && text3.length > max) {
+    record[field] = `${text3.slice(0, max - 1)}\u2026`;
     return true;
   }
   return false;
@@ -3639,11 +4868,11 @@ function prepareSarif(input, options) {
 }
 
 // src/sarif/upload.ts
-import * as fs7 from "node:fs";
+import * as fs9 from "node:fs";
 function readEvent(ctx, warn = () => void 0) {
   let payload = {};
   try {
-    if (ctx.eventPath) payload = JSON.parse(fs7.readFileSync(ctx.eventPath, "utf8"));
+    if (ctx.eventPath) payload = JSON.parse(fs9.readFileSync(ctx.eventPath, "utf8"));
   } catch (error) {
     warn(
       `Could not read the event file GITHUB_EVENT_PATH (${errorMessage(error)}); a pull request from a fork is not recognised as one`
@@ -3739,9 +4968,9 @@ async function uploadSarif(deps, request) {
   const { ui } = deps;
   const { settings, ctx, target, sarifFile } = request;
   const category = settings.category || defaultCategory(target);
-  const prepared = prepareSarif(JSON.parse(fs8.readFileSync(sarifFile, "utf8")), { category });
+  const prepared = prepareSarif(JSON.parse(fs10.readFileSync(sarifFile, "utf8")), { category });
   for (const warning2 of prepared.warnings) ui.warning(`SARIF for ${target}: ${warning2}`);
-  fs8.writeFileSync(sarifFile, JSON.stringify(prepared.sarif, null, 2));
+  fs10.writeFileSync(sarifFile, JSON.stringify(prepared.sarif, null, 2));
   if (!settings["upload-sarif"]) {
     const reason = ctx.onGitHub ? "upload-sarif is false" : "not running on GitHub Actions";
     ui.notice(`SARIF for ${target} written to ${sarifFile}; upload skipped (${reason})`);
@@ -3823,6 +5052,9 @@ function apiFailure(error, what, apiUrl) {
   return new ToolError("the GitHub API", `${what} failed (HTTP ${status}): ${apiMessage(error)}`, { cause: error });
 }
 
+// src/push/phase.ts
+import * as fs11 from "node:fs";
+
 // src/push/retry.ts
 var TRANSIENT = [
   /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][a-z]+)/,
@@ -3854,6 +5086,7 @@ function digestFromPush(output) {
   const matches = [...output.matchAll(/digest: (sha256:[0-9a-f]{64})/g)];
   return matches.at(-1)?.[1];
 }
+var CYCLONEDX_PREDICATE = "https://cyclonedx.org/bom";
 function pushRetry(deps, tag) {
   return {
     delaysMs: PUSH_RETRY_DELAYS_MS,
@@ -3866,50 +5099,117 @@ function pushRetry(deps, tag) {
     }
   };
 }
-async function push(deps, settings, request) {
+var repositories = (tags) => [...new Set(tags.map((t) => splitReference(t).name))];
+function sbomStatement(sbom, repository, subject) {
+  const platform = platformText(subject.platform);
+  return Buffer.from(
+    JSON.stringify({
+      _type: "https://in-toto.io/Statement/v1",
+      predicateType: CYCLONEDX_PREDICATE,
+      subject: [
+        {
+          name: `pkg:docker/${repository}${platform ? `?platform=${encodeURIComponent(platform)}` : ""}`,
+          digest: { sha256: subject.digest.slice("sha256:".length) }
+        }
+      ],
+      predicate: sbom
+    })
+  );
+}
+async function push(deps, release, request) {
+  return request.layout ? pushLayout(deps, release, request, request.layout) : dockerPush(deps, release, request);
+}
+async function pushLayout(deps, release, request, { layout, tested }) {
   const { ui } = deps;
-  const { image, target } = request;
-  if (request.platforms.length > 1) {
-    ui.info(
-      `Gates passed on ${image.gatedPlatform}; building and pushing ${request.platforms.join(", ")} from the same cache`
-    );
-    try {
-      const run2 = await buildOnce(deps, settings, {
-        target,
-        tags: image.tags,
-        labels: image.labels,
-        cache: request.cache,
-        output: { type: "push" },
-        platforms: request.platforms,
-        metadataFile: metadataFile(request.tempDir, target, "-push")
-      });
-      const digest2 = run2.metadata["containerimage.digest"];
-      if (typeof digest2 !== "string") throw new ToolError("buildx", "buildx reported no digest for the pushed image");
-      ui.info(`Pushed ${image.tags.join(", ")} (${request.platforms.join(", ")}) as ${digest2}`);
-      return { digest: digest2 };
-    } catch (error) {
-      if (error instanceof ToolError || error instanceof BuildError) {
-        throw new ToolError(
-          "buildx",
-          `Pushing ${target} for ${request.platforms.join(", ")} failed: ${errorMessage(error)}`,
-          { cause: error }
-        );
+  const cosign = (await deps.cosign()).command;
+  let sbomAttached = false;
+  if (request.sbomFile && release.attachSbom) {
+    const sbom = JSON.parse(fs11.readFileSync(request.sbomFile, "utf8"));
+    attachStatement(layout, tested, CYCLONEDX_PREDICATE, sbomStatement(sbom, repositories(request.tags)[0], tested));
+    sbomAttached = true;
+    ui.info(`Attached the SBOM to ${platformText(tested.platform) || "the image"} as an in-toto attestation`);
+  }
+  markForCosign(layout);
+  const digest = layout.top().digest;
+  const pushed = [];
+  const failed = (what, error) => {
+    if (!(error instanceof CommandError) && !(error instanceof ToolError)) throw error;
+    const done = pushed.length > 0 ? ` (tags already set: ${pushed.join(", ")})` : " (no tag was set)";
+    throw new ToolError(
+      error instanceof CommandError ? "cosign" : error.tool,
+      `${what} failed${done}: ${error.message}`,
+      {
+        cause: error
       }
-      throw error;
+    );
+  };
+  for (const repository of repositories(request.tags)) {
+    try {
+      await cosignLoad(deps.run, cosign, layout, `${repository}@${digest}`);
+    } catch (error) {
+      failed(`Pushing ${repository}@${digest}`, error);
+    }
+    ui.info(`Pushed ${repository}@${digest}`);
+  }
+  const signatures = [];
+  if (release.signer) {
+    for (const repository of repositories(request.tags)) {
+      try {
+        signatures.push(
+          await cosignSign(deps.run, cosign, release.signer, `${repository}@${digest}`, request.outputDir)
+        );
+      } catch (error) {
+        failed(`Signing ${repository}@${digest}`, error);
+      }
+      ui.info(`Signed ${repository}@${digest} (${release.signer.mode})`);
     }
   }
-  for (const tag of image.tags) {
+  for (const tag of request.tags) {
+    try {
+      await cosignLoad(deps.run, cosign, layout, tag);
+      const named = await registryDigest(deps.run, tag);
+      if (named !== digest) throw new ToolError("registry", `${tag} names ${named} after the push, not ${digest}`);
+    } catch (error) {
+      failed(`Tagging ${tag}`, error);
+    }
+    pushed.push(tag);
+    ui.info(`Tagged ${tag}`);
+  }
+  return {
+    digest,
+    manifestDigest: tested.digest,
+    signatures,
+    sbomAttached,
+    provenance: release.provenanceMode
+  };
+}
+async function registryDigest(run2, reference) {
+  const { stdout } = await run2("docker", [
+    "buildx",
+    "imagetools",
+    "inspect",
+    "--format",
+    "{{json .Manifest}}",
+    reference
+  ]);
+  const digest = JSON.parse(stdout).digest;
+  if (!digest) throw new ToolError("docker buildx imagetools", `no digest for ${reference}`);
+  return digest;
+}
+async function dockerPush(deps, release, request) {
+  const { ui } = deps;
+  for (const tag of request.tags) {
     const current = await inspectImage(deps.run, tag);
-    if (current.id !== image.imageId) {
+    if (current.id !== request.imageId) {
       throw new GateFailure(
         "push",
-        `Not pushing ${tag}: it now names ${current.id}, not the tested image ${image.imageId}`
+        `Not pushing ${tag}: it now names ${current.id}, not the tested image ${request.imageId}`
       );
     }
   }
   const pushed = [];
   let digest;
-  for (const tag of image.tags) {
+  for (const tag of request.tags) {
     try {
       const result = await retryTransient(() => deps.run("docker", ["push", tag]), pushRetry(deps, tag));
       digest = digestFromPush(result.stdout) ?? digest;
@@ -3921,8 +5221,25 @@ async function push(deps, settings, request) {
       throw new ToolError("docker push", `Pushing ${tag} failed${done}: ${error.message}`, { cause: error });
     }
   }
-  if (!digest) throw new ToolError("docker push", `docker push reported no digest for ${image.tags.join(", ")}`);
-  return { digest };
+  if (!digest) throw new ToolError("docker push", `docker push reported no digest for ${request.tags.join(", ")}`);
+  const signatures = [];
+  if (release.signer) {
+    const cosign = (await deps.cosign()).command;
+    for (const repository of repositories(request.tags)) {
+      try {
+        signatures.push(
+          await cosignSign(deps.run, cosign, release.signer, `${repository}@${digest}`, request.outputDir)
+        );
+      } catch (error) {
+        if (!(error instanceof ToolError)) throw error;
+        throw new ToolError("cosign", `${error.message} (the image was pushed unsigned as ${pushed.join(", ")})`, {
+          cause: error
+        });
+      }
+      ui.info(`Signed ${repository}@${digest} (${release.signer.mode})`);
+    }
+  }
+  return { digest, signatures, sbomAttached: false };
 }
 
 // src/pipeline/road.ts
@@ -3957,7 +5274,7 @@ async function runTestStage(plan, services) {
   const target = plan.inputs["test-target"];
   const { ui } = services;
   try {
-    const { testStage } = await import("./phase-WW5CTWXF.js");
+    const { testStage } = await import("./phase-JZFLJMDC.js");
     const tests = await inPhase(
       services,
       target,
@@ -3966,7 +5283,7 @@ async function runTestStage(plan, services) {
         `Test stage ${target}`,
         () => testStage(services, plan.settings, {
           target,
-          resultsPath: plan.inputs["test-results-path"] ? path9.resolve(plan.ctx.workspace, plan.inputs["test-results-path"]) : path9.join(plan.tempDir, "test-results"),
+          resultsPath: plan.inputs["test-results-path"] ? path10.resolve(plan.ctx.workspace, plan.inputs["test-results-path"]) : path10.join(plan.tempDir, "test-results"),
           tempDir: plan.tempDir,
           workspace: plan.ctx.workspace,
           context: plan.inputs.context,
@@ -4007,8 +5324,11 @@ async function road(plan, services, report) {
   const { ui, clock } = services;
   const { target } = report;
   const cache = plan.cacheFor(target);
-  const tags = defaultTags(inputs.image, inputs.tags, target, ctx.sha);
-  const labels = mergeLabels(defaultLabels(ctx, target, new Date(clock.now())), inputs.labels);
+  const names = plan.names.get(target);
+  if (!names) throw new Error(`no names were decided for ${target}`);
+  const { tags, labels } = names;
+  if (names.version !== void 0) report.version = names.version;
+  const layout = plan.release.path === "layout";
   const build = await inPhase(
     services,
     target,
@@ -4023,8 +5343,12 @@ async function road(plan, services, report) {
           tags,
           labels,
           cache,
-          output: { type: "load" },
-          platforms: plan.gatePlatforms,
+          ...layout ? {
+            output: { type: "oci-layout", dest: path10.join(plan.tempDir, `layout-${target}`) },
+            platforms: inputs.platforms,
+            annotations: names.annotations,
+            provenance: plan.release.provenance
+          } : { output: { type: "load" }, platforms: plan.gatePlatforms },
           metadataFile: metadataFile(plan.tempDir, target)
         },
         plan.annotation
@@ -4038,7 +5362,14 @@ async function road(plan, services, report) {
   const scanning = settled(
     scan(
       { run: services.run, ui: scanUi, trivy: services.trivy },
-      { target, image: build.tags[0], settings: inputs, tempDir: plan.tempDir, outputDir: plan.outputDir }
+      {
+        target,
+        image: build.tags[0],
+        settings: inputs,
+        tempDir: plan.tempDir,
+        outputDir: plan.outputDir,
+        sbom: plan.release.sbom
+      }
     ).finally(() => {
       const took = `Scan took ${((clock.now() - scanStarted) / 1e3).toFixed(1)} s`;
       if (inputs.scan) scanUi.info(inputs.smoke ? `${took}, alongside the smoke test` : took);
@@ -4097,24 +5428,27 @@ async function road(plan, services, report) {
       "push",
       () => ui.group(
         `Push ${target}`,
-        () => push(services, plan.settings, {
+        () => push(services, plan.release, {
           target,
-          image: build,
-          platforms: inputs.platforms,
-          cache,
-          tempDir: plan.tempDir
+          tags: build.tags,
+          imageId: build.imageId,
+          layout: build.layout ? { layout: new OciLayout(build.layout.dir), tested: build.layout.tested } : void 0,
+          sbomFile: report.scan?.sbomFile,
+          outputDir: plan.outputDir
         })
       )
     );
     report.pushed = true;
     report.pushDigest = pushed.digest;
+    report.push = pushed;
   }
 }
 
 // src/pipeline/pipeline.ts
 async function runPipeline(plan, services) {
   const { inputs } = plan;
-  const { tests, failure } = inputs["test-target"] ? await runTestStage(plan, services) : {};
+  const checksFailure = await buildChecks(plan, services);
+  const { tests, failure } = checksFailure ? { tests: void 0, failure: checksFailure } : inputs["test-target"] ? await runTestStage(plan, services) : {};
   if (inputs.scan && !failure) {
     services.trivy().catch(() => void 0);
     if (inputs["upload-sarif"] && inputs.token) import("./octokit-ZJ6HGVHK.js").catch(() => void 0);
@@ -4132,6 +5466,31 @@ async function runPipeline(plan, services) {
   }
   await services.background.settle();
   return reports;
+}
+async function buildChecks(plan, services) {
+  const { inputs } = plan;
+  if (inputs.checks === "false") return void 0;
+  const targets = [.../* @__PURE__ */ new Set([...inputs["test-target"] ? [inputs["test-target"]] : [], ...inputs.targets])];
+  const result = await services.ui.group("Build checks", async () => {
+    const checked = await runBuildChecks(services, plan.settings, targets);
+    reportChecks(services.ui, checked, plan.annotation.file);
+    return checked;
+  });
+  if (inputs.checks !== "error" || result.warnings.length === 0) return void 0;
+  const shown = result.warnings.slice(0, 10).map((w) => `  - ${describeWarning(w)}`);
+  if (result.warnings.length > 10) shown.push(`  - ... and ${result.warnings.length - 10} more`);
+  const count = `${result.warnings.length} build check warning${result.warnings.length === 1 ? "" : "s"}`;
+  return {
+    kind: "gate",
+    phase: "build",
+    message: failureMessage(
+      "gate",
+      "build",
+      inputs.targets.join(", "),
+      `${count} (checks: error):
+${shown.join("\n")}`
+    )
+  };
 }
 
 // src/report/outputs.ts
@@ -4176,7 +5535,13 @@ var OUTPUTS = {
   },
   "sarif-file": { text: (report) => report.scan?.sarifFile },
   "sarif-id": { text: (report) => report.upload?.sarifId },
-  pushed: { text: (report) => String(report.pushed), json: (report) => report.pushed }
+  "sbom-file": { text: (report) => report.scan?.sbomFile },
+  pushed: { text: (report) => String(report.pushed), json: (report) => report.pushed },
+  signature: {
+    text: (report) => report.push?.signatures.length ? report.push.signatures.join("\n") : void 0,
+    json: (report) => report.push?.signatures.length ? report.push.signatures : void 0
+  },
+  version: { text: (report) => report.version }
 };
 var OUTPUT_NAMES = Object.keys(OUTPUTS);
 function actionOutputs(reports) {
@@ -4209,7 +5574,7 @@ function formatBytes(bytes2) {
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
-var bytes = (text2) => Buffer.byteLength(text2, "utf8");
+var bytes = (text3) => Buffer.byteLength(text3, "utf8");
 function testsCell(report) {
   if (!report.tests) return report.failure?.phase === "test" ? "\u274C failed" : "\u2014";
   const { passed, failed, skipped } = report.tests.totals;
@@ -4426,7 +5791,12 @@ async function execute(options) {
   } catch (error) {
     options.ui.warning(`Could not write the job summary: ${errorMessage(error)}`);
   }
-  const kept = reports.flatMap((report) => [report.scan?.sarifFile, report.tests?.resultsPath]);
+  const kept = reports.flatMap((report) => [
+    report.scan?.sarifFile,
+    report.scan?.sbomFile,
+    report.tests?.resultsPath,
+    ...report.push?.signatures ?? []
+  ]);
   const notRemoved = keepOnly(
     plan.tempDir,
     kept.filter((file) => Boolean(file))
@@ -4435,19 +5805,19 @@ async function execute(options) {
   return reports;
 }
 function keepOnly(dir, keep) {
-  const kept = keep.map((file) => path10.resolve(file));
+  const kept = keep.map((file) => path11.resolve(file));
   let entries;
   try {
-    entries = fs9.readdirSync(dir);
+    entries = fs12.readdirSync(dir);
   } catch {
     return [];
   }
   const failed = [];
   for (const entry of entries) {
-    const full = path10.join(dir, entry);
-    if (kept.some((k) => k === full || k.startsWith(`${full}${path10.sep}`))) continue;
+    const full = path11.join(dir, entry);
+    if (kept.some((k) => k === full || k.startsWith(`${full}${path11.sep}`))) continue;
     try {
-      fs9.rmSync(full, { recursive: true, force: true });
+      fs12.rmSync(full, { recursive: true, force: true });
     } catch (error) {
       failed.push(`${full} (${errorMessage(error)})`);
     }
