@@ -367,6 +367,7 @@ describe('build checks output (docker buildx build --call check,format=json, Bui
   });
   test('no warnings: an empty list; not a check result: undefined (a frontend that cannot lint)', () => {
     expect(parseCheckOutput('{"sources":[]}')).toEqual([]);
+    expect(parseCheckOutput('{"warnings":null,"sources":[]}')).toEqual([]);
     expect(parseCheckOutput('')).toBeUndefined();
     expect(parseCheckOutput('ERROR: unknown subrequest check')).toBeUndefined();
     expect(parseCheckOutput('{"warnings": "x"}')).toBeUndefined();

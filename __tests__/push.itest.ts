@@ -1,6 +1,16 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { annotations, docker, leftoverContainers, runAction, NODE_IMAGE } from './helpers/action.js';
-import { FlakyRegistry, REGISTRY, registryDigest, registryPlatforms, type Fault } from './helpers/registry.js';
+import * as fs from 'node:fs';
+import {
+  attestationsFor,
+  FlakyRegistry,
+  REGISTRY,
+  registryBlob,
+  registryDigest,
+  registryManifest,
+  registryPlatforms,
+  type Fault,
+} from './helpers/registry.js';
 
 const SERVICES = '__tests__/fixtures/services';
 const repo = (name: string) => `msa-test/${name}-${process.pid}`;
@@ -20,18 +30,50 @@ function ship(name: string, inputs: Record<string, string>, env: Record<string, 
 }
 
 describe('gated push to a local registry', () => {
-  test('a healthy image is pushed: the very image that was tested, under every tag', async () => {
+  test('a healthy image is pushed as built and tested, with its provenance and SBOM, under every tag', async () => {
     const run = await ship('healthy', { target: 'healthy' });
     expect(annotations(run.stdout, 'error')).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.outputs.pushed).toBe('true');
     const digest = run.outputs.digest;
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    // The tested image id is what the registry now holds, under both tags.
-    expect(digest).toBe(run.outputs['image-id']);
+    // The tags name one index: the tested image (the engine's id for it on the containerd store is its manifest
+    // digest) and its attestation manifest.
     expect(await registryDigest(repo('healthy'), 'healthy')).toBe(digest);
     expect(await registryDigest(repo('healthy'), 'healthy-0123456')).toBe(digest);
-    expect(run.summary).toMatch(/\| ✅ `sha256:[0-9a-f]{12}…` \|/);
+    const index = await registryManifest(repo('healthy'), digest);
+    const images = (index.manifests ?? []).filter((m) => m.platform?.os !== 'unknown');
+    expect(images.map((m) => m.digest)).toEqual([run.outputs['image-id']]);
+    // Provenance (mode=max: a public repository's default, as docker/build-push-action) and the SBOM, both about
+    // the tested manifest.
+    const { manifest, predicateTypes } = await attestationsFor(repo('healthy'), index, run.outputs['image-id']);
+    expect(predicateTypes).toEqual(expect.arrayContaining(['https://cyclonedx.org/bom']));
+    expect(predicateTypes.some((t) => t.startsWith('https://slsa.dev/provenance/'))).toBe(true);
+    const sbomLayer = (manifest.layers ?? []).find(
+      (l) => l.annotations?.['in-toto.io/predicate-type'] === 'https://cyclonedx.org/bom',
+    );
+    const statement = await registryBlob<{ subject: { digest: { sha256: string } }[]; predicate: unknown }>(
+      repo('healthy'),
+      sbomLayer?.digest ?? '',
+    );
+    expect(`sha256:${statement.subject[0].digest.sha256}`).toBe(run.outputs['image-id']);
+    expect(statement.predicate).toEqual(JSON.parse(fs.readFileSync(run.outputs['sbom-file'], 'utf8')));
+    expect(statement.predicate).toMatchObject({ bomFormat: 'CycloneDX' });
+    // buildx reads the provenance back, as a user would check it.
+    const provenance = JSON.parse(
+      docker(
+        'buildx',
+        'imagetools',
+        'inspect',
+        `${REGISTRY}/${repo('healthy')}:healthy`,
+        '--format',
+        '{{json .Provenance}}',
+      ),
+    ) as { SLSA?: { buildType?: string } };
+    expect(provenance.SLSA?.buildType).toBeTruthy();
+    expect(run.summary).toMatch(
+      /\| ✅ `sha256:[0-9a-f]{12}…`<br>provenance \(mode=max\), SBOM \(\d+ packages, attached\) \|/,
+    );
     // The order of the road, in the log.
     const order = [
       '::group::Build healthy',
@@ -43,6 +85,16 @@ describe('gated push to a local registry', () => {
     const positions = order.map((marker) => run.stdout.indexOf(marker));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  test('no attestation and one platform: docker push of the tested image, the same digest', async () => {
+    const run = await ship('plain', { target: 'healthy', provenance: 'false', sbom: 'false' });
+    expect(annotations(run.stdout, 'error')).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.digest).toBe(run.outputs['image-id']);
+    expect(await registryDigest(repo('plain'), 'healthy')).toBe(run.outputs.digest);
+    expect(run.outputs['sbom-file']).toBe('');
+    expect(run.stdout).toContain('::debug::exec: ["docker","push"');
   });
 
   test('an image failing its smoke test is never pushed, and the log says so', async () => {
@@ -101,12 +153,17 @@ describe('gated push to a local registry', () => {
     expect(annotations(run.stdout, 'error')).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.outputs.pushed).toBe('true');
-    expect(run.stdout).toContain(
-      'Gates passed on linux/amd64; building and pushing linux/amd64, linux/arm64 from the same cache',
+    // One build: its linux/amd64 image loaded for the gates, the whole result pushed as it was built.
+    expect(run.stdout.match(/\[command\]docker buildx build/g)).toHaveLength(1);
+    expect(run.stdout).toMatch(
+      /Loaded linux\/amd64 of the build \(sha256:[0-9a-f]{64}\) into the engine for the gates/,
     );
     expect(run.summary).toContain('(gated on linux/amd64)');
     expect(await registryPlatforms(repo('multi'), 'static')).toEqual(['linux/amd64', 'linux/arm64']);
     expect(await registryDigest(repo('multi'), 'static')).toBe(run.outputs.digest);
+    const index = await registryManifest(repo('multi'), run.outputs.digest);
+    const amd64 = (index.manifests ?? []).find((m) => m.platform?.architecture === 'amd64');
+    expect(amd64?.digest).toBe(run.outputs['image-id']);
   });
 });
 
@@ -132,6 +189,8 @@ describe('a registry in trouble', () => {
     const { run, failed } = await shipThrough({ matches: firstTag, status: 500, times: 2 }, 'flaky', {
       target: 'healthy',
       smoke: 'false',
+      provenance: 'false',
+      sbom: 'false',
     });
     expect(failed).toHaveLength(2);
     expect(annotations(run.stdout, 'error')).toEqual([]);
@@ -152,6 +211,8 @@ describe('a registry in trouble', () => {
     const { run, failed } = await shipThrough({ matches: manifestPut, status: 503, times: Infinity }, 'down', {
       target: 'healthy',
       smoke: 'false',
+      provenance: 'false',
+      sbom: 'false',
     });
     // The action's first push and its two retries each reach the registry (Docker 28 tries each twice itself).
     expect(failed.length).toBeGreaterThanOrEqual(3);
@@ -164,7 +225,26 @@ describe('a registry in trouble', () => {
     expect(await registryDigest(repo('down'), 'healthy')).toBeUndefined();
   });
 
-  test('several platforms: a 500 on the HEAD of a tag is retried (by BuildKit) and the index pushed', async () => {
+  test('an OCI layout push (cosign load) to a registry that keeps answering 503: retried, then a clear failure, no tag', async () => {
+    const { run, failed } = await shipThrough({ matches: manifestPut, status: 503, times: Infinity }, 'down2', {
+      target: 'healthy',
+      smoke: 'false',
+    });
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    const retries = annotations(run.stdout, 'warning').filter((w) => w.includes('retrying in'));
+    expect(retries).toHaveLength(2);
+    expect(retries[0]).toMatch(
+      /^Pushing localhost:\d+\/msa-test\/down2-\d+@sha256:[0-9a-f]{64}: the registry failed \(/,
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.pushed).toBe('false');
+    const errors = annotations(run.stdout, 'error').join('\n');
+    expect(errors).toMatch(/Pushing localhost:\d+\/msa-test\/down2-\d+@sha256:[0-9a-f]{64} failed \(no tag was set\)/);
+    expect(errors).toContain('UNAVAILABLE: service unavailable');
+    expect(await registryDigest(repo('down2'), 'healthy')).toBeUndefined();
+  });
+
+  test('several platforms: a 500 on the HEAD of a tag is retried and the index pushed', async () => {
     const { run, failed } = await shipThrough(
       {
         matches: (method, url) => method === 'HEAD' && url.endsWith('/manifests/static-0123456'),
@@ -174,7 +254,7 @@ describe('a registry in trouble', () => {
       'multiflaky',
       { target: 'static', platforms: 'linux/amd64,linux/arm64' },
     );
-    // BuildKit met the 500 and recovered by itself: the index is pushed under both tags.
+    // The push met the 500 and recovered (cosign's own retry, or the action's): the index is under both tags.
     expect(failed).toHaveLength(1);
     expect(annotations(run.stdout, 'error')).toEqual([]);
     expect(run.exitCode).toBe(0);
@@ -193,5 +273,7 @@ function removeImages(repositories: string[]): void {
 }
 
 afterAll(() =>
-  removeImages(['healthy', 'crash', 'critical', 'tests', 'two', 'multi'].map((name) => `${REGISTRY}/${repo(name)}`)),
+  removeImages(
+    ['healthy', 'plain', 'crash', 'critical', 'tests', 'two', 'multi'].map((name) => `${REGISTRY}/${repo(name)}`),
+  ),
 );

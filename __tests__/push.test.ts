@@ -17,6 +17,8 @@ describe('registry errors worth a retry', () => {
     'docker push failed with exit code 1:\nThe push refers to repository [localhost:5055/t/busy]\nerror from registry: unknown error',
     'docker push failed with exit code 1:\nerror from registry: service unavailable',
     'unexpected status from PUT request to http://localhost:5056/v2/t/busy/manifests/2: 429 Too Many Requests',
+    // cosign 3.1 (go-containerregistry), as it printed it against a registry answering 503
+    'Error: writing index: PUT http://localhost:37585/v2/msa-test/down2/manifests/sha256:124a: UNAVAILABLE: service unavailable; map[]',
   ])('retried: %s', (message) => {
     expect(isTransientRegistryError(message)).toBe(true);
   });
@@ -31,6 +33,9 @@ describe('registry errors worth a retry', () => {
     'unknown: failed commit on ref "manifest-sha256:a9ed": unexpected status from PUT request to http://localhost:5056/v2/t/busy/manifests/2: 403 Forbidden',
     'error from registry: requested access to the resource is denied',
     'error from registry: authentication required',
+    // cosign 3.1
+    'Error: writing index: PUT http://localhost:5000/v2/x/manifests/sha256:12: DENIED: requested access to the resource is denied; map[]',
+    'Error: writing index: PUT http://localhost:5000/v2/x/manifests/sha256:12: UNAUTHORIZED: authentication required; map[]',
   ])('not retried: %s', (message) => {
     expect(isTransientRegistryError(message)).toBe(false);
   });

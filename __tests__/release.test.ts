@@ -86,6 +86,14 @@ describe('decideRelease: how what passes the gates reaches the registry', () => 
       { path: 'layout', provenance: 'false', cosign: true },
     ],
     [
+      'a signature alone: a layout, so the digest is signed before any tag names it',
+      { ...base, provenance: { kind: 'off' }, sbom: false, sign: 'key', 'cosign-key': 'k', 'cosign-password': 'p' },
+      container,
+      publicRepo,
+      {},
+      { path: 'layout', provenance: 'false', signer: { mode: 'key', key: 'k', password: 'p' } },
+    ],
+    [
       'BUILDX_NO_DEFAULT_ATTESTATIONS=1 turns the default off',
       { ...base, sbom: false },
       container,

@@ -90,3 +90,61 @@ export class FlakyRegistry {
     req.pipe(upstream);
   }
 }
+
+/** A manifest or index the registry holds (by tag or digest), as JSON. */
+export async function registryManifest(repository: string, reference: string): Promise<RegistryManifest> {
+  const response = await fetch(`http://127.0.0.1:5000/v2/${repository}/manifests/${reference}`, {
+    headers: {
+      accept: [
+        'application/vnd.oci.image.index.v1+json',
+        'application/vnd.oci.image.manifest.v1+json',
+        'application/vnd.docker.distribution.manifest.list.v2+json',
+        'application/vnd.docker.distribution.manifest.v2+json',
+      ].join(', '),
+    },
+  });
+  if (response.status !== 200) throw new Error(`registry: ${repository}:${reference} answered ${response.status}`);
+  return (await response.json()) as RegistryManifest;
+}
+
+/** A blob the registry holds, as JSON. */
+export async function registryBlob<T>(repository: string, digest: string): Promise<T> {
+  const response = await fetch(`http://127.0.0.1:5000/v2/${repository}/blobs/${digest}`);
+  if (response.status !== 200) throw new Error(`registry: blob ${digest} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+export interface RegistryDescriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: { os: string; architecture: string; variant?: string };
+  annotations?: Record<string, string>;
+}
+
+export interface RegistryManifest {
+  mediaType?: string;
+  manifests?: RegistryDescriptor[];
+  layers?: RegistryDescriptor[];
+  config?: RegistryDescriptor;
+  subject?: RegistryDescriptor;
+}
+
+/** The attestation manifest of an index that is about `digest`, and the predicate types of its layers. */
+export async function attestationsFor(
+  repository: string,
+  index: RegistryManifest,
+  digest: string,
+): Promise<{ manifest: RegistryManifest; predicateTypes: string[] }> {
+  const descriptor = (index.manifests ?? []).find(
+    (m) =>
+      m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' &&
+      m.annotations['vnd.docker.reference.digest'] === digest,
+  );
+  if (!descriptor) throw new Error(`no attestation manifest for ${digest}`);
+  const manifest = await registryManifest(repository, descriptor.digest);
+  return {
+    manifest,
+    predicateTypes: (manifest.layers ?? []).map((l) => l.annotations?.['in-toto.io/predicate-type'] ?? ''),
+  };
+}

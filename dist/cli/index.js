@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-KJOHUH7D.js";
+} from "../chunks/chunk-NPJOTGZM.js";
 import {
   StateCleanup,
   createProcessRunner,
@@ -20,7 +20,7 @@ import {
 } from "../chunks/chunk-F4PLOASK.js";
 import "../chunks/chunk-5SLBXG6A.js";
 import "../chunks/chunk-FD7ZZOJE.js";
-import "../chunks/chunk-ZPXIUHDS.js";
+import "../chunks/chunk-7WJ27HIE.js";
 import {
   errorMessage
 } from "../chunks/chunk-TV5RVX4N.js";

@@ -44,7 +44,7 @@ export function parseCheckOutput(stdout: string): Omit<CheckWarning, 'targets'>[
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
   const { warnings } = parsed as { warnings?: unknown };
-  if (warnings === undefined) return [];
+  if (warnings === undefined || warnings === null) return [];
   if (!Array.isArray(warnings)) return undefined;
   return warnings.slice(0, MAX_WARNINGS).flatMap((w: unknown) => {
     if (typeof w !== 'object' || w === null) return [];

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import type { PushReport } from '../report/types.js';
 import type { Runner } from '../exec.js';
 import type { Ui } from '../ui.js';
@@ -9,6 +8,8 @@ import { splitReference } from '../docker/reference.js';
 import type { ReleasePlan } from '../release/plan.js';
 import { attachStatement, platformText, type Descriptor, type OciLayout } from '../release/layout.js';
 import { cosignLoad, cosignSign, markForCosign, type CosignSetup } from '../release/cosign.js';
+import { readRegularText } from '../safe-fs.js';
+import { MAX_SBOM_BYTES } from '../scan/phase.js';
 import { PUSH_RETRY_DELAYS_MS, retryTransient, type RetryOptions } from './retry.js';
 
 /** `docker push` ends with "<tag>: digest: sha256:... size: N". */
@@ -101,7 +102,7 @@ async function pushLayout(
   const cosign = (await deps.cosign()).command;
   let sbomAttached = false;
   if (request.sbomFile && release.attachSbom) {
-    const sbom: unknown = JSON.parse(fs.readFileSync(request.sbomFile, 'utf8'));
+    const sbom: unknown = JSON.parse(readRegularText(request.sbomFile, MAX_SBOM_BYTES) ?? 'null');
     attachStatement(layout, tested, CYCLONEDX_PREDICATE, sbomStatement(sbom, repositories(request.tags)[0], tested));
     sbomAttached = true;
     ui.info(`Attached the SBOM to ${platformText(tested.platform) || 'the image'} as an in-toto attestation`);
@@ -122,7 +123,8 @@ async function pushLayout(
   };
   for (const repository of repositories(request.tags)) {
     try {
-      await cosignLoad(deps.run, cosign, layout, `${repository}@${digest}`);
+      const reference = `${repository}@${digest}`;
+      await retryTransient(() => cosignLoad(deps.run, cosign, layout, reference), pushRetry(deps, reference));
     } catch (error: unknown) {
       failed(`Pushing ${repository}@${digest}`, error);
     }
@@ -143,7 +145,7 @@ async function pushLayout(
   }
   for (const tag of request.tags) {
     try {
-      await cosignLoad(deps.run, cosign, layout, tag);
+      await retryTransient(() => cosignLoad(deps.run, cosign, layout, tag), pushRetry(deps, tag));
       const named = await registryDigest(deps.run, tag);
       if (named !== digest) throw new ToolError('registry', `${tag} names ${named} after the push, not ${digest}`);
     } catch (error: unknown) {
@@ -156,6 +158,7 @@ async function pushLayout(
     digest,
     manifestDigest: tested.digest,
     signatures,
+    ...(release.signer ? { signedWith: release.signer.mode } : {}),
     sbomAttached,
     provenance: release.provenanceMode,
   };
@@ -220,5 +223,5 @@ async function dockerPush(deps: PushDeps, release: ReleasePlan, request: PushReq
       ui.info(`Signed ${repository}@${digest} (${release.signer.mode})`);
     }
   }
-  return { digest, signatures, sbomAttached: false };
+  return { digest, signatures, ...(release.signer ? { signedWith: release.signer.mode } : {}), sbomAttached: false };
 }

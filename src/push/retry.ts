@@ -9,6 +9,8 @@ import { errorMessage } from '../errors.js';
  *   message, no status: `error from registry: unknown error` (the distribution spec's UNKNOWN, "a server-side
  *   error"), `… service unavailable` (UNAVAILABLE), `… too many requests` (TOOMANYREQUESTS). It also retries a
  *   failed manifest PUT once by itself before giving up.
+ * - cosign (go-containerregistry) prints the registry's error code: `PUT …/manifests/sha256:…: UNAVAILABLE: service
+ *   unavailable; map[]` (it has already retried the request itself).
  * A 401/403/404 (wrong credentials, no such repository) is never retried, however worded.
  */
 const TRANSIENT = [
@@ -17,6 +19,7 @@ const TRANSIENT = [
   /\b429 Too Many Requests\b|\btoomanyrequests\b/i,
   /error from registry: (?:unknown error|service unavailable|too many requests)\s*$/im,
   /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i,
+  /: (?:UNAVAILABLE|TOOMANYREQUESTS|UNKNOWN): /,
 ];
 
 export function isTransientRegistryError(message: string): boolean {

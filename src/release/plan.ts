@@ -12,7 +12,8 @@ import type { Signer } from './cosign.js';
  *   but the `docker` driver on the classic image store, whenever there is an attestation to carry or several
  *   platforms (nothing is ever rebuilt after the gates).
  * - `docker-push`: the build loads the image; `docker push` pushes it. The `docker` driver on the classic store
- *   (which can neither export an OCI layout nor keep attestations), and a single platform with no attestation.
+ *   (which can neither export an OCI layout nor keep attestations; a signature follows the tags there), and a
+ *   single platform with no attestation and no signature.
  */
 export interface ReleasePlan {
   /** undefined: not pushing. */
@@ -87,30 +88,6 @@ export function decideRelease(
     provenance = withBuilderId(ref.repository.private ? 'mode=min,inline-only=true' : 'mode=max', builderId(ctx, env));
   }
 
-  const layoutCapable = caps.driver !== 'docker' || caps.containerdStore;
-  const classic = `the "docker" driver on the classic image store`;
-  const remedy = 'use docker/setup-buildx-action (a docker-container builder) or turn on the containerd image store';
-  let path: ReleasePlan['path'];
-  let attachSbom = sbom;
-  if (layoutCapable && (provenance !== undefined || sbom || inputs.platforms.length > 1)) {
-    path = 'layout';
-  } else {
-    path = 'docker-push';
-    if (!layoutCapable && provenance !== undefined) {
-      if (given.kind === 'on') {
-        throw new ConfigurationError('provenance', `cannot be attached: ${classic} keeps no attestations; ${remedy}`);
-      }
-      notices.push(`No provenance is attached: ${classic} keeps no attestations; ${remedy}`);
-    }
-    if (!layoutCapable && sbom) {
-      notices.push(`The SBOM is written (sbom-file) but not attached: ${classic} keeps no attestations; ${remedy}`);
-      attachSbom = false;
-    }
-    provenance = undefined;
-    provenanceMode = undefined;
-  }
-  if (path === 'layout' && provenance === undefined) provenance = 'false';
-
   let signer: Signer | undefined;
   if (inputs.sign === 'key') {
     signer = { mode: 'key', key: inputs['cosign-key'], password: inputs['cosign-password'] };
@@ -129,6 +106,31 @@ export function decideRelease(
         'sign: auto: this job cannot get an OIDC token (permissions: id-token: write), so nothing is signed',
       );
   }
+  const layoutCapable = caps.driver !== 'docker' || caps.containerdStore;
+  const classic = `the "docker" driver on the classic image store`;
+  const remedy = 'use docker/setup-buildx-action (a docker-container builder) or turn on the containerd image store';
+  let path: ReleasePlan['path'];
+  let attachSbom = sbom;
+  // A signature too: through a layout the digest is pushed, then signed, and only then tagged.
+  if (layoutCapable && (provenance !== undefined || sbom || signer !== undefined || inputs.platforms.length > 1)) {
+    path = 'layout';
+  } else {
+    path = 'docker-push';
+    if (!layoutCapable && provenance !== undefined) {
+      if (given.kind === 'on') {
+        throw new ConfigurationError('provenance', `cannot be attached: ${classic} keeps no attestations; ${remedy}`);
+      }
+      notices.push(`No provenance is attached: ${classic} keeps no attestations; ${remedy}`);
+    }
+    if (!layoutCapable && sbom) {
+      notices.push(`The SBOM is written (sbom-file) but not attached: ${classic} keeps no attestations; ${remedy}`);
+      attachSbom = false;
+    }
+    provenance = undefined;
+    provenanceMode = undefined;
+  }
+  if (path === 'layout' && provenance === undefined) provenance = 'false';
+
   return {
     path,
     provenance,

@@ -101,6 +101,22 @@ export function outcomeLabel(failure: Failure | undefined): string {
   }
 }
 
+/** What was pushed, and the proof it carries: provenance, SBOM, signature. */
+function pushedCell(report: TargetReport): string {
+  const sbom =
+    report.scan?.packages !== undefined
+      ? `SBOM (${report.scan.packages} packages${report.push?.sbomAttached ? ', attached' : ''})`
+      : undefined;
+  if (!report.pushed) return sbom ? `no; ${sbom}` : 'no';
+  const proof = [
+    report.push?.provenance ? `provenance (mode=${report.push.provenance})` : undefined,
+    sbom,
+    report.push?.signedWith ? `signed (${report.push.signedWith})` : undefined,
+  ].filter(Boolean);
+  const digest = report.pushDigest ? mdCode(`${report.pushDigest.slice(0, 19)}…`) : 'yes';
+  return `✅ ${digest}${proof.length ? `<br>${proof.join(', ')}` : ''}`;
+}
+
 /** The rows a person reads at a glance: one per target. */
 export function summaryTable(reports: readonly TargetReport[]): string {
   const header = [
@@ -131,7 +147,7 @@ export function summaryTable(reports: readonly TargetReport[]): string {
     smokeCell(report),
     findingsCell(report),
     sarifCell(report),
-    report.pushed ? `✅ ${report.pushDigest ? mdCode(`${report.pushDigest.slice(0, 19)}…`) : 'yes'}` : 'no',
+    pushedCell(report),
   ]);
   return [
     `| ${header.join(' | ')} |`,

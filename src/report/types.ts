@@ -86,6 +86,8 @@ export interface PushReport {
   manifestDigest?: string;
   /** Sigstore bundles of the signatures, one per repository. */
   signatures: string[];
+  /** How it was signed (key, keyless), when it was. */
+  signedWith?: 'key' | 'keyless';
   sbomAttached: boolean;
   /** The provenance mode attached (min, max), when one is. */
   provenance?: string;

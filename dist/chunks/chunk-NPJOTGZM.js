@@ -51,7 +51,7 @@ import {
   readRegularText,
   realAncestor,
   splitReference
-} from "./chunk-ZPXIUHDS.js";
+} from "./chunk-7WJ27HIE.js";
 import {
   BUG_REPORT_HINT,
   CommandError,
@@ -3077,7 +3077,7 @@ function defaultImage(ctx) {
 }
 
 // src/main.ts
-import * as fs12 from "node:fs";
+import * as fs11 from "node:fs";
 import * as path11 from "node:path";
 
 // src/ui.ts
@@ -3799,29 +3799,6 @@ function decideRelease(inputs, caps, ctx, ref, env) {
     provenanceMode = ref.repository.private ? "min" : "max";
     provenance = withBuilderId(ref.repository.private ? "mode=min,inline-only=true" : "mode=max", builderId(ctx, env));
   }
-  const layoutCapable = caps.driver !== "docker" || caps.containerdStore;
-  const classic = `the "docker" driver on the classic image store`;
-  const remedy = "use docker/setup-buildx-action (a docker-container builder) or turn on the containerd image store";
-  let path12;
-  let attachSbom = sbom;
-  if (layoutCapable && (provenance !== void 0 || sbom || inputs.platforms.length > 1)) {
-    path12 = "layout";
-  } else {
-    path12 = "docker-push";
-    if (!layoutCapable && provenance !== void 0) {
-      if (given.kind === "on") {
-        throw new ConfigurationError("provenance", `cannot be attached: ${classic} keeps no attestations; ${remedy}`);
-      }
-      notices.push(`No provenance is attached: ${classic} keeps no attestations; ${remedy}`);
-    }
-    if (!layoutCapable && sbom) {
-      notices.push(`The SBOM is written (sbom-file) but not attached: ${classic} keeps no attestations; ${remedy}`);
-      attachSbom = false;
-    }
-    provenance = void 0;
-    provenanceMode = void 0;
-  }
-  if (path12 === "layout" && provenance === void 0) provenance = "false";
   let signer;
   if (inputs.sign === "key") {
     signer = { mode: "key", key: inputs["cosign-key"], password: inputs["cosign-password"] };
@@ -3840,6 +3817,29 @@ function decideRelease(inputs, caps, ctx, ref, env) {
         "sign: auto: this job cannot get an OIDC token (permissions: id-token: write), so nothing is signed"
       );
   }
+  const layoutCapable = caps.driver !== "docker" || caps.containerdStore;
+  const classic = `the "docker" driver on the classic image store`;
+  const remedy = "use docker/setup-buildx-action (a docker-container builder) or turn on the containerd image store";
+  let path12;
+  let attachSbom = sbom;
+  if (layoutCapable && (provenance !== void 0 || sbom || signer !== void 0 || inputs.platforms.length > 1)) {
+    path12 = "layout";
+  } else {
+    path12 = "docker-push";
+    if (!layoutCapable && provenance !== void 0) {
+      if (given.kind === "on") {
+        throw new ConfigurationError("provenance", `cannot be attached: ${classic} keeps no attestations; ${remedy}`);
+      }
+      notices.push(`No provenance is attached: ${classic} keeps no attestations; ${remedy}`);
+    }
+    if (!layoutCapable && sbom) {
+      notices.push(`The SBOM is written (sbom-file) but not attached: ${classic} keeps no attestations; ${remedy}`);
+      attachSbom = false;
+    }
+    provenance = void 0;
+    provenanceMode = void 0;
+  }
+  if (path12 === "layout" && provenance === void 0) provenance = "false";
   return {
     path: path12,
     provenance,
@@ -4120,7 +4120,7 @@ function parseCheckOutput(stdout) {
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return void 0;
   const { warnings } = parsed;
-  if (warnings === void 0) return [];
+  if (warnings === void 0 || warnings === null) return [];
   if (!Array.isArray(warnings)) return void 0;
   return warnings.slice(0, MAX_WARNINGS).flatMap((w) => {
     if (typeof w !== "object" || w === null) return [];
@@ -5052,16 +5052,14 @@ function apiFailure(error, what, apiUrl) {
   return new ToolError("the GitHub API", `${what} failed (HTTP ${status}): ${apiMessage(error)}`, { cause: error });
 }
 
-// src/push/phase.ts
-import * as fs11 from "node:fs";
-
 // src/push/retry.ts
 var TRANSIENT = [
   /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|[A-Z][a-z]+)/,
   /unexpected status(?: code)?:? 5\d\d\b/i,
   /\b429 Too Many Requests\b|\btoomanyrequests\b/i,
   /error from registry: (?:unknown error|service unavailable|too many requests)\s*$/im,
-  /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i
+  /connection reset by peer|i\/o timeout|TLS handshake timeout|unexpected EOF/i,
+  /: (?:UNAVAILABLE|TOOMANYREQUESTS|UNKNOWN): /
 ];
 function isTransientRegistryError(message) {
   return TRANSIENT.some((pattern) => pattern.test(message));
@@ -5124,7 +5122,7 @@ async function pushLayout(deps, release, request, { layout, tested }) {
   const cosign = (await deps.cosign()).command;
   let sbomAttached = false;
   if (request.sbomFile && release.attachSbom) {
-    const sbom = JSON.parse(fs11.readFileSync(request.sbomFile, "utf8"));
+    const sbom = JSON.parse(readRegularText(request.sbomFile, MAX_SBOM_BYTES) ?? "null");
     attachStatement(layout, tested, CYCLONEDX_PREDICATE, sbomStatement(sbom, repositories(request.tags)[0], tested));
     sbomAttached = true;
     ui.info(`Attached the SBOM to ${platformText(tested.platform) || "the image"} as an in-toto attestation`);
@@ -5145,7 +5143,8 @@ async function pushLayout(deps, release, request, { layout, tested }) {
   };
   for (const repository of repositories(request.tags)) {
     try {
-      await cosignLoad(deps.run, cosign, layout, `${repository}@${digest}`);
+      const reference = `${repository}@${digest}`;
+      await retryTransient(() => cosignLoad(deps.run, cosign, layout, reference), pushRetry(deps, reference));
     } catch (error) {
       failed(`Pushing ${repository}@${digest}`, error);
     }
@@ -5166,7 +5165,7 @@ async function pushLayout(deps, release, request, { layout, tested }) {
   }
   for (const tag of request.tags) {
     try {
-      await cosignLoad(deps.run, cosign, layout, tag);
+      await retryTransient(() => cosignLoad(deps.run, cosign, layout, tag), pushRetry(deps, tag));
       const named = await registryDigest(deps.run, tag);
       if (named !== digest) throw new ToolError("registry", `${tag} names ${named} after the push, not ${digest}`);
     } catch (error) {
@@ -5179,6 +5178,7 @@ async function pushLayout(deps, release, request, { layout, tested }) {
     digest,
     manifestDigest: tested.digest,
     signatures,
+    ...release.signer ? { signedWith: release.signer.mode } : {},
     sbomAttached,
     provenance: release.provenanceMode
   };
@@ -5239,7 +5239,7 @@ async function dockerPush(deps, release, request) {
       ui.info(`Signed ${repository}@${digest} (${release.signer.mode})`);
     }
   }
-  return { digest, signatures, sbomAttached: false };
+  return { digest, signatures, ...release.signer ? { signedWith: release.signer.mode } : {}, sbomAttached: false };
 }
 
 // src/pipeline/road.ts
@@ -5274,7 +5274,7 @@ async function runTestStage(plan, services) {
   const target = plan.inputs["test-target"];
   const { ui } = services;
   try {
-    const { testStage } = await import("./phase-JZFLJMDC.js");
+    const { testStage } = await import("./phase-Z5HZTLWR.js");
     const tests = await inPhase(
       services,
       target,
@@ -5638,6 +5638,17 @@ function outcomeLabel(failure) {
       return "\u274C input";
   }
 }
+function pushedCell(report) {
+  const sbom = report.scan?.packages !== void 0 ? `SBOM (${report.scan.packages} packages${report.push?.sbomAttached ? ", attached" : ""})` : void 0;
+  if (!report.pushed) return sbom ? `no; ${sbom}` : "no";
+  const proof = [
+    report.push?.provenance ? `provenance (mode=${report.push.provenance})` : void 0,
+    sbom,
+    report.push?.signedWith ? `signed (${report.push.signedWith})` : void 0
+  ].filter(Boolean);
+  const digest = report.pushDigest ? mdCode(`${report.pushDigest.slice(0, 19)}\u2026`) : "yes";
+  return `\u2705 ${digest}${proof.length ? `<br>${proof.join(", ")}` : ""}`;
+}
 function summaryTable(reports) {
   const header = [
     "Target",
@@ -5663,7 +5674,7 @@ function summaryTable(reports) {
     smokeCell(report),
     findingsCell(report),
     sarifCell(report),
-    report.pushed ? `\u2705 ${report.pushDigest ? mdCode(`${report.pushDigest.slice(0, 19)}\u2026`) : "yes"}` : "no"
+    pushedCell(report)
   ]);
   return [
     `| ${header.join(" | ")} |`,
@@ -5808,7 +5819,7 @@ function keepOnly(dir, keep) {
   const kept = keep.map((file) => path11.resolve(file));
   let entries;
   try {
-    entries = fs12.readdirSync(dir);
+    entries = fs11.readdirSync(dir);
   } catch {
     return [];
   }
@@ -5817,7 +5828,7 @@ function keepOnly(dir, keep) {
     const full = path11.join(dir, entry);
     if (kept.some((k) => k === full || k.startsWith(`${full}${path11.sep}`))) continue;
     try {
-      fs12.rmSync(full, { recursive: true, force: true });
+      fs11.rmSync(full, { recursive: true, force: true });
     } catch (error) {
       failed.push(`${full} (${errorMessage(error)})`);
     }

@@ -11,7 +11,7 @@ import {
   readRegularText,
   removeTree,
   walkNoFollow
-} from "./chunk-ZPXIUHDS.js";
+} from "./chunk-7WJ27HIE.js";
 import {
   GateFailure
 } from "./chunk-TV5RVX4N.js";

@@ -476,14 +476,18 @@ var OciLayout = class {
   readBlob(digest) {
     return this.readDocument(this.blobPath(digest));
   }
-  /** The one image (index or manifest) the layout holds: BuildKit's exporter writes exactly one. */
+  /**
+   * The one image (index or manifest) the layout holds. BuildKit's exporter writes one entry per tag, all naming
+   * the same digest; entries naming different digests are not a build result.
+   */
   top() {
     const index = this.readDocument(path3.join(this.dir, "index.json"));
-    const top = index.manifests?.[0];
-    if (!top || index.manifests.length !== 1) {
-      throw new ToolError("buildx", `the OCI layout holds ${index.manifests?.length ?? 0} images, not one`);
+    const entries = Array.isArray(index.manifests) ? index.manifests : [];
+    const digests = new Set(entries.map((d) => d.digest));
+    if (entries.length === 0 || digests.size !== 1) {
+      throw new ToolError("buildx", `the OCI layout holds ${digests.size} images, not one`);
     }
-    return top;
+    return entries[0];
   }
   /** The image index, or undefined when the layout holds a single manifest. */
   index() {
