@@ -116,7 +116,7 @@ describe('the bundled action on the example project', () => {
     [{ context: 'missing-dir' }, 'Input "context": directory "missing-dir" does not exist'],
     [{ 'build-args': 'NODE_IMAGE' }, 'Input "build-args": entry 1 "NODE_IMAGE" is not NAME=value'],
     [{ secrets: 'token' }, 'Input "secrets": entry 1 is not id=value'],
-    [{ tags: 'Bad Tag' }, 'Input "tags": "Bad Tag" is not a valid image reference'],
+    [{ tags: 'Bad Tag' }, 'Input "tags": "Bad Tag" is not a valid tag'],
   ])('bad input %j is refused before any work', async (bad, message) => {
     const run = await runAction({ inputs: { target: 'production-backend', context: EXAMPLE, ...bad } });
     expect(run.exitCode).toBe(1);

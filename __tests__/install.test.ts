@@ -1,9 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installTrivy, type ActionsCache } from '../src/tools/install.js';
+import { installTool, installTrivy, type ActionsCache } from '../src/tools/install.js';
+import { COSIGN } from '../src/release/cosign.js';
 import { ToolError } from '../src/errors.js';
 import { actionsToolCaches } from '../src/tools/caches.js';
 import { createProcessRunner } from '../src/exec.js';
@@ -159,5 +163,71 @@ describe('installing trivy', () => {
     } finally {
       delete process.env.TRIVY_DOUBLE_VERSION;
     }
+  });
+});
+
+describe('installing cosign (the same code, its release layout)', () => {
+  // cosign's GitHub release: a bare binary per platform and one checksums file, here served from 127.0.0.1 with the
+  // real cosign 3.1.1 binary as its asset.
+  const COSIGN_VERSION = '3.1.1';
+  let server: http.Server;
+  let url = '';
+  const requests: string[] = [];
+  const binary = fs.readFileSync(execFileSync('bash', ['-c', 'command -v cosign'], { encoding: 'utf8' }).trim());
+  const sum = crypto.createHash('sha256').update(binary).digest('hex');
+  let checksums = '';
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      requests.push(req.url ?? '');
+      const files: Record<string, Buffer> = {
+        [`/v${COSIGN_VERSION}/cosign-linux-amd64`]: binary,
+        [`/v${COSIGN_VERSION}/cosign_checksums.txt`]: Buffer.from(checksums),
+      };
+      const file = files[req.url ?? ''];
+      res.writeHead(file ? 200 : 404);
+      res.end(file ?? 'Not Found');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const installCosign = (logs: string[]) =>
+    installTool(COSIGN, {
+      run: runCommand,
+      version: COSIGN_VERSION,
+      downloadUrl: url,
+      toolCache: actionsToolCaches(false).toolCache,
+      actionsCache: noCache,
+      toolCacheRoot: process.env.RUNNER_TOOL_CACHE as string,
+      log: (m) => logs.push(m),
+      platform: 'linux',
+      arch: 'x64',
+    });
+
+  test('no cosign on PATH: the release binary, its checksum verified, cached as an executable', async () => {
+    fresh();
+    process.env.PATH = '/usr/bin:/bin';
+    checksums = `${'1'.repeat(64)}  cosign-darwin-arm64\n${sum}  cosign-linux-amd64\n`;
+    const logs: string[] = [];
+    const installed = await installCosign(logs);
+    expect(installed.source).toBe('download');
+    expect(installed.command).toBe(path.join(root, 'tools', 'cosign', COSIGN_VERSION, 'x64', 'cosign'));
+    expect(execFileSync(installed.command, ['version'], { encoding: 'utf8' })).toContain('GitVersion');
+    expect(requests).toEqual(
+      expect.arrayContaining([`/v${COSIGN_VERSION}/cosign_checksums.txt`, `/v${COSIGN_VERSION}/cosign-linux-amd64`]),
+    );
+    expect(logs.join('\n')).toContain(
+      `Installed cosign ${COSIGN_VERSION} from ${url}/v${COSIGN_VERSION}/cosign-linux-amd64`,
+    );
+    expect((await installCosign([])).source).toBe('tool-cache');
+  });
+
+  test('a checksum that does not match is refused and nothing is installed', async () => {
+    fresh();
+    process.env.PATH = '/usr/bin:/bin';
+    checksums = `${'0'.repeat(64)}  cosign-linux-amd64\n`;
+    await expect(installCosign([])).rejects.toThrow(/cosign/);
+    expect(fs.existsSync(path.join(root, 'tools', 'cosign'))).toBe(false);
   });
 });
