@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { annotations, docker, leftoverContainers, NODE_IMAGE, runAction } from './helpers/action.js';
 import { FakeCacheService, FakeGitHubApi } from './helpers/servers.js';
-import { registryDigest, registryPlatforms } from './helpers/registry.js';
+import { attestationsFor, registryDigest, registryManifest, registryPlatforms } from './helpers/registry.js';
 
 /**
  * The builder matrix: the whole road (test stage, build, smoke test, scan, SARIF upload, push, several platforms
@@ -78,6 +78,23 @@ describe.each(BUILDERS)('the whole road on the $label', ({ builder, driver, mult
     expect(run.outputs['sarif-id']).toMatch(/^sarif-/);
     expect(run.outputs.pushed).toBe('true');
     expect(await registryDigest(repository('one'), 'healthy')).toBe(run.outputs.digest);
+    // What was pushed is what was tested.
+    const pushed = await registryManifest(repository('one'), run.outputs.digest);
+    if (driver === 'docker' && STORE === 'classic') {
+      // docker push of the loaded image: one manifest whose config is the engine's id of the tested image; no
+      // attestation can ride along, and a notice says so.
+      expect(pushed.manifests).toBeUndefined();
+      expect(pushed.config?.digest).toBe(run.outputs['image-id']);
+      expect(annotations(run.stdout, 'notice').join('\n')).toContain('No provenance is attached');
+    } else {
+      // One build exported as an OCI layout: the tested platform's manifest (the engine's id of the loaded image on
+      // the containerd store) inside the index, with its provenance and SBOM attestations.
+      const tested = (pushed.manifests ?? []).filter((m) => m.platform?.os !== 'unknown');
+      expect(tested.map((m) => m.digest)).toEqual([run.outputs['image-id']]);
+      const { predicateTypes } = await attestationsFor(repository('one'), pushed, run.outputs['image-id']);
+      expect(predicateTypes).toContain('https://cyclonedx.org/bom');
+      expect(predicateTypes.some((t) => t.startsWith('https://slsa.dev/provenance/'))).toBe(true);
+    }
     expect(leftoverContainers(run.runId)).toEqual([]);
   });
 
