@@ -57,7 +57,13 @@ describe('the bundled action on the example project', () => {
     expect(run.summary).toContain('| `production-backend` | ✅ passed | `acme/shop:production-backend` |');
     expect(run.summary).toContain('✅ 7 passed, 0 failed');
     expect(run.summary).toContain('```mermaid');
-    expect(run.summary).toMatch(/class s\d+ target/);
+    expect(run.summary).toMatch(/class s(\d+) (built|cached)\n {2}class s\1 target/);
+
+    // The build analysis: every stage the target needed, and the example's good Dockerfile gets no recommendation.
+    const analysis = JSON.parse(o.analysis) as { stages: { name: string }[]; recommendations: unknown[] };
+    expect(analysis.stages.map((s) => s.name)).toContain('production-backend');
+    expect(analysis.recommendations).toEqual([]);
+    expect(run.stdout).not.toMatch(/^::notice .*Recommendation/m);
 
     // Main removed its container itself, so the post step (post-if: failure() || cancelled()) is not started. The
     // temp dir stays for later steps (it holds the SARIF file) inside RUNNER_TEMP, which the runner empties.

@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { SHARED_FIXTURES } from './helpers/servers.js';
 import { buildxArgs, cacheFlags, type BuildPlan } from '../src/build/args.js';
 import { capabilitiesFrom, parseVersion, versionAtLeast } from '../src/build/capabilities.js';
 import { ProgressParser } from '../src/build/progress.js';
@@ -333,26 +336,8 @@ describe('ProgressParser', () => {
 });
 
 describe('build checks output (docker buildx build --call check,format=json, BuildKit 0.32)', () => {
-  // What buildx 0.29.1 printed for a Dockerfile with three lint findings (sources trimmed).
-  const recorded = JSON.stringify({
-    warnings: [
-      {
-        ruleName: 'FromAsCasing',
-        description: "The 'as' keyword should match the case of the 'from' keyword",
-        url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/',
-        detail: "'as' and 'FROM' keywords' casing do not match",
-        location: { ranges: [{ start: { line: 1 }, end: { line: 1 } }] },
-      },
-      {
-        ruleName: 'SecretsUsedInArgOrEnv',
-        description: 'Sensitive data should not be used in the ARG or ENV commands',
-        url: 'https://docs.docker.com/go/dockerfile/rule/secrets-used-in-arg-or-env/',
-        detail: 'Do not use ARG or ENV instructions for sensitive data (ENV "API_SECRET_TOKEN")',
-        location: { ranges: [{ start: { line: 2 }, end: { line: 2 } }] },
-      },
-    ],
-    sources: [{ filename: 'Dockerfile', data: 'RlJPTQ==', language: 'Dockerfile' }],
-  });
+  // What buildx 0.29.1 printed for __tests__/fixtures/lint/Dockerfile on Docker 28.5's builder (recorded).
+  const recorded = fs.readFileSync(path.join(SHARED_FIXTURES, 'buildx-check-lint.json'), 'utf8');
   test('each warning with its rule, detail, url and line', () => {
     expect(parseCheckOutput(recorded)).toEqual([
       {
@@ -360,9 +345,10 @@ describe('build checks output (docker buildx build --call check,format=json, Bui
         description: "The 'as' keyword should match the case of the 'from' keyword",
         detail: "'as' and 'FROM' keywords' casing do not match",
         url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/',
-        line: 1,
+        line: 3,
       },
-      expect.objectContaining({ rule: 'SecretsUsedInArgOrEnv', line: 2 }),
+      expect.objectContaining({ rule: 'SecretsUsedInArgOrEnv', line: 4 }),
+      expect.objectContaining({ rule: 'JSONArgsRecommended', line: 5 }),
     ]);
   });
   test('no warnings: an empty list; not a check result: undefined (a frontend that cannot lint)', () => {

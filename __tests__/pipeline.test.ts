@@ -106,6 +106,8 @@ function world(): World {
     .on('store', isDocker('info'), () => ({ stdout: '[["Backing Filesystem","extfs"]]\n' }))
     .on('build', isDocker('buildx', 'build'), buildSucceeds())
     .on('inspect image', isDocker('image', 'inspect'), imageInspect('sha256:aaa'))
+    // The analysis reads the image's layers as a stream; an empty archive is an image without layers.
+    .on('save', isDocker('image', 'save'), (c) => (c.options.output?.end(), {}))
     .on('run', isDocker('run'), () => ({ stdout: `container-${++containers}\n` }))
     .on('port', isDocker('port'), () => ({ stdout: `127.0.0.1:${healthPort}\n` }))
     .on('state', isDocker('container', 'inspect'), containerState({}))
@@ -223,9 +225,16 @@ describe('the road, composed', () => {
     expect(order.indexOf('docker buildx build')).toBeLessThan(order.indexOf('trivy image'));
     expect(order.indexOf('docker push')).toBeGreaterThan(order.indexOf('trivy convert'));
     expect(w.uploads).toEqual(['refs/heads/main']);
-    // The log reads in the order of the road: the scan's group after the smoke test's.
+    // The log reads in the order of the road: the scan's and the analysis's groups after the smoke test's.
     const groups = outcome.said.filter((s) => s.kind === 'group').map((s) => s.text);
-    expect(groups).toEqual(['Build web', 'Smoke test web', 'Scan web', 'Upload SARIF of web', 'Push web']);
+    expect(groups).toEqual([
+      'Build web',
+      'Smoke test web',
+      'Scan web',
+      'Analysis of web',
+      'Upload SARIF of web',
+      'Push web',
+    ]);
     expect(outcome.outputs.pushed).toBe('true');
     expectCleanedUp(w, outcome);
   });
@@ -407,26 +416,8 @@ describe('the road, composed', () => {
   });
 
   describe('build checks (docker buildx build --call check) before anything is built', () => {
-    // buildx 0.29.1's JSON for a Dockerfile with two findings, as it printed it (sources left out).
-    const warnings = JSON.stringify({
-      warnings: [
-        {
-          ruleName: 'FromAsCasing',
-          description: "The 'as' keyword should match the case of the 'from' keyword",
-          url: 'https://docs.docker.com/go/dockerfile/rule/from-as-casing/',
-          detail: "'as' and 'FROM' keywords' casing do not match",
-          location: { ranges: [{ start: { line: 1 }, end: { line: 1 } }] },
-        },
-        {
-          ruleName: 'JSONArgsRecommended',
-          description:
-            'JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals',
-          url: 'https://docs.docker.com/go/dockerfile/rule/json-args-recommended/',
-          detail: 'JSON arguments recommended for CMD to prevent unintended behavior related to OS signals',
-          location: { ranges: [{ start: { line: 9 }, end: { line: 9 } }] },
-        },
-      ],
-    });
+    // buildx 0.29.1's JSON for __tests__/fixtures/lint/Dockerfile, as it printed it (recorded).
+    const warnings = fs.readFileSync(path.join(SHARED_FIXTURES, 'buildx-check-lint.json'), 'utf8');
     const isCheck = (c: Call) => isDocker('buildx', 'build')(c) && c.args.includes('--call');
     test('warn: each warning once (both targets gave it) as an annotation on its line; the road goes on', async () => {
       const w = world();
@@ -442,11 +433,16 @@ describe('the road, composed', () => {
       }
       const annotations = outcome.said.filter((s) => s.kind === 'warning' && s.props?.title?.startsWith('Build check'));
       expect(annotations.map((s) => [s.props?.title, s.props?.file, s.props?.startLine])).toEqual([
-        ["Build check FromAsCasing: The 'as' keyword should match the case of the 'from' keyword", 'Dockerfile', 1],
+        ["Build check FromAsCasing: The 'as' keyword should match the case of the 'from' keyword", 'Dockerfile', 3],
+        [
+          'Build check SecretsUsedInArgOrEnv: Sensitive data should not be used in the ARG or ENV commands',
+          'Dockerfile',
+          4,
+        ],
         [
           'Build check JSONArgsRecommended: JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals',
           'Dockerfile',
-          9,
+          5,
         ],
       ]);
       // Every check ran before the first build.
@@ -459,8 +455,8 @@ describe('the road, composed', () => {
       const outcome = await road(w, { targets: 'web,api', checks: 'error', push: 'true' });
       for (const report of outcome.reports) {
         expect(report.failure).toMatchObject({ kind: 'gate', phase: 'build' });
-        expect(report.failure?.message).toContain('2 build check warnings (checks: error)');
-        expect(report.failure?.message).toContain('FromAsCasing (line 1)');
+        expect(report.failure?.message).toContain('3 build check warnings (checks: error)');
+        expect(report.failure?.message).toContain('FromAsCasing (line 3)');
         expect(report.build).toBeUndefined();
       }
       expect(w.stub.calls.filter((c) => isDocker('buildx', 'build')(c) && !isCheck(c))).toEqual([]);

@@ -103,6 +103,7 @@ describe('outputs', () => {
       'sarif-file': '',
       'sarif-id': '',
       'sbom-file': '',
+      analysis: '',
       pushed: 'false',
       signature: '',
       version: '',
@@ -301,7 +302,7 @@ describe('summary with hostile text (test names, messages, findings from the ima
   test('a Dockerfile stage name that is not a stage name is not drawn', () => {
     const evil = parseDockerfile('FROM node AS "]-->x;click x "javascript:alert(1)"\nFROM node AS web\n');
     const graph = summaryMarkdown([{ ...hostile, failure: undefined, tests: undefined, scan: undefined }], evil);
-    expect(graph).toContain('s0["stage-0"]');
+    expect(graph).toContain('s0["stage-0 · not needed"]');
     expect(graph).not.toContain('javascript');
   });
 });

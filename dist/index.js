@@ -1,11 +1,11 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-NPJOTGZM.js";
-import "./chunks/chunk-F4PLOASK.js";
+} from "./chunks/chunk-KWU45J45.js";
+import "./chunks/chunk-6CZMXZ7W.js";
 import "./chunks/chunk-5SLBXG6A.js";
 import "./chunks/chunk-FD7ZZOJE.js";
-import "./chunks/chunk-7WJ27HIE.js";
+import "./chunks/chunk-AQXUNLLB.js";
 import "./chunks/chunk-TV5RVX4N.js";
 import "./chunks/chunk-ZRO6CAG6.js";
 

@@ -26,6 +26,9 @@ export interface RunContext {
   cacheService?: CacheProtocol;
   /** GITHUB_ACTOR: who triggered the run (Dependabot's token is read-only on pull requests). */
   actor?: string;
+  /** GITHUB_WORKFLOW and GITHUB_JOB: which job's pull request comment is this one's. */
+  workflow?: string;
+  job?: string;
   /** SSH_AUTH_SOCK: the agent `ssh: default` forwards to the build. */
   sshAuthSock?: string;
   /** DOCKER_HOST, named when the engine cannot be reached. */
@@ -67,6 +70,8 @@ export function readContext(env: NodeJS.ProcessEnv = process.env): RunContext {
     onGitHub: env.GITHUB_ACTIONS === 'true',
     cacheService: cacheProtocol(nonEmpty, serverUrl),
     actor: nonEmpty('GITHUB_ACTOR'),
+    workflow: nonEmpty('GITHUB_WORKFLOW'),
+    job: nonEmpty('GITHUB_JOB'),
     sshAuthSock: nonEmpty('SSH_AUTH_SOCK'),
     dockerHost: nonEmpty('DOCKER_HOST'),
     home: nonEmpty('HOME') ?? os.homedir(),

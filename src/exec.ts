@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { CommandError } from './errors.js';
 
@@ -27,6 +28,12 @@ export interface RunOptions {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** End the child's process group after this long (the result says `timedOut`). */
   timeoutMs?: number;
+  /**
+   * Stream the child's stdout into this writable (with back-pressure) instead of keeping it: output too big to hold,
+   * such as an image archive. The run ends when the writable has finished; a writable that fails ends the child and
+   * fails the run.
+   */
+  output?: Writable;
 }
 
 /**
@@ -231,10 +238,22 @@ export function createProcessRunner(
       const onLine = options.onLine;
       const outLines = onLine ? new LineSplitter((line) => onLine(line, 'stdout'), limits.maxLineChars) : undefined;
       const errLines = onLine ? new LineSplitter((line) => onLine(line, 'stderr'), limits.maxLineChars) : undefined;
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out.push(chunk);
-        outLines?.push(chunk);
-      });
+      let outputFailed: Error | undefined;
+      const output = options.output;
+      const outputDone = output
+        ? finished(output).catch((error: unknown) => {
+            outputFailed = error instanceof Error ? error : new Error(String(error));
+            child.stdout?.unpipe(output);
+            child.stdout?.resume();
+            if (pid !== undefined) void endProcessGroup(pid, 500);
+          })
+        : Promise.resolve();
+      if (output && child.stdout) child.stdout.pipe(output);
+      else
+        child.stdout?.on('data', (chunk: Buffer) => {
+          out.push(chunk);
+          outLines?.push(chunk);
+        });
       child.stderr?.on('data', (chunk: Buffer) => {
         err.push(chunk);
         errLines?.push(chunk);
@@ -265,7 +284,8 @@ export function createProcessRunner(
               void endProcessGroup(pid, 500);
             }, options.timeoutMs)
           : undefined;
-      child.on('close', (code, signal) => {
+      child.on('close', (code, signal) => void outputDone.then(() => closed(code, signal)));
+      const closed = (code: number | null, signal: NodeJS.Signals | null): void => {
         if (timer) clearTimeout(timer);
         if (pid !== undefined) {
           running.delete(pid);
@@ -276,6 +296,11 @@ export function createProcessRunner(
         if (failedToStart) {
           // The program could not be started at all (not installed, not executable).
           reject(new CommandError(command, args, 127, failedToStart.message, '', { cause: failedToStart }));
+          return;
+        }
+        if (outputFailed) {
+          const message = `its output could not be read: ${outputFailed.message}`;
+          reject(new CommandError(command, args, code ?? 1, `${err.text()}\n${message}`, '', { cause: outputFailed }));
           return;
         }
         if (inputFailed) {
@@ -296,7 +321,7 @@ export function createProcessRunner(
           return;
         }
         resolve(result);
-      });
+      };
     });
   return {
     run,

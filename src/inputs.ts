@@ -303,6 +303,15 @@ const INPUT_TABLE = {
   }),
   pull: spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
   checks: spec({ default: 'warn', read: (f) => f.oneOf(['warn', 'error', 'false']) as 'warn' | 'error' | 'false' }),
+  'max-image-size': spec({
+    read: (f) => {
+      const value = f.text();
+      if (value === '') return undefined;
+      const bytes = parseSize(value);
+      if (bytes === undefined) f.fail(`"${value}" is not a size such as 150MB, 1.5GiB or 200000000`);
+      return bytes;
+    },
+  }),
   cache: spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
   'cache-scope': spec({ read: (f) => f.text() }),
   'cache-from': spec({ read: (f) => f.list({ ignoreComma: true }) }),
@@ -353,6 +362,10 @@ const INPUT_TABLE = {
   token: spec({ default: '${{ github.token }}', read: (f) => (f.given ? f.text() : '') }),
   'wait-for-processing': spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
   push: spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
+  comment: spec({
+    default: 'auto',
+    read: (f) => f.oneOf(['auto', 'true', 'false']) as 'auto' | 'true' | 'false',
+  }),
   provenance: spec({ read: (f) => f.provenance() }),
   sbom: spec({ read: (f) => (f.text() === '' ? undefined : f.boolean()) }),
   sign: spec({
@@ -755,4 +768,25 @@ export function defaultImage(ctx: RunContext): string {
     .replace(/[^a-z0-9._/-]+/g, '-')
     .replace(/^[^a-z0-9]+/, '');
   return cleaned || 'multistage';
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+};
+
+/** `150MB` (decimal, as docker shows sizes), `1.5GiB` (binary), `200000000` (bytes); undefined if not a size. */
+export function parseSize(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const bytes = Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? '').toLowerCase()]);
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
 }

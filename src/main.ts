@@ -9,13 +9,22 @@ import { ActionsUi, type Ui } from './ui.js';
 import type { Clock } from './runtime.js';
 import { StateCleanup, type CleanupRecorder } from './state.js';
 import { removeOnSignal } from './cancel.js';
-import { prepare } from './pipeline/setup.js';
+import { prepare, type RunPlan } from './pipeline/setup.js';
 import { runPipeline } from './pipeline/pipeline.js';
 import { actionOutputs } from './report/outputs.js';
 import { summaryMarkdown } from './report/summary.js';
 import type { TargetReport } from './report/types.js';
 import type { CodeScanningApi } from './sarif/upload.js';
 import type { TrivySetup } from './scan/setup.js';
+import {
+  commentBody,
+  commentMarker,
+  describeSizeChange,
+  pullRequestNumber,
+  registryImageSize,
+  upsertComment,
+  type CommentsApi,
+} from './comment/comment.js';
 
 export interface ExecuteOptions {
   read: InputReader;
@@ -30,6 +39,7 @@ export interface ExecuteOptions {
   clock?: Clock;
   /** Stand-ins for the services the real run loads itself (tests). */
   codeScanning?: (token: string) => Promise<CodeScanningApi>;
+  comments?: (token: string) => Promise<CommentsApi>;
   trivy?: () => Promise<TrivySetup>;
 }
 
@@ -48,6 +58,7 @@ export async function execute(options: ExecuteOptions): Promise<TargetReport[]> 
   } catch (error: unknown) {
     options.ui.warning(`Could not write the job summary: ${errorMessage(error)}`);
   }
+  await commentOnPullRequest(options, plan, reports);
   // What later steps may read (the outputs' SARIF, SBOM and signature files, test results) stays; the rest goes now.
   const kept = reports.flatMap((report) => [
     report.scan?.sarifFile,
@@ -61,6 +72,63 @@ export async function execute(options: ExecuteOptions): Promise<TargetReport[]> 
   );
   for (const entry of notRemoved) options.ui.warning(`Could not remove ${entry} from the run's temp folder`);
   return reports;
+}
+
+/**
+ * The pull request comment (`comment`): on a pull request's run, this job's one comment, created or updated in
+ * place. Best-effort: a token that may not write to pull requests (403) is a notice, anything else a warning;
+ * neither fails the step.
+ */
+async function commentOnPullRequest(
+  options: ExecuteOptions,
+  plan: RunPlan,
+  reports: readonly TargetReport[],
+): Promise<void> {
+  const { ctx, ui } = options;
+  const { inputs } = plan;
+  if (inputs.comment === 'false' || !ctx.onGitHub) return;
+  const issue = pullRequestNumber(ctx.eventName, ctx.eventPath);
+  const [owner, repo] = (ctx.repository ?? '').split('/');
+  if (!issue || !owner || !repo || !inputs.token) {
+    if (inputs.comment === 'true') {
+      ui.notice(
+        `comment: true, but ${!issue ? `this run is not about a pull request (event ${ctx.eventName ?? 'none'})` : 'there is no token'}: no comment`,
+      );
+    }
+    return;
+  }
+  const marker = commentMarker(ctx.workflow ?? '', ctx.job ?? '', inputs.targets);
+  const runUrl = ctx.repository ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
+  try {
+    const api = options.comments
+      ? await options.comments(inputs.token)
+      : (await import('./sarif/octokit.js')).octokitComments(inputs.token, ctx.apiUrl, (m) => ui.info(m));
+    // The size change against the base branch's image, where the registry has one (compressed against compressed).
+    const changes = new Map<string, string>();
+    for (const report of reports) {
+      const base = plan.baseImages?.get(report.target);
+      const now = report.analysis?.compressedSize;
+      if (!base || now === undefined) continue;
+      const before = await registryImageSize(options.run, base.reference, plan.caps.enginePlatform);
+      if (before !== undefined) changes.set(report.target, describeSizeChange(now, before, base.branch));
+    }
+    const done = await upsertComment(
+      api,
+      { owner, repo, issue },
+      marker,
+      commentBody(reports, marker, runUrl, changes),
+    );
+    ui.info(`${done.action === 'created' ? 'Commented on' : 'Updated the comment on'} pull request #${issue}`);
+  } catch (error: unknown) {
+    const status = (error as { status?: unknown }).status;
+    if (status === 403) {
+      ui.notice(
+        `Could not comment on pull request #${issue}: the token may not write to it (give the job "permissions: pull-requests: write"; a fork's pull request gets a read-only token). The job summary has everything.`,
+      );
+    } else {
+      ui.warning(`Could not comment on pull request #${issue}: ${errorMessage(error)}`);
+    }
+  }
 }
 
 /**

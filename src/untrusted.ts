@@ -87,6 +87,19 @@ export function htmlText(text: string, max = 200): string {
     .replace(/[\r\n]+/g, ' ');
 }
 
+/**
+ * Text for running Markdown (a sentence, a list item): every Markdown punctuation mark escaped with a backslash and
+ * HTML's with entities, so nothing in it can open a code span, a link, emphasis, a table cell or a tag.
+ */
+export function mdText(text: string, max = 1000): string {
+  return withoutControls(clip(text, max))
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\r\n]+/g, ' ');
+}
+
 /** A link only to an https address that cannot break out of the Markdown around it; otherwise the text alone. */
 export function mdLink(label: string, url: string | undefined, inTable = false): string {
   const code = mdCode(label, { max: 120, inTable });

@@ -3,17 +3,20 @@ import type { AddressInfo } from 'node:net';
 
 export const REGISTRY = 'localhost:5000';
 
+/** Every manifest and index type, so the registry answers with what it holds. */
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
 /** The manifest digest a registry holds for a tag, or undefined when it has none. */
 export async function registryDigest(repository: string, tag: string): Promise<string | undefined> {
   const response = await fetch(`http://127.0.0.1:5000/v2/${repository}/manifests/${tag}`, {
     method: 'HEAD',
     headers: {
-      accept: [
-        'application/vnd.oci.image.index.v1+json',
-        'application/vnd.oci.image.manifest.v1+json',
-        'application/vnd.docker.distribution.manifest.list.v2+json',
-        'application/vnd.docker.distribution.manifest.v2+json',
-      ].join(', '),
+      accept: MANIFEST_TYPES,
     },
   });
   return response.status === 200 ? (response.headers.get('docker-content-digest') ?? undefined) : undefined;
@@ -95,12 +98,7 @@ export class FlakyRegistry {
 export async function registryManifest(repository: string, reference: string): Promise<RegistryManifest> {
   const response = await fetch(`http://127.0.0.1:5000/v2/${repository}/manifests/${reference}`, {
     headers: {
-      accept: [
-        'application/vnd.oci.image.index.v1+json',
-        'application/vnd.oci.image.manifest.v1+json',
-        'application/vnd.docker.distribution.manifest.list.v2+json',
-        'application/vnd.docker.distribution.manifest.v2+json',
-      ].join(', '),
+      accept: MANIFEST_TYPES,
     },
   });
   if (response.status !== 200) throw new Error(`registry: ${repository}:${reference} answered ${response.status}`);

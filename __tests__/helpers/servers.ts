@@ -79,6 +79,11 @@ export class FakeGitHubApi {
     },
   ];
 
+  /** Issue comments by id, as GitHub keeps them; `commentsForbidden` answers 403 as for a read-only token. */
+  readonly comments = new Map<number, { id: number; body: string; issue: number }>();
+  commentsForbidden = false;
+  private nextCommentId = 1000;
+
   constructor(options: { validate?: boolean } = {}) {
     this.validate = options.validate ?? true;
     this.server = http.createServer((req, res) => {
@@ -94,6 +99,8 @@ export class FakeGitHubApi {
           /^\/repos\/[^/]+\/[^/]+\/code-scanning\/sarifs\/[^/]+$/.test(req.url ?? '')
         ) {
           reply = this.statuses.length > 1 ? (this.statuses.shift() as Reply) : this.statuses[0];
+        } else if (/^\/repos\/[^/]+\/[^/]+\/issues\//.test(req.url ?? '')) {
+          reply = this.issueComments(req.method ?? '', req.url ?? '', body);
         }
         res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
         res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
@@ -104,6 +111,54 @@ export class FakeGitHubApi {
   async start(): Promise<this> {
     this.url = await listen(this.server);
     return this;
+  }
+
+  /**
+   * GitHub's issue comments API as documented: list (`GET …/issues/{n}/comments?per_page&page`, 200, oldest
+   * first), create (`POST …/issues/{n}/comments`, 201), update (`PATCH …/issues/comments/{id}`, 200); a body over
+   * 65,536 characters is a 422; a read-only token gets 403 "Resource not accessible by integration".
+   */
+  private issueComments(method: string, url: string, body: string): Reply {
+    if (this.commentsForbidden && method !== 'GET') {
+      return { status: 403, body: { message: 'Resource not accessible by integration', status: '403' } };
+    }
+    const u = new URL(url, 'http://x');
+    const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(u.pathname);
+    const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(u.pathname);
+    const text = (): string | undefined => {
+      try {
+        const parsed = JSON.parse(body) as { body?: unknown };
+        return typeof parsed.body === 'string' ? parsed.body : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    if (list && method === 'GET') {
+      const perPage = Number(u.searchParams.get('per_page') ?? 30);
+      const page = Number(u.searchParams.get('page') ?? 1);
+      const all = [...this.comments.values()].filter((c) => c.issue === Number(list[1]));
+      return { status: 200, body: all.slice((page - 1) * perPage, page * perPage) };
+    }
+    if (list && method === 'POST') {
+      const content = text();
+      if (content === undefined || content.length > 65536) {
+        return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'body', code: 'invalid' }] } };
+      }
+      const comment = { id: this.nextCommentId++, body: content, issue: Number(list[1]) };
+      this.comments.set(comment.id, comment);
+      return { status: 201, body: comment };
+    }
+    if (one && method === 'PATCH') {
+      const comment = this.comments.get(Number(one[1]));
+      const content = text();
+      if (!comment) return { status: 404, body: { message: 'Not Found' } };
+      if (content === undefined || content.length > 65536) {
+        return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'body', code: 'invalid' }] } };
+      }
+      comment.body = content;
+      return { status: 200, body: comment };
+    }
+    return { status: 404, body: { message: 'Not Found' } };
   }
 
   async stop(): Promise<void> {

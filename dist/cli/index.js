@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-NPJOTGZM.js";
+} from "../chunks/chunk-KWU45J45.js";
 import {
   StateCleanup,
   createProcessRunner,
@@ -17,10 +17,10 @@ import {
   removeLeftovers,
   removeOnSignal,
   withoutControls
-} from "../chunks/chunk-F4PLOASK.js";
+} from "../chunks/chunk-6CZMXZ7W.js";
 import "../chunks/chunk-5SLBXG6A.js";
 import "../chunks/chunk-FD7ZZOJE.js";
-import "../chunks/chunk-7WJ27HIE.js";
+import "../chunks/chunk-AQXUNLLB.js";
 import {
   errorMessage
 } from "../chunks/chunk-TV5RVX4N.js";

@@ -11,7 +11,7 @@ import {
   isString,
   readStateList,
   removeLeftovers
-} from "../chunks/chunk-F4PLOASK.js";
+} from "../chunks/chunk-6CZMXZ7W.js";
 import {
   errorMessage
 } from "../chunks/chunk-TV5RVX4N.js";

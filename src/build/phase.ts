@@ -83,6 +83,7 @@ export async function buildImage(
     steps: run.progress.steps,
     cached: run.progress.cached,
     cacheHitRatio: run.progress.cacheHitRatio,
+    stepDetails: run.progress.stepDetails,
     metadata: run.metadata,
     labels: request.labels,
     exposedPorts: image.exposedPorts,

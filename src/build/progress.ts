@@ -16,14 +16,30 @@ export interface BuildProgress {
   failedLine?: number;
   /** buildx's final error line. */
   error?: string;
+  /** Every Dockerfile step BuildKit ran or found cached (FROM included), in the order it first said them. */
+  stepDetails: StepProgress[];
+}
+
+/** One Dockerfile step as BuildKit's progress told it. */
+export interface StepProgress {
+  stage: string;
+  /** 1-based position in its stage as BuildKit counts (the FROM is 1). */
+  index: number;
+  /** `RUN npm ci`, `COPY . .`, `FROM node:20`. */
+  text: string;
+  cached: boolean;
+  failed: boolean;
+  /** BuildKit's own duration (`#N DONE 1.2s`); 0 when cached or not done. */
+  seconds: number;
 }
 
 const VERTEX = /^#(\d+) (\[[^\]]+\] .*)$/;
-const STEP = /^\[([^\]\s]+) \d+\/\d+\] (.*)$/;
+const STEP = /^\[([^\]\s]+) (\d+)\/\d+\] (.*)$/;
 
 export class ProgressParser {
   private readonly names = new Map<string, string>();
   private readonly cachedIds = new Set<string>();
+  private readonly durations = new Map<string, number>();
   private failedId?: string;
   private failedLine?: number;
   private error?: string;
@@ -44,6 +60,11 @@ export class ProgressParser {
       this.cachedIds.add(cached[1]);
       return;
     }
+    const done = /^#(\d+) DONE (\d+(?:\.\d+)?)s\s*$/.exec(line);
+    if (done) {
+      this.durations.set(done[1], Number(done[2]));
+      return;
+    }
     const failed = /^#(\d+) ERROR: /.exec(line);
     if (failed && this.failedId === undefined && this.names.has(failed[1])) {
       this.failedId = failed[1];
@@ -60,9 +81,19 @@ export class ProgressParser {
   result(): BuildProgress {
     let steps = 0;
     let cached = 0;
+    const stepDetails: StepProgress[] = [];
     for (const [id, name] of this.names) {
       const step = STEP.exec(name);
-      if (!step || /^FROM /.test(step[2])) continue;
+      if (!step) continue;
+      stepDetails.push({
+        stage: step[1],
+        index: Number(step[2]),
+        text: step[3],
+        cached: this.cachedIds.has(id),
+        failed: id === this.failedId,
+        seconds: this.durations.get(id) ?? 0,
+      });
+      if (/^FROM /.test(step[3])) continue;
       steps++;
       if (this.cachedIds.has(id)) cached++;
     }
@@ -75,6 +106,7 @@ export class ProgressParser {
       failedStage: failedStep ? STEP.exec(failedStep)?.[1] : undefined,
       failedLine: this.failedLine,
       error: this.error,
+      stepDetails,
     };
   }
 }

@@ -26,6 +26,8 @@ export interface Stage {
   dependsOn: number[];
   /** Images this stage pulls, not counting other stages. */
   images: string[];
+  /** Its instructions, the FROM first. */
+  body: Instruction[];
 }
 
 export interface Dockerfile {
@@ -128,6 +130,7 @@ export function parseDockerfile(text: string, buildArgs: Record<string, string> 
 
   for (const instruction of instructions(text)) {
     const current = stages.at(-1);
+    if (current && instruction.keyword !== 'FROM') current.body.push(instruction);
     if (instruction.keyword === 'ARG' && !current) {
       for (const decl of instruction.args.split(/\s+/)) {
         const eq = decl.indexOf('=');
@@ -147,6 +150,7 @@ export function parseDockerfile(text: string, buildArgs: Record<string, string> 
         line: instruction.line,
         dependsOn: [],
         images: [],
+        body: [instruction],
       };
       if (base.toLowerCase() !== 'scratch') addDependency(stage, base);
       stages.push(stage);
@@ -181,4 +185,14 @@ export function stagesNeeded(dockerfile: Dockerfile, target: Stage): Stage[] {
 
 export function stageLabel(stage: Stage): string {
   return stage.name ?? `stage-${stage.index}`;
+}
+
+/** Instructions BuildKit numbers as steps (`[stage i/n]`): the rest only change the image's config. */
+const STEP_KEYWORDS = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR']);
+
+/** The Dockerfile instruction of BuildKit's step `[stage index/n] text`, when it can be told. */
+export function stepInstruction(stage: Stage, index: number, text: string): Instruction | undefined {
+  const steps = stage.body.filter((i) => STEP_KEYWORDS.has(i.keyword));
+  const found = steps[index - 1];
+  return found && text.toUpperCase().startsWith(found.keyword) ? found : undefined;
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Phase } from '../phases.js';
 import { bufferedUi } from '../ui.js';
-import { errorMessage, failureFrom, failureMessage, settled, type Failure } from '../errors.js';
+import { errorMessage, failureFrom, failureMessage, settled, ToolError, type Failure } from '../errors.js';
 import { findStage, stageLabel, stagesNeeded } from '../dockerfile/parse.js';
 import type { TargetReport, TestReport } from '../report/types.js';
 import { buildImage, metadataFile } from '../build/phase.js';
@@ -10,6 +10,7 @@ import { findingsVerdict, scan } from '../scan/phase.js';
 import { uploadSarif } from '../sarif/phase.js';
 import { push } from '../push/phase.js';
 import { OciLayout } from '../release/layout.js';
+import { analyzeImage, budgetVerdict } from '../analysis/phase.js';
 import type { RunPlan, RunServices } from './setup.js';
 
 /** A target stopped: the failure, already in the words the user reads. */
@@ -153,6 +154,22 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   if (plan.gatePlatforms.length === 1 && inputs.platforms.length > 1) build.gatedPlatform = plan.gatePlatforms[0];
   report.build = build;
 
+  // The build analysis (stages, layers, waste, recommendations) reads the image, not the container: it runs
+  // alongside the smoke test and the scan, and is told in its own group after them.
+  const analysisUi = bufferedUi(ui);
+  const analysing = settled(
+    analyzeImage(
+      { run: services.run, ui: analysisUi },
+      {
+        target,
+        build,
+        dockerfile: plan.dockerfile,
+        file: plan.annotation.file,
+        measureCompressed: plan.baseImages !== undefined,
+      },
+    ),
+  );
+
   // The scan does not need the container: it runs while the smoke test waits for the service, and what it says is
   // told in its own group after the smoke test's.
   const scanUi = bufferedUi(ui);
@@ -196,10 +213,30 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
       ui.info(`The scan failed as well: ${errorMessage(result.error)}`);
     return result;
   });
+  await ui.group(`Analysis of ${target}`, async () => {
+    const result = await analysing;
+    analysisUi.replay();
+    if ('value' in result) report.analysis = result.value;
+    else if (result.error instanceof ToolError) {
+      ui.warning(
+        `The build analysis of ${target} could not read the image (${result.error.message}); going on without it`,
+      );
+    } else {
+      throw stopFor(services, target, 'build', result.error);
+    }
+  });
   if ('error' in smoked) throw stopFor(services, target, 'smoke', smoked.error);
   report.smoke = smoked.value;
   if (report.smoke.status === 'failed') throw gate('smoke', target, report.smoke.reason);
   if ('error' in scanned) throw stopFor(services, target, 'scan', scanned.error);
+  // The size budget, before the upload and the push.
+  const overBudget = budgetVerdict(
+    target,
+    report.analysis?.imageSize ?? build.sizeBytes,
+    inputs['max-image-size'],
+    report.analysis,
+  );
+  if (overBudget) throw gate('build', target, overBudget.message);
 
   const sarifFile = report.scan?.sarifFile;
   if (sarifFile) {

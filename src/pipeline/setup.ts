@@ -16,7 +16,7 @@ import { findStage, parseDockerfile, type Dockerfile } from '../dockerfile/parse
 import { setUpTrivy, type TrivySetup } from '../scan/setup.js';
 import { actionsToolCaches } from '../tools/caches.js';
 import type { CodeScanningApi } from '../sarif/upload.js';
-import { readRefContext } from '../meta/event.js';
+import { readRefContext, type RefContext } from '../meta/event.js';
 import { nameTargets, type TargetNames } from '../meta/naming.js';
 import { decideRelease, type ReleasePlan } from '../release/plan.js';
 import { checkKey, setUpCosign, type CosignSetup } from '../release/cosign.js';
@@ -42,6 +42,11 @@ export interface RunPlan {
   names: Map<string, TargetNames>;
   /** How what passes is pushed, attested and signed. */
   release: ReleasePlan;
+  /**
+   * On a pull request that gets a comment: each target's image as the base branch's pushes name it (its first tag
+   * for a push to that branch), to tell the size change against.
+   */
+  baseImages?: Map<string, { reference: string; branch: string }>;
 }
 
 /** The services the phases use, each handed to a phase only when it needs it. */
@@ -150,6 +155,7 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
   ui.secret(inputs['cosign-password']);
   const ref = readRefContext(ctx, new Date(clock.now()), env, (message) => ui.warning(message));
   const names = nameTargets(inputs, ref, (message) => ui.notice(message));
+  const baseImages = commentWanted(inputs, ctx) ? baseBranchImages(inputs, ref) : undefined;
   const tempDir = makeTempDir(ctx.runnerTemp);
   options.cleanup.addTempDir(tempDir);
   if (inputs.scan && inputs['trivy-download-url'].startsWith('http:')) {
@@ -210,6 +216,7 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
     startedAt: clock.now(),
     cacheFor,
     names,
+    ...(baseImages ? { baseImages } : {}),
     release,
   };
   const caches = actionsToolCaches(ctx.cacheService !== undefined);
@@ -255,4 +262,35 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
     }
   }
   return { plan, services };
+}
+
+/** A pull request comment will be attempted (`comment` not false, a pull request event on GitHub). */
+export function commentWanted(
+  inputs: Pick<Inputs, 'comment'>,
+  ctx: Pick<RunContext, 'onGitHub' | 'eventName'>,
+): boolean {
+  return (
+    inputs.comment !== 'false' &&
+    ctx.onGitHub &&
+    (ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target')
+  );
+}
+
+/** Each target's first tag as a push to the pull request's base branch would name it; none without a base branch. */
+function baseBranchImages(
+  inputs: Inputs,
+  ref: RefContext,
+): Map<string, { reference: string; branch: string }> | undefined {
+  if (!ref.baseRef) return undefined;
+  const branch = ref.baseRef;
+  try {
+    const names = nameTargets(
+      { ...inputs, push: false },
+      { ...ref, eventName: 'push', ref: `refs/heads/${branch}` },
+      () => undefined,
+    );
+    return new Map([...names].map(([target, n]) => [target, { reference: n.tags[0], branch }]));
+  } catch {
+    return undefined;
+  }
 }

@@ -9,6 +9,19 @@ interface OutputSpec {
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
+/** The `analysis` output: what the tutorial's build-analysis script printed, as JSON. */
+function analysisOutput(report: TargetReport): unknown {
+  const a = report.analysis;
+  if (!a) return undefined;
+  return {
+    stages: a.stages.map(({ name, seconds, steps, cached, status }) => ({ name, seconds, steps, cached, status })),
+    layers: a.layers,
+    imageSize: a.imageSize,
+    wastedBytes: a.wastedBytes,
+    recommendations: a.recommendations,
+  };
+}
+
 /** Every output of action.yml, as text and as JSON. */
 const OUTPUTS: Record<string, OutputSpec> = {
   'image-id': { text: (report) => report.build?.imageId },
@@ -54,6 +67,10 @@ const OUTPUTS: Record<string, OutputSpec> = {
   'sarif-file': { text: (report) => report.scan?.sarifFile },
   'sarif-id': { text: (report) => report.upload?.sarifId },
   'sbom-file': { text: (report) => report.scan?.sbomFile },
+  analysis: {
+    text: (report) => (report.analysis ? JSON.stringify(analysisOutput(report)) : undefined),
+    json: (report) => (report.analysis ? analysisOutput(report) : undefined),
+  },
   pushed: { text: (report) => String(report.pushed), json: (report) => report.pushed },
   signature: {
     text: (report) => (report.push?.signatures.length ? report.push.signatures.join('\n') : undefined),

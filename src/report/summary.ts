@@ -4,7 +4,8 @@ import type { TargetReport } from './types.js';
 import type { Failure } from '../errors.js';
 import { FINDING_KINDS, type FindingKind, type SeverityCounts } from '../scan/report.js';
 import { SEVERITIES_DESCENDING } from '../severity.js';
-import { htmlText, mdCode, mdCodeBlock, mdLink } from '../untrusted.js';
+import { htmlText, mdCode, mdCodeBlock, mdLink, mdText } from '../untrusted.js';
+import { formatSize } from '../analysis/analyze.js';
 
 /**
  * The job summary. Everything in it that a build, a container, a test report or a scanned image produced goes
@@ -161,23 +162,104 @@ function mermaidLabel(label: string, index: number): string {
   return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(label) ? label : `stage-${index}`;
 }
 
-/** A Mermaid graph of the Dockerfile's stages; stages the targets needed are marked. */
+/**
+ * A Mermaid graph of the Dockerfile's stages, each marked with what happened to it in this run (built, cached,
+ * failed, not needed) and its time; the targets are outlined.
+ */
 export function stageGraph(dockerfile: Dockerfile, reports: readonly TargetReport[]): string {
   const needed = new Set(reports.flatMap((r) => r.stages));
   const targets = new Set(reports.map((r) => r.target.toLowerCase()));
+  const stats = new Map<string, { status: string; seconds: number }>();
+  for (const report of reports) {
+    for (const stage of report.analysis?.stages ?? []) {
+      const seen = stats.get(stage.name);
+      // A stage several targets needed: its first build says what happened (later ones find it cached).
+      if (!seen || (seen.status === 'cached' && stage.status !== 'cached')) stats.set(stage.name, stage);
+    }
+    const failed =
+      report.failure?.phase === 'build' ? /\[([^\]\s]+) \d+\/\d+\]/.exec(report.failure.message)?.[1] : undefined;
+    if (failed) stats.set(failed, { status: 'failed', seconds: stats.get(failed)?.seconds ?? 0 });
+  }
   const id = (index: number): string => `s${index}`;
   const lines = ['```mermaid', 'graph LR'];
   for (const stage of dockerfile.stages.slice(0, 200)) {
     const label = stageLabel(stage);
-    lines.push(`  ${id(stage.index)}["${mermaidLabel(label, stage.index)}"]`);
+    const stat = stats.get(label);
+    const status = stat?.status ?? (needed.has(label) ? 'needed' : 'unused');
+    const detail = stat ? ` · ${stat.status} ${stat.seconds.toFixed(1)} s` : needed.has(label) ? '' : ' · not needed';
+    lines.push(`  ${id(stage.index)}["${mermaidLabel(label, stage.index)}${detail}"]`);
+    lines.push(`  class ${id(stage.index)} ${status}`);
+    // Mermaid's `class a,b name` lists nodes, not classes: a second class is its own statement.
     if (targets.has(label.toLowerCase())) lines.push(`  class ${id(stage.index)} target`);
-    else if (needed.has(label)) lines.push(`  class ${id(stage.index)} needed`);
   }
   for (const stage of dockerfile.stages.slice(0, 200)) {
     for (const dep of stage.dependsOn) if (dep < 200) lines.push(`  ${id(dep)} --> ${id(stage.index)}`);
   }
-  lines.push('  classDef target fill:#c8e6c9,stroke:#2e7d32', '  classDef needed fill:#e1f5fe,stroke:#0277bd', '```');
+  lines.push(
+    '  classDef built fill:#c8e6c9,stroke:#2e7d32',
+    '  classDef cached fill:#e1f5fe,stroke:#0277bd',
+    '  classDef failed fill:#ffcdd2,stroke:#c62828',
+    '  classDef needed fill:#fff9c4,stroke:#f9a825',
+    '  classDef unused fill:#eeeeee,stroke:#9e9e9e,color:#757575',
+    '  classDef target stroke-width:3px',
+    '```',
+  );
   return lines.join('\n');
+}
+
+/** The tutorial's build analysis for one target: stages, biggest layers, waste. */
+function analysisSection(report: TargetReport): string[] {
+  const a = report.analysis;
+  if (!a) return [];
+  const lines = [
+    '',
+    `<details><summary>Build analysis of <code>${htmlText(report.target)}</code>: ${a.stages.length} stages, ${formatSize(a.imageSize)} unpacked, ${formatSize(a.wastedBytes)} wasted, ${a.recommendations.length} recommendation${a.recommendations.length === 1 ? '' : 's'}</summary>`,
+    '',
+    '| Stage | Result | Time | Steps cached |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const stage of a.stages.slice(0, 50)) {
+    lines.push(
+      `| ${mdCode(stage.name, { inTable: true, max: 100 })} | ${stage.status} | ${stage.seconds.toFixed(1)} s | ${stage.cached}/${stage.steps} |`,
+    );
+  }
+  const biggest = [...a.layers].sort((x, y) => y.size - x.size).slice(0, 5);
+  if (biggest.length > 0) {
+    lines.push('', '| Layer | Size | Dockerfile line |', '| --- | --- | --- |');
+    for (const layer of biggest) {
+      lines.push(
+        `| ${mdCode(layer.createdBy.replace(/\s+# buildkit$/, ''), { inTable: true, max: 80 }) || '—'} | ${formatSize(layer.size)} | ${layer.line ?? 'base image'} |`,
+      );
+    }
+  }
+  if (a.wasted.length > 0) {
+    lines.push(
+      '',
+      `Wasted: ${formatSize(a.wastedBytes)}, written and then deleted or overwritten, e.g. ${a.wasted
+        .slice(0, 3)
+        .map((w) => `${mdCode(w.path, { max: 100 })} (${formatSize(w.bytes)})`)
+        .join(', ')}.`,
+    );
+  }
+  lines.push('', '</details>');
+  return lines;
+}
+
+/** Every recommendation of every target, where a person looks first. */
+function recommendationsSection(reports: readonly TargetReport[]): string[] {
+  const all = reports.flatMap((r) => (r.analysis?.recommendations ?? []).map((rec) => ({ target: r.target, rec })));
+  if (all.length === 0) return [];
+  return [
+    '',
+    '### Recommendations',
+    '',
+    ...all
+      .slice(0, 30)
+      .map(
+        ({ target, rec }) =>
+          `- ${mdCode(target, { max: 100 })}${rec.line ? `, line ${rec.line}` : ''} (${rec.rule}): ${mdText(rec.message, 1000)}`,
+      ),
+  ];
 }
 
 function testName(test: { name: string; classname?: string }): string {
@@ -257,7 +339,9 @@ export function summaryMarkdown(
     );
     if (!report.pushed) parts.push('', 'Nothing was pushed for this target.');
   }
+  parts.push(...recommendationsSection(reports));
   for (const report of reports) parts.push(...findingsSection(report));
+  for (const report of reports) parts.push(...analysisSection(report));
   const graph = [
     '',
     '<details><summary>Stage graph</summary>',

@@ -1,3 +1,5 @@
+import type { StepProgress } from '../build/progress.js';
+import type { Analysis } from '../analysis/analyze.js';
 import type { Failure } from '../errors.js';
 import type { Descriptor } from '../release/layout.js';
 import type { Finding, FindingCounts, SeverityCounts } from '../scan/report.js';
@@ -22,6 +24,8 @@ export interface BuildReport {
   gatedPlatform?: string;
   /** The layout path: the build result on disk, and the platform image of it the gates ran on. */
   layout?: { dir: string; tested: Descriptor };
+  /** BuildKit's steps as its progress told them, for the analysis. */
+  stepDetails?: StepProgress[];
 }
 
 export interface TestTotals {
@@ -110,6 +114,8 @@ export interface TargetReport {
   pushDigest?: string;
   /** What the push did: digest, signatures, attestations. */
   push?: PushReport;
+  /** The build analysis: stages, layers, waste, recommendations. */
+  analysis?: Analysis;
   /** What stopped this target: which kind of failure, in which phase, and the message the user reads. */
   failure?: Failure;
 }

@@ -2,6 +2,7 @@ import * as github from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { CodeScanningApi, SarifStatus } from './upload.js';
+import type { CommentsApi, IssueComment } from '../comment/comment.js';
 
 // The real client for the code scanning API; loaded only when an upload happens.
 
@@ -11,13 +12,8 @@ import type { CodeScanningApi, SarifStatus } from './upload.js';
  */
 export const DO_NOT_RETRY = [400, 401, 403, 404, 410, 413, 422, 429, 451];
 
-export function octokitCodeScanning(
-  token: string,
-  baseUrl: string,
-  log: (m: string) => void,
-  retries = 3,
-): CodeScanningApi {
-  const octokit = github.getOctokit(
+function client(token: string, baseUrl: string, log: (m: string) => void, retries: number) {
+  return github.getOctokit(
     token,
     {
       baseUrl,
@@ -48,6 +44,15 @@ export function octokitCodeScanning(
     retry,
     throttling,
   );
+}
+
+export function octokitCodeScanning(
+  token: string,
+  baseUrl: string,
+  log: (m: string) => void,
+  retries = 3,
+): CodeScanningApi {
+  const octokit = client(token, baseUrl, log, retries);
   return {
     uploadSarif: async (owner, repo, payload) => {
       const response = await octokit.request('POST /repos/{owner}/{repo}/code-scanning/sarifs', {
@@ -67,5 +72,40 @@ export function octokitCodeScanning(
       });
       return response.data as SarifStatus;
     },
+  };
+}
+
+/** The issue comments API (a pull request's conversation), for the action's one comment per job. */
+export function octokitComments(token: string, baseUrl: string, log: (m: string) => void, retries = 3): CommentsApi {
+  const octokit = client(token, baseUrl, log, retries);
+  return {
+    list: async (owner, repo, issue, page) =>
+      (
+        await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          owner,
+          repo,
+          issue_number: issue,
+          per_page: 100,
+          page,
+        })
+      ).data as IssueComment[],
+    create: async (owner, repo, issue, body) =>
+      (
+        await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          owner,
+          repo,
+          issue_number: issue,
+          body,
+        })
+      ).data as IssueComment,
+    update: async (owner, repo, id, body) =>
+      (
+        await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+          owner,
+          repo,
+          comment_id: id,
+          body,
+        })
+      ).data as IssueComment,
   };
 }

@@ -15,9 +15,10 @@ import {
   mdCode,
   mdCodeBlock,
   mdLink,
+  mdText,
   removeContainer,
   removeOnSignal
-} from "./chunk-F4PLOASK.js";
+} from "./chunk-6CZMXZ7W.js";
 import {
   core_exports,
   debug,
@@ -35,6 +36,7 @@ import {
   MEDIA,
   OciLayout,
   TAG_RE,
+  TarParser,
   attachStatement,
   buildImage,
   buildPlan,
@@ -51,7 +53,7 @@ import {
   readRegularText,
   realAncestor,
   splitReference
-} from "./chunk-7WJ27HIE.js";
+} from "./chunk-AQXUNLLB.js";
 import {
   BUG_REPORT_HINT,
   CommandError,
@@ -100,6 +102,8 @@ function readContext(env = process.env) {
     onGitHub: env.GITHUB_ACTIONS === "true",
     cacheService: cacheProtocol(nonEmpty, serverUrl),
     actor: nonEmpty("GITHUB_ACTOR"),
+    workflow: nonEmpty("GITHUB_WORKFLOW"),
+    job: nonEmpty("GITHUB_JOB"),
     sshAuthSock: nonEmpty("SSH_AUTH_SOCK"),
     dockerHost: nonEmpty("DOCKER_HOST"),
     home: nonEmpty("HOME") ?? os.homedir()
@@ -2688,6 +2692,15 @@ var INPUT_TABLE = {
   }),
   pull: spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
   checks: spec({ default: "warn", read: (f) => f.oneOf(["warn", "error", "false"]) }),
+  "max-image-size": spec({
+    read: (f) => {
+      const value = f.text();
+      if (value === "") return void 0;
+      const bytes2 = parseSize(value);
+      if (bytes2 === void 0) f.fail(`"${value}" is not a size such as 150MB, 1.5GiB or 200000000`);
+      return bytes2;
+    }
+  }),
   cache: spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
   "cache-scope": spec({ read: (f) => f.text() }),
   "cache-from": spec({ read: (f) => f.list({ ignoreComma: true }) }),
@@ -2736,6 +2749,10 @@ var INPUT_TABLE = {
   token: spec({ default: "${{ github.token }}", read: (f) => f.given ? f.text() : "" }),
   "wait-for-processing": spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
   push: spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
+  comment: spec({
+    default: "auto",
+    read: (f) => f.oneOf(["auto", "true", "false"])
+  }),
   provenance: spec({ read: (f) => f.provenance() }),
   sbom: spec({ read: (f) => f.text() === "" ? void 0 : f.boolean() }),
   sign: spec({
@@ -3075,9 +3092,27 @@ function defaultImage(ctx) {
   const cleaned = name.toLowerCase().replace(/[^a-z0-9._/-]+/g, "-").replace(/^[^a-z0-9]+/, "");
   return cleaned || "multistage";
 }
+var SIZE_UNITS = {
+  "": 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4
+};
+function parseSize(text3) {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?$/i.exec(text3.trim());
+  if (!match) return void 0;
+  const bytes2 = Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? "").toLowerCase()]);
+  return Number.isSafeInteger(bytes2) && bytes2 > 0 ? bytes2 : void 0;
+}
 
 // src/main.ts
-import * as fs11 from "node:fs";
+import * as fs12 from "node:fs";
 import * as path11 from "node:path";
 
 // src/ui.ts
@@ -3336,6 +3371,7 @@ function parseDockerfile(text3, buildArgs = {}) {
   };
   for (const instruction of instructions(text3)) {
     const current = stages.at(-1);
+    if (current && instruction.keyword !== "FROM") current.body.push(instruction);
     if (instruction.keyword === "ARG" && !current) {
       for (const decl of instruction.args.split(/\s+/)) {
         const eq = decl.indexOf("=");
@@ -3354,7 +3390,8 @@ function parseDockerfile(text3, buildArgs = {}) {
         from: words[0] ?? "",
         line: instruction.line,
         dependsOn: [],
-        images: []
+        images: [],
+        body: [instruction]
       };
       if (base.toLowerCase() !== "scratch") addDependency(stage, base);
       stages.push(stage);
@@ -3385,6 +3422,12 @@ function stagesNeeded(dockerfile, target) {
 }
 function stageLabel(stage) {
   return stage.name ?? `stage-${stage.index}`;
+}
+var STEP_KEYWORDS = /* @__PURE__ */ new Set(["FROM", "RUN", "COPY", "ADD", "WORKDIR"]);
+function stepInstruction(stage, index, text3) {
+  const steps = stage.body.filter((i) => STEP_KEYWORDS.has(i.keyword));
+  const found = steps[index - 1];
+  return found && text3.toUpperCase().startsWith(found.keyword) ? found : void 0;
 }
 
 // src/scan/setup.ts
@@ -4006,6 +4049,7 @@ async function prepare(options) {
   ui.secret(inputs["cosign-password"]);
   const ref = readRefContext(ctx, new Date(clock.now()), env, (message) => ui.warning(message));
   const names = nameTargets(inputs, ref, (message) => ui.notice(message));
+  const baseImages = commentWanted(inputs, ctx) ? baseBranchImages(inputs, ref) : void 0;
   const tempDir = makeTempDir(ctx.runnerTemp);
   options.cleanup.addTempDir(tempDir);
   if (inputs.scan && inputs["trivy-download-url"].startsWith("http:")) {
@@ -4062,6 +4106,7 @@ async function prepare(options) {
     startedAt: clock.now(),
     cacheFor,
     names,
+    ...baseImages ? { baseImages } : {},
     release
   };
   const caches = actionsToolCaches(ctx.cacheService !== void 0);
@@ -4088,7 +4133,7 @@ async function prepare(options) {
     cosign,
     codeScanning: options.codeScanning ?? (async (token) => {
       ui.secret(token);
-      const { octokitCodeScanning } = await import("./octokit-ZJ6HGVHK.js");
+      const { octokitCodeScanning } = await import("./octokit-GE3HXL7K.js");
       return octokitCodeScanning(token, ctx.apiUrl, (message) => ui.info(message));
     })
   };
@@ -4102,6 +4147,23 @@ async function prepare(options) {
     }
   }
   return { plan, services };
+}
+function commentWanted(inputs, ctx) {
+  return inputs.comment !== "false" && ctx.onGitHub && (ctx.eventName === "pull_request" || ctx.eventName === "pull_request_target");
+}
+function baseBranchImages(inputs, ref) {
+  if (!ref.baseRef) return void 0;
+  const branch = ref.baseRef;
+  try {
+    const names = nameTargets(
+      { ...inputs, push: false },
+      { ...ref, eventName: "push", ref: `refs/heads/${branch}` },
+      () => void 0
+    );
+    return new Map([...names].map(([target, n]) => [target, { reference: n.tags[0], branch }]));
+  } catch {
+    return void 0;
+  }
 }
 
 // src/build/checks.ts
@@ -5242,6 +5304,389 @@ async function dockerPush(deps, release, request) {
   return { digest, signatures, ...release.signer ? { signedWith: release.signer.mode } : {}, sbomAttached: false };
 }
 
+// src/analysis/layers.ts
+import { once as once2 } from "node:events";
+import { Writable } from "node:stream";
+import * as zlib2 from "node:zlib";
+var MAX_ENTRIES_PER_LAYER = 1e6;
+var MAX_LAYERS = 500;
+var MAX_JSON_BYTES = 8 * 1024 * 1024;
+var BLOB = /^blobs\/sha256\/([0-9a-f]{64})$/;
+var LEGACY_LAYER = /^([0-9a-f]{64})\/layer\.tar$/;
+function normalize(name) {
+  return name.replace(/^(\.\/|\/)+/, "").replace(/\/+$/, "");
+}
+function layerReader(digest) {
+  const content = { digest, files: /* @__PURE__ */ new Map(), deleted: [], opaque: [], truncated: false };
+  let entries = 0;
+  const parser = new TarParser({
+    entry: (header) => {
+      if (++entries > MAX_ENTRIES_PER_LAYER) {
+        content.truncated = true;
+        return;
+      }
+      const name = normalize(header.name);
+      const slash = name.lastIndexOf("/");
+      const dir = slash < 0 ? "" : name.slice(0, slash);
+      const base = slash < 0 ? name : name.slice(slash + 1);
+      if (base === ".wh..wh..opq") content.opaque.push(dir);
+      else if (base.startsWith(".wh.")) content.deleted.push(dir ? `${dir}/${base.slice(4)}` : base.slice(4));
+      else if (header.type !== "5")
+        content.files.set(name, header.type === "0" || header.type === "7" ? header.size : 0);
+    }
+  });
+  return { parser, content };
+}
+var createZstd = zlib2.createZstdDecompress;
+function decompressorFor(head) {
+  if (head[0] === 31 && head[1] === 139) return zlib2.createGunzip();
+  if (head.length >= 4 && head.readUInt32LE(0) === 4247762216) return createZstd ? createZstd() : "other";
+  if (head.length >= 262 && head.subarray(257, 262).toString("latin1") === "ustar") return "tar";
+  return "other";
+}
+function savedImageReader(options = {}) {
+  const layers = /* @__PURE__ */ new Map();
+  let compressedBytes = 0;
+  let compressedKnown = true;
+  const json = /* @__PURE__ */ new Map();
+  let blob;
+  async function feed(chunk) {
+    if (!blob || blob.mode === "skip") return;
+    if (blob.mode === "json") {
+      blob.textBytes = (blob.textBytes ?? 0) + chunk.length;
+      if (blob.textBytes > MAX_JSON_BYTES) blob.mode = "skip";
+      else blob.text?.push(Buffer.from(chunk));
+      return;
+    }
+    if (blob.decompress) {
+      if (!blob.decompress.write(chunk)) await once2(blob.decompress, "drain");
+      return;
+    }
+    if (blob.gzip && !blob.gzip.write(chunk)) await once2(blob.gzip, "drain");
+    await blob.layer?.parser.write(chunk);
+  }
+  async function decide() {
+    if (!blob || blob.mode) return;
+    const head = Buffer.concat(blob.head);
+    blob.head = [];
+    const kind = head.length > 0 ? decompressorFor(head) : "other";
+    const isLayer = kind !== "other" && (blob.digest !== void 0 || LEGACY_LAYER.test(blob.name));
+    if (isLayer && layers.size < MAX_LAYERS) {
+      const id = blob.digest ?? LEGACY_LAYER.exec(blob.name)?.[1] ?? blob.name;
+      blob.mode = "layer";
+      blob.layer = layerReader(`sha256:${id}`);
+      layers.set(blob.name, blob.layer.content);
+      if (kind === "tar") {
+        if (options.measureCompressed) {
+          const gzip = zlib2.createGzip();
+          blob.gzip = gzip;
+          blob.gzipped = (async () => {
+            for await (const piece of gzip) compressedBytes += piece.length;
+          })();
+        } else {
+          compressedKnown = false;
+        }
+      } else {
+        compressedBytes += blob.size;
+        const decompress = kind;
+        const parser = blob.layer.parser;
+        blob.decompress = decompress;
+        blob.consumed = (async () => {
+          for await (const piece of decompress) await parser.write(piece);
+        })();
+      }
+    } else if (head[0] === 123 || head[0] === 91) {
+      blob.mode = "json";
+      blob.text = [];
+    } else {
+      blob.mode = "skip";
+    }
+    await feed(head);
+  }
+  const outer = new TarParser({
+    entry: (header) => {
+      const name = normalize(header.name);
+      blob = { name, digest: BLOB.exec(name)?.[1], head: [], headBytes: 0, size: header.size };
+      if (header.type !== "0" && header.type !== "7") blob.mode = "skip";
+    },
+    data: async (chunk) => {
+      if (!blob) return;
+      if (!blob.mode) {
+        blob.head.push(Buffer.from(chunk));
+        blob.headBytes += chunk.length;
+        if (blob.headBytes >= 512) await decide();
+        return;
+      }
+      await feed(chunk);
+    },
+    end: async () => {
+      if (!blob) return;
+      if (!blob.mode) await decide();
+      if (blob.decompress) {
+        blob.decompress.end();
+        await blob.consumed;
+      }
+      if (blob.gzip) {
+        blob.gzip.end();
+        await blob.gzipped;
+      }
+      if (blob.mode === "json" && blob.text) json.set(blob.name, Buffer.concat(blob.text).toString("utf8"));
+      blob = void 0;
+    }
+  });
+  const writable = new Writable({
+    write(chunk, _encoding, callback) {
+      outer.write(chunk).then(() => callback(), callback);
+    }
+  });
+  const result = () => {
+    const manifest = parseJson(json.get("manifest.json"));
+    const entry = manifest?.[0];
+    const order = (entry?.Layers ?? []).map(normalize);
+    const ordered = order.map((name) => layers.get(name)).filter((l) => Boolean(l));
+    const config = parseJson(
+      entry?.Config ? json.get(normalize(entry.Config)) : void 0
+    );
+    const history = (config?.history ?? []).filter((h) => !h.empty_layer).map((h) => ({ createdBy: typeof h.created_by === "string" ? h.created_by.slice(0, 4e3) : "" }));
+    return {
+      layers: ordered,
+      history: history.length === ordered.length ? history : [],
+      ...compressedKnown && ordered.length > 0 ? { compressedBytes } : {}
+    };
+  };
+  return { writable, result };
+}
+function parseJson(text3) {
+  if (text3 === void 0) return void 0;
+  try {
+    return JSON.parse(text3);
+  } catch {
+    return void 0;
+  }
+}
+function computeWaste(layers) {
+  const present = /* @__PURE__ */ new Map();
+  const wasted = [];
+  const drop = (path12) => {
+    const hit = present.get(path12);
+    if (hit) {
+      if (hit.size > 0) wasted.push({ path: path12, bytes: hit.size, layer: hit.layer });
+      present.delete(path12);
+    }
+    const prefix = `${path12}/`;
+    for (const [other, info] of present) {
+      if (!other.startsWith(prefix)) continue;
+      if (info.size > 0) wasted.push({ path: other, bytes: info.size, layer: info.layer });
+      present.delete(other);
+    }
+  };
+  layers.forEach((layer, index) => {
+    for (const dir of layer.opaque) {
+      const prefix = dir ? `${dir}/` : "";
+      for (const [other, info] of present) {
+        if (!other.startsWith(prefix) || other === dir) continue;
+        if (info.size > 0) wasted.push({ path: other, bytes: info.size, layer: info.layer });
+        present.delete(other);
+      }
+    }
+    for (const path12 of layer.deleted) drop(path12);
+    for (const [path12, size] of layer.files) {
+      const earlier = present.get(path12);
+      if (earlier && earlier.size > 0) wasted.push({ path: path12, bytes: earlier.size, layer: earlier.layer });
+      present.set(path12, { size, layer: index });
+    }
+  });
+  wasted.sort((a, b) => b.bytes - a.bytes);
+  return { wastedBytes: wasted.reduce((n, w) => n + w.bytes, 0), top: wasted.slice(0, 10) };
+}
+function layerBytes(layer) {
+  let total = 0;
+  for (const size of layer.files.values()) total += size;
+  return total;
+}
+
+// src/analysis/analyze.ts
+var THRESHOLDS = {
+  /** A stage that takes longer should be split or parallelised. */
+  slowStageSeconds: 300,
+  /**
+   * A final image whose own layers (what this Dockerfile adds to its base image) are bigger than this carries what
+   * it does not need (decimal MB, as docker shows sizes). The base image's size is reported, not judged.
+   */
+  bigImageBytes: 1e8,
+  /** Bytes written in one layer and deleted or overwritten in a later one, past which cleaning up pays. */
+  wastedBytes: 1e7
+};
+function stageStats(steps, needed) {
+  return needed.flatMap((stage) => {
+    const label = stageLabel(stage);
+    const own = steps.filter((s) => s.stage === label);
+    if (own.length === 0) return [];
+    const work = own.filter((s) => !/^FROM /i.test(s.text));
+    const cached = work.filter((s) => s.cached).length;
+    return [
+      {
+        name: label,
+        seconds: Number(own.reduce((n, s) => n + s.seconds, 0).toFixed(2)),
+        steps: work.length,
+        cached,
+        status: own.some((s) => s.failed) ? "failed" : cached === work.length ? "cached" : "built",
+        line: stage.line
+      }
+    ];
+  });
+}
+function normalizeCommand(text3) {
+  return text3.replace(/\s+# buildkit$/, "").replace(/^\/bin\/sh -c #\(nop\)\s*/, "").replace(/^(RUN )?(\|\d+ (\S+=\S*\s+)*)?\/bin\/sh -c /, "RUN ").replace(/^RUN (--mount=\S+\s+)+/, "RUN ").replace(/\s+/g, " ").trim();
+}
+function lineOfLayer(createdBy, needed) {
+  const wanted = normalizeCommand(createdBy);
+  let line;
+  for (const stage of needed) {
+    for (const instruction of stage.body) {
+      if (instruction.keyword === "FROM") continue;
+      const args = instruction.args.replace(/(--[a-z-]+=\S+\s+)+/g, "").replace(/\s+/g, " ");
+      const text3 = `${instruction.keyword} ${args}`.trim();
+      if (text3 === wanted || wanted.startsWith(instruction.keyword) && wanted.endsWith(args) && args.length > 3) {
+        line = instruction.line;
+      }
+    }
+  }
+  return line;
+}
+var INSTALL = /\b(npm (ci|install|i)\b|yarn( install)?\b|pnpm (i|install)\b|pip3? install|poetry install|pipenv install|bundle install|go mod download|composer install|cargo (fetch|build)|mvn [^\n]*dependency:|gradle [^\n]*dependencies)/;
+var COPY_ALL = /^COPY (--\S+\s+)*(\.\/?|\.\/\*|\*)\s+\S+$/;
+function recommend(analysis, steps, needed, thresholds = THRESHOLDS) {
+  const out = [];
+  for (const stage of needed) {
+    const label = stageLabel(stage);
+    const own2 = steps.filter((s) => s.stage === label).sort((a, b) => a.index - b.index);
+    const copyAll = own2.findIndex((s) => COPY_ALL.test(s.text) && !s.cached);
+    if (copyAll < 0) continue;
+    const rebuild = own2.slice(0, copyAll).some((s) => s.cached && !/^FROM /i.test(s.text));
+    const install = own2.slice(copyAll + 1).find((s) => /^RUN /.test(s.text) && INSTALL.test(s.text) && !s.cached);
+    if (!rebuild || !install) continue;
+    const copyLine = stepInstruction(stage, own2[copyAll].index, own2[copyAll].text)?.line;
+    const installLine = stepInstruction(stage, install.index, install.text)?.line;
+    out.push({
+      rule: "cache-order",
+      stage: label,
+      line: copyLine,
+      message: `Stage ${label}: \`${install.text.slice(0, 80)}\`${installLine ? ` (line ${installLine})` : ""} ran again because \`${own2[copyAll].text.slice(0, 60)}\`${copyLine ? ` (line ${copyLine})` : ""} comes before it and the sources changed. Copy the dependency manifests (package.json and its lock file, requirements.txt, go.mod/go.sum) first, install, then copy the sources: the install stays cached until the dependencies change.`
+    });
+  }
+  for (const stage of analysis.stages) {
+    if (stage.seconds > thresholds.slowStageSeconds) {
+      out.push({
+        rule: "slow-stage",
+        stage: stage.name,
+        line: stage.line,
+        message: `Stage ${stage.name} took ${Math.round(stage.seconds)} s (over ${thresholds.slowStageSeconds} s): split it into stages BuildKit can build in parallel, or move what rarely changes earlier so it stays cached.`
+      });
+    }
+  }
+  const own = analysis.layers.filter((l) => l.line !== void 0);
+  const added = own.reduce((n, l) => n + l.size, 0);
+  if (added > thresholds.bigImageBytes) {
+    const biggest = [...own].sort((a, b) => b.size - a.size).slice(0, 3);
+    out.push({
+      rule: "big-image",
+      line: biggest[0]?.line,
+      message: `The Dockerfile adds ${formatSize(added)} to its base image (over ${formatSize(thresholds.bigImageBytes)}; the image is ${formatSize(analysis.imageSize)} unpacked): it carries what it does not need. Biggest layers: ${biggest.map(describeLayer).join("; ")}. Copy only the build's output into the final stage, and leave build tools and caches in earlier stages.`
+    });
+  }
+  if (analysis.wastedBytes > thresholds.wastedBytes) {
+    const first = analysis.wasted[0];
+    out.push({
+      rule: "wasted-bytes",
+      line: first?.line,
+      message: `${formatSize(analysis.wastedBytes)} are written in one layer and deleted or overwritten in a later one${first ? ` (the most: ${first.path}, ${formatSize(first.bytes)}${first.line ? `, written at line ${first.line}` : ""})` : ""}: remove files in the same RUN that creates them, or build them in an earlier stage and copy only the result.`
+    });
+  }
+  return out;
+}
+function describeLayer(layer) {
+  const what = layer.line ? `line ${layer.line}` : "the base image";
+  const how = layer.createdBy.replace(/\s+# buildkit$/, "").slice(0, 60);
+  return `${formatSize(layer.size)} from ${what}${how ? ` (${how})` : ""}`;
+}
+function formatSize(bytes2) {
+  if (bytes2 >= 1e9) return `${(bytes2 / 1e9).toFixed(2)} GB`;
+  if (bytes2 >= 1e6) return `${(bytes2 / 1e6).toFixed(1)} MB`;
+  if (bytes2 >= 1e3) return `${(bytes2 / 1e3).toFixed(1)} kB`;
+  return `${bytes2} B`;
+}
+function analyze(steps, dockerfile, needed, image, imageSize, thresholds = THRESHOLDS) {
+  void dockerfile;
+  const layers = image.layers.map((layer, i) => {
+    const createdBy = image.history[i]?.createdBy ?? "";
+    const line = createdBy ? lineOfLayer(createdBy, needed) : void 0;
+    return { size: layerBytes(layer), createdBy, ...line !== void 0 ? { line } : {} };
+  });
+  const waste = computeWaste(image.layers);
+  const base = {
+    stages: stageStats(steps, needed),
+    layers,
+    // Unpacked: what its layers' files add up to, the same on either image store (the engine's own figure is the
+    // compressed content on the containerd store).
+    imageSize: layers.length > 0 ? layers.reduce((n, l) => n + l.size, 0) : imageSize,
+    ...image.compressedBytes !== void 0 ? { compressedSize: image.compressedBytes } : {},
+    wastedBytes: waste.wastedBytes,
+    wasted: waste.top.map((w) => ({
+      path: w.path,
+      bytes: w.bytes,
+      ...layers[w.layer]?.line !== void 0 ? { line: layers[w.layer].line } : {}
+    }))
+  };
+  return { ...base, recommendations: recommend(base, steps, needed, thresholds) };
+}
+
+// src/analysis/phase.ts
+async function analyzeImage(deps, request) {
+  const { build } = request;
+  const stage = findStage(request.dockerfile, request.target);
+  const needed = stage ? stagesNeeded(request.dockerfile, stage) : [];
+  const reader = savedImageReader({ measureCompressed: request.measureCompressed });
+  try {
+    await deps.run("docker", ["image", "save", build.tags[0]], { output: reader.writable });
+  } catch (error) {
+    if (error instanceof CommandError) {
+      throw new ToolError("docker", `Reading the layers of ${build.tags[0]} failed: ${error.message}`, {
+        cause: error
+      });
+    }
+    throw error;
+  }
+  const analysis = analyze(
+    build.stepDetails ?? [],
+    request.dockerfile,
+    needed,
+    reader.result(),
+    build.sizeBytes,
+    request.thresholds
+  );
+  const slowest = [...analysis.stages].sort((a, b) => b.seconds - a.seconds)[0];
+  deps.ui.info(
+    `Analysis: ${analysis.stages.length} stages${slowest ? ` (slowest ${slowest.name}, ${slowest.seconds.toFixed(1)} s)` : ""}, ${analysis.layers.length} layers, ${formatSize(analysis.imageSize)}, ${formatSize(analysis.wastedBytes)} wasted`
+  );
+  for (const r of analysis.recommendations) {
+    deps.ui.notice(r.message, {
+      title: `Recommendation (${r.rule})${r.stage ? ` for ${r.stage}` : ""}`,
+      file: request.file,
+      ...r.line ? { startLine: r.line } : {}
+    });
+  }
+  return analysis;
+}
+function budgetVerdict(target, sizeBytes, maxBytes, analysis) {
+  if (maxBytes === void 0 || sizeBytes <= maxBytes) return void 0;
+  const biggest = analysis ? [...analysis.layers].sort((a, b) => b.size - a.size).slice(0, 3) : [];
+  return new GateFailure(
+    "build",
+    `${target} is ${formatSize(sizeBytes)}, over max-image-size (${formatSize(maxBytes)})${biggest.length ? `; biggest layers: ${biggest.map(describeLayer).join("; ")}` : ""}`
+  );
+}
+
 // src/pipeline/road.ts
 var Stop = class extends Error {
   constructor(failure) {
@@ -5274,7 +5719,7 @@ async function runTestStage(plan, services) {
   const target = plan.inputs["test-target"];
   const { ui } = services;
   try {
-    const { testStage } = await import("./phase-Z5HZTLWR.js");
+    const { testStage } = await import("./phase-BHSF2EYR.js");
     const tests = await inPhase(
       services,
       target,
@@ -5357,6 +5802,19 @@ async function road(plan, services, report) {
   );
   if (plan.gatePlatforms.length === 1 && inputs.platforms.length > 1) build.gatedPlatform = plan.gatePlatforms[0];
   report.build = build;
+  const analysisUi = bufferedUi(ui);
+  const analysing = settled(
+    analyzeImage(
+      { run: services.run, ui: analysisUi },
+      {
+        target,
+        build,
+        dockerfile: plan.dockerfile,
+        file: plan.annotation.file,
+        measureCompressed: plan.baseImages !== void 0
+      }
+    )
+  );
   const scanUi = bufferedUi(ui);
   const scanStarted = clock.now();
   const scanning = settled(
@@ -5398,10 +5856,29 @@ async function road(plan, services, report) {
       ui.info(`The scan failed as well: ${errorMessage(result.error)}`);
     return result;
   });
+  await ui.group(`Analysis of ${target}`, async () => {
+    const result = await analysing;
+    analysisUi.replay();
+    if ("value" in result) report.analysis = result.value;
+    else if (result.error instanceof ToolError) {
+      ui.warning(
+        `The build analysis of ${target} could not read the image (${result.error.message}); going on without it`
+      );
+    } else {
+      throw stopFor(services, target, "build", result.error);
+    }
+  });
   if ("error" in smoked) throw stopFor(services, target, "smoke", smoked.error);
   report.smoke = smoked.value;
   if (report.smoke.status === "failed") throw gate("smoke", target, report.smoke.reason);
   if ("error" in scanned) throw stopFor(services, target, "scan", scanned.error);
+  const overBudget = budgetVerdict(
+    target,
+    report.analysis?.imageSize ?? build.sizeBytes,
+    inputs["max-image-size"],
+    report.analysis
+  );
+  if (overBudget) throw gate("build", target, overBudget.message);
   const sarifFile = report.scan?.sarifFile;
   if (sarifFile) {
     report.upload = await inPhase(
@@ -5451,7 +5928,7 @@ async function runPipeline(plan, services) {
   const { tests, failure } = checksFailure ? { tests: void 0, failure: checksFailure } : inputs["test-target"] ? await runTestStage(plan, services) : {};
   if (inputs.scan && !failure) {
     services.trivy().catch(() => void 0);
-    if (inputs["upload-sarif"] && inputs.token) import("./octokit-ZJ6HGVHK.js").catch(() => void 0);
+    if (inputs["upload-sarif"] && inputs.token) import("./octokit-GE3HXL7K.js").catch(() => void 0);
   }
   const reports = [];
   for (const target of inputs.targets) {
@@ -5495,6 +5972,17 @@ ${shown.join("\n")}`
 
 // src/report/outputs.ts
 var round = (value, digits) => Number(value.toFixed(digits));
+function analysisOutput(report) {
+  const a = report.analysis;
+  if (!a) return void 0;
+  return {
+    stages: a.stages.map(({ name, seconds, steps, cached, status }) => ({ name, seconds, steps, cached, status })),
+    layers: a.layers,
+    imageSize: a.imageSize,
+    wastedBytes: a.wastedBytes,
+    recommendations: a.recommendations
+  };
+}
 var OUTPUTS = {
   "image-id": { text: (report) => report.build?.imageId },
   digest: { text: (report) => report.pushDigest ?? report.build?.digest },
@@ -5536,6 +6024,10 @@ var OUTPUTS = {
   "sarif-file": { text: (report) => report.scan?.sarifFile },
   "sarif-id": { text: (report) => report.upload?.sarifId },
   "sbom-file": { text: (report) => report.scan?.sbomFile },
+  analysis: {
+    text: (report) => report.analysis ? JSON.stringify(analysisOutput(report)) : void 0,
+    json: (report) => report.analysis ? analysisOutput(report) : void 0
+  },
   pushed: { text: (report) => String(report.pushed), json: (report) => report.pushed },
   signature: {
     text: (report) => report.push?.signatures.length ? report.push.signatures.join("\n") : void 0,
@@ -5688,19 +6180,84 @@ function mermaidLabel(label, index) {
 function stageGraph(dockerfile, reports) {
   const needed = new Set(reports.flatMap((r) => r.stages));
   const targets = new Set(reports.map((r) => r.target.toLowerCase()));
+  const stats = /* @__PURE__ */ new Map();
+  for (const report of reports) {
+    for (const stage of report.analysis?.stages ?? []) {
+      const seen = stats.get(stage.name);
+      if (!seen || seen.status === "cached" && stage.status !== "cached") stats.set(stage.name, stage);
+    }
+    const failed = report.failure?.phase === "build" ? /\[([^\]\s]+) \d+\/\d+\]/.exec(report.failure.message)?.[1] : void 0;
+    if (failed) stats.set(failed, { status: "failed", seconds: stats.get(failed)?.seconds ?? 0 });
+  }
   const id = (index) => `s${index}`;
   const lines = ["```mermaid", "graph LR"];
   for (const stage of dockerfile.stages.slice(0, 200)) {
     const label = stageLabel(stage);
-    lines.push(`  ${id(stage.index)}["${mermaidLabel(label, stage.index)}"]`);
+    const stat = stats.get(label);
+    const status = stat?.status ?? (needed.has(label) ? "needed" : "unused");
+    const detail = stat ? ` \xB7 ${stat.status} ${stat.seconds.toFixed(1)} s` : needed.has(label) ? "" : " \xB7 not needed";
+    lines.push(`  ${id(stage.index)}["${mermaidLabel(label, stage.index)}${detail}"]`);
+    lines.push(`  class ${id(stage.index)} ${status}`);
     if (targets.has(label.toLowerCase())) lines.push(`  class ${id(stage.index)} target`);
-    else if (needed.has(label)) lines.push(`  class ${id(stage.index)} needed`);
   }
   for (const stage of dockerfile.stages.slice(0, 200)) {
     for (const dep of stage.dependsOn) if (dep < 200) lines.push(`  ${id(dep)} --> ${id(stage.index)}`);
   }
-  lines.push("  classDef target fill:#c8e6c9,stroke:#2e7d32", "  classDef needed fill:#e1f5fe,stroke:#0277bd", "```");
+  lines.push(
+    "  classDef built fill:#c8e6c9,stroke:#2e7d32",
+    "  classDef cached fill:#e1f5fe,stroke:#0277bd",
+    "  classDef failed fill:#ffcdd2,stroke:#c62828",
+    "  classDef needed fill:#fff9c4,stroke:#f9a825",
+    "  classDef unused fill:#eeeeee,stroke:#9e9e9e,color:#757575",
+    "  classDef target stroke-width:3px",
+    "```"
+  );
   return lines.join("\n");
+}
+function analysisSection(report) {
+  const a = report.analysis;
+  if (!a) return [];
+  const lines = [
+    "",
+    `<details><summary>Build analysis of <code>${htmlText(report.target)}</code>: ${a.stages.length} stages, ${formatSize(a.imageSize)} unpacked, ${formatSize(a.wastedBytes)} wasted, ${a.recommendations.length} recommendation${a.recommendations.length === 1 ? "" : "s"}</summary>`,
+    "",
+    "| Stage | Result | Time | Steps cached |",
+    "| --- | --- | --- | --- |"
+  ];
+  for (const stage of a.stages.slice(0, 50)) {
+    lines.push(
+      `| ${mdCode(stage.name, { inTable: true, max: 100 })} | ${stage.status} | ${stage.seconds.toFixed(1)} s | ${stage.cached}/${stage.steps} |`
+    );
+  }
+  const biggest = [...a.layers].sort((x, y) => y.size - x.size).slice(0, 5);
+  if (biggest.length > 0) {
+    lines.push("", "| Layer | Size | Dockerfile line |", "| --- | --- | --- |");
+    for (const layer of biggest) {
+      lines.push(
+        `| ${mdCode(layer.createdBy.replace(/\s+# buildkit$/, ""), { inTable: true, max: 80 }) || "\u2014"} | ${formatSize(layer.size)} | ${layer.line ?? "base image"} |`
+      );
+    }
+  }
+  if (a.wasted.length > 0) {
+    lines.push(
+      "",
+      `Wasted: ${formatSize(a.wastedBytes)}, written and then deleted or overwritten, e.g. ${a.wasted.slice(0, 3).map((w) => `${mdCode(w.path, { max: 100 })} (${formatSize(w.bytes)})`).join(", ")}.`
+    );
+  }
+  lines.push("", "</details>");
+  return lines;
+}
+function recommendationsSection(reports) {
+  const all = reports.flatMap((r) => (r.analysis?.recommendations ?? []).map((rec) => ({ target: r.target, rec })));
+  if (all.length === 0) return [];
+  return [
+    "",
+    "### Recommendations",
+    "",
+    ...all.slice(0, 30).map(
+      ({ target, rec }) => `- ${mdCode(target, { max: 100 })}${rec.line ? `, line ${rec.line}` : ""} (${rec.rule}): ${mdText(rec.message, 1e3)}`
+    )
+  ];
 }
 function testName(test) {
   return test.classname && test.classname !== "test" ? `${test.classname} \u203A ${test.name}` : test.name;
@@ -5764,7 +6321,9 @@ function summaryMarkdown(reports, dockerfile, budget = SUMMARY_BUDGET_BYTES) {
     );
     if (!report.pushed) parts.push("", "Nothing was pushed for this target.");
   }
+  parts.push(...recommendationsSection(reports));
   for (const report of reports) parts.push(...findingsSection(report));
+  for (const report of reports) parts.push(...analysisSection(report));
   const graph = [
     "",
     "<details><summary>Stage graph</summary>",
@@ -5791,6 +6350,108 @@ function summaryMarkdown(reports, dockerfile, budget = SUMMARY_BUDGET_BYTES) {
   ].join("\n");
 }
 
+// src/comment/comment.ts
+import * as fs11 from "node:fs";
+var MAX_COMMENT_CHARS = 65536;
+var MAX_PAGES = 30;
+function pullRequestNumber(eventName, eventPath) {
+  if (!eventPath || eventName !== "pull_request" && eventName !== "pull_request_target") return void 0;
+  try {
+    const payload = JSON.parse(fs11.readFileSync(eventPath, "utf8"));
+    const n = payload.pull_request?.number;
+    return typeof n === "number" && Number.isSafeInteger(n) && n > 0 ? n : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function commentMarker(workflow, job, targets) {
+  const clean = (text3) => text3.replace(/--+/g, "-").replace(/[<>\r\n]/g, "").slice(0, 200);
+  return `<!-- multistage-action workflow=${clean(workflow)} job=${clean(job)} targets=${clean(targets.join(","))} -->`;
+}
+function testsCell2(report) {
+  const t = report.tests?.totals;
+  return t ? `${t.failed === 0 ? "\u2705" : "\u274C"} ${t.passed}/${t.total}` : "\u2014";
+}
+function findingsCell2(report) {
+  const c = report.scan?.counts;
+  return c ? `${c.CRITICAL}C ${c.HIGH}H ${c.MEDIUM}M ${c.LOW}L` : "\u2014";
+}
+function commentBody(reports, marker, runUrl, sizeChanges = /* @__PURE__ */ new Map()) {
+  const header = [
+    marker,
+    "### multistage-action",
+    "",
+    "| Target | Result | Size | Tests | Smoke | Findings | Recommendations |",
+    "| --- | --- | --- | --- | --- | --- | --- |"
+  ];
+  const footer = [
+    "",
+    runUrl ? `[The run](${runUrl}) has the full summary and log.` : "The job summary has the details."
+  ];
+  const rows = [];
+  let used = [...header, ...footer].join("\n").length;
+  for (const report of reports) {
+    const size = report.build ? formatBytes(report.build.sizeBytes) : "\u2014";
+    const change = sizeChanges.get(report.target);
+    const row = `| ${mdCode(report.target, { inTable: true, max: 100 })} | ${outcomeLabel(report.failure)} | ${size}${change ? ` (${change})` : ""} | ${testsCell2(report)} | ${report.smoke?.status ?? "\u2014"} | ${findingsCell2(report)} | ${report.analysis?.recommendations.length ?? "\u2014"} |`;
+    if (used + row.length + 200 > MAX_COMMENT_CHARS) {
+      rows.push(`| \u2026 and ${reports.length - rows.length} more targets | | | | | | |`);
+      break;
+    }
+    rows.push(row);
+    used += row.length + 1;
+  }
+  const failures = reports.filter((r) => r.failure).map((r) => `- ${mdCode(r.target, { max: 100 })}: ${htmlText(r.failure?.message ?? "", 300)}`);
+  const failureText = [];
+  for (const line of failures) {
+    if (used + line.length + 50 > MAX_COMMENT_CHARS) break;
+    failureText.push(line);
+    used += line.length + 1;
+  }
+  return [...header, ...rows, ...failureText.length ? ["", ...failureText] : [], ...footer].join("\n");
+}
+async function upsertComment(api, where, marker, body) {
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const comments = await api.list(where.owner, where.repo, where.issue, page);
+    const mine = comments.find((c) => typeof c.body === "string" && c.body.startsWith(marker));
+    if (mine) {
+      await api.update(where.owner, where.repo, mine.id, body);
+      return { action: "updated", id: mine.id };
+    }
+    if (comments.length < 100) break;
+  }
+  const created = await api.create(where.owner, where.repo, where.issue, body);
+  return { action: "created", id: created.id };
+}
+async function registryImageSize(run2, reference, platform) {
+  const raw = async (ref) => {
+    const result = await run2("docker", ["buildx", "imagetools", "inspect", "--raw", ref], { allowFailure: true });
+    if (result.exitCode !== 0) return void 0;
+    try {
+      return JSON.parse(result.stdout);
+    } catch {
+      return void 0;
+    }
+  };
+  let manifest = await raw(reference);
+  if (manifest?.manifests) {
+    const [os2, architecture, variant] = platform.split("/");
+    const chosen = manifest.manifests.find(
+      (m) => m.platform?.os === os2 && m.platform.architecture === architecture && (variant === void 0 || m.platform.variant === variant)
+    ) ?? manifest.manifests.find((m) => m.platform && m.platform.os !== "unknown");
+    if (!chosen || !/^sha256:[0-9a-f]{64}$/.test(chosen.digest)) return void 0;
+    const name = reference.replace(/(@sha256:[0-9a-f]{64}|:[\w][\w.-]{0,127})$/, "");
+    manifest = await raw(`${name}@${chosen.digest}`);
+  }
+  if (!manifest?.layers) return void 0;
+  return manifest.layers.reduce((n, l) => n + (typeof l.size === "number" ? l.size : 0), 0);
+}
+function describeSizeChange(now, before, branch) {
+  const delta = now - before;
+  if (Math.abs(delta) < 1e3) return `same size as ${branch}`;
+  return `${delta > 0 ? "+" : "\u2212"}${formatSize(Math.abs(delta))} vs ${branch}`;
+}
+
 // src/main.ts
 async function execute(options) {
   const inputs = getInputs(options.read, options.ctx);
@@ -5802,6 +6463,7 @@ async function execute(options) {
   } catch (error) {
     options.ui.warning(`Could not write the job summary: ${errorMessage(error)}`);
   }
+  await commentOnPullRequest(options, plan, reports);
   const kept = reports.flatMap((report) => [
     report.scan?.sarifFile,
     report.scan?.sbomFile,
@@ -5815,11 +6477,55 @@ async function execute(options) {
   for (const entry of notRemoved) options.ui.warning(`Could not remove ${entry} from the run's temp folder`);
   return reports;
 }
+async function commentOnPullRequest(options, plan, reports) {
+  const { ctx, ui } = options;
+  const { inputs } = plan;
+  if (inputs.comment === "false" || !ctx.onGitHub) return;
+  const issue = pullRequestNumber(ctx.eventName, ctx.eventPath);
+  const [owner, repo] = (ctx.repository ?? "").split("/");
+  if (!issue || !owner || !repo || !inputs.token) {
+    if (inputs.comment === "true") {
+      ui.notice(
+        `comment: true, but ${!issue ? `this run is not about a pull request (event ${ctx.eventName ?? "none"})` : "there is no token"}: no comment`
+      );
+    }
+    return;
+  }
+  const marker = commentMarker(ctx.workflow ?? "", ctx.job ?? "", inputs.targets);
+  const runUrl = ctx.repository ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : void 0;
+  try {
+    const api = options.comments ? await options.comments(inputs.token) : (await import("./octokit-GE3HXL7K.js")).octokitComments(inputs.token, ctx.apiUrl, (m) => ui.info(m));
+    const changes = /* @__PURE__ */ new Map();
+    for (const report of reports) {
+      const base = plan.baseImages?.get(report.target);
+      const now = report.analysis?.compressedSize;
+      if (!base || now === void 0) continue;
+      const before = await registryImageSize(options.run, base.reference, plan.caps.enginePlatform);
+      if (before !== void 0) changes.set(report.target, describeSizeChange(now, before, base.branch));
+    }
+    const done = await upsertComment(
+      api,
+      { owner, repo, issue },
+      marker,
+      commentBody(reports, marker, runUrl, changes)
+    );
+    ui.info(`${done.action === "created" ? "Commented on" : "Updated the comment on"} pull request #${issue}`);
+  } catch (error) {
+    const status = error.status;
+    if (status === 403) {
+      ui.notice(
+        `Could not comment on pull request #${issue}: the token may not write to it (give the job "permissions: pull-requests: write"; a fork's pull request gets a read-only token). The job summary has everything.`
+      );
+    } else {
+      ui.warning(`Could not comment on pull request #${issue}: ${errorMessage(error)}`);
+    }
+  }
+}
 function keepOnly(dir, keep) {
   const kept = keep.map((file) => path11.resolve(file));
   let entries;
   try {
-    entries = fs11.readdirSync(dir);
+    entries = fs12.readdirSync(dir);
   } catch {
     return [];
   }
@@ -5828,7 +6534,7 @@ function keepOnly(dir, keep) {
     const full = path11.join(dir, entry);
     if (kept.some((k) => k === full || k.startsWith(`${full}${path11.sep}`))) continue;
     try {
-      fs11.rmSync(full, { recursive: true, force: true });
+      fs12.rmSync(full, { recursive: true, force: true });
     } catch (error) {
       failed.push(`${full} (${errorMessage(error)})`);
     }

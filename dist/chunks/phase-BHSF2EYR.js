@@ -11,7 +11,7 @@ import {
   readRegularText,
   removeTree,
   walkNoFollow
-} from "./chunk-7WJ27HIE.js";
+} from "./chunk-AQXUNLLB.js";
 import {
   GateFailure
 } from "./chunk-TV5RVX4N.js";

@@ -6571,8 +6571,8 @@ throttling.triggersNotification = triggersNotification;
 
 // src/sarif/octokit.ts
 var DO_NOT_RETRY = [400, 401, 403, 404, 410, 413, 422, 429, 451];
-function octokitCodeScanning(token, baseUrl2, log, retries = 3) {
-  const octokit = getOctokit(
+function client(token, baseUrl2, log, retries) {
+  return getOctokit(
     token,
     {
       baseUrl: baseUrl2,
@@ -6593,6 +6593,9 @@ function octokitCodeScanning(token, baseUrl2, log, retries = 3) {
     retry,
     throttling
   );
+}
+function octokitCodeScanning(token, baseUrl2, log, retries = 3) {
+  const octokit = client(token, baseUrl2, log, retries);
   return {
     uploadSarif: async (owner, repo, payload) => {
       const response = await octokit.request("POST /repos/{owner}/{repo}/code-scanning/sarifs", {
@@ -6614,7 +6617,32 @@ function octokitCodeScanning(token, baseUrl2, log, retries = 3) {
     }
   };
 }
+function octokitComments(token, baseUrl2, log, retries = 3) {
+  const octokit = client(token, baseUrl2, log, retries);
+  return {
+    list: async (owner, repo, issue, page) => (await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner,
+      repo,
+      issue_number: issue,
+      per_page: 100,
+      page
+    })).data,
+    create: async (owner, repo, issue, body) => (await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner,
+      repo,
+      issue_number: issue,
+      body
+    })).data,
+    update: async (owner, repo, id, body) => (await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      owner,
+      repo,
+      comment_id: id,
+      body
+    })).data
+  };
+}
 export {
   DO_NOT_RETRY,
-  octokitCodeScanning
+  octokitCodeScanning,
+  octokitComments
 };

@@ -8,6 +8,7 @@ import {
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
 var MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
 var TAIL_BYTES = 64 * 1024;
@@ -147,10 +148,20 @@ function createProcessRunner(debug, recorder, limits = CAPTURE_LIMITS) {
     const onLine = options.onLine;
     const outLines = onLine ? new LineSplitter((line) => onLine(line, "stdout"), limits.maxLineChars) : void 0;
     const errLines = onLine ? new LineSplitter((line) => onLine(line, "stderr"), limits.maxLineChars) : void 0;
-    child.stdout?.on("data", (chunk) => {
-      out.push(chunk);
-      outLines?.push(chunk);
-    });
+    let outputFailed;
+    const output = options.output;
+    const outputDone = output ? finished(output).catch((error) => {
+      outputFailed = error instanceof Error ? error : new Error(String(error));
+      child.stdout?.unpipe(output);
+      child.stdout?.resume();
+      if (pid !== void 0) void endProcessGroup(pid, 500);
+    }) : Promise.resolve();
+    if (output && child.stdout) child.stdout.pipe(output);
+    else
+      child.stdout?.on("data", (chunk) => {
+        out.push(chunk);
+        outLines?.push(chunk);
+      });
     child.stderr?.on("data", (chunk) => {
       err.push(chunk);
       errLines?.push(chunk);
@@ -178,7 +189,8 @@ function createProcessRunner(debug, recorder, limits = CAPTURE_LIMITS) {
       timedOut = true;
       void endProcessGroup(pid, 500);
     }, options.timeoutMs) : void 0;
-    child.on("close", (code, signal) => {
+    child.on("close", (code, signal) => void outputDone.then(() => closed(code, signal)));
+    const closed = (code, signal) => {
       if (timer) clearTimeout(timer);
       if (pid !== void 0) {
         running.delete(pid);
@@ -188,6 +200,12 @@ function createProcessRunner(debug, recorder, limits = CAPTURE_LIMITS) {
       errLines?.end();
       if (failedToStart) {
         reject(new CommandError(command, args, 127, failedToStart.message, "", { cause: failedToStart }));
+        return;
+      }
+      if (outputFailed) {
+        const message = `its output could not be read: ${outputFailed.message}`;
+        reject(new CommandError(command, args, code ?? 1, `${err.text()}
+${message}`, "", { cause: outputFailed }));
         return;
       }
       if (inputFailed) {
@@ -209,7 +227,7 @@ ${message}`, out.text(), { cause: inputFailed })
         return;
       }
       resolve(result);
-    });
+    };
   });
   return {
     run,
@@ -272,6 +290,9 @@ ${fence}`;
 }
 function htmlText(text, max = 200) {
   return withoutControls(clip(text, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/[\r\n]+/g, " ");
+}
+function mdText(text, max = 1e3) {
+  return withoutControls(clip(text, max)).replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\r\n]+/g, " ");
 }
 function mdLink(label, url, inTable = false) {
   const code = mdCode(label, { max: 120, inTable });
@@ -441,6 +462,7 @@ export {
   mdCode,
   mdCodeBlock,
   htmlText,
+  mdText,
   mdLink,
   STATE_CONTAINERS,
   STATE_TEMP_DIRS,

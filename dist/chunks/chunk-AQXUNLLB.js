@@ -229,10 +229,11 @@ function cacheFlags(settings, caps, cacheService) {
 
 // src/build/progress.ts
 var VERTEX = /^#(\d+) (\[[^\]]+\] .*)$/;
-var STEP = /^\[([^\]\s]+) \d+\/\d+\] (.*)$/;
+var STEP = /^\[([^\]\s]+) (\d+)\/\d+\] (.*)$/;
 var ProgressParser = class {
   names = /* @__PURE__ */ new Map();
   cachedIds = /* @__PURE__ */ new Set();
+  durations = /* @__PURE__ */ new Map();
   failedId;
   failedLine;
   error;
@@ -251,6 +252,11 @@ var ProgressParser = class {
       this.cachedIds.add(cached[1]);
       return;
     }
+    const done = /^#(\d+) DONE (\d+(?:\.\d+)?)s\s*$/.exec(line);
+    if (done) {
+      this.durations.set(done[1], Number(done[2]));
+      return;
+    }
     const failed = /^#(\d+) ERROR: /.exec(line);
     if (failed && this.failedId === void 0 && this.names.has(failed[1])) {
       this.failedId = failed[1];
@@ -266,9 +272,19 @@ var ProgressParser = class {
   result() {
     let steps = 0;
     let cached = 0;
+    const stepDetails = [];
     for (const [id, name] of this.names) {
       const step = STEP.exec(name);
-      if (!step || /^FROM /.test(step[2])) continue;
+      if (!step) continue;
+      stepDetails.push({
+        stage: step[1],
+        index: Number(step[2]),
+        text: step[3],
+        cached: this.cachedIds.has(id),
+        failed: id === this.failedId,
+        seconds: this.durations.get(id) ?? 0
+      });
+      if (/^FROM /.test(step[3])) continue;
       steps++;
       if (this.cachedIds.has(id)) cached++;
     }
@@ -280,7 +296,8 @@ var ProgressParser = class {
       failedStep,
       failedStage: failedStep ? STEP.exec(failedStep)?.[1] : void 0,
       failedLine: this.failedLine,
-      error: this.error
+      error: this.error,
+      stepDetails
     };
   }
 };
@@ -437,6 +454,118 @@ function tarStream(entries) {
   }
   return Readable.from(generate(), { objectMode: false });
 }
+var MAX_LONG_NAME = 64 * 1024;
+function headerText(block, start, length) {
+  const field = block.subarray(start, start + length);
+  const nul = field.indexOf(0);
+  return field.subarray(0, nul < 0 ? length : nul).toString("utf8");
+}
+function headerNumber(block, start, length) {
+  if (block[start] & 128) {
+    let value = 0;
+    for (let i = start + 1; i < start + length; i++) value = value * 256 + block[i];
+    return value;
+  }
+  const text = headerText(block, start, length).trim();
+  return text === "" ? 0 : parseInt(text, 8);
+}
+var TarParser = class {
+  constructor(handlers) {
+    this.handlers = handlers;
+  }
+  handlers;
+  buffer = Buffer.alloc(0);
+  remaining = 0;
+  padding = 0;
+  current;
+  /** A GNU long name or pax header being read (its content is the next entry's name or attributes). */
+  meta;
+  nextName;
+  nextSize;
+  ended = false;
+  async write(chunk) {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    while (!this.ended) {
+      if (this.remaining > 0) {
+        if (this.buffer.length === 0) return;
+        const piece = this.buffer.subarray(0, Math.min(this.remaining, this.buffer.length));
+        this.buffer = this.buffer.subarray(piece.length);
+        this.remaining -= piece.length;
+        if (this.meta) {
+          if (this.meta.size <= MAX_LONG_NAME) this.meta.chunks.push(Buffer.from(piece));
+        } else if (this.handlers.data) {
+          await this.handlers.data(piece);
+        }
+        if (this.remaining === 0) await this.finishEntry();
+        continue;
+      }
+      if (this.padding > 0) {
+        const skip = Math.min(this.padding, this.buffer.length);
+        this.buffer = this.buffer.subarray(skip);
+        this.padding -= skip;
+        if (this.padding > 0) return;
+        continue;
+      }
+      if (this.buffer.length < 512) return;
+      const block = this.buffer.subarray(0, 512);
+      this.buffer = this.buffer.subarray(512);
+      if (block.every((b) => b === 0)) {
+        this.ended = true;
+        return;
+      }
+      const type = String.fromCharCode(block[156] || 48);
+      const size = headerNumber(block, 124, 12);
+      if (!Number.isSafeInteger(size) || size < 0) throw new Error("tar: a header with an impossible size");
+      const prefix = headerText(block, 345, 155);
+      const name = headerText(block, 0, 100);
+      this.padding = (512 - size % 512) % 512;
+      if (type === "L" || type === "x") {
+        this.meta = { kind: type, chunks: [], size };
+        this.remaining = size;
+        if (size === 0) await this.finishEntry();
+        continue;
+      }
+      if (type === "g") {
+        this.meta = { kind: "x", chunks: [], size: MAX_LONG_NAME + 1 };
+        this.remaining = size;
+        if (size === 0) await this.finishEntry();
+        continue;
+      }
+      this.current = {
+        name: this.nextName ?? (prefix ? `${prefix}/${name}` : name),
+        size: this.nextSize ?? size,
+        type
+      };
+      this.nextName = void 0;
+      this.nextSize = void 0;
+      const effective = this.current.size;
+      if (!Number.isSafeInteger(effective) || effective < 0) throw new Error("tar: a header with an impossible size");
+      this.padding = (512 - effective % 512) % 512;
+      await this.handlers.entry(this.current);
+      this.remaining = effective;
+      if (effective === 0) await this.finishEntry();
+    }
+  }
+  async finishEntry() {
+    if (this.meta) {
+      const text = Buffer.concat(this.meta.chunks).toString("utf8");
+      if (this.meta.kind === "L") this.nextName = text.replace(/\0+$/, "");
+      else {
+        for (const record of text.split("\n")) {
+          const match = /^\d+ ([^=]+)=(.*)$/s.exec(record);
+          if (match?.[1] === "path") this.nextName = match[2];
+          if (match?.[1] === "size" && /^\d+$/.test(match[2])) this.nextSize = Number(match[2]);
+        }
+      }
+      this.meta = void 0;
+      return;
+    }
+    if (this.current) {
+      this.current = void 0;
+      await this.handlers.end?.();
+    }
+  }
+};
 
 // src/release/layout.ts
 var MEDIA = {
@@ -754,6 +883,7 @@ async function buildImage(deps, settings, request, annotation) {
     steps: run.progress.steps,
     cached: run.progress.cached,
     cacheHitRatio: run.progress.cacheHitRatio,
+    stepDetails: run.progress.stepDetails,
     metadata: run.metadata,
     labels: request.labels,
     exposedPorts: image.exposedPorts
@@ -782,6 +912,7 @@ export {
   cacheFlags,
   buildSettings,
   buildPlan,
+  TarParser,
   MEDIA,
   platformText,
   OciLayout,

@@ -1,0 +1,82 @@
+import type { Runner } from '../exec.js';
+import type { Ui } from '../ui.js';
+import type { BuildReport } from '../report/types.js';
+import { CommandError, GateFailure, ToolError } from '../errors.js';
+import { stagesNeeded, findStage, type Dockerfile } from '../dockerfile/parse.js';
+import { analyze, describeLayer, formatSize, THRESHOLDS, type Analysis } from './analyze.js';
+import { savedImageReader } from './layers.js';
+
+export interface AnalysisDeps {
+  run: Runner;
+  ui: Ui;
+}
+
+export interface AnalysisRequest {
+  target: string;
+  build: BuildReport;
+  dockerfile: Dockerfile;
+  /** The Dockerfile as annotations name it (relative to the workspace). */
+  file: string;
+  thresholds?: typeof THRESHOLDS;
+  /** Count the layers' compressed size (gzip on the fly when the engine keeps them uncompressed). */
+  measureCompressed?: boolean;
+}
+
+/**
+ * Analyse a built image: its stages from the build's progress, its layers from `docker image save` read as a
+ * stream. Recommendations are said as notices on their Dockerfile line.
+ */
+export async function analyzeImage(deps: AnalysisDeps, request: AnalysisRequest): Promise<Analysis> {
+  const { build } = request;
+  const stage = findStage(request.dockerfile, request.target);
+  const needed = stage ? stagesNeeded(request.dockerfile, stage) : [];
+  const reader = savedImageReader({ measureCompressed: request.measureCompressed });
+  try {
+    await deps.run('docker', ['image', 'save', build.tags[0]], { output: reader.writable });
+  } catch (error: unknown) {
+    if (error instanceof CommandError) {
+      throw new ToolError('docker', `Reading the layers of ${build.tags[0]} failed: ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const analysis = analyze(
+    build.stepDetails ?? [],
+    request.dockerfile,
+    needed,
+    reader.result(),
+    build.sizeBytes,
+    request.thresholds,
+  );
+  const slowest = [...analysis.stages].sort((a, b) => b.seconds - a.seconds)[0];
+  deps.ui.info(
+    `Analysis: ${analysis.stages.length} stages${slowest ? ` (slowest ${slowest.name}, ${slowest.seconds.toFixed(1)} s)` : ''}, ${analysis.layers.length} layers, ${formatSize(analysis.imageSize)}, ${formatSize(analysis.wastedBytes)} wasted`,
+  );
+  for (const r of analysis.recommendations) {
+    deps.ui.notice(r.message, {
+      title: `Recommendation (${r.rule})${r.stage ? ` for ${r.stage}` : ''}`,
+      file: request.file,
+      ...(r.line ? { startLine: r.line } : {}),
+    });
+  }
+  return analysis;
+}
+
+/**
+ * `max-image-size`: an image over the budget does not pass (nothing is pushed). The message names the input, the
+ * size and the three biggest layers with their Dockerfile lines.
+ */
+export function budgetVerdict(
+  target: string,
+  sizeBytes: number,
+  maxBytes: number | undefined,
+  analysis: Analysis | undefined,
+): GateFailure | undefined {
+  if (maxBytes === undefined || sizeBytes <= maxBytes) return undefined;
+  const biggest = analysis ? [...analysis.layers].sort((a, b) => b.size - a.size).slice(0, 3) : [];
+  return new GateFailure(
+    'build',
+    `${target} is ${formatSize(sizeBytes)}, over max-image-size (${formatSize(maxBytes)})${biggest.length ? `; biggest layers: ${biggest.map(describeLayer).join('; ')}` : ''}`,
+  );
+}
