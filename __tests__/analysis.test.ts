@@ -247,7 +247,7 @@ describe('stages, from BuildKit progress', () => {
         { createdBy: 'RUN /bin/sh -c rm /blob # buildkit' },
       ],
     };
-    const a = analyze(rebuild, dockerfile, needed, image, 3_001_000);
+    const a = analyze(rebuild, needed, image, 3_001_000);
     expect(a.layers.map((l) => [l.size, l.line])).toEqual([
       [1000, undefined],
       [3_000_000, 7],

@@ -177,10 +177,9 @@ describe('signing with cosign', () => {
       expect(errors).toMatch(/A tool failed in the push of healthy: Signing .*@sha256:[0-9a-f]{64} failed/);
       expect(await registryDigest(repo('keyless'), 'healthy')).toBeUndefined();
       expect(run.stdout).not.toContain('stand-in-request-token');
-      // cosign asks the endpoint for a token only after it has Sigstore's signing config (TUF, online); when it
-      // does, it asks as cosign's GitHub provider documents.
-      for (const request of requests)
-        expect(request).toMatch(/^GET \/token\?api-version=2\.0&audience=sigstore bearer stand-in-request-token$/i);
+      // Offline, cosign stops at Sigstore's TUF repository before it asks the endpoint for a token, so what the
+      // endpoint would be asked (audience=sigstore, the request token as bearer) is cosign's to test; the real
+      // exchange is the release workflow's keyless job.
     });
   });
 });

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-KWU45J45.js";
+} from "../chunks/chunk-TVHDOJCO.js";
 import {
   StateCleanup,
   createProcessRunner,

@@ -1,5 +1,5 @@
 import type { StepProgress } from '../build/progress.js';
-import { stageLabel, stepInstruction, type Dockerfile, type Stage } from '../dockerfile/parse.js';
+import { stageLabel, stepInstruction, type Stage } from '../dockerfile/parse.js';
 import { computeWaste, layerBytes, type SavedImage } from './layers.js';
 
 /**
@@ -194,13 +194,11 @@ export function formatSize(bytes: number): string {
 /** Everything together, for one target. */
 export function analyze(
   steps: readonly StepProgress[],
-  dockerfile: Dockerfile,
   needed: readonly Stage[],
   image: SavedImage,
   imageSize: number,
   thresholds = THRESHOLDS,
 ): Analysis {
-  void dockerfile;
   const layers: LayerAnalysis[] = image.layers.map((layer, i) => {
     const createdBy = image.history[i]?.createdBy ?? '';
     const line = createdBy ? lineOfLayer(createdBy, needed) : undefined;

@@ -41,14 +41,7 @@ export async function analyzeImage(deps: AnalysisDeps, request: AnalysisRequest)
     }
     throw error;
   }
-  const analysis = analyze(
-    build.stepDetails ?? [],
-    request.dockerfile,
-    needed,
-    reader.result(),
-    build.sizeBytes,
-    request.thresholds,
-  );
+  const analysis = analyze(build.stepDetails ?? [], needed, reader.result(), build.sizeBytes, request.thresholds);
   const slowest = [...analysis.stages].sort((a, b) => b.seconds - a.seconds)[0];
   deps.ui.info(
     `Analysis: ${analysis.stages.length} stages${slowest ? ` (slowest ${slowest.name}, ${slowest.seconds.toFixed(1)} s)` : ''}, ${analysis.layers.length} layers, ${formatSize(analysis.imageSize)}, ${formatSize(analysis.wastedBytes)} wasted`,

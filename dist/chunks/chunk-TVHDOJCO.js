@@ -5616,8 +5616,7 @@ function formatSize(bytes2) {
   if (bytes2 >= 1e3) return `${(bytes2 / 1e3).toFixed(1)} kB`;
   return `${bytes2} B`;
 }
-function analyze(steps, dockerfile, needed, image, imageSize, thresholds = THRESHOLDS) {
-  void dockerfile;
+function analyze(steps, needed, image, imageSize, thresholds = THRESHOLDS) {
   const layers = image.layers.map((layer, i) => {
     const createdBy = image.history[i]?.createdBy ?? "";
     const line = createdBy ? lineOfLayer(createdBy, needed) : void 0;
@@ -5657,14 +5656,7 @@ async function analyzeImage(deps, request) {
     }
     throw error;
   }
-  const analysis = analyze(
-    build.stepDetails ?? [],
-    request.dockerfile,
-    needed,
-    reader.result(),
-    build.sizeBytes,
-    request.thresholds
-  );
+  const analysis = analyze(build.stepDetails ?? [], needed, reader.result(), build.sizeBytes, request.thresholds);
   const slowest = [...analysis.stages].sort((a, b) => b.seconds - a.seconds)[0];
   deps.ui.info(
     `Analysis: ${analysis.stages.length} stages${slowest ? ` (slowest ${slowest.name}, ${slowest.seconds.toFixed(1)} s)` : ""}, ${analysis.layers.length} layers, ${formatSize(analysis.imageSize)}, ${formatSize(analysis.wastedBytes)} wasted`
