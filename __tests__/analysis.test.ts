@@ -307,6 +307,19 @@ describe('the pull request comment', () => {
     expect(body).toContain('more targets');
     expect(body).not.toContain('<b>');
   });
+  test("a failure message carrying an image's own text (its history's created_by) stays text", () => {
+    const hostile = {
+      target: 'web',
+      image: 'x',
+      stages: [],
+      pushed: false,
+      failure: { kind: 'gate', phase: 'build', message: 'web is 5 MB; <b>x</b> ![x](https://evil.example/p.png)' },
+    } as never;
+    const body = commentBody([hostile], commentMarker('w', 'j', ['web']), undefined);
+    expect(body).not.toContain('<b>');
+    expect(body).not.toContain('![x](');
+    expect(body).toContain('\\!\\[x\\]\\(https://evil\\.example/p\\.png\\)');
+  });
   test('the pull request number from the event file; none for other events', () => {
     const file = path.join(os.tmpdir(), `msa-event-${process.pid}.json`);
     fs.writeFileSync(file, JSON.stringify({ pull_request: { number: 42 } }));

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-TVHDOJCO.js";
+} from "../chunks/chunk-MUMKCQNM.js";
 import {
   StateCleanup,
   createProcessRunner,

@@ -3,7 +3,7 @@ import type { Runner } from '../exec.js';
 import { formatSize } from '../analysis/analyze.js';
 import type { TargetReport } from '../report/types.js';
 import { formatBytes, outcomeLabel } from '../report/summary.js';
-import { htmlText, mdCode } from '../untrusted.js';
+import { mdCode, mdText } from '../untrusted.js';
 
 /**
  * The pull request comment: one per workflow job (and its targets), created once and updated in place on later runs,
@@ -93,7 +93,7 @@ export function commentBody(
   }
   const failures = reports
     .filter((r) => r.failure)
-    .map((r) => `- ${mdCode(r.target, { max: 100 })}: ${htmlText(r.failure?.message ?? '', 300)}`);
+    .map((r) => `- ${mdCode(r.target, { max: 100 })}: ${mdText(r.failure?.message ?? '', 300)}`);
   const failureText: string[] = [];
   for (const line of failures) {
     if (used + line.length + 50 > MAX_COMMENT_CHARS) break;

@@ -6393,7 +6393,7 @@ function commentBody(reports, marker, runUrl, sizeChanges = /* @__PURE__ */ new 
     rows.push(row);
     used += row.length + 1;
   }
-  const failures = reports.filter((r) => r.failure).map((r) => `- ${mdCode(r.target, { max: 100 })}: ${htmlText(r.failure?.message ?? "", 300)}`);
+  const failures = reports.filter((r) => r.failure).map((r) => `- ${mdCode(r.target, { max: 100 })}: ${mdText(r.failure?.message ?? "", 300)}`);
   const failureText = [];
   for (const line of failures) {
     if (used + line.length + 50 > MAX_COMMENT_CHARS) break;
