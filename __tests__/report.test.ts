@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { actionOutputs } from '../src/report/outputs.js';
-import { formatBytes, summaryMarkdown } from '../src/report/summary.js';
+import { summaryMarkdown } from '../src/report/summary.js';
+import { formatBytes } from '../src/units.js';
 import { overallFailure, keepOnly } from '../src/main.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-MUMKCQNM.js";
+} from "../chunks/chunk-7DESSFDT.js";
 import {
   StateCleanup,
   createProcessRunner,

@@ -1,5 +1,6 @@
 import type { StepProgress } from '../build/progress.js';
 import { stageLabel, stepInstruction, type Stage } from '../dockerfile/parse.js';
+import { formatBytes } from '../units.js';
 import { computeWaste, layerBytes, type SavedImage } from './layers.js';
 
 /**
@@ -163,7 +164,7 @@ export function recommend(
     out.push({
       rule: 'big-image',
       line: biggest[0]?.line,
-      message: `The Dockerfile adds ${formatSize(added)} to its base image (over ${formatSize(thresholds.bigImageBytes)}; the image is ${formatSize(analysis.imageSize)} unpacked): it carries what it does not need. Biggest layers: ${biggest.map(describeLayer).join('; ')}. Copy only the build's output into the final stage, and leave build tools and caches in earlier stages.`,
+      message: `The Dockerfile adds ${formatBytes(added)} to its base image (over ${formatBytes(thresholds.bigImageBytes)}; the image is ${formatBytes(analysis.imageSize)} unpacked): it carries what it does not need. Biggest layers: ${biggest.map(describeLayer).join('; ')}. Copy only the build's output into the final stage, and leave build tools and caches in earlier stages.`,
     });
   }
   if (analysis.wastedBytes > thresholds.wastedBytes) {
@@ -171,7 +172,7 @@ export function recommend(
     out.push({
       rule: 'wasted-bytes',
       line: first?.line,
-      message: `${formatSize(analysis.wastedBytes)} are written in one layer and deleted or overwritten in a later one${first ? ` (the most: ${first.path}, ${formatSize(first.bytes)}${first.line ? `, written at line ${first.line}` : ''})` : ''}: remove files in the same RUN that creates them, or build them in an earlier stage and copy only the result.`,
+      message: `${formatBytes(analysis.wastedBytes)} are written in one layer and deleted or overwritten in a later one${first ? ` (the most: ${first.path}, ${formatBytes(first.bytes)}${first.line ? `, written at line ${first.line}` : ''})` : ''}: remove files in the same RUN that creates them, or build them in an earlier stage and copy only the result.`,
     });
   }
   return out;
@@ -180,15 +181,7 @@ export function recommend(
 export function describeLayer(layer: LayerAnalysis): string {
   const what = layer.line ? `line ${layer.line}` : 'the base image';
   const how = layer.createdBy.replace(/\s+# buildkit$/, '').slice(0, 60);
-  return `${formatSize(layer.size)} from ${what}${how ? ` (${how})` : ''}`;
-}
-
-/** 43.6 MB, 1.2 GB: decimal units, as docker shows image sizes. */
-export function formatSize(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} B`;
+  return `${formatBytes(layer.size)} from ${what}${how ? ` (${how})` : ''}`;
 }
 
 /** Everything together, for one target. */

@@ -3,7 +3,8 @@ import type { Ui } from '../ui.js';
 import type { BuildReport } from '../report/types.js';
 import { CommandError, GateFailure, ToolError } from '../errors.js';
 import { stagesNeeded, findStage, type Dockerfile } from '../dockerfile/parse.js';
-import { analyze, describeLayer, formatSize, THRESHOLDS, type Analysis } from './analyze.js';
+import { formatBytes } from '../units.js';
+import { analyze, describeLayer, THRESHOLDS, type Analysis } from './analyze.js';
 import { savedImageReader } from './layers.js';
 
 export interface AnalysisDeps {
@@ -44,7 +45,7 @@ export async function analyzeImage(deps: AnalysisDeps, request: AnalysisRequest)
   const analysis = analyze(build.stepDetails ?? [], needed, reader.result(), build.sizeBytes, request.thresholds);
   const slowest = [...analysis.stages].sort((a, b) => b.seconds - a.seconds)[0];
   deps.ui.info(
-    `Analysis: ${analysis.stages.length} stages${slowest ? ` (slowest ${slowest.name}, ${slowest.seconds.toFixed(1)} s)` : ''}, ${analysis.layers.length} layers, ${formatSize(analysis.imageSize)}, ${formatSize(analysis.wastedBytes)} wasted`,
+    `Analysis: ${analysis.stages.length} stages${slowest ? ` (slowest ${slowest.name}, ${slowest.seconds.toFixed(1)} s)` : ''}, ${analysis.layers.length} layers, ${formatBytes(analysis.imageSize)}, ${formatBytes(analysis.wastedBytes)} wasted`,
   );
   for (const r of analysis.recommendations) {
     deps.ui.notice(r.message, {
@@ -70,6 +71,6 @@ export function budgetVerdict(
   const biggest = analysis ? [...analysis.layers].sort((a, b) => b.size - a.size).slice(0, 3) : [];
   return new GateFailure(
     'build',
-    `${target} is ${formatSize(sizeBytes)}, over max-image-size (${formatSize(maxBytes)})${biggest.length ? `; biggest layers: ${biggest.map(describeLayer).join('; ')}` : ''}`,
+    `${target} is ${formatBytes(sizeBytes)}, over max-image-size (${formatBytes(maxBytes)})${biggest.length ? `; biggest layers: ${biggest.map(describeLayer).join('; ')}` : ''}`,
   );
 }

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import type { Runner } from '../exec.js';
-import { formatSize } from '../analysis/analyze.js';
 import type { TargetReport } from '../report/types.js';
-import { formatBytes, outcomeLabel } from '../report/summary.js';
+import { outcomeLabel } from '../report/summary.js';
+import { formatBytes } from '../units.js';
 import { mdCode, mdText } from '../untrusted.js';
 
 /**
@@ -166,5 +166,5 @@ export async function registryImageSize(run: Runner, reference: string, platform
 export function describeSizeChange(now: number, before: number, branch: string): string {
   const delta = now - before;
   if (Math.abs(delta) < 1000) return `same size as ${branch}`;
-  return `${delta > 0 ? '+' : '−'}${formatSize(Math.abs(delta))} vs ${branch}`;
+  return `${delta > 0 ? '+' : '−'}${formatBytes(Math.abs(delta))} vs ${branch}`;
 }

@@ -5,7 +5,7 @@ import type { Failure } from '../errors.js';
 import { FINDING_KINDS, type FindingKind, type SeverityCounts } from '../scan/report.js';
 import { SEVERITIES_DESCENDING } from '../severity.js';
 import { htmlText, mdCode, mdCodeBlock, mdLink, mdText } from '../untrusted.js';
-import { formatSize } from '../analysis/analyze.js';
+import { formatBytes } from '../units.js';
 
 /**
  * The job summary. Everything in it that a build, a container, a test report or a scanned image produced goes
@@ -17,17 +17,6 @@ import { formatSize } from '../analysis/analyze.js';
 export const SUMMARY_BUDGET_BYTES = 1_000_000;
 /** Findings listed per target. */
 const FINDINGS_LISTED = 10;
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
@@ -213,7 +202,7 @@ function analysisSection(report: TargetReport): string[] {
   if (!a) return [];
   const lines = [
     '',
-    `<details><summary>Build analysis of <code>${htmlText(report.target)}</code>: ${a.stages.length} stages, ${formatSize(a.imageSize)} unpacked, ${formatSize(a.wastedBytes)} wasted, ${a.recommendations.length} recommendation${a.recommendations.length === 1 ? '' : 's'}</summary>`,
+    `<details><summary>Build analysis of <code>${htmlText(report.target)}</code>: ${a.stages.length} stages, ${formatBytes(a.imageSize)} unpacked, ${formatBytes(a.wastedBytes)} wasted, ${a.recommendations.length} recommendation${a.recommendations.length === 1 ? '' : 's'}</summary>`,
     '',
     '| Stage | Result | Time | Steps cached |',
     '| --- | --- | --- | --- |',
@@ -228,16 +217,16 @@ function analysisSection(report: TargetReport): string[] {
     lines.push('', '| Layer | Size | Dockerfile line |', '| --- | --- | --- |');
     for (const layer of biggest) {
       lines.push(
-        `| ${mdCode(layer.createdBy.replace(/\s+# buildkit$/, ''), { inTable: true, max: 80 }) || '—'} | ${formatSize(layer.size)} | ${layer.line ?? 'base image'} |`,
+        `| ${mdCode(layer.createdBy.replace(/\s+# buildkit$/, ''), { inTable: true, max: 80 }) || '—'} | ${formatBytes(layer.size)} | ${layer.line ?? 'base image'} |`,
       );
     }
   }
   if (a.wasted.length > 0) {
     lines.push(
       '',
-      `Wasted: ${formatSize(a.wastedBytes)}, written and then deleted or overwritten, e.g. ${a.wasted
+      `Wasted: ${formatBytes(a.wastedBytes)}, written and then deleted or overwritten, e.g. ${a.wasted
         .slice(0, 3)
-        .map((w) => `${mdCode(w.path, { max: 100 })} (${formatSize(w.bytes)})`)
+        .map((w) => `${mdCode(w.path, { max: 100 })} (${formatBytes(w.bytes)})`)
         .join(', ')}.`,
     );
   }

@@ -1,5 +1,5 @@
 import type { TargetReport } from './types.js';
-import { formatBytes } from './summary.js';
+import { formatBytes } from '../units.js';
 import { SEVERITIES_DESCENDING } from '../severity.js';
 
 const OUTCOME = { gate: 'did not pass', tool: 'tool failed', bug: 'BUG', configuration: 'input' } as const;

@@ -5304,6 +5304,18 @@ async function dockerPush(deps, release, request) {
   return { digest, signatures, ...release.signer ? { signedWith: release.signer.mode } : {}, sbomAttached: false };
 }
 
+// src/units.ts
+function formatBytes(bytes2) {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = bytes2;
+  let unit = 0;
+  while (value >= 1e3 && unit < units.length - 1) {
+    value /= 1e3;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
 // src/analysis/layers.ts
 import { once as once2 } from "node:events";
 import { Writable } from "node:stream";
@@ -5592,7 +5604,7 @@ function recommend(analysis, steps, needed, thresholds = THRESHOLDS) {
     out.push({
       rule: "big-image",
       line: biggest[0]?.line,
-      message: `The Dockerfile adds ${formatSize(added)} to its base image (over ${formatSize(thresholds.bigImageBytes)}; the image is ${formatSize(analysis.imageSize)} unpacked): it carries what it does not need. Biggest layers: ${biggest.map(describeLayer).join("; ")}. Copy only the build's output into the final stage, and leave build tools and caches in earlier stages.`
+      message: `The Dockerfile adds ${formatBytes(added)} to its base image (over ${formatBytes(thresholds.bigImageBytes)}; the image is ${formatBytes(analysis.imageSize)} unpacked): it carries what it does not need. Biggest layers: ${biggest.map(describeLayer).join("; ")}. Copy only the build's output into the final stage, and leave build tools and caches in earlier stages.`
     });
   }
   if (analysis.wastedBytes > thresholds.wastedBytes) {
@@ -5600,7 +5612,7 @@ function recommend(analysis, steps, needed, thresholds = THRESHOLDS) {
     out.push({
       rule: "wasted-bytes",
       line: first?.line,
-      message: `${formatSize(analysis.wastedBytes)} are written in one layer and deleted or overwritten in a later one${first ? ` (the most: ${first.path}, ${formatSize(first.bytes)}${first.line ? `, written at line ${first.line}` : ""})` : ""}: remove files in the same RUN that creates them, or build them in an earlier stage and copy only the result.`
+      message: `${formatBytes(analysis.wastedBytes)} are written in one layer and deleted or overwritten in a later one${first ? ` (the most: ${first.path}, ${formatBytes(first.bytes)}${first.line ? `, written at line ${first.line}` : ""})` : ""}: remove files in the same RUN that creates them, or build them in an earlier stage and copy only the result.`
     });
   }
   return out;
@@ -5608,13 +5620,7 @@ function recommend(analysis, steps, needed, thresholds = THRESHOLDS) {
 function describeLayer(layer) {
   const what = layer.line ? `line ${layer.line}` : "the base image";
   const how = layer.createdBy.replace(/\s+# buildkit$/, "").slice(0, 60);
-  return `${formatSize(layer.size)} from ${what}${how ? ` (${how})` : ""}`;
-}
-function formatSize(bytes2) {
-  if (bytes2 >= 1e9) return `${(bytes2 / 1e9).toFixed(2)} GB`;
-  if (bytes2 >= 1e6) return `${(bytes2 / 1e6).toFixed(1)} MB`;
-  if (bytes2 >= 1e3) return `${(bytes2 / 1e3).toFixed(1)} kB`;
-  return `${bytes2} B`;
+  return `${formatBytes(layer.size)} from ${what}${how ? ` (${how})` : ""}`;
 }
 function analyze(steps, needed, image, imageSize, thresholds = THRESHOLDS) {
   const layers = image.layers.map((layer, i) => {
@@ -5659,7 +5665,7 @@ async function analyzeImage(deps, request) {
   const analysis = analyze(build.stepDetails ?? [], needed, reader.result(), build.sizeBytes, request.thresholds);
   const slowest = [...analysis.stages].sort((a, b) => b.seconds - a.seconds)[0];
   deps.ui.info(
-    `Analysis: ${analysis.stages.length} stages${slowest ? ` (slowest ${slowest.name}, ${slowest.seconds.toFixed(1)} s)` : ""}, ${analysis.layers.length} layers, ${formatSize(analysis.imageSize)}, ${formatSize(analysis.wastedBytes)} wasted`
+    `Analysis: ${analysis.stages.length} stages${slowest ? ` (slowest ${slowest.name}, ${slowest.seconds.toFixed(1)} s)` : ""}, ${analysis.layers.length} layers, ${formatBytes(analysis.imageSize)}, ${formatBytes(analysis.wastedBytes)} wasted`
   );
   for (const r of analysis.recommendations) {
     deps.ui.notice(r.message, {
@@ -5675,7 +5681,7 @@ function budgetVerdict(target, sizeBytes, maxBytes, analysis) {
   const biggest = analysis ? [...analysis.layers].sort((a, b) => b.size - a.size).slice(0, 3) : [];
   return new GateFailure(
     "build",
-    `${target} is ${formatSize(sizeBytes)}, over max-image-size (${formatSize(maxBytes)})${biggest.length ? `; biggest layers: ${biggest.map(describeLayer).join("; ")}` : ""}`
+    `${target} is ${formatBytes(sizeBytes)}, over max-image-size (${formatBytes(maxBytes)})${biggest.length ? `; biggest layers: ${biggest.map(describeLayer).join("; ")}` : ""}`
   );
 }
 
@@ -6048,16 +6054,6 @@ function actionOutputs(reports) {
 // src/report/summary.ts
 var SUMMARY_BUDGET_BYTES = 1e6;
 var FINDINGS_LISTED = 10;
-function formatBytes(bytes2) {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value = bytes2;
-  let unit = 0;
-  while (value >= 1e3 && unit < units.length - 1) {
-    value /= 1e3;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 var bytes = (text3) => Buffer.byteLength(text3, "utf8");
 function testsCell(report) {
   if (!report.tests) return report.failure?.phase === "test" ? "\u274C failed" : "\u2014";
@@ -6211,7 +6207,7 @@ function analysisSection(report) {
   if (!a) return [];
   const lines = [
     "",
-    `<details><summary>Build analysis of <code>${htmlText(report.target)}</code>: ${a.stages.length} stages, ${formatSize(a.imageSize)} unpacked, ${formatSize(a.wastedBytes)} wasted, ${a.recommendations.length} recommendation${a.recommendations.length === 1 ? "" : "s"}</summary>`,
+    `<details><summary>Build analysis of <code>${htmlText(report.target)}</code>: ${a.stages.length} stages, ${formatBytes(a.imageSize)} unpacked, ${formatBytes(a.wastedBytes)} wasted, ${a.recommendations.length} recommendation${a.recommendations.length === 1 ? "" : "s"}</summary>`,
     "",
     "| Stage | Result | Time | Steps cached |",
     "| --- | --- | --- | --- |"
@@ -6226,14 +6222,14 @@ function analysisSection(report) {
     lines.push("", "| Layer | Size | Dockerfile line |", "| --- | --- | --- |");
     for (const layer of biggest) {
       lines.push(
-        `| ${mdCode(layer.createdBy.replace(/\s+# buildkit$/, ""), { inTable: true, max: 80 }) || "\u2014"} | ${formatSize(layer.size)} | ${layer.line ?? "base image"} |`
+        `| ${mdCode(layer.createdBy.replace(/\s+# buildkit$/, ""), { inTable: true, max: 80 }) || "\u2014"} | ${formatBytes(layer.size)} | ${layer.line ?? "base image"} |`
       );
     }
   }
   if (a.wasted.length > 0) {
     lines.push(
       "",
-      `Wasted: ${formatSize(a.wastedBytes)}, written and then deleted or overwritten, e.g. ${a.wasted.slice(0, 3).map((w) => `${mdCode(w.path, { max: 100 })} (${formatSize(w.bytes)})`).join(", ")}.`
+      `Wasted: ${formatBytes(a.wastedBytes)}, written and then deleted or overwritten, e.g. ${a.wasted.slice(0, 3).map((w) => `${mdCode(w.path, { max: 100 })} (${formatBytes(w.bytes)})`).join(", ")}.`
     );
   }
   lines.push("", "</details>");
@@ -6441,7 +6437,7 @@ async function registryImageSize(run2, reference, platform) {
 function describeSizeChange(now, before, branch) {
   const delta = now - before;
   if (Math.abs(delta) < 1e3) return `same size as ${branch}`;
-  return `${delta > 0 ? "+" : "\u2212"}${formatSize(Math.abs(delta))} vs ${branch}`;
+  return `${delta > 0 ? "+" : "\u2212"}${formatBytes(Math.abs(delta))} vs ${branch}`;
 }
 
 // src/main.ts
