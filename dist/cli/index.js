@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-7DESSFDT.js";
+} from "../chunks/chunk-H2IKWAMR.js";
 import {
   StateCleanup,
   createProcessRunner,

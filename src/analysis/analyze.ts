@@ -160,7 +160,7 @@ export function recommend(
   const own = analysis.layers.filter((l) => l.line !== undefined);
   const added = own.reduce((n, l) => n + l.size, 0);
   if (added > thresholds.bigImageBytes) {
-    const biggest = [...own].sort((a, b) => b.size - a.size).slice(0, 3);
+    const biggest = biggestLayers(own, 3);
     out.push({
       rule: 'big-image',
       line: biggest[0]?.line,
@@ -176,6 +176,11 @@ export function recommend(
     });
   }
   return out;
+}
+
+/** The `count` biggest layers, biggest first. */
+export function biggestLayers(layers: readonly LayerAnalysis[], count: number): LayerAnalysis[] {
+  return [...layers].sort((a, b) => b.size - a.size).slice(0, count);
 }
 
 export function describeLayer(layer: LayerAnalysis): string {

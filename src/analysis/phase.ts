@@ -1,10 +1,10 @@
 import type { Runner } from '../exec.js';
 import type { Ui } from '../ui.js';
 import type { BuildReport } from '../report/types.js';
-import { CommandError, GateFailure, ToolError } from '../errors.js';
+import { CommandError, ToolError } from '../errors.js';
 import { stagesNeeded, findStage, type Dockerfile } from '../dockerfile/parse.js';
 import { formatBytes } from '../units.js';
-import { analyze, describeLayer, THRESHOLDS, type Analysis } from './analyze.js';
+import { analyze, biggestLayers, describeLayer, THRESHOLDS, type Analysis } from './analyze.js';
 import { savedImageReader } from './layers.js';
 
 export interface AnalysisDeps {
@@ -59,18 +59,15 @@ export async function analyzeImage(deps: AnalysisDeps, request: AnalysisRequest)
 
 /**
  * `max-image-size`: an image over the budget does not pass (nothing is pushed). The message names the input, the
- * size and the three biggest layers with their Dockerfile lines.
+ * size and the three biggest layers with their Dockerfile lines. Returns why it does not pass, or undefined.
  */
 export function budgetVerdict(
   target: string,
   sizeBytes: number,
   maxBytes: number | undefined,
   analysis: Analysis | undefined,
-): GateFailure | undefined {
+): string | undefined {
   if (maxBytes === undefined || sizeBytes <= maxBytes) return undefined;
-  const biggest = analysis ? [...analysis.layers].sort((a, b) => b.size - a.size).slice(0, 3) : [];
-  return new GateFailure(
-    'build',
-    `${target} is ${formatBytes(sizeBytes)}, over max-image-size (${formatBytes(maxBytes)})${biggest.length ? `; biggest layers: ${biggest.map(describeLayer).join('; ')}` : ''}`,
-  );
+  const biggest = analysis ? biggestLayers(analysis.layers, 3) : [];
+  return `${target} is ${formatBytes(sizeBytes)}, over max-image-size (${formatBytes(maxBytes)})${biggest.length ? `; biggest layers: ${biggest.map(describeLayer).join('; ')}` : ''}`;
 }

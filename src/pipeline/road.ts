@@ -236,7 +236,7 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
     inputs['max-image-size'],
     report.analysis,
   );
-  if (overBudget) throw gate('build', target, overBudget.message);
+  if (overBudget) throw gate('build', target, overBudget);
 
   const sarifFile = report.scan?.sarifFile;
   if (sarifFile) {

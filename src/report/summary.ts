@@ -6,6 +6,7 @@ import { FINDING_KINDS, type FindingKind, type SeverityCounts } from '../scan/re
 import { SEVERITIES_DESCENDING } from '../severity.js';
 import { htmlText, mdCode, mdCodeBlock, mdLink, mdText } from '../untrusted.js';
 import { formatBytes } from '../units.js';
+import { biggestLayers } from '../analysis/analyze.js';
 
 /**
  * The job summary. Everything in it that a build, a container, a test report or a scanned image produced goes
@@ -212,7 +213,7 @@ function analysisSection(report: TargetReport): string[] {
       `| ${mdCode(stage.name, { inTable: true, max: 100 })} | ${stage.status} | ${stage.seconds.toFixed(1)} s | ${stage.cached}/${stage.steps} |`,
     );
   }
-  const biggest = [...a.layers].sort((x, y) => y.size - x.size).slice(0, 5);
+  const biggest = biggestLayers(a.layers, 5);
   if (biggest.length > 0) {
     lines.push('', '| Layer | Size | Dockerfile line |', '| --- | --- | --- |');
     for (const layer of biggest) {

@@ -5600,7 +5600,7 @@ function recommend(analysis, steps, needed, thresholds = THRESHOLDS) {
   const own = analysis.layers.filter((l) => l.line !== void 0);
   const added = own.reduce((n, l) => n + l.size, 0);
   if (added > thresholds.bigImageBytes) {
-    const biggest = [...own].sort((a, b) => b.size - a.size).slice(0, 3);
+    const biggest = biggestLayers(own, 3);
     out.push({
       rule: "big-image",
       line: biggest[0]?.line,
@@ -5616,6 +5616,9 @@ function recommend(analysis, steps, needed, thresholds = THRESHOLDS) {
     });
   }
   return out;
+}
+function biggestLayers(layers, count) {
+  return [...layers].sort((a, b) => b.size - a.size).slice(0, count);
 }
 function describeLayer(layer) {
   const what = layer.line ? `line ${layer.line}` : "the base image";
@@ -5678,11 +5681,8 @@ async function analyzeImage(deps, request) {
 }
 function budgetVerdict(target, sizeBytes, maxBytes, analysis) {
   if (maxBytes === void 0 || sizeBytes <= maxBytes) return void 0;
-  const biggest = analysis ? [...analysis.layers].sort((a, b) => b.size - a.size).slice(0, 3) : [];
-  return new GateFailure(
-    "build",
-    `${target} is ${formatBytes(sizeBytes)}, over max-image-size (${formatBytes(maxBytes)})${biggest.length ? `; biggest layers: ${biggest.map(describeLayer).join("; ")}` : ""}`
-  );
+  const biggest = analysis ? biggestLayers(analysis.layers, 3) : [];
+  return `${target} is ${formatBytes(sizeBytes)}, over max-image-size (${formatBytes(maxBytes)})${biggest.length ? `; biggest layers: ${biggest.map(describeLayer).join("; ")}` : ""}`;
 }
 
 // src/pipeline/road.ts
@@ -5876,7 +5876,7 @@ async function road(plan, services, report) {
     inputs["max-image-size"],
     report.analysis
   );
-  if (overBudget) throw gate("build", target, overBudget.message);
+  if (overBudget) throw gate("build", target, overBudget);
   const sarifFile = report.scan?.sarifFile;
   if (sarifFile) {
     report.upload = await inPhase(
@@ -6217,7 +6217,7 @@ function analysisSection(report) {
       `| ${mdCode(stage.name, { inTable: true, max: 100 })} | ${stage.status} | ${stage.seconds.toFixed(1)} s | ${stage.cached}/${stage.steps} |`
     );
   }
-  const biggest = [...a.layers].sort((x, y) => y.size - x.size).slice(0, 5);
+  const biggest = biggestLayers(a.layers, 5);
   if (biggest.length > 0) {
     lines.push("", "| Layer | Size | Dockerfile line |", "| --- | --- | --- |");
     for (const layer of biggest) {
