@@ -107,7 +107,7 @@ for _ in $(seq 1 120); do
   if docker info >/dev/null 2>&1; then
     docker version --format 'engine {{.Server.Version}}, client {{.Client.Version}}'
     docker buildx version
-    docker info --format '{{range .DriverStatus}}{{index . 0}}: {{index . 1}}{{"\n"}}{{end}}' | head -3
+    docker info --format '{{range .DriverStatus}}{{index . 0}}: {{index . 1}}{{"\n"}}{{end}}' | sed -n '1,3p'
     exit 0
   fi
   sleep 1

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_OPTIONS=--experimental-vm-modules
 
-store() { docker info --format '{{json .DriverStatus}}' | grep -q io.containerd.snapshotter && echo containerd || echo classic; }
+store() { docker info --format '{{json .DriverStatus}}' | grep io.containerd.snapshotter >/dev/null && echo containerd || echo classic; }
 
 bash .ci/setup-docker.sh
 [ "$(store)" = containerd ] || { echo "test-all: the engine is not on the containerd image store" >&2; exit 1; }
