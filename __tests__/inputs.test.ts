@@ -130,7 +130,17 @@ describe('getInputs', () => {
       'health-status': 200,
       'smoke-timeout': 60,
       push: false,
+      parallel: Infinity,
     });
+  });
+
+  test.each([
+    ['all', Infinity],
+    ['1', 1],
+    [' 4 ', 4],
+    ['64', 64],
+  ])('parallel %j is %s targets at once', (value, expected) => {
+    expect(getInputs(reader({ ...base, parallel: value }), ctx).parallel).toBe(expected);
   });
 
   test('lists, key-values and secrets are parsed', () => {
@@ -230,6 +240,10 @@ describe('getInputs', () => {
     [{ port: '0' }, 'port', 'out of range; use 1-65535'],
     [{ port: '3001.5' }, 'port', 'not a whole number'],
     [{ 'smoke-timeout': 'NaN' }, 'smoke-timeout', 'not a whole number'],
+    [{ parallel: '0' }, 'parallel', 'neither all nor a number of targets from 1 to 64'],
+    [{ parallel: '65' }, 'parallel', 'neither all nor a number of targets from 1 to 64'],
+    [{ parallel: '2.5' }, 'parallel', 'neither all nor a number'],
+    [{ parallel: 'max' }, 'parallel', 'neither all nor a number'],
     [{ 'health-status': '99' }, 'health-status', 'out of range; use 100-599'],
     [{ 'health-path': 'health' }, 'health-path', 'starting with "/"'],
     [{ 'smoke-paths': '/ok,no' }, 'smoke-paths', 'starting with "/"'],

@@ -234,6 +234,7 @@ describe('the road, composed', () => {
       'Analysis of web',
       'Upload SARIF of web',
       'Push web',
+      'Code scanning processing of web',
     ]);
     expect(outcome.outputs.pushed).toBe('true');
     expectCleanedUp(w, outcome);
@@ -339,6 +340,8 @@ describe('the road, composed', () => {
       message:
         "Bug in multistage-action in the SARIF upload of web: TypeError: Cannot read properties of undefined (reading 'processing_status')",
       uploaded: true,
+      // Code scanning's processing is awaited alongside the push: the push went on, the step still fails.
+      pushedAnyway: true,
     },
     {
       case: 'a registry refusing the push',
@@ -366,29 +369,43 @@ describe('the road, composed', () => {
         'The push of web did not pass: Not pushing acme/shop:web: it now names sha256:bbb, not the tested image sha256:aaa',
       uploaded: true,
     },
-  ])('$case: blamed on $phase as a $kind, and cleaned up', async ({ change, kind, phase, message, uploaded }) => {
-    const w = world();
-    change(w);
-    const outcome = await road(w, { target: 'web', push: 'true' });
-    const [report] = outcome.reports;
-    expect(report.failure).toMatchObject({ kind, phase });
-    expect(report.failure?.message).toContain(message);
-    expect(outcome.failure).toBe(report.failure?.message);
-    expect(report.pushed).toBe(false);
-    expect(w.uploads.length > 0).toBe(Boolean(uploaded));
-    if (phase !== 'push') {
-      expect(w.stub.named('docker', 'push')).toEqual([]);
-      expect(outcome.said).toContainEqual({
-        kind: 'warning',
-        text: expect.stringMatching(/^Nothing pushed for web: /),
-      });
-    }
-    if (kind === 'bug') {
-      const stack = outcome.said.find((s) => s.text.startsWith(`Stack of the bug in the ${phase} of web:`));
-      expect(stack?.text).toMatch(/\n\s+at /);
-    }
-    expectCleanedUp(w, outcome);
-  });
+  ] as {
+    case: string;
+    change: (w: World) => void;
+    kind: string;
+    phase: string;
+    message: string;
+    uploaded?: boolean;
+    pushedAnyway?: boolean;
+  }[])(
+    '$case: blamed on $phase as a $kind, and cleaned up',
+    async ({ change, kind, phase, message, uploaded, pushedAnyway }) => {
+      const w = world();
+      change(w);
+      const outcome = await road(w, { target: 'web', push: 'true' });
+      const [report] = outcome.reports;
+      expect(report.failure).toMatchObject({ kind, phase });
+      expect(report.failure?.message).toContain(message);
+      expect(outcome.failure).toBe(report.failure?.message);
+      expect(report.pushed).toBe(Boolean(pushedAnyway));
+      expect(w.uploads.length > 0).toBe(Boolean(uploaded));
+      if (pushedAnyway) {
+        expect(w.stub.named('docker', 'push').length).toBeGreaterThan(0);
+        expect(outcome.said.filter((s) => /^Nothing pushed for web: /.test(s.text))).toEqual([]);
+      } else if (phase !== 'push') {
+        expect(w.stub.named('docker', 'push')).toEqual([]);
+        expect(outcome.said).toContainEqual({
+          kind: 'warning',
+          text: expect.stringMatching(/^Nothing pushed for web: /),
+        });
+      }
+      if (kind === 'bug') {
+        const stack = outcome.said.find((s) => s.text.startsWith(`Stack of the bug in the ${phase} of web:`));
+        expect(stack?.text).toMatch(/\n\s+at /);
+      }
+      expectCleanedUp(w, outcome);
+    },
+  );
 
   test('tests that fail stop every target before anything is built for it', async () => {
     const w = world();
@@ -515,6 +532,171 @@ describe('the road, composed', () => {
         res.end();
       });
     }
+  });
+});
+
+describe('several targets at once (parallel)', () => {
+  /** Each group's lines, by the group they were said in (lines before any group under ''). */
+  function byGroup(said: Said[]): { group: string; lines: string[] }[] {
+    const groups: { group: string; lines: string[] }[] = [{ group: '', lines: [] }];
+    for (const s of said) {
+      if (s.kind === 'group') groups.push({ group: s.text, lines: [] });
+      else groups[groups.length - 1].lines.push(s.text);
+    }
+    return groups;
+  }
+
+  /** A build that answers only when every target's build has started: a road taking targets in turn never ends. */
+  function buildsMeet(w: World, targets: string[]): { started: string[] } {
+    const started: string[] = [];
+    let meet: () => void = () => undefined;
+    const met = new Promise<void>((resolve) => (meet = resolve));
+    w.stub.on('build', isDocker('buildx', 'build'), async (c) => {
+      started.push(flag(c.args, '--target') as string);
+      if (targets.every((t) => started.includes(t))) meet();
+      await met;
+      return buildSucceeds()(c);
+    });
+    return { started };
+  }
+
+  test("builds run at the same time; each target's log is told in one piece, its groups in the road's order", async () => {
+    const w = world();
+    const { started } = buildsMeet(w, ['web', 'api']);
+    const outcome = await road(w, { targets: 'web,api', push: 'true' });
+    expect(started.sort()).toEqual(['api', 'web']);
+    expect(outcome.reports.map((r) => [r.target, r.pushed, r.failure])).toEqual([
+      ['web', true, undefined],
+      ['api', true, undefined],
+    ]);
+    const groups = byGroup(outcome.said);
+    expect(groups[0].lines).toContainEqual(
+      expect.stringMatching(/^Taking 2 targets down the road at once: web, api\./),
+    );
+    const owner = (name: string) => /(web|api)$/.exec(name)?.[1];
+    const order = groups.slice(1).map((g) => owner(g.group));
+    // One target's groups, then the other's: never mixed.
+    const first = order[0];
+    const switched = order.findIndex((t) => t !== first);
+    expect(order.slice(switched).every((t) => t !== first)).toBe(true);
+    for (const target of ['web', 'api']) {
+      expect(groups.filter((g) => owner(g.group) === target).map((g) => g.group)).toEqual([
+        `Build ${target}`,
+        `Smoke test ${target}`,
+        `Scan ${target}`,
+        `Analysis of ${target}`,
+        `Upload SARIF of ${target}`,
+        `Push ${target}`,
+        `Code scanning processing of ${target}`,
+      ]);
+    }
+    // What a group holds is its own target's: no line naming the other target lands in it.
+    for (const g of groups.slice(1)) {
+      const other = owner(g.group) === 'web' ? 'api' : 'web';
+      expect(g.lines.filter((line) => line.includes(`:${other}`) || line.includes(` ${other} `))).toEqual([]);
+    }
+    expectCleanedUp(w, outcome);
+  });
+
+  test("a failing target stops only itself while the other's build is in flight", async () => {
+    const w = world();
+    buildsMeet(w, ['web', 'api']);
+    w.stub.on(
+      'smoke run of web',
+      (c) => isDocker('run')(c) && Boolean(flag(c.args, '--name')?.startsWith('multistage-web-')),
+      () => ({
+        exitCode: 125,
+        stderr: 'docker: Error response from daemon: failed to create task',
+      }),
+    );
+    const outcome = await road(w, { targets: 'web,api', push: 'true' });
+    const [web, api] = outcome.reports;
+    expect(web.failure).toMatchObject({ phase: 'smoke' });
+    expect(api).toMatchObject({ pushed: true, smoke: { status: 'passed' } });
+    expect(w.stub.named('docker', 'push').map((c) => c.args[1])).toEqual(['acme/shop:api', 'acme/shop:api-0123456']);
+    expect(outcome.said).toContainEqual({ kind: 'warning', text: expect.stringMatching(/^Nothing pushed for web: /) });
+    expectCleanedUp(w, outcome);
+  });
+
+  test('parallel: 1 takes the targets in turn, each told as it goes', async () => {
+    const w = world();
+    const events: string[] = [];
+    w.stub.on('build', isDocker('buildx', 'build'), async (c) => {
+      const target = flag(c.args, '--target');
+      events.push(`start ${target}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      events.push(`end ${target}`);
+      return buildSucceeds()(c);
+    });
+    const outcome = await road(w, { targets: 'web,api', parallel: '1' });
+    expect(events).toEqual(['start web', 'end web', 'start api', 'end api']);
+    expect(outcome.said.some((s) => s.text.startsWith('Taking '))).toBe(false);
+    expect(outcome.reports.every((r) => r.failure === undefined)).toBe(true);
+  });
+
+  test('parallel: 2 of 3 targets: never more than two builds in flight', async () => {
+    const w = world();
+    w.ctx = { ...w.ctx };
+    fs.writeFileSync(path.join(w.ctx.workspace, 'Dockerfile'), `${DOCKERFILE}FROM base AS worker\nEXPOSE 8080\n`);
+    let inFlight = 0;
+    let most = 0;
+    w.stub.on('build', isDocker('buildx', 'build'), async (c) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight--;
+      return buildSucceeds()(c);
+    });
+    const outcome = await road(w, { targets: 'web,api,worker', parallel: '2' });
+    expect(most).toBe(2);
+    expect(outcome.said.find((s) => s.text.startsWith('Taking '))?.text).toMatch(
+      /^Taking 3 targets down the road 2 at a time/,
+    );
+    expect(outcome.reports.map((r) => r.failure)).toEqual([undefined, undefined, undefined]);
+  });
+
+  test('one Trivy scan at a time (its cache admits one process), while the targets go on together', async () => {
+    const w = world();
+    buildsMeet(w, ['web', 'api']);
+    let scanning = 0;
+    let most = 0;
+    w.stub.on(
+      'trivy image',
+      (c) => c.command === 'trivy' && c.args[0] === 'image',
+      async (c) => {
+        most = Math.max(most, ++scanning);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        scanning--;
+        fs.copyFileSync(GOLDEN, flag(c.args, '--output') as string);
+        return {};
+      },
+    );
+    const outcome = await road(w, { targets: 'web,api' });
+    expect(w.stub.calls.filter((c) => c.command === 'trivy' && c.args[0] === 'image')).toHaveLength(2);
+    expect(most).toBe(1);
+    expect(outcome.reports.map((r) => r.scan?.status)).toEqual(['scanned', 'scanned']);
+  });
+
+  test("code scanning's processing is awaited alongside the push, and its failure still fails the target", async () => {
+    const w = world();
+    let pushed: () => void = () => undefined;
+    const pushSeen = new Promise<void>((resolve) => (pushed = resolve));
+    w.stub.on('push', isDocker('push'), (c) => {
+      pushed();
+      return { stdout: `${c.args[1]}: digest: sha256:${'e'.repeat(64)} size: 528\n` };
+    });
+    // Processing ends only once the push has happened: waiting for it before the push would never end.
+    w.api.getSarif = async () => {
+      await pushSeen;
+      return { processing_status: 'failed', errors: ['invalid SARIF'] };
+    };
+    const outcome = await road(w, { target: 'web', push: 'true' });
+    const [report] = outcome.reports;
+    expect(report.pushed).toBe(true);
+    expect(report.failure).toMatchObject({ kind: 'tool', phase: 'upload' });
+    expect(report.failure?.message).toContain('Code scanning could not process the SARIF of web: invalid SARIF');
+    const groups = outcome.said.filter((s) => s.kind === 'group').map((s) => s.text);
+    expect(groups.slice(-2)).toEqual(['Push web', 'Code scanning processing of web']);
+    expect(outcome.said.filter((s) => /^Nothing pushed/.test(s.text))).toEqual([]);
   });
 });
 

@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDockerfile } from '../src/dockerfile/parse.js';
 import type { TargetReport } from '../src/report/types.js';
-import { bufferedUi, type Ui } from '../src/ui.js';
+import { bufferedUi, heldUi, type Ui } from '../src/ui.js';
+import { turns } from '../src/runtime.js';
 
 const built: TargetReport = {
   target: 'production-backend',
@@ -205,6 +206,122 @@ describe('bufferedUi: what a background phase says, told later in one piece', ()
     expect(said).toEqual(['secret t0ken', 'info Scanning x', 'warning SARIF trimmed @Dockerfile', 'error CVE-1']);
     held.replay();
     expect(said).toHaveLength(4);
+  });
+});
+
+describe('heldUi: one target among several, told in one piece with its groups', () => {
+  /** A Ui whose groups close only after a turn of the event loop, as a real log's would under load. */
+  function slowGroupsUi(said: string[]): Ui {
+    return {
+      info: (m) => said.push(`info ${m}`),
+      debug: (m) => said.push(`debug ${m}`),
+      notice: (m) => said.push(`notice ${m}`),
+      warning: (m) => said.push(`warning ${m}`),
+      error: (m) => said.push(`error ${m}`),
+      group: async (name, fn) => {
+        said.push(`group ${name}`);
+        try {
+          return await fn();
+        } finally {
+          await new Promise((resolve) => setImmediate(resolve));
+          said.push(`endgroup ${name}`);
+        }
+      },
+      secret: (v) => said.push(`secret ${v}`),
+    };
+  }
+
+  test('holds lines and groups (nested work included) until tell, then passes straight through', async () => {
+    const said: string[] = [];
+    const held = heldUi(slowGroupsUi(said));
+    held.info('before any group');
+    held.secret('t0ken');
+    const value = await held.group('Build web', async () => {
+      held.info('#1 building');
+      await new Promise((resolve) => setImmediate(resolve));
+      held.warning('slow step');
+      return 7;
+    });
+    expect(value).toBe(7);
+    await held.group('Push web', async () => held.info('pushed'));
+    expect(said).toEqual(['secret t0ken']);
+    await held.tell();
+    expect(said).toEqual([
+      'secret t0ken',
+      'info before any group',
+      'group Build web',
+      'info #1 building',
+      'warning slow step',
+      'endgroup Build web',
+      'group Push web',
+      'info pushed',
+      'endgroup Push web',
+    ]);
+    held.info('late');
+    expect(said.at(-1)).toBe('info late');
+  });
+
+  test("two targets told through one chain never interleave, even when the log's groups take time to close", async () => {
+    const said: string[] = [];
+    const target = slowGroupsUi(said);
+    const web = heldUi(target);
+    const api = heldUi(target);
+    for (const [ui, name] of [
+      [web, 'web'],
+      [api, 'api'],
+    ] as const) {
+      await ui.group(`Build ${name}`, async () => ui.info(`built ${name}`));
+      await ui.group(`Scan ${name}`, async () => ui.info(`scanned ${name}`));
+    }
+    let chain: Promise<void> = Promise.resolve();
+    const told = [api, web].map((ui) => (chain = chain.then(() => ui.tell())));
+    await Promise.all(told);
+    expect(said).toEqual([
+      'group Build api',
+      'info built api',
+      'endgroup Build api',
+      'group Scan api',
+      'info scanned api',
+      'endgroup Scan api',
+      'group Build web',
+      'info built web',
+      'endgroup Build web',
+      'group Scan web',
+      'info scanned web',
+      'endgroup Scan web',
+    ]);
+  });
+});
+
+describe('turns: at most n pieces of work at once', () => {
+  test.each([1, 2, Infinity])('size %s: never more at once, every piece done, in the order asked', async (size) => {
+    const take = turns(size);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    const results = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) =>
+        take(async () => {
+          started.push(i);
+          most = Math.max(most, ++running);
+          await new Promise((resolve) => setTimeout(resolve, 5 * (5 - i)));
+          running--;
+          return i * 10;
+        }),
+      ),
+    );
+    expect(results).toEqual([0, 10, 20, 30, 40]);
+    expect(most).toBe(Math.min(size, 5));
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  test("a failure frees its turn and is the caller's own", async () => {
+    const take = turns(1);
+    const failed = take(async () => {
+      throw new Error('boom');
+    });
+    await expect(failed).rejects.toThrow('boom');
+    await expect(take(async () => 'next')).resolves.toBe('next');
   });
 });
 

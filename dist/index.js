@@ -1,7 +1,7 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-H2IKWAMR.js";
+} from "./chunks/chunk-5QYOR4OB.js";
 import "./chunks/chunk-6CZMXZ7W.js";
 import "./chunks/chunk-5SLBXG6A.js";
 import "./chunks/chunk-FD7ZZOJE.js";

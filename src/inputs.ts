@@ -206,6 +206,18 @@ const spec = <T>(s: InputSpec<T>): InputSpec<T> => s;
 const INPUT_TABLE = {
   target: spec({ read: (f) => f.stage() }),
   targets: spec({ read: (f) => f.list() }),
+  // How many targets go down the road at once: every one (the default) or a number for a small runner.
+  parallel: spec({
+    default: 'all',
+    read: (f) => {
+      const value = f.text();
+      if (value === 'all') return Infinity;
+      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) {
+        f.fail(`"${value}" is neither all nor a number of targets from 1 to 64`);
+      }
+      return Number(value);
+    },
+  }),
   context: spec({ default: '.', read: (f) => f.text() }),
   file: spec({ read: (f) => f.text() }),
   image: spec({ read: (f, ctx) => (f.text() || defaultImage(ctx)).toLowerCase() }),

@@ -129,3 +129,48 @@ export function bufferedUi(target: Ui): Ui & { replay(): void } {
     },
   };
 }
+
+type Held = { say: (ui: Ui) => void } | { group: string; entries: Held[] };
+
+/**
+ * A Ui for one target among several running at once: everything it is told (groups included) is held, and `tell`
+ * writes it to `target` in one piece, so no other target's line lands inside it. Tell one target at a time (`tell`
+ * resolves when the last group is closed); what comes after `tell` goes straight through. Secrets are masked at
+ * once.
+ */
+export function heldUi(target: Ui): Ui & { tell(): Promise<void> } {
+  const entries: Held[] = [];
+  let current = entries;
+  let told = false;
+  const hold = (say: (ui: Ui) => void) => (told ? say(target) : void current.push({ say }));
+  const tellAll = async (list: Held[]): Promise<void> => {
+    for (const entry of list) {
+      if ('say' in entry) entry.say(target);
+      else await target.group(entry.group, () => tellAll(entry.entries));
+    }
+  };
+  return {
+    info: (m) => hold((ui) => ui.info(m)),
+    debug: (m) => hold((ui) => ui.debug(m)),
+    notice: (m, p) => hold((ui) => ui.notice(m, p)),
+    warning: (m, p) => hold((ui) => ui.warning(m, p)),
+    error: (m, p) => hold((ui) => ui.error(m, p)),
+    group: async (name, fn) => {
+      if (told) return target.group(name, fn);
+      const group = { group: name, entries: [] as Held[] };
+      current.push(group);
+      const outer = current;
+      current = group.entries;
+      try {
+        return await fn();
+      } finally {
+        current = outer;
+      }
+    },
+    secret: (v) => target.secret(v),
+    tell: async () => {
+      told = true;
+      await tellAll(entries.splice(0));
+    },
+  };
+}

@@ -127,7 +127,8 @@ export function runnerCommands(stdout: string, stderr = ''): WorkflowCommand[] {
 const OURS = new Set(['debug', 'warning', 'error', 'notice', 'group', 'endgroup', 'add-mask', 'stop-commands']);
 
 /** The groups the action opens, one per phase. */
-const GROUPS = /^((Test stage|Build|Analysis of|Smoke test|Scan|Upload SARIF of|Push) [A-Za-z0-9_.-]+|Build checks)$/;
+const GROUPS =
+  /^((Test stage|Build|Analysis of|Smoke test|Scan|Upload SARIF of|Push|Code scanning processing of) [A-Za-z0-9_.-]+|Build checks)$/;
 
 /**
  * Commands in the output the action did not mean to write: any command of a kind it never writes, any stop it did

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-H2IKWAMR.js";
+} from "../chunks/chunk-5QYOR4OB.js";
 import {
   StateCleanup,
   createProcessRunner,

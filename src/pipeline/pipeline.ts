@@ -2,6 +2,8 @@ import type { TargetReport } from '../report/types.js';
 import type { Failure } from '../errors.js';
 import { failureMessage } from '../errors.js';
 import { describeWarning, reportChecks, runBuildChecks } from '../build/checks.js';
+import { heldUi } from '../ui.js';
+import { turns } from '../runtime.js';
 import type { RunPlan, RunServices } from './setup.js';
 import { nothingPushed, runTarget, runTestStage, stagesOf } from './road.js';
 
@@ -24,19 +26,64 @@ export async function runPipeline(plan: RunPlan, services: RunServices): Promise
     // The API client (Octokit and its plugins) loads while the build runs, not when the upload is due.
     if (inputs['upload-sarif'] && inputs.token) import('../sarif/octokit.js').catch(() => undefined);
   }
-  const reports: TargetReport[] = [];
-  for (const target of inputs.targets) {
-    if (failure) {
-      reports.push({ target, image: inputs.image, stages: stagesOf(plan, target), tests, pushed: false, failure });
+  if (failure) {
+    const reports = inputs.targets.map((target): TargetReport => {
       if (inputs.push) services.ui.warning(nothingPushed(target, failure));
-      continue;
-    }
-    const report = await runTarget(plan, services, target);
-    if (tests) report.tests = tests;
-    reports.push(report);
+      return { target, image: inputs.image, stages: stagesOf(plan, target), tests, pushed: false, failure };
+    });
+    await services.background.settle();
+    return reports;
   }
+  const reports = await everyTarget(plan, services, async (target, targetServices) => {
+    const report = await runTarget(plan, targetServices, target);
+    if (tests) report.tests = tests;
+    return report;
+  });
   await services.background.settle();
   return reports;
+}
+
+/**
+ * Each target down its road, `parallel` of them at once (BuildKit builds the stages they share once). With more
+ * than one at a time each target's log is held and told in one piece, in its own groups, as soon as it is done (the
+ * first done is told first), so no target's lines land in another's. One target's failure is in its report and
+ * stops only it; a bug in one waits for the others before it is thrown.
+ */
+async function everyTarget(
+  plan: RunPlan,
+  services: RunServices,
+  road: (target: string, services: RunServices) => Promise<TargetReport>,
+): Promise<TargetReport[]> {
+  const { targets, parallel } = plan.inputs;
+  const atOnce = Math.min(parallel, targets.length);
+  if (atOnce <= 1) {
+    const reports: TargetReport[] = [];
+    for (const target of targets) reports.push(await road(target, services));
+    return reports;
+  }
+  services.ui.info(
+    `Taking ${targets.length} targets down the road ${atOnce === targets.length ? 'at once' : `${atOnce} at a time`}: ` +
+      `${targets.join(', ')}. Each target's log follows in its own groups as soon as that target is done.`,
+  );
+  const take = turns(parallel);
+  let telling: Promise<void> = Promise.resolve();
+  const results = await Promise.allSettled(
+    targets.map((target) =>
+      take(async () => {
+        const ui = heldUi(services.ui);
+        try {
+          return await road(target, { ...services, ui });
+        } finally {
+          const mine = telling.then(() => ui.tell());
+          telling = mine.catch(() => undefined);
+          await mine;
+        }
+      }),
+    ),
+  );
+  const bug = results.find((result) => result.status === 'rejected');
+  if (bug) throw bug.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<TargetReport>).value);
 }
 
 /**

@@ -3,11 +3,11 @@ import type { Phase } from '../phases.js';
 import { bufferedUi } from '../ui.js';
 import { errorMessage, failureFrom, failureMessage, settled, ToolError, type Failure } from '../errors.js';
 import { findStage, stageLabel, stagesNeeded } from '../dockerfile/parse.js';
-import type { TargetReport, TestReport } from '../report/types.js';
+import type { TargetReport, TestReport, UploadReport } from '../report/types.js';
 import { buildImage, metadataFile } from '../build/phase.js';
 import { smoke } from '../smoke/phase.js';
 import { findingsVerdict, scan } from '../scan/phase.js';
-import { uploadSarif } from '../sarif/phase.js';
+import { sendSarif } from '../sarif/phase.js';
 import { push } from '../push/phase.js';
 import { OciLayout } from '../release/layout.js';
 import { analyzeImage, budgetVerdict } from '../analysis/phase.js';
@@ -92,7 +92,9 @@ export async function runTarget(plan: RunPlan, services: RunServices, target: st
   } catch (error: unknown) {
     if (!(error instanceof Stop)) throw error;
     report.failure = error.failure;
-    if (plan.inputs.push && error.failure.phase !== 'push') services.ui.warning(nothingPushed(target, error.failure));
+    if (plan.inputs.push && !report.pushed && error.failure.phase !== 'push') {
+      services.ui.warning(nothingPushed(target, error.failure));
+    }
   }
   return report;
 }
@@ -176,7 +178,7 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   const scanStarted = clock.now();
   const scanning = settled(
     scan(
-      { run: services.run, ui: scanUi, trivy: services.trivy },
+      { run: services.run, ui: scanUi, trivy: services.trivy, scanTurn: services.scanTurn },
       {
         target,
         image: build.tags[0],
@@ -239,16 +241,44 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   if (overBudget) throw gate('build', target, overBudget);
 
   const sarifFile = report.scan?.sarifFile;
+  // Code scanning processes an upload in its own time (often 10-60 s on github.com): the wait runs alongside the
+  // fail-on gate and the push (and the other targets), and is told in its own group at the end of the road.
+  const processingUi = bufferedUi(ui);
+  let processing: Promise<{ value: UploadReport } | { error: unknown }> | undefined;
   if (sarifFile) {
-    report.upload = await inPhase(services, target, 'upload', () =>
+    const sent = await inPhase(services, target, 'upload', () =>
       ui.group(`Upload SARIF of ${target}`, () =>
-        uploadSarif(
+        sendSarif(
           { ui, clock, api: services.codeScanning },
           { target, sarifFile, settings: inputs, ctx, startedAt: plan.startedAt },
         ),
       ),
     );
+    report.upload = sent.report;
+    if (sent.processed) processing = settled(sent.processed(processingUi));
   }
+  const released = await settled(gateAndPush(plan, services, report));
+  if (processing) {
+    const result = await processing;
+    await ui.group(`Code scanning processing of ${target}`, async () => {
+      processingUi.replay();
+      if ('value' in result) report.upload = result.value;
+      else if ('error' in released) ui.info(`Code scanning's processing failed as well: ${errorMessage(result.error)}`);
+    });
+    if ('error' in released) throw released.error;
+    // The push went on meanwhile: the step still fails for a SARIF code scanning could not process.
+    if ('error' in result) throw stopFor(services, target, 'upload', result.error);
+  }
+  if ('error' in released) throw released.error;
+}
+
+/** The fail-on gate (on the scan's own findings) and, when it passes, the push. */
+async function gateAndPush(plan: RunPlan, services: RunServices, report: TargetReport): Promise<void> {
+  const { inputs } = plan;
+  const { ui } = services;
+  const { target } = report;
+  const build = report.build;
+  if (!build) throw new Error(`${target} has no build to push`);
   if (report.scan) {
     const verdict = findingsVerdict(ui, report.scan, target, inputs['fail-on']);
     if (verdict) throw gate('scan', target, verdict);

@@ -4,7 +4,7 @@ import type { Inputs } from '../inputs.js';
 import type { RunContext } from '../context.js';
 import type { Runner } from '../exec.js';
 import type { Ui } from '../ui.js';
-import { Background, once, systemClock, type Clock } from '../runtime.js';
+import { Background, once, systemClock, turns, type Clock } from '../runtime.js';
 import type { CleanupRecorder } from '../state.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { splitKeyValue } from '../lists.js';
@@ -58,6 +58,8 @@ export interface RunServices {
   cleanup: CleanupRecorder;
   /** Trivy and its DB, set up on first use (the first build overlaps it). */
   trivy: () => Promise<TrivySetup>;
+  /** One Trivy scan at a time, whichever target asks (Trivy's scan cache admits one process). */
+  scanTurn: <T>(work: () => Promise<T>) => Promise<T>;
   /** The code scanning API client, loaded on first use. */
   codeScanning: (token: string) => Promise<CodeScanningApi>;
   /** cosign, found or installed on first use. */
@@ -242,6 +244,7 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
           caches,
         }),
       ),
+    scanTurn: turns(1),
     cosign,
     codeScanning:
       options.codeScanning ??

@@ -115,7 +115,8 @@ export async function cosignSign(
   if (!/@sha256:[0-9a-f]{64}$/.test(reference))
     throw new Error(`signing a reference that is not a digest: ${reference}`);
   const bundle = path.join(dir, `signature-${reference.slice(-64, -52)}-${Date.now()}.sigstore.json`);
-  const signingConfig = path.join(dir, 'cosign-signing-config.json');
+  // One per signature: targets sign at the same time, and a file rewritten under a running cosign reads empty.
+  const signingConfig = path.join(dir, `cosign-signing-config-${reference.slice(-64, -52)}-${Date.now()}.json`);
   fs.writeFileSync(signingConfig, OFFLINE_SIGNING_CONFIG);
   const { args, env } = signArgs(signer, reference, { bundle, signingConfig });
   try {

@@ -80,6 +80,21 @@ export interface UploadRequest {
  * how to fix it; other refusals, a network that does not answer and a failed processing are tool failures.
  */
 export async function uploadSarif(deps: UploadDeps, request: UploadRequest): Promise<UploadReport> {
+  const sent = await sendSarif(deps, request);
+  return sent.processed ? sent.processed(deps.ui) : sent.report;
+}
+
+/** A SARIF sent; `processed` (when wait-for-processing is on) waits for code scanning to process it. */
+export interface SentSarif {
+  report: UploadReport;
+  processed?: (ui: Ui) => Promise<UploadReport>;
+}
+
+/**
+ * The upload without the wait: what `uploadSarif` does up to code scanning's answer, and the wait for processing
+ * as a function of its own, so the road can push (and other targets go on) while code scanning processes.
+ */
+export async function sendSarif(deps: UploadDeps, request: UploadRequest): Promise<SentSarif> {
   const { ui } = deps;
   const { settings, ctx, target, sarifFile } = request;
   const category = settings.category || defaultCategory(target);
@@ -90,12 +105,12 @@ export async function uploadSarif(deps: UploadDeps, request: UploadRequest): Pro
   if (!settings['upload-sarif']) {
     const reason = ctx.onGitHub ? 'upload-sarif is false' : 'not running on GitHub Actions';
     ui.notice(`SARIF for ${target} written to ${sarifFile}; upload skipped (${reason})`);
-    return { status: 'skipped', category, reason };
+    return { report: { status: 'skipped', category, reason } };
   }
   if (!settings.token) {
     const reason = 'no token (set the token input, e.g. ${{ github.token }})';
     ui.warning(`SARIF for ${target} not uploaded: ${reason}`);
-    return { status: 'skipped', category, reason };
+    return { report: { status: 'skipped', category, reason } };
   }
   if (!ctx.repository) {
     throw new ConfigurationError(
@@ -124,35 +139,41 @@ export async function uploadSarif(deps: UploadDeps, request: UploadRequest): Pro
     if (status === 403) {
       const reason = explainForbidden(apiMessage(error), event);
       ui.warning(`SARIF for ${target} not uploaded (HTTP 403): ${reason}`);
-      return { status: 'forbidden', category, reason };
+      return { report: { status: 'forbidden', category, reason } };
     }
     throw apiFailure(error, `Uploading the SARIF of ${target} to code scanning`, ctx.apiUrl);
   }
   ui.info(`Uploaded ${prepared.resultCount} results for ${target} as category ${category} (sarif id ${id}, ${ref})`);
-  if (!settings['wait-for-processing']) return { status: 'uploaded', category, sarifId: id, processing: 'not waited' };
-  let outcome;
-  try {
-    outcome = await waitForProcessing(api, owner, repo, id, {
-      timeoutMs: PROCESSING_TIMEOUT_MS,
-      now: deps.clock.now,
-      sleep: deps.clock.sleep,
-    });
-  } catch (error: unknown) {
-    throw apiFailure(error, `Asking code scanning whether the SARIF of ${target} was processed`, ctx.apiUrl);
+  if (!settings['wait-for-processing']) {
+    return { report: { status: 'uploaded', category, sarifId: id, processing: 'not waited' } };
   }
-  if (outcome.status === 'failed') {
-    throw new ToolError(
-      'code scanning',
-      `Code scanning could not process the SARIF of ${target}: ${outcome.errors.join('; ') || 'no reason given'}`,
-    );
-  }
-  if (outcome.status === 'timeout') {
-    ui.warning(
-      `Code scanning had not finished processing the SARIF of ${target} after ${PROCESSING_TIMEOUT_MS / 1000} s; it will appear when it has`,
-    );
-    return { status: 'uploaded', category, sarifId: id, processing: 'timeout' };
-  }
-  return { status: 'uploaded', category, sarifId: id, processing: 'complete' };
+  const processed = async (ui: Ui): Promise<UploadReport> => {
+    let outcome;
+    try {
+      outcome = await waitForProcessing(api, owner, repo, id, {
+        timeoutMs: PROCESSING_TIMEOUT_MS,
+        now: deps.clock.now,
+        sleep: deps.clock.sleep,
+      });
+    } catch (error: unknown) {
+      throw apiFailure(error, `Asking code scanning whether the SARIF of ${target} was processed`, ctx.apiUrl);
+    }
+    if (outcome.status === 'failed') {
+      throw new ToolError(
+        'code scanning',
+        `Code scanning could not process the SARIF of ${target}: ${outcome.errors.join('; ') || 'no reason given'}`,
+      );
+    }
+    if (outcome.status === 'timeout') {
+      ui.warning(
+        `Code scanning had not finished processing the SARIF of ${target} after ${PROCESSING_TIMEOUT_MS / 1000} s; it will appear when it has`,
+      );
+      return { status: 'uploaded', category, sarifId: id, processing: 'timeout' };
+    }
+    ui.info(`Code scanning processed the SARIF of ${target} (sarif id ${id})`);
+    return { status: 'uploaded', category, sarifId: id, processing: 'complete' };
+  };
+  return { report: { status: 'uploaded', category, sarifId: id }, processed };
 }
 
 /**

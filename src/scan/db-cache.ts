@@ -36,10 +36,13 @@ export async function restoreDb(
   } catch (error: unknown) {
     log(`Could not restore the Trivy DB from the Actions cache: ${errorMessage(error)}`);
   }
+  let saved = false;
   return {
     fresh: hit === key,
+    // Once per run, whichever target's scan comes first: a cache key is written once.
     save: async () => {
-      if (hit === key) return;
+      if (hit === key || saved) return;
+      saved = true;
       try {
         // @actions/cache answers -1 (after its own warning) when the service refused or failed the save.
         const id = await cache.saveCache(dbPaths(cacheDir), key);

@@ -35,6 +35,12 @@ export interface ScanDeps {
   ui: Ui;
   /** Trivy and its DB, set up on first use and shared by every target. */
   trivy: () => Promise<TrivySetup>;
+  /**
+   * One Trivy scan at a time: Trivy keeps its scan cache in BoltDB, which one process locks for the whole scan, and a
+   * second process on the same cache dir fails after 5 s ("cache may be in use by another process"). Absent: no
+   * other scan runs at the same time.
+   */
+  scanTurn?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface ScanRequest {
@@ -95,25 +101,28 @@ export async function scan(deps: ScanDeps, request: ScanRequest): Promise<ScanRe
   for (const note of setup.notes.splice(0)) ui.info(note);
   const reportFile = path.join(request.tempDir, `trivy-${request.target}.json`);
   const sarifFile = path.join(request.outputDir, `trivy-${request.target}.sarif`);
-  try {
-    ui.info(`Scanning ${image} (${settings.scanners.join(', ')})`);
-    await run(
-      setup.trivy,
-      trivyScanArgs({
-        image,
-        output: reportFile,
-        cacheDir: setup.cacheDir,
-        scanners: settings.scanners,
-        ignoreUnfixed: settings['ignore-unfixed'],
-        ignoreFile: settings.trivyignore,
-        listAllPkgs: request.sbom === true,
-        ...dbSkips(setup.cacheDir, setup.db.fresh),
-      }),
-    );
-  } finally {
-    await setup.db.save();
-    for (const note of setup.notes.splice(0)) ui.info(note);
-  }
+  const oneAtATime = deps.scanTurn ?? ((work) => work());
+  await oneAtATime(async () => {
+    try {
+      ui.info(`Scanning ${image} (${settings.scanners.join(', ')})`);
+      await run(
+        setup.trivy,
+        trivyScanArgs({
+          image,
+          output: reportFile,
+          cacheDir: setup.cacheDir,
+          scanners: settings.scanners,
+          ignoreUnfixed: settings['ignore-unfixed'],
+          ignoreFile: settings.trivyignore,
+          listAllPkgs: request.sbom === true,
+          ...dbSkips(setup.cacheDir, setup.db.fresh),
+        }),
+      );
+    } finally {
+      await setup.db.save();
+      for (const note of setup.notes.splice(0)) ui.info(note);
+    }
+  });
   let findings: Finding[];
   try {
     findings = readTrivyReport(reportFile);

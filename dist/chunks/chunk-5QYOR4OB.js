@@ -2609,6 +2609,18 @@ var spec = (s) => s;
 var INPUT_TABLE = {
   target: spec({ read: (f) => f.stage() }),
   targets: spec({ read: (f) => f.list() }),
+  // How many targets go down the road at once: every one (the default) or a number for a small runner.
+  parallel: spec({
+    default: "all",
+    read: (f) => {
+      const value = f.text();
+      if (value === "all") return Infinity;
+      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) {
+        f.fail(`"${value}" is neither all nor a number of targets from 1 to 64`);
+      }
+      return Number(value);
+    }
+  }),
   context: spec({ default: ".", read: (f) => f.text() }),
   file: spec({ read: (f) => f.text() }),
   image: spec({ read: (f, ctx) => (f.text() || defaultImage(ctx)).toLowerCase() }),
@@ -3195,6 +3207,42 @@ function bufferedUi(target) {
     }
   };
 }
+function heldUi(target) {
+  const entries = [];
+  let current = entries;
+  let told = false;
+  const hold = (say) => told ? say(target) : void current.push({ say });
+  const tellAll = async (list2) => {
+    for (const entry of list2) {
+      if ("say" in entry) entry.say(target);
+      else await target.group(entry.group, () => tellAll(entry.entries));
+    }
+  };
+  return {
+    info: (m) => hold((ui) => ui.info(m)),
+    debug: (m) => hold((ui) => ui.debug(m)),
+    notice: (m, p) => hold((ui) => ui.notice(m, p)),
+    warning: (m, p) => hold((ui) => ui.warning(m, p)),
+    error: (m, p) => hold((ui) => ui.error(m, p)),
+    group: async (name, fn) => {
+      if (told) return target.group(name, fn);
+      const group = { group: name, entries: [] };
+      current.push(group);
+      const outer = current;
+      current = group.entries;
+      try {
+        return await fn();
+      } finally {
+        current = outer;
+      }
+    },
+    secret: (v) => target.secret(v),
+    tell: async () => {
+      told = true;
+      await tellAll(entries.splice(0));
+    }
+  };
+}
 
 // src/pipeline/setup.ts
 import * as fs6 from "node:fs";
@@ -3221,6 +3269,20 @@ var Background = class {
 function once(load) {
   let loaded;
   return () => loaded ??= load();
+}
+function turns(size) {
+  let running = 0;
+  const waiting = [];
+  return async (work) => {
+    if (running >= size) await new Promise((resolve5) => waiting.push(resolve5));
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 // src/build/capabilities.ts
@@ -3592,10 +3654,13 @@ async function restoreDb(cache, cacheDir, now, log) {
   } catch (error) {
     log(`Could not restore the Trivy DB from the Actions cache: ${errorMessage(error)}`);
   }
+  let saved = false;
   return {
     fresh: hit === key,
+    // Once per run, whichever target's scan comes first: a cache key is written once.
     save: async () => {
-      if (hit === key) return;
+      if (hit === key || saved) return;
+      saved = true;
       try {
         const id = await cache.saveCache(dbPaths(cacheDir), key);
         log(
@@ -3962,7 +4027,7 @@ async function cosignSign(run2, cosign, signer, reference, dir) {
   if (!/@sha256:[0-9a-f]{64}$/.test(reference))
     throw new Error(`signing a reference that is not a digest: ${reference}`);
   const bundle = path6.join(dir, `signature-${reference.slice(-64, -52)}-${Date.now()}.sigstore.json`);
-  const signingConfig = path6.join(dir, "cosign-signing-config.json");
+  const signingConfig = path6.join(dir, `cosign-signing-config-${reference.slice(-64, -52)}-${Date.now()}.json`);
   fs5.writeFileSync(signingConfig, OFFLINE_SIGNING_CONFIG);
   const { args, env } = signArgs(signer, reference, { bundle, signingConfig });
   try {
@@ -4130,6 +4195,7 @@ async function prepare(options) {
         caches
       })
     ),
+    scanTurn: turns(1),
     cosign,
     codeScanning: options.codeScanning ?? (async (token) => {
       ui.secret(token);
@@ -4749,25 +4815,28 @@ async function scan(deps, request) {
   for (const note of setup.notes.splice(0)) ui.info(note);
   const reportFile = path9.join(request.tempDir, `trivy-${request.target}.json`);
   const sarifFile = path9.join(request.outputDir, `trivy-${request.target}.sarif`);
-  try {
-    ui.info(`Scanning ${image} (${settings.scanners.join(", ")})`);
-    await run2(
-      setup.trivy,
-      trivyScanArgs({
-        image,
-        output: reportFile,
-        cacheDir: setup.cacheDir,
-        scanners: settings.scanners,
-        ignoreUnfixed: settings["ignore-unfixed"],
-        ignoreFile: settings.trivyignore,
-        listAllPkgs: request.sbom === true,
-        ...dbSkips(setup.cacheDir, setup.db.fresh)
-      })
-    );
-  } finally {
-    await setup.db.save();
-    for (const note of setup.notes.splice(0)) ui.info(note);
-  }
+  const oneAtATime = deps.scanTurn ?? ((work) => work());
+  await oneAtATime(async () => {
+    try {
+      ui.info(`Scanning ${image} (${settings.scanners.join(", ")})`);
+      await run2(
+        setup.trivy,
+        trivyScanArgs({
+          image,
+          output: reportFile,
+          cacheDir: setup.cacheDir,
+          scanners: settings.scanners,
+          ignoreUnfixed: settings["ignore-unfixed"],
+          ignoreFile: settings.trivyignore,
+          listAllPkgs: request.sbom === true,
+          ...dbSkips(setup.cacheDir, setup.db.fresh)
+        })
+      );
+    } finally {
+      await setup.db.save();
+      for (const note of setup.notes.splice(0)) ui.info(note);
+    }
+  });
   let findings;
   try {
     findings = readTrivyReport(reportFile);
@@ -5026,7 +5095,7 @@ function apiMessage(error) {
 function defaultCategory(target) {
   return `multistage/${target}`;
 }
-async function uploadSarif(deps, request) {
+async function sendSarif(deps, request) {
   const { ui } = deps;
   const { settings, ctx, target, sarifFile } = request;
   const category = settings.category || defaultCategory(target);
@@ -5036,12 +5105,12 @@ async function uploadSarif(deps, request) {
   if (!settings["upload-sarif"]) {
     const reason = ctx.onGitHub ? "upload-sarif is false" : "not running on GitHub Actions";
     ui.notice(`SARIF for ${target} written to ${sarifFile}; upload skipped (${reason})`);
-    return { status: "skipped", category, reason };
+    return { report: { status: "skipped", category, reason } };
   }
   if (!settings.token) {
     const reason = "no token (set the token input, e.g. ${{ github.token }})";
     ui.warning(`SARIF for ${target} not uploaded: ${reason}`);
-    return { status: "skipped", category, reason };
+    return { report: { status: "skipped", category, reason } };
   }
   if (!ctx.repository) {
     throw new ConfigurationError(
@@ -5070,35 +5139,41 @@ async function uploadSarif(deps, request) {
     if (status === 403) {
       const reason = explainForbidden(apiMessage(error), event);
       ui.warning(`SARIF for ${target} not uploaded (HTTP 403): ${reason}`);
-      return { status: "forbidden", category, reason };
+      return { report: { status: "forbidden", category, reason } };
     }
     throw apiFailure(error, `Uploading the SARIF of ${target} to code scanning`, ctx.apiUrl);
   }
   ui.info(`Uploaded ${prepared.resultCount} results for ${target} as category ${category} (sarif id ${id}, ${ref})`);
-  if (!settings["wait-for-processing"]) return { status: "uploaded", category, sarifId: id, processing: "not waited" };
-  let outcome;
-  try {
-    outcome = await waitForProcessing(api, owner, repo, id, {
-      timeoutMs: PROCESSING_TIMEOUT_MS,
-      now: deps.clock.now,
-      sleep: deps.clock.sleep
-    });
-  } catch (error) {
-    throw apiFailure(error, `Asking code scanning whether the SARIF of ${target} was processed`, ctx.apiUrl);
+  if (!settings["wait-for-processing"]) {
+    return { report: { status: "uploaded", category, sarifId: id, processing: "not waited" } };
   }
-  if (outcome.status === "failed") {
-    throw new ToolError(
-      "code scanning",
-      `Code scanning could not process the SARIF of ${target}: ${outcome.errors.join("; ") || "no reason given"}`
-    );
-  }
-  if (outcome.status === "timeout") {
-    ui.warning(
-      `Code scanning had not finished processing the SARIF of ${target} after ${PROCESSING_TIMEOUT_MS / 1e3} s; it will appear when it has`
-    );
-    return { status: "uploaded", category, sarifId: id, processing: "timeout" };
-  }
-  return { status: "uploaded", category, sarifId: id, processing: "complete" };
+  const processed = async (ui2) => {
+    let outcome;
+    try {
+      outcome = await waitForProcessing(api, owner, repo, id, {
+        timeoutMs: PROCESSING_TIMEOUT_MS,
+        now: deps.clock.now,
+        sleep: deps.clock.sleep
+      });
+    } catch (error) {
+      throw apiFailure(error, `Asking code scanning whether the SARIF of ${target} was processed`, ctx.apiUrl);
+    }
+    if (outcome.status === "failed") {
+      throw new ToolError(
+        "code scanning",
+        `Code scanning could not process the SARIF of ${target}: ${outcome.errors.join("; ") || "no reason given"}`
+      );
+    }
+    if (outcome.status === "timeout") {
+      ui2.warning(
+        `Code scanning had not finished processing the SARIF of ${target} after ${PROCESSING_TIMEOUT_MS / 1e3} s; it will appear when it has`
+      );
+      return { status: "uploaded", category, sarifId: id, processing: "timeout" };
+    }
+    ui2.info(`Code scanning processed the SARIF of ${target} (sarif id ${id})`);
+    return { status: "uploaded", category, sarifId: id, processing: "complete" };
+  };
+  return { report: { status: "uploaded", category, sarifId: id }, processed };
 }
 function apiFailure(error, what, apiUrl) {
   const network = networkErrorCode(error);
@@ -5750,7 +5825,9 @@ async function runTarget(plan, services, target) {
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
     report.failure = error.failure;
-    if (plan.inputs.push && error.failure.phase !== "push") services.ui.warning(nothingPushed(target, error.failure));
+    if (plan.inputs.push && !report.pushed && error.failure.phase !== "push") {
+      services.ui.warning(nothingPushed(target, error.failure));
+    }
   }
   return report;
 }
@@ -5817,7 +5894,7 @@ async function road(plan, services, report) {
   const scanStarted = clock.now();
   const scanning = settled(
     scan(
-      { run: services.run, ui: scanUi, trivy: services.trivy },
+      { run: services.run, ui: scanUi, trivy: services.trivy, scanTurn: services.scanTurn },
       {
         target,
         image: build.tags[0],
@@ -5878,20 +5955,43 @@ async function road(plan, services, report) {
   );
   if (overBudget) throw gate("build", target, overBudget);
   const sarifFile = report.scan?.sarifFile;
+  const processingUi = bufferedUi(ui);
+  let processing;
   if (sarifFile) {
-    report.upload = await inPhase(
+    const sent = await inPhase(
       services,
       target,
       "upload",
       () => ui.group(
         `Upload SARIF of ${target}`,
-        () => uploadSarif(
+        () => sendSarif(
           { ui, clock, api: services.codeScanning },
           { target, sarifFile, settings: inputs, ctx, startedAt: plan.startedAt }
         )
       )
     );
+    report.upload = sent.report;
+    if (sent.processed) processing = settled(sent.processed(processingUi));
   }
+  const released = await settled(gateAndPush(plan, services, report));
+  if (processing) {
+    const result = await processing;
+    await ui.group(`Code scanning processing of ${target}`, async () => {
+      processingUi.replay();
+      if ("value" in result) report.upload = result.value;
+      else if ("error" in released) ui.info(`Code scanning's processing failed as well: ${errorMessage(result.error)}`);
+    });
+    if ("error" in released) throw released.error;
+    if ("error" in result) throw stopFor(services, target, "upload", result.error);
+  }
+  if ("error" in released) throw released.error;
+}
+async function gateAndPush(plan, services, report) {
+  const { inputs } = plan;
+  const { ui } = services;
+  const { target } = report;
+  const build = report.build;
+  if (!build) throw new Error(`${target} has no build to push`);
   if (report.scan) {
     const verdict = findingsVerdict(ui, report.scan, target, inputs["fail-on"]);
     if (verdict) throw gate("scan", target, verdict);
@@ -5928,19 +6028,52 @@ async function runPipeline(plan, services) {
     services.trivy().catch(() => void 0);
     if (inputs["upload-sarif"] && inputs.token) import("./octokit-GE3HXL7K.js").catch(() => void 0);
   }
-  const reports = [];
-  for (const target of inputs.targets) {
-    if (failure) {
-      reports.push({ target, image: inputs.image, stages: stagesOf(plan, target), tests, pushed: false, failure });
+  if (failure) {
+    const reports2 = inputs.targets.map((target) => {
       if (inputs.push) services.ui.warning(nothingPushed(target, failure));
-      continue;
-    }
-    const report = await runTarget(plan, services, target);
-    if (tests) report.tests = tests;
-    reports.push(report);
+      return { target, image: inputs.image, stages: stagesOf(plan, target), tests, pushed: false, failure };
+    });
+    await services.background.settle();
+    return reports2;
   }
+  const reports = await everyTarget(plan, services, async (target, targetServices) => {
+    const report = await runTarget(plan, targetServices, target);
+    if (tests) report.tests = tests;
+    return report;
+  });
   await services.background.settle();
   return reports;
+}
+async function everyTarget(plan, services, road2) {
+  const { targets, parallel } = plan.inputs;
+  const atOnce = Math.min(parallel, targets.length);
+  if (atOnce <= 1) {
+    const reports = [];
+    for (const target of targets) reports.push(await road2(target, services));
+    return reports;
+  }
+  services.ui.info(
+    `Taking ${targets.length} targets down the road ${atOnce === targets.length ? "at once" : `${atOnce} at a time`}: ${targets.join(", ")}. Each target's log follows in its own groups as soon as that target is done.`
+  );
+  const take = turns(parallel);
+  let telling = Promise.resolve();
+  const results = await Promise.allSettled(
+    targets.map(
+      (target) => take(async () => {
+        const ui = heldUi(services.ui);
+        try {
+          return await road2(target, { ...services, ui });
+        } finally {
+          const mine = telling.then(() => ui.tell());
+          telling = mine.catch(() => void 0);
+          await mine;
+        }
+      })
+    )
+  );
+  const bug = results.find((result) => result.status === "rejected");
+  if (bug) throw bug.reason;
+  return results.map((result) => result.value);
 }
 async function buildChecks(plan, services) {
   const { inputs } = plan;
