@@ -507,6 +507,24 @@ describe('7. a cancelled step ends every process it started', () => {
     expect(a.run.exitCode).toBe(143);
     expectNoHarm(a);
   });
+  test('SIGTERM with two targets in flight (one building, one in its smoke test): both ended, nothing left, both logs told', async () => {
+    const a = await attack(
+      {
+        targets: 'slow-build,service',
+        'build-args': `BUSYBOX_IMAGE=${BUSYBOX_IMAGE}\nNODE_IMAGE=${NODE_IMAGE}\nNONCE=${randomBytes(8).toString('hex')}`,
+        // The service answers 404 here: its smoke test polls (its container running) until the signal comes.
+        'health-path': '/never-healthy',
+        'smoke-timeout': '300',
+      },
+      {},
+      { signalWhen: { pattern: /Taking 2 targets down the road at once/, signal: 'SIGTERM', delayMs: 8000 } },
+    );
+    expect(a.run.exitCode).toBe(143);
+    // Held while both ran, each target's log so far is told before the step exits.
+    expect(a.run.stdout).toMatch(/::group::Build slow-build\n[\s\S]*sleep 120/);
+    expect(a.run.stdout).toMatch(/::group::Smoke test service\n[\s\S]*Started multistage-service-[0-9a-f]+/);
+    expectNoHarm(a);
+  });
 });
 
 describe('8. a service must stay up: stability window and HEALTHCHECK', () => {

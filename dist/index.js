@@ -1,9 +1,10 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-5QYOR4OB.js";
-import "./chunks/chunk-6CZMXZ7W.js";
-import "./chunks/chunk-5SLBXG6A.js";
+} from "./chunks/chunk-UCBBZHP2.js";
+import "./chunks/chunk-NOBG752D.js";
+import "./chunks/chunk-BPNTP72B.js";
+import "./chunks/chunk-BR2HY3XJ.js";
 import "./chunks/chunk-FD7ZZOJE.js";
 import "./chunks/chunk-AQXUNLLB.js";
 import "./chunks/chunk-TV5RVX4N.js";

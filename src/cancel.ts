@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { createProcessRunner, type ProcessRunner, type Runner } from './exec.js';
 import { removeContainer } from './docker/container.js';
 import { errorMessage } from './errors.js';
+import { tellUntold } from './ui.js';
 
 export interface Leftovers {
   readonly containers: ReadonlySet<string>;
@@ -42,6 +43,8 @@ export function removeOnSignal(
     say(`${signal}: cancelled; ending the processes and removing what this run started`);
     void (async () => {
       await runner.endAll();
+      // What the targets in flight said so far (held while several run at once) is all the user will see of them.
+      await tellUntold().catch(() => undefined);
       // The run's own runner starts nothing more: the cleanup has a runner of its own.
       const failed = await removeLeftovers(createProcessRunner(() => undefined).run, leftovers);
       for (const item of failed) say(`Could not remove ${item}`);

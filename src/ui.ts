@@ -132,6 +132,14 @@ export function bufferedUi(target: Ui): Ui & { replay(): void } {
 
 type Held = { say: (ui: Ui) => void } | { group: string; entries: Held[] };
 
+/** Every held target log not told yet: a cancelled run tells them before it exits (`tellUntold`). */
+const untold = new Set<{ tell(): Promise<void> }>();
+
+/** Tell what every target still in flight has said so far (a cancelled run: its log is all the user will see). */
+export async function tellUntold(): Promise<void> {
+  for (const held of [...untold]) await held.tell();
+}
+
 /**
  * A Ui for one target among several running at once: everything it is told (groups included) is held, and `tell`
  * writes it to `target` in one piece, so no other target's line lands inside it. Tell one target at a time (`tell`
@@ -149,7 +157,7 @@ export function heldUi(target: Ui): Ui & { tell(): Promise<void> } {
       else await target.group(entry.group, () => tellAll(entry.entries));
     }
   };
-  return {
+  const held: Ui & { tell(): Promise<void> } = {
     info: (m) => hold((ui) => ui.info(m)),
     debug: (m) => hold((ui) => ui.debug(m)),
     notice: (m, p) => hold((ui) => ui.notice(m, p)),
@@ -169,8 +177,11 @@ export function heldUi(target: Ui): Ui & { tell(): Promise<void> } {
     },
     secret: (v) => target.secret(v),
     tell: async () => {
+      untold.delete(held);
       told = true;
       await tellAll(entries.splice(0));
     },
   };
+  untold.add(held);
+  return held;
 }

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-5QYOR4OB.js";
+} from "../chunks/chunk-UCBBZHP2.js";
 import {
   StateCleanup,
   createProcessRunner,
@@ -17,8 +17,9 @@ import {
   removeLeftovers,
   removeOnSignal,
   withoutControls
-} from "../chunks/chunk-6CZMXZ7W.js";
-import "../chunks/chunk-5SLBXG6A.js";
+} from "../chunks/chunk-NOBG752D.js";
+import "../chunks/chunk-BPNTP72B.js";
+import "../chunks/chunk-BR2HY3XJ.js";
 import "../chunks/chunk-FD7ZZOJE.js";
 import "../chunks/chunk-AQXUNLLB.js";
 import {

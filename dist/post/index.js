@@ -11,7 +11,9 @@ import {
   isString,
   readStateList,
   removeLeftovers
-} from "../chunks/chunk-6CZMXZ7W.js";
+} from "../chunks/chunk-NOBG752D.js";
+import "../chunks/chunk-BR2HY3XJ.js";
+import "../chunks/chunk-FD7ZZOJE.js";
 import {
   errorMessage
 } from "../chunks/chunk-TV5RVX4N.js";

@@ -1,5 +1,8 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
+  require_semver
+} from "./chunk-BPNTP72B.js";
+import {
   BearerCredentialHandler,
   HttpClient,
   HttpClientError,
@@ -10,12 +13,11 @@ import {
   info,
   isDebug,
   mkdirP,
-  require_semver,
   rmRF,
   setSecret,
   warning,
   which
-} from "./chunk-5SLBXG6A.js";
+} from "./chunk-BR2HY3XJ.js";
 import "./chunk-FD7ZZOJE.js";
 import {
   __commonJS,

@@ -1,6 +1,8 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
+  ActionsUi,
   StateCleanup,
+  bufferedUi,
   clip,
   conditionFrom,
   containerHealthcheck,
@@ -8,9 +10,9 @@ import {
   containerState,
   createProcessRunner,
   healthcheckArgv,
+  heldUi,
   htmlText,
   httpProbe,
-  inert,
   lastHealthcheckOutput,
   mdCode,
   mdCodeBlock,
@@ -18,20 +20,18 @@ import {
   mdText,
   removeContainer,
   removeOnSignal
-} from "./chunk-6CZMXZ7W.js";
+} from "./chunk-NOBG752D.js";
 import {
-  core_exports,
+  require_semver
+} from "./chunk-BPNTP72B.js";
+import {
   debug,
-  endGroup,
-  require_semver,
   saveState,
   setFailed,
   setOutput,
-  setSecret,
-  startGroup,
   summary,
   warning
-} from "./chunk-5SLBXG6A.js";
+} from "./chunk-BR2HY3XJ.js";
 import {
   MEDIA,
   OciLayout,
@@ -3127,123 +3127,6 @@ function parseSize(text3) {
 import * as fs12 from "node:fs";
 import * as path11 from "node:path";
 
-// src/ui.ts
-var ANNOTATION_BUDGET = { error: 9, warning: 10, notice: 10 };
-function maskedValues(value) {
-  const values = /* @__PURE__ */ new Set();
-  if (value.trim() !== "") values.add(value);
-  for (const line of value.split(/\r\n|\r|\n/)) {
-    if (line.trim().length >= 4) values.add(line);
-  }
-  return [...values];
-}
-var ActionsUi = class {
-  constructor(write = (text3) => void process.stdout.write(text3), budget = ANNOTATION_BUDGET) {
-    this.write = write;
-    this.budget = budget;
-  }
-  write;
-  budget;
-  used = { error: 0, warning: 0, notice: 0 };
-  leftOut = { error: 0, warning: 0, notice: 0 };
-  info(message) {
-    this.write(`${inert(message)}
-`);
-  }
-  debug(message) {
-    debug(message);
-  }
-  annotate(kind, message, props) {
-    if (this.used[kind] < this.budget[kind]) {
-      this.used[kind]++;
-      core_exports[kind](message, props);
-      return;
-    }
-    this.leftOut[kind]++;
-    const where = props?.file ? ` (${props.file}${props.startLine ? `:${props.startLine}` : ""})` : "";
-    const label = { error: "Error", warning: "Warning", notice: "Notice" }[kind];
-    this.info(`${label}${where}: ${props?.title ? `${props.title}: ` : ""}${message}`);
-  }
-  notice(message, props) {
-    this.annotate("notice", message, props);
-  }
-  warning(message, props) {
-    this.annotate("warning", message, props);
-  }
-  error(message, props) {
-    this.annotate("error", message, props);
-  }
-  async group(name, fn) {
-    startGroup(name);
-    try {
-      return await fn();
-    } finally {
-      endGroup();
-    }
-  }
-  secret(value) {
-    for (const masked of maskedValues(value)) setSecret(masked);
-  }
-  /** One line for the annotations GitHub would not have shown, or undefined when every one was annotated. */
-  leftOutNote() {
-    const parts = Object.keys(this.leftOut).filter((kind) => this.leftOut[kind] > 0).map((kind) => `${this.leftOut[kind]} ${kind}${this.leftOut[kind] === 1 ? "" : "s"}`);
-    if (parts.length === 0) return void 0;
-    return `${parts.join(", ")} more than GitHub shows as annotations (10 of each kind per step) are printed as log lines above and listed in the job summary`;
-  }
-};
-function bufferedUi(target) {
-  const held = [];
-  return {
-    info: (m) => void held.push(() => target.info(m)),
-    debug: (m) => void held.push(() => target.debug(m)),
-    notice: (m, p) => void held.push(() => target.notice(m, p)),
-    warning: (m, p) => void held.push(() => target.warning(m, p)),
-    error: (m, p) => void held.push(() => target.error(m, p)),
-    // One level of groups is all a log shows; a group inside a held phase is just its lines.
-    group: (_name, fn) => fn(),
-    secret: (v) => target.secret(v),
-    replay: () => {
-      for (const say of held.splice(0)) say();
-    }
-  };
-}
-function heldUi(target) {
-  const entries = [];
-  let current = entries;
-  let told = false;
-  const hold = (say) => told ? say(target) : void current.push({ say });
-  const tellAll = async (list2) => {
-    for (const entry of list2) {
-      if ("say" in entry) entry.say(target);
-      else await target.group(entry.group, () => tellAll(entry.entries));
-    }
-  };
-  return {
-    info: (m) => hold((ui) => ui.info(m)),
-    debug: (m) => hold((ui) => ui.debug(m)),
-    notice: (m, p) => hold((ui) => ui.notice(m, p)),
-    warning: (m, p) => hold((ui) => ui.warning(m, p)),
-    error: (m, p) => hold((ui) => ui.error(m, p)),
-    group: async (name, fn) => {
-      if (told) return target.group(name, fn);
-      const group = { group: name, entries: [] };
-      current.push(group);
-      const outer = current;
-      current = group.entries;
-      try {
-        return await fn();
-      } finally {
-        current = outer;
-      }
-    },
-    secret: (v) => target.secret(v),
-    tell: async () => {
-      told = true;
-      await tellAll(entries.splice(0));
-    }
-  };
-}
-
 // src/pipeline/setup.ts
 import * as fs6 from "node:fs";
 import * as path7 from "node:path";
@@ -3700,8 +3583,8 @@ function dbSkips(cacheDir, fresh) {
 
 // src/tools/caches.ts
 function actionsToolCaches(cacheService) {
-  const tc = once(() => import("./tool-cache-AUPANXXS.js"));
-  const cache = once(() => import("./cache-3NOTXW7F.js"));
+  const tc = once(() => import("./tool-cache-EFQIRBD5.js"));
+  const cache = once(() => import("./cache-NG4KJPBD.js"));
   return {
     toolCache: {
       find: async (tool, version, arch) => (await tc()).find(tool, version, arch),

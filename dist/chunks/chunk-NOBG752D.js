@@ -1,5 +1,12 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
+  core_exports,
+  debug,
+  endGroup,
+  setSecret,
+  startGroup
+} from "./chunk-BR2HY3XJ.js";
+import {
   CommandError,
   errorMessage
 } from "./chunk-TV5RVX4N.js";
@@ -120,7 +127,7 @@ var LineSplitter = class {
 var CancelledError = class extends Error {
   name = "CancelledError";
 };
-function createProcessRunner(debug, recorder, limits = CAPTURE_LIMITS) {
+function createProcessRunner(debug2, recorder, limits = CAPTURE_LIMITS) {
   const running = /* @__PURE__ */ new Set();
   let stopped = false;
   const run = (command, args, options = {}) => new Promise((resolve, reject) => {
@@ -128,7 +135,7 @@ function createProcessRunner(debug, recorder, limits = CAPTURE_LIMITS) {
       reject(new CancelledError(`not started, the run is being cancelled: ${command} ${args.slice(0, 2).join(" ")}`));
       return;
     }
-    debug(`exec: ${JSON.stringify([command, ...args])}`);
+    debug2(`exec: ${JSON.stringify([command, ...args])}`);
     const child = spawn(command, [...args], {
       cwd: options.cwd,
       // Always the action's own environment (as it is now), plus what the caller adds.
@@ -416,6 +423,130 @@ function httpProbe(url) {
   });
 }
 
+// src/ui.ts
+var ANNOTATION_BUDGET = { error: 9, warning: 10, notice: 10 };
+function maskedValues(value) {
+  const values = /* @__PURE__ */ new Set();
+  if (value.trim() !== "") values.add(value);
+  for (const line of value.split(/\r\n|\r|\n/)) {
+    if (line.trim().length >= 4) values.add(line);
+  }
+  return [...values];
+}
+var ActionsUi = class {
+  constructor(write = (text) => void process.stdout.write(text), budget = ANNOTATION_BUDGET) {
+    this.write = write;
+    this.budget = budget;
+  }
+  write;
+  budget;
+  used = { error: 0, warning: 0, notice: 0 };
+  leftOut = { error: 0, warning: 0, notice: 0 };
+  info(message) {
+    this.write(`${inert(message)}
+`);
+  }
+  debug(message) {
+    debug(message);
+  }
+  annotate(kind, message, props) {
+    if (this.used[kind] < this.budget[kind]) {
+      this.used[kind]++;
+      core_exports[kind](message, props);
+      return;
+    }
+    this.leftOut[kind]++;
+    const where = props?.file ? ` (${props.file}${props.startLine ? `:${props.startLine}` : ""})` : "";
+    const label = { error: "Error", warning: "Warning", notice: "Notice" }[kind];
+    this.info(`${label}${where}: ${props?.title ? `${props.title}: ` : ""}${message}`);
+  }
+  notice(message, props) {
+    this.annotate("notice", message, props);
+  }
+  warning(message, props) {
+    this.annotate("warning", message, props);
+  }
+  error(message, props) {
+    this.annotate("error", message, props);
+  }
+  async group(name, fn) {
+    startGroup(name);
+    try {
+      return await fn();
+    } finally {
+      endGroup();
+    }
+  }
+  secret(value) {
+    for (const masked of maskedValues(value)) setSecret(masked);
+  }
+  /** One line for the annotations GitHub would not have shown, or undefined when every one was annotated. */
+  leftOutNote() {
+    const parts = Object.keys(this.leftOut).filter((kind) => this.leftOut[kind] > 0).map((kind) => `${this.leftOut[kind]} ${kind}${this.leftOut[kind] === 1 ? "" : "s"}`);
+    if (parts.length === 0) return void 0;
+    return `${parts.join(", ")} more than GitHub shows as annotations (10 of each kind per step) are printed as log lines above and listed in the job summary`;
+  }
+};
+function bufferedUi(target) {
+  const held = [];
+  return {
+    info: (m) => void held.push(() => target.info(m)),
+    debug: (m) => void held.push(() => target.debug(m)),
+    notice: (m, p) => void held.push(() => target.notice(m, p)),
+    warning: (m, p) => void held.push(() => target.warning(m, p)),
+    error: (m, p) => void held.push(() => target.error(m, p)),
+    // One level of groups is all a log shows; a group inside a held phase is just its lines.
+    group: (_name, fn) => fn(),
+    secret: (v) => target.secret(v),
+    replay: () => {
+      for (const say of held.splice(0)) say();
+    }
+  };
+}
+var untold = /* @__PURE__ */ new Set();
+async function tellUntold() {
+  for (const held of [...untold]) await held.tell();
+}
+function heldUi(target) {
+  const entries = [];
+  let current = entries;
+  let told = false;
+  const hold = (say) => told ? say(target) : void current.push({ say });
+  const tellAll = async (list) => {
+    for (const entry of list) {
+      if ("say" in entry) entry.say(target);
+      else await target.group(entry.group, () => tellAll(entry.entries));
+    }
+  };
+  const held = {
+    info: (m) => hold((ui) => ui.info(m)),
+    debug: (m) => hold((ui) => ui.debug(m)),
+    notice: (m, p) => hold((ui) => ui.notice(m, p)),
+    warning: (m, p) => hold((ui) => ui.warning(m, p)),
+    error: (m, p) => hold((ui) => ui.error(m, p)),
+    group: async (name, fn) => {
+      if (told) return target.group(name, fn);
+      const group = { group: name, entries: [] };
+      current.push(group);
+      const outer = current;
+      current = group.entries;
+      try {
+        return await fn();
+      } finally {
+        current = outer;
+      }
+    },
+    secret: (v) => target.secret(v),
+    tell: async () => {
+      untold.delete(held);
+      told = true;
+      await tellAll(entries.splice(0));
+    }
+  };
+  untold.add(held);
+  return held;
+}
+
 // src/cancel.ts
 async function removeLeftovers(run, leftovers) {
   const failed = [];
@@ -440,6 +571,7 @@ function removeOnSignal(runner, leftovers, say) {
     say(`${signal}: cancelled; ending the processes and removing what this run started`);
     void (async () => {
       await runner.endAll();
+      await tellUntold().catch(() => void 0);
       const failed = await removeLeftovers(createProcessRunner(() => void 0).run, leftovers);
       for (const item of failed) say(`Could not remove ${item}`);
     })().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
@@ -464,6 +596,9 @@ export {
   htmlText,
   mdText,
   mdLink,
+  ActionsUi,
+  bufferedUi,
+  heldUi,
   STATE_CONTAINERS,
   STATE_TEMP_DIRS,
   STATE_PROCESSES,
