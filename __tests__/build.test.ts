@@ -5,6 +5,9 @@ import { SHARED_FIXTURES } from './helpers/servers.js';
 import { buildxArgs, cacheFlags, type BuildPlan } from '../src/build/args.js';
 import { capabilitiesFrom, parseVersion, versionAtLeast } from '../src/build/capabilities.js';
 import { ProgressParser } from '../src/build/progress.js';
+import { BuildError, runBuild } from '../src/build/build.js';
+import { CommandError } from '../src/errors.js';
+import type { Runner } from '../src/exec.js';
 import { parseCheckOutput } from '../src/build/checks.js';
 import { readContext } from '../src/context.js';
 import { gatePlatforms } from '../src/pipeline/setup.js';
@@ -292,6 +295,42 @@ describe('capabilities', () => {
       enginePlatform: 'linux/amd64',
       ...expected,
     });
+  });
+});
+
+describe('runBuild: whose failure it is', () => {
+  /** A runner answering like docker: these stderr lines, this exit code. */
+  const failing =
+    (stderr: string[]): Runner =>
+    async (_command, _args, options = {}) => {
+      for (const line of stderr) options.onLine?.(line, 'stderr');
+      return { exitCode: 1, stdout: '', stderr: stderr.join('\n') };
+    };
+  const build = (stderr: string[]) => runBuild(plan, { run: failing(stderr), env: {}, log: () => undefined });
+
+  test('docker without buildx (as docker 28.5 says an unknown command): a tool failure that says what to install', async () => {
+    const error = await build(['unknown command: docker buildx', '', "Run 'docker --help' for more information"]).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CommandError);
+    expect((error as CommandError).message).toContain('install the docker-buildx plugin');
+  });
+
+  test("buildx refusing a flag before any step: a tool failure, not the Dockerfile's", async () => {
+    const error = await build(['ERROR: unknown flag: --call']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandError);
+    expect((error as CommandError).message).not.toContain('install the docker-buildx plugin');
+  });
+
+  test("a step of the Dockerfile failing: the build's own failure", async () => {
+    const error = await build([
+      '#1 [internal] load build definition from Dockerfile',
+      '#1 DONE 0.0s',
+      '#5 [web 2/2] RUN false',
+      '#5 ERROR: process "/bin/sh -c false" did not complete successfully: exit code: 1',
+      'ERROR: failed to build: failed to solve: process "/bin/sh -c false" did not complete successfully: exit code: 1',
+    ]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuildError);
   });
 });
 

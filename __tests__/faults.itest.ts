@@ -21,7 +21,7 @@ function tempDirsLeft(runnerTemp: string): string[] {
 }
 
 describe('faults', () => {
-  test('Docker daemon unreachable: says so before any work, leaves nothing', async () => {
+  test('Docker daemon unreachable: one error that names it (asked alongside the first build), nothing left', async () => {
     const run = await runAction({
       inputs: { ...base, target: 'healthy' },
       env: { DOCKER_HOST: 'unix:///tmp/msa-no-docker.sock' },

@@ -21,7 +21,7 @@ import {
   StubRunner,
   type Call,
 } from './helpers/stub-runner.js';
-import { SHARED_FIXTURES } from './helpers/servers.js';
+import { ROOT, SHARED_FIXTURES } from './helpers/servers.js';
 
 /**
  * The pipeline's composition, without Docker: a stub runner answers exactly the calls each case plans (any other
@@ -436,18 +436,32 @@ describe('the road, composed', () => {
     // buildx 0.29.1's JSON for __tests__/fixtures/lint/Dockerfile, as it printed it (recorded).
     const warnings = fs.readFileSync(path.join(SHARED_FIXTURES, 'buildx-check-lint.json'), 'utf8');
     const isCheck = (c: Call) => isDocker('buildx', 'build')(c) && c.args.includes('--call');
-    test('warn: each warning once (both targets gave it) as an annotation on its line; the road goes on', async () => {
+    // buildx 0.29.1's metadata for the same Dockerfile built with BUILDX_METADATA_WARNINGS=1 (recorded).
+    const recordedMetadata = JSON.parse(
+      fs.readFileSync(
+        path.join(ROOT, '__tests__', 'fixtures', 'recorded', 'buildx-0.29.1-metadata-warnings.json'),
+        'utf8',
+      ),
+    ) as Record<string, unknown>;
+    /** Builds that succeed, writing the recorded warnings into their metadata, as buildx does when asked. */
+    const buildsWarning = (w: World) =>
+      w.stub.on('build', isDocker('buildx', 'build'), async (c) => {
+        const result = await buildSucceeds()(c);
+        const file = flag(c.args, '--metadata-file') as string;
+        if (c.options.env?.BUILDX_METADATA_WARNINGS === '1') {
+          fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), ...recordedMetadata }));
+        }
+        return { ...result, stderr: `#0 building with "default" instance using docker driver\n${result.stderr ?? ''}` };
+      });
+
+    test('warn: read from the builds themselves (no extra call); each warning once, on its line; the road goes on', async () => {
       const w = world();
-      w.stub.on('check', isCheck, () => ({ exitCode: 1, stdout: warnings }));
+      buildsWarning(w);
       const outcome = await road(w, { targets: 'web,api', checks: 'warn' });
       expect(outcome.failure).toBeUndefined();
-      const checks = w.stub.calls.filter(isCheck);
-      expect(checks.map((c) => flag(c.args, '--target')).sort()).toEqual(['api', 'web']);
-      for (const c of checks) {
-        expect(c.args.join(' ')).toContain('--call check,format=json');
-        expect(c.args).not.toContain('--metadata-file');
-        expect(c.args).not.toContain('--load');
-      }
+      expect(w.stub.calls.filter(isCheck)).toEqual([]);
+      // Told in their own group after the targets'.
+      expect(outcome.said.filter((s) => s.kind === 'group').at(-1)?.text).toBe('Build checks');
       const annotations = outcome.said.filter((s) => s.kind === 'warning' && s.props?.title?.startsWith('Build check'));
       expect(annotations.map((s) => [s.props?.title, s.props?.file, s.props?.startLine])).toEqual([
         ["Build check FromAsCasing: The 'as' keyword should match the case of the 'from' keyword", 'Dockerfile', 3],
@@ -462,9 +476,29 @@ describe('the road, composed', () => {
           5,
         ],
       ]);
-      // Every check ran before the first build.
-      const firstBuild = w.stub.calls.findIndex((c) => isDocker('buildx', 'build')(c) && !isCheck(c));
-      expect(w.stub.calls.findLastIndex(isCheck)).toBeLessThan(firstBuild);
+      expect(outcome.said).toContainEqual({
+        kind: 'info',
+        text: expect.stringMatching(
+          /^ {2}- FromAsCasing \(line 3\): 'as' and 'FROM' keywords' casing do not match \[web, api\]/,
+        ),
+      });
+    });
+
+    test.each([
+      ['26.1.5', '', true],
+      ['26.1.5', '# syntax=docker/dockerfile:1\n', false],
+      ['27.0.0', '', false],
+    ])('warn, engine %s, directive %j: a frontend that cannot lint said once: %s', async (version, directive, said) => {
+      const w = world();
+      fs.writeFileSync(path.join(w.ctx.workspace, 'Dockerfile'), `${directive}${DOCKERFILE}`);
+      w.stub.on('engine', isDocker('version'), () => ({ stdout: `linux/amd64 ${version}\n` }));
+      w.stub.on('build', isDocker('buildx', 'build'), async (c) => {
+        const result = await buildSucceeds()(c);
+        return { ...result, stderr: `#0 building with "default" instance using docker driver\n${result.stderr ?? ''}` };
+      });
+      const outcome = await road(w, { targets: 'web,api', checks: 'warn' });
+      const notices = outcome.said.filter((s) => s.kind === 'notice' && s.text.startsWith('Build checks skipped'));
+      expect(notices).toHaveLength(said ? 1 : 0);
     });
     test('error: any warning stops every target before its build, as the build gate', async () => {
       const w = world();
@@ -508,6 +542,16 @@ describe('the road, composed', () => {
     expect(outcome.failure).toBe('1 of 2 targets failed: web (build: gate)');
     expect(JSON.parse(outcome.outputs.pushed)).toEqual({ web: false, api: true });
     expectCleanedUp(w, outcome);
+  });
+
+  test('analysis: false reads no layers: no image save, no analysis group, the budget still applies', async () => {
+    const w = world();
+    const outcome = await road(w, { target: 'web', analysis: 'false', 'max-image-size': '1000' });
+    expect(w.stub.named('docker', 'image', 'save')).toEqual([]);
+    expect(outcome.said.filter((s) => s.kind === 'group').map((s) => s.text)).not.toContain('Analysis of web');
+    expect(outcome.reports[0].analysis).toBeUndefined();
+    expect(outcome.reports[0].failure).toMatchObject({ kind: 'gate', phase: 'build' });
+    expect(outcome.reports[0].failure?.message).toContain('over max-image-size');
   });
 
   test('a smoke failure still shows the scan, which is not uploaded', async () => {

@@ -221,6 +221,21 @@ describe('build checks on the docker-container builder (BuildKit 0.32 lints)', (
       { file: '__tests__/fixtures/lint/Dockerfile', line: 5, rule: 'JSONArgsRecommended' },
     ]);
     expect(run.stdout).toContain('::group::Build app');
+    // Read from the build's own metadata: no check of its own before or beside the build.
+    expect(run.stdout).not.toContain('--call');
+  });
+
+  test("warn on the engine's own docker driver: the same warnings, from the build's metadata", async () => {
+    const run = await runAction({
+      inputs: { ...inputs, builder: '', 'build-args': 'BASE=multistage-local/busybox:1', checks: 'warn' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(warningsWithProps(run.stdout).map((w) => [w.line, w.rule])).toEqual([
+      [3, 'FromAsCasing'],
+      [4, 'SecretsUsedInArgOrEnv'],
+      [5, 'JSONArgsRecommended'],
+    ]);
+    expect(run.stdout).not.toContain('Build checks skipped');
   });
 
   test('error: the step fails before building, naming the warnings', async () => {

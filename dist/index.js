@@ -1,12 +1,11 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-UCBBZHP2.js";
-import "./chunks/chunk-NOBG752D.js";
+} from "./chunks/chunk-2XWGVS5E.js";
+import "./chunks/chunk-ZEPLOZA7.js";
 import "./chunks/chunk-BPNTP72B.js";
-import "./chunks/chunk-BR2HY3XJ.js";
-import "./chunks/chunk-FD7ZZOJE.js";
-import "./chunks/chunk-AQXUNLLB.js";
+import "./chunks/chunk-ZXO6HUJ2.js";
+import "./chunks/chunk-LAMZQF3F.js";
 import "./chunks/chunk-TV5RVX4N.js";
 import "./chunks/chunk-ZRO6CAG6.js";
 

@@ -315,6 +315,7 @@ const INPUT_TABLE = {
   }),
   pull: spec({ default: 'false', boolean: true, read: (f) => f.boolean() }),
   checks: spec({ default: 'warn', read: (f) => f.oneOf(['warn', 'error', 'false']) as 'warn' | 'error' | 'false' }),
+  analysis: spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
   'max-image-size': spec({
     read: (f) => {
       const value = f.text();

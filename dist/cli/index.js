@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-UCBBZHP2.js";
+} from "../chunks/chunk-2XWGVS5E.js";
 import {
   StateCleanup,
   createProcessRunner,
@@ -17,11 +17,10 @@ import {
   removeLeftovers,
   removeOnSignal,
   withoutControls
-} from "../chunks/chunk-NOBG752D.js";
+} from "../chunks/chunk-ZEPLOZA7.js";
 import "../chunks/chunk-BPNTP72B.js";
-import "../chunks/chunk-BR2HY3XJ.js";
-import "../chunks/chunk-FD7ZZOJE.js";
-import "../chunks/chunk-AQXUNLLB.js";
+import "../chunks/chunk-ZXO6HUJ2.js";
+import "../chunks/chunk-LAMZQF3F.js";
 import {
   errorMessage
 } from "../chunks/chunk-TV5RVX4N.js";

@@ -11,9 +11,8 @@ import {
   isString,
   readStateList,
   removeLeftovers
-} from "../chunks/chunk-NOBG752D.js";
-import "../chunks/chunk-BR2HY3XJ.js";
-import "../chunks/chunk-FD7ZZOJE.js";
+} from "../chunks/chunk-ZEPLOZA7.js";
+import "../chunks/chunk-ZXO6HUJ2.js";
 import {
   errorMessage
 } from "../chunks/chunk-TV5RVX4N.js";

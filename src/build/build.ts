@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Runner } from '../exec.js';
 import { CommandError } from '../errors.js';
+import { BUILDX_NEEDED } from './capabilities.js';
 import { buildxArgs, type BuildPlan } from './args.js';
 import { ProgressParser, type BuildProgress } from './progress.js';
 
@@ -67,8 +68,17 @@ export async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<
   const seconds = (now() - started) / 1000;
   const progress = parser.result();
   if (result.exitCode !== 0) {
-    if (log.length === 0)
-      throw new CommandError('docker', buildxArgs(plan), result.exitCode, result.stderr, result.stdout);
+    // No build step at all (`#1 ...` is BuildKit's first): buildx itself failed (missing, a flag it does not know).
+    if (!log.some((line) => /^#\d+ /.test(line))) {
+      const missing = /unknown command: docker buildx|'buildx' is not a docker command/.test(result.stderr);
+      throw new CommandError(
+        'docker',
+        buildxArgs(plan),
+        result.exitCode,
+        missing ? `${result.stderr}\n${BUILDX_NEEDED}` : result.stderr,
+        result.stdout,
+      );
+    }
     throw new BuildError(plan.target, progress, log.join('\n'), result.exitCode);
   }
   let metadata: Record<string, unknown> = {};

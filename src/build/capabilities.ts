@@ -19,6 +19,8 @@ export interface BuildxCapabilities {
   ghaCacheV2: boolean;
   /** The engine's own platform, e.g. linux/amd64 ('' when not asked). */
   enginePlatform: string;
+  /** The engine's version, e.g. 28.5.1 ('' or absent when not asked). */
+  engineVersion?: string;
 }
 
 export function parseVersion(text: string): [number, number, number] | undefined {
@@ -55,26 +57,17 @@ export function capabilitiesFrom(
   };
 }
 
-/**
- * Ask the engine and buildx what they can do, all at once (each question is a docker CLI start). The builder's
- * driver and the engine's image store only matter to the cache flags and to several platforms, so they are asked
- * only then (`builderFacts`); `docker info` alone costs about 200 ms.
- */
-export async function detectCapabilities(
-  run: Runner,
-  builder: string,
-  builderFacts = true,
-  dockerHost?: string,
-): Promise<BuildxCapabilities> {
-  const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
-  const [engine, version, inspect, info] = await Promise.all([
-    run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}'], { allowFailure: true }),
-    run('docker', ['buildx', 'version'], { allowFailure: true }),
-    builderFacts
-      ? run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true })
-      : skipped,
-    builderFacts ? run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }) : skipped,
-  ]);
+/** The engine's platform and version (`docker version`); an engine that does not answer is a tool failure. */
+export interface EngineFacts {
+  platform: string;
+  version: string;
+}
+
+/** Ask the engine whether it answers, and what it runs (one docker CLI start, about 35 ms). */
+export async function checkEngine(run: Runner, dockerHost?: string): Promise<EngineFacts> {
+  const engine = await run('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}} {{.Server.Version}}'], {
+    allowFailure: true,
+  });
   if (engine.exitCode !== 0) {
     const why = (engine.stderr || engine.stdout).trim().split('\n').slice(-3).join(' ');
     throw new ToolError(
@@ -82,13 +75,36 @@ export async function detectCapabilities(
       `The Docker engine is not reachable${dockerHost ? ` at DOCKER_HOST=${dockerHost}` : ''}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`,
     );
   }
+  const [platform = '', version = ''] = engine.stdout.trim().split(/\s+/);
+  return { platform, version };
+}
+
+/** buildx missing: what to do about it. */
+export const BUILDX_NEEDED = 'buildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action';
+
+/**
+ * Ask buildx what the builder can do, all at once (each question is a docker CLI start). The builder's driver, the
+ * engine's image store and buildx's version only matter to the cache flags, several platforms and the push, so they
+ * are asked only then (`builderFacts`): `docker info` alone costs about 200 ms, and `docker buildx version` about
+ * 200 ms (the CLI starts the plugin twice). Without them nothing is asked, and a missing buildx is told by the build
+ * itself (runBuild: a failure before any build step is buildx's, not the Dockerfile's). The engine's own facts come
+ * from `engine` (checkEngine, asked alongside).
+ */
+export async function detectCapabilities(
+  run: Runner,
+  builder: string,
+  builderFacts: boolean,
+  engine: Promise<EngineFacts>,
+): Promise<BuildxCapabilities> {
+  if (!builderFacts) return capabilitiesFrom('', '', '', '');
+  const [facts, version, inspect, info] = await Promise.all([
+    engine,
+    run('docker', ['buildx', 'version'], { allowFailure: true }),
+    run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true }),
+    run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }),
+  ]);
   if (version.exitCode !== 0) {
-    throw new CommandError(
-      'docker',
-      ['buildx', 'version'],
-      version.exitCode,
-      `${version.stderr}\nbuildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action`,
-    );
+    throw new CommandError('docker', ['buildx', 'version'], version.exitCode, `${version.stderr}\n${BUILDX_NEEDED}`);
   }
   if (inspect.exitCode !== 0) {
     throw new CommandError(
@@ -98,5 +114,8 @@ export async function detectCapabilities(
       `${inspect.stderr}${builder ? `\n(the builder input names "${builder}")` : ''}`,
     );
   }
-  return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, engine.stdout.trim());
+  return {
+    ...capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, facts.platform),
+    engineVersion: facts.version,
+  };
 }

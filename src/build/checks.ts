@@ -94,22 +94,66 @@ export async function runBuildChecks(
       }
     }),
   );
-  const byKey = new Map<string, CheckWarning>();
-  for (const { target, result, warnings } of results) {
+  for (const { result, warnings } of results) {
     if (warnings === undefined) {
       return {
         warnings: [],
         unsupported: lastLines(result.stderr || result.stdout, 3) || `exit code ${result.exitCode}`,
       };
     }
+  }
+  return {
+    warnings: mergeWarnings(results.map(({ target, warnings }) => ({ target, warnings: warnings ?? [] }))),
+  };
+}
+
+function base64Text(value: unknown, max = 2000): string {
+  return typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8').slice(0, max) : '';
+}
+
+/**
+ * The warnings of BuildKit's checks that a build wrote into its metadata (BUILDX_METADATA_WARNINGS=1, as
+ * build-push-action reads them): `buildx.build.warnings: [{ short: base64 "Rule: detail (line N)", detail: [base64
+ * description], url, sourceInfo: { filename }, range: [{ start: { line } }] }]`. Absent when there were none.
+ */
+export function metadataWarnings(metadata: Record<string, unknown>): Omit<CheckWarning, 'targets'>[] {
+  const warnings = metadata['buildx.build.warnings'];
+  if (!Array.isArray(warnings)) return [];
+  return warnings.slice(0, MAX_WARNINGS).flatMap((w: unknown) => {
+    if (typeof w !== 'object' || w === null) return [];
+    const o = w as Record<string, unknown>;
+    const short = base64Text(o.short);
+    const m = /^([A-Za-z][\w]*): (.*?)(?: \(line \d+\))?$/s.exec(short);
+    if (!m) return [];
+    const range = Array.isArray(o.range) ? (o.range[0] as { start?: { line?: unknown } } | undefined) : undefined;
+    const line = range?.start?.line;
+    return [
+      {
+        rule: m[1].slice(0, 200),
+        description: Array.isArray(o.detail) ? base64Text(o.detail[0]) : '',
+        detail: m[2],
+        url: text(o.url, 500),
+        ...(typeof line === 'number' && Number.isInteger(line) && line > 0 ? { line } : {}),
+      },
+    ];
+  });
+}
+
+/** Each target's warnings as one list: the same warning from several targets is one warning naming them all. */
+export function mergeWarnings(
+  perTarget: { target: string; warnings: Omit<CheckWarning, 'targets'>[] }[],
+): CheckWarning[] {
+  const byKey = new Map<string, CheckWarning>();
+  for (const { target, warnings } of perTarget) {
     for (const w of warnings) {
       const key = `${w.rule}\u0000${w.line ?? ''}\u0000${w.detail}`;
       const seen = byKey.get(key);
-      if (seen) seen.targets.push(target);
-      else byKey.set(key, { ...w, targets: [target] });
+      if (seen) {
+        if (!seen.targets.includes(target)) seen.targets.push(target);
+      } else byKey.set(key, { ...w, targets: [target] });
     }
   }
-  return { warnings: [...byKey.values()].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+  return [...byKey.values()].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
 
 /** `FromAsCasing (line 3)`: a warning in a sentence. */

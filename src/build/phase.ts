@@ -32,7 +32,9 @@ export interface BuildAnnotation {
 export async function buildOnce(deps: BuildDeps, settings: BuildSettings, request: BuildRequest): Promise<BuildRun> {
   return runBuild(buildPlan(settings, request), {
     run: deps.run,
-    env: settings.secretValues,
+    env: settings.metadataWarnings
+      ? { ...settings.secretValues, BUILDX_METADATA_WARNINGS: '1' }
+      : settings.secretValues,
     now: deps.clock.now,
     log: (line) => deps.ui.info(line),
   });
@@ -85,6 +87,7 @@ export async function buildImage(
     cacheHitRatio: run.progress.cacheHitRatio,
     stepDetails: run.progress.stepDetails,
     metadata: run.metadata,
+    ...(run.progress.driver ? { driver: run.progress.driver } : {}),
     labels: request.labels,
     exposedPorts: image.exposedPorts,
   };

@@ -13,6 +13,8 @@ export interface BuildSettings {
   secretEnvs: { id: string; env: string }[];
   /** The child environment that carries the secret values. */
   secretValues: Record<string, string>;
+  /** checks: warn: BuildKit's check warnings go into each build's metadata (BUILDX_METADATA_WARNINGS=1). */
+  metadataWarnings?: boolean;
   secretFiles: { id: string; path: string }[];
   ssh: string[];
   builder: string;
@@ -62,6 +64,7 @@ export function buildSettings(inputs: Inputs, ctx: RunContext): BuildSettings {
       ...inputs['secret-envs'],
     ],
     secretValues: Object.fromEntries(inputs.secrets.map((secret, i) => [secretEnvName(i), secret.value])),
+    metadataWarnings: inputs.checks === 'warn',
     secretFiles: inputs['secret-files'],
     ssh: inputs.ssh,
     builder: inputs.builder,

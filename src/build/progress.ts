@@ -18,6 +18,8 @@ export interface BuildProgress {
   error?: string;
   /** Every Dockerfile step BuildKit ran or found cached (FROM included), in the order it first said them. */
   stepDetails: StepProgress[];
+  /** The builder's driver as buildx's first line says it (`#0 building with "default" instance using docker driver`). */
+  driver?: string;
 }
 
 /** One Dockerfile step as BuildKit's progress told it. */
@@ -39,6 +41,7 @@ const STEP = /^\[([^\]\s]+) (\d+)\/\d+\] (.*)$/;
 export class ProgressParser {
   private readonly names = new Map<string, string>();
   private readonly cachedIds = new Set<string>();
+  private driver: string | undefined;
   private readonly durations = new Map<string, number>();
   private failedId?: string;
   private failedLine?: number;
@@ -50,6 +53,8 @@ export class ProgressParser {
   }
 
   push(line: string): void {
+    const builder = /^#0 building with "[^"]*" instance using (\S+) driver/.exec(line);
+    if (builder) this.driver ??= builder[1];
     const vertex = VERTEX.exec(line);
     if (vertex) {
       if (!this.names.has(vertex[1])) this.names.set(vertex[1], vertex[2]);
@@ -107,6 +112,7 @@ export class ProgressParser {
       failedLine: this.failedLine,
       error: this.error,
       stepDetails,
+      ...(this.driver ? { driver: this.driver } : {}),
     };
   }
 }

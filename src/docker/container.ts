@@ -1,4 +1,3 @@
-import * as http from 'node:http';
 import type { Runner } from '../exec.js';
 import type { ContainerCondition, ProbeResult } from '../smoke/poll.js';
 import { clip } from '../untrusted.js';
@@ -87,10 +86,14 @@ export async function removeContainer(run: Runner, name: string): Promise<boolea
   return result.exitCode === 0 || /No such container/i.test(result.stderr);
 }
 
-/** One GET with its own timeout and no connection reuse, so every attempt sees the service as it is now. */
+/**
+ * One GET with its own timeout and no connection reuse, so every attempt sees the service as it is now. node:http
+ * loads on the first probe, not with the action (a step without a smoke test never needs it).
+ */
 export function httpProbe(url: string): (timeoutMs: number) => Promise<ProbeResult> {
-  return (timeoutMs) =>
-    new Promise((resolve) => {
+  return async (timeoutMs) => {
+    const http = await import('node:http');
+    return new Promise((resolve) => {
       const request = http.get(url, { agent: false, timeout: timeoutMs }, (response) => {
         response.destroy();
         resolve({ status: response.statusCode ?? 0 });
@@ -110,4 +113,5 @@ export function httpProbe(url: string): (timeoutMs: number) => Promise<ProbeResu
         });
       });
     });
+  };
 }

@@ -1,7 +1,16 @@
 import type { TargetReport } from '../report/types.js';
 import type { Failure } from '../errors.js';
+import * as fs from 'node:fs';
 import { failureMessage } from '../errors.js';
-import { describeWarning, reportChecks, runBuildChecks } from '../build/checks.js';
+import {
+  describeWarning,
+  mergeWarnings,
+  metadataWarnings,
+  reportChecks,
+  runBuildChecks,
+  type ChecksResult,
+} from '../build/checks.js';
+import { parseVersion, versionAtLeast } from '../build/capabilities.js';
 import { heldUi } from '../ui.js';
 import { turns } from '../runtime.js';
 import type { RunPlan, RunServices } from './setup.js';
@@ -14,7 +23,9 @@ import { nothingPushed, runTarget, runTestStage, stagesOf } from './road.js';
  */
 export async function runPipeline(plan: RunPlan, services: RunServices): Promise<TargetReport[]> {
   const { inputs } = plan;
-  const checksFailure = await buildChecks(plan, services);
+  // checks: warn reads BuildKit's check warnings from each build's own metadata (told at the end, no extra build);
+  // error runs the checks first, as a gate.
+  const checksFailure = inputs.checks === 'error' ? await buildChecks(plan, services) : undefined;
   const { tests, failure } = checksFailure
     ? { tests: undefined, failure: checksFailure }
     : inputs['test-target']
@@ -32,6 +43,7 @@ export async function runPipeline(plan: RunPlan, services: RunServices): Promise
       return { target, image: inputs.image, stages: stagesOf(plan, target), tests, pushed: false, failure };
     });
     await services.background.settle();
+    await services.engine;
     return reports;
   }
   const reports = await everyTarget(plan, services, async (target, targetServices) => {
@@ -40,7 +52,68 @@ export async function runPipeline(plan: RunPlan, services: RunServices): Promise
     return report;
   });
   await services.background.settle();
+  // Asked alongside the builds: an engine that did not answer is what stopped them all, said as such.
+  const engine = await services.engine;
+  if (inputs.checks === 'warn') await tellChecks(plan, services, reports, engine.version);
   return reports;
+}
+
+/** Every target's (and the test stage's) checks, once; the same warning from several targets is one. */
+function runChecks(plan: RunPlan, services: RunServices): Promise<ChecksResult> {
+  const { inputs } = plan;
+  const targets = [...new Set([...(inputs['test-target'] ? [inputs['test-target']] : []), ...inputs.targets])];
+  return runBuildChecks(services, plan.settings, targets);
+}
+
+/**
+ * checks: warn: the warnings BuildKit's checks wrote into each build's metadata, once each, in a group after the
+ * targets'. A builder whose frontend cannot lint writes none: the docker driver of an engine before 27.0 (BuildKit
+ * before 0.15) without a `# syntax=` directive is said to be one, once.
+ */
+async function tellChecks(
+  plan: RunPlan,
+  services: RunServices,
+  reports: TargetReport[],
+  engineVersion: string,
+): Promise<void> {
+  const built = reports.filter((r) => r.build);
+  if (built.length === 0) return;
+  const warnings = mergeWarnings(
+    built.map((r) => ({ target: r.target, warnings: metadataWarnings(r.build?.metadata ?? {}) })),
+  );
+  const engine = parseVersion(engineVersion);
+  const oldFrontend =
+    warnings.length === 0 &&
+    built.some((r) => r.build?.driver === 'docker') &&
+    engine !== undefined &&
+    !versionAtLeast(engine, [27, 0, 0]) &&
+    !hasSyntaxDirective(plan.settings.file);
+  await services.ui.group('Build checks', async () =>
+    reportChecks(
+      services.ui,
+      oldFrontend
+        ? {
+            warnings: [],
+            unsupported: `Docker Engine ${engineVersion}'s built-in Dockerfile frontend (BuildKit before 0.15) has no build checks; add "# syntax=docker/dockerfile:1" to the Dockerfile to use the current frontend`,
+          }
+        : { warnings },
+      plan.annotation.file,
+    ),
+  );
+}
+
+/** The Dockerfile names its frontend (`# syntax=...` before any instruction). */
+function hasSyntaxDirective(file: string): boolean {
+  try {
+    const head = fs.readFileSync(file, 'utf8').slice(0, 4096);
+    for (const line of head.split('\n')) {
+      if (/^\s*#\s*syntax\s*=/i.test(line)) return true;
+      if (!/^\s*(#.*)?$/.test(line)) return false;
+    }
+  } catch {
+    // unreadable now: the build said so already
+  }
+  return false;
 }
 
 /**
@@ -87,19 +160,17 @@ async function everyTarget(
 }
 
 /**
- * BuildKit's build checks for every target (and the test stage), before anything is built. `warn`: annotations;
- * `error`: any warning stops every target before its build (the build gate).
+ * checks: error: BuildKit's build checks for every target (and the test stage), before anything is built; any
+ * warning stops every target before its build (the build gate).
  */
 async function buildChecks(plan: RunPlan, services: RunServices): Promise<Failure | undefined> {
   const { inputs } = plan;
-  if (inputs.checks === 'false') return undefined;
-  const targets = [...new Set([...(inputs['test-target'] ? [inputs['test-target']] : []), ...inputs.targets])];
   const result = await services.ui.group('Build checks', async () => {
-    const checked = await runBuildChecks(services, plan.settings, targets);
+    const checked = await runChecks(plan, services);
     reportChecks(services.ui, checked, plan.annotation.file);
     return checked;
   });
-  if (inputs.checks !== 'error' || result.warnings.length === 0) return undefined;
+  if (result.warnings.length === 0) return undefined;
   const shown = result.warnings.slice(0, 10).map((w) => `  - ${describeWarning(w)}`);
   if (result.warnings.length > 10) shown.push(`  - ... and ${result.warnings.length - 10} more`);
   const count = `${result.warnings.length} build check warning${result.warnings.length === 1 ? '' : 's'}`;

@@ -159,18 +159,20 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   // The build analysis (stages, layers, waste, recommendations) reads the image, not the container: it runs
   // alongside the smoke test and the scan, and is told in its own group after them.
   const analysisUi = bufferedUi(ui);
-  const analysing = settled(
-    analyzeImage(
-      { run: services.run, ui: analysisUi },
-      {
-        target,
-        build,
-        dockerfile: plan.dockerfile,
-        file: plan.annotation.file,
-        measureCompressed: plan.baseImages !== undefined,
-      },
-    ),
-  );
+  const analysing = inputs.analysis
+    ? settled(
+        analyzeImage(
+          { run: services.run, ui: analysisUi },
+          {
+            target,
+            build,
+            dockerfile: plan.dockerfile,
+            file: plan.annotation.file,
+            measureCompressed: plan.baseImages !== undefined,
+          },
+        ),
+      )
+    : undefined;
 
   // The scan does not need the container: it runs while the smoke test waits for the service, and what it says is
   // told in its own group after the smoke test's.
@@ -215,18 +217,20 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
       ui.info(`The scan failed as well: ${errorMessage(result.error)}`);
     return result;
   });
-  await ui.group(`Analysis of ${target}`, async () => {
-    const result = await analysing;
-    analysisUi.replay();
-    if ('value' in result) report.analysis = result.value;
-    else if (result.error instanceof ToolError) {
-      ui.warning(
-        `The build analysis of ${target} could not read the image (${result.error.message}); going on without it`,
-      );
-    } else {
-      throw stopFor(services, target, 'build', result.error);
-    }
-  });
+  if (analysing) {
+    await ui.group(`Analysis of ${target}`, async () => {
+      const result = await analysing;
+      analysisUi.replay();
+      if ('value' in result) report.analysis = result.value;
+      else if (result.error instanceof ToolError) {
+        ui.warning(
+          `The build analysis of ${target} could not read the image (${result.error.message}); going on without it`,
+        );
+      } else {
+        throw stopFor(services, target, 'build', result.error);
+      }
+    });
+  }
   if ('error' in smoked) throw stopFor(services, target, 'smoke', smoked.error);
   report.smoke = smoked.value;
   if (report.smoke.status === 'failed') throw gate('smoke', target, report.smoke.reason);

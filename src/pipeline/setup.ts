@@ -8,7 +8,7 @@ import { Background, once, systemClock, turns, type Clock } from '../runtime.js'
 import type { CleanupRecorder } from '../state.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { splitKeyValue } from '../lists.js';
-import { detectCapabilities, type BuildxCapabilities } from '../build/capabilities.js';
+import { checkEngine, detectCapabilities, type BuildxCapabilities, type EngineFacts } from '../build/capabilities.js';
 import { cacheFlags, type CacheDecision } from '../build/args.js';
 import { buildSettings, type BuildSettings } from '../build/plan.js';
 import type { BuildAnnotation } from '../build/phase.js';
@@ -58,6 +58,8 @@ export interface RunServices {
   cleanup: CleanupRecorder;
   /** Trivy and its DB, set up on first use (the first build overlaps it). */
   trivy: () => Promise<TrivySetup>;
+  /** The engine's answer (`docker version`), asked alongside the first build; awaited before the run reports. */
+  engine: Promise<EngineFacts>;
   /** One Trivy scan at a time, whichever target asks (Trivy's scan cache admits one process). */
   scanTurn: <T>(work: () => Promise<T>) => Promise<T>;
   /** The code scanning API client, loaded on first use. */
@@ -168,12 +170,16 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
   const cacheInPlay =
     inputs.cache &&
     (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService !== undefined);
-  const caps = await detectCapabilities(
-    run,
-    inputs.builder,
-    cacheInPlay || inputs.platforms.length > 1 || inputs.push,
-    ctx.dockerHost,
-  );
+  const builderFacts = cacheInPlay || inputs.platforms.length > 1 || inputs.push;
+  // The engine is asked alongside the first build unless something before it needs its answer (the builder's
+  // facts, the pull request comment's platform): one docker CLI start off the critical path. An engine that does
+  // not answer fails the builds too, and the pipeline then names it (runPipeline awaits this before it reports).
+  const engine = checkEngine(run, ctx.dockerHost);
+  const engineFirst = builderFacts || baseImages !== undefined;
+  if (!engineFirst) engine.catch(() => undefined);
+  const facts = engineFirst ? await engine : undefined;
+  const detected = await detectCapabilities(run, inputs.builder, builderFacts, engine);
+  const caps = facts ? { ...detected, enginePlatform: facts.platform, engineVersion: facts.version } : detected;
   ui.debug(
     `buildx ${caps.buildxVersion}, driver ${caps.driver}, containerd store ${caps.containerdStore}, cache export ${caps.cacheExport}`,
   );
@@ -244,6 +250,7 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
           caches,
         }),
       ),
+    engine,
     scanTurn: turns(1),
     cosign,
     codeScanning:

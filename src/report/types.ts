@@ -16,6 +16,8 @@ export interface BuildReport {
   cached: number;
   cacheHitRatio: number;
   metadata: Record<string, unknown>;
+  /** The builder's driver, as the build's log said it. */
+  driver?: string;
   /** TCP ports the image EXPOSEs, ascending. */
   exposedPorts: number[];
   /** Labels the image got (the push of a multi-platform image reuses them). */

@@ -1,12 +1,16 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
+  BearerCredentialHandler
+} from "./chunk-SMOMDSFT.js";
+import {
   require_semver
 } from "./chunk-BPNTP72B.js";
 import {
-  BearerCredentialHandler,
   HttpClient,
   HttpClientError,
-  HttpCodes,
+  HttpCodes
+} from "./chunk-HKM4OJ2M.js";
+import {
   debug,
   error,
   exec,
@@ -17,7 +21,7 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-BR2HY3XJ.js";
+} from "./chunk-ZXO6HUJ2.js";
 import "./chunk-FD7ZZOJE.js";
 import {
   __commonJS,

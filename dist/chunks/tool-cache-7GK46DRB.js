@@ -3,7 +3,9 @@ import {
   require_semver
 } from "./chunk-BPNTP72B.js";
 import {
-  HttpClient,
+  HttpClient
+} from "./chunk-HKM4OJ2M.js";
+import {
   cp,
   debug,
   exec,
@@ -12,7 +14,7 @@ import {
   mkdirP,
   rmRF,
   which
-} from "./chunk-BR2HY3XJ.js";
+} from "./chunk-ZXO6HUJ2.js";
 import "./chunk-FD7ZZOJE.js";
 import {
   __toESM

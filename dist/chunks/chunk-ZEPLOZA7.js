@@ -5,7 +5,7 @@ import {
   endGroup,
   setSecret,
   startGroup
-} from "./chunk-BR2HY3XJ.js";
+} from "./chunk-ZXO6HUJ2.js";
 import {
   CommandError,
   errorMessage
@@ -360,7 +360,6 @@ var isProcessRecord = (value) => typeof value === "object" && value !== null && 
 import * as fs2 from "node:fs";
 
 // src/docker/container.ts
-import * as http from "node:http";
 function conditionFrom(state) {
   if (!state.Running && ["exited", "dead"].includes(state.Status)) {
     return { state: "exited", exitCode: state.ExitCode, oomKilled: state.OOMKilled };
@@ -406,21 +405,24 @@ async function removeContainer(run, name) {
   return result.exitCode === 0 || /No such container/i.test(result.stderr);
 }
 function httpProbe(url) {
-  return (timeoutMs) => new Promise((resolve) => {
-    const request = http.get(url, { agent: false, timeout: timeoutMs }, (response) => {
-      response.destroy();
-      resolve({ status: response.statusCode ?? 0 });
-    });
-    request.on("timeout", () => {
-      request.destroy();
-      resolve({ error: `did not answer within ${timeoutMs} ms` });
-    });
-    request.on("error", (error) => {
-      resolve({
-        error: error.code === "ECONNREFUSED" ? "refused the connection" : error.code === "ECONNRESET" ? "reset the connection" : error.message
+  return async (timeoutMs) => {
+    const http = await import("node:http");
+    return new Promise((resolve) => {
+      const request = http.get(url, { agent: false, timeout: timeoutMs }, (response) => {
+        response.destroy();
+        resolve({ status: response.statusCode ?? 0 });
+      });
+      request.on("timeout", () => {
+        request.destroy();
+        resolve({ error: `did not answer within ${timeoutMs} ms` });
+      });
+      request.on("error", (error) => {
+        resolve({
+          error: error.code === "ECONNREFUSED" ? "refused the connection" : error.code === "ECONNRESET" ? "reset the connection" : error.message
+        });
       });
     });
-  });
+  };
 }
 
 // src/ui.ts

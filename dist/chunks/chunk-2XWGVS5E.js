@@ -20,7 +20,7 @@ import {
   mdText,
   removeContainer,
   removeOnSignal
-} from "./chunk-NOBG752D.js";
+} from "./chunk-ZEPLOZA7.js";
 import {
   require_semver
 } from "./chunk-BPNTP72B.js";
@@ -31,7 +31,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-BR2HY3XJ.js";
+} from "./chunk-ZXO6HUJ2.js";
 import {
   MEDIA,
   OciLayout,
@@ -43,17 +43,21 @@ import {
   buildSettings,
   buildxArgs,
   cacheFlags,
+  checkEngine,
+  detectCapabilities,
   inspectImage,
   isImageName,
   isImageTag,
   isInside,
   leadsOutOfWorkspace,
   metadataFile,
+  parseVersion,
   platformText,
   readRegularText,
   realAncestor,
-  splitReference
-} from "./chunk-AQXUNLLB.js";
+  splitReference,
+  versionAtLeast
+} from "./chunk-LAMZQF3F.js";
 import {
   BUG_REPORT_HINT,
   CommandError,
@@ -2704,6 +2708,7 @@ var INPUT_TABLE = {
   }),
   pull: spec({ default: "false", boolean: true, read: (f) => f.boolean() }),
   checks: spec({ default: "warn", read: (f) => f.oneOf(["warn", "error", "false"]) }),
+  analysis: spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
   "max-image-size": spec({
     read: (f) => {
       const value = f.text();
@@ -3124,7 +3129,7 @@ function parseSize(text3) {
 }
 
 // src/main.ts
-import * as fs12 from "node:fs";
+import * as fs13 from "node:fs";
 import * as path11 from "node:path";
 
 // src/pipeline/setup.ts
@@ -3166,68 +3171,6 @@ function turns(size) {
       waiting.shift()?.();
     }
   };
-}
-
-// src/build/capabilities.ts
-function parseVersion(text3) {
-  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text3);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : void 0;
-}
-function versionAtLeast(version, min) {
-  if (!version) return false;
-  for (let i = 0; i < 3; i++) {
-    if (version[i] !== min[i]) return version[i] > min[i];
-  }
-  return true;
-}
-function capabilitiesFrom(versionText, inspectText, driverStatus, enginePlatform = "") {
-  const version = parseVersion(versionText.replace(/^\S*buildx\S*\s*/, ""));
-  const driver = /^Driver:\s*(\S+)/m.exec(inspectText)?.[1] ?? "unknown";
-  const containerdStore = driverStatus.includes("io.containerd.snapshotter");
-  return {
-    buildxVersion: version ? version.join(".") : "",
-    driver,
-    containerdStore,
-    cacheExport: driver !== "docker" || containerdStore,
-    multiPlatform: driver !== "docker" || containerdStore,
-    ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
-    enginePlatform
-  };
-}
-async function detectCapabilities(run2, builder, builderFacts = true, dockerHost) {
-  const skipped = Promise.resolve({ exitCode: 0, stdout: "", stderr: "" });
-  const [engine, version, inspect, info] = await Promise.all([
-    run2("docker", ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"], { allowFailure: true }),
-    run2("docker", ["buildx", "version"], { allowFailure: true }),
-    builderFacts ? run2("docker", ["buildx", "inspect", ...builder ? [builder] : []], { allowFailure: true }) : skipped,
-    builderFacts ? run2("docker", ["info", "--format", "{{json .DriverStatus}}"], { allowFailure: true }) : skipped
-  ]);
-  if (engine.exitCode !== 0) {
-    const why = (engine.stderr || engine.stdout).trim().split("\n").slice(-3).join(" ");
-    throw new ToolError(
-      "docker",
-      `The Docker engine is not reachable${dockerHost ? ` at DOCKER_HOST=${dockerHost}` : ""}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`
-    );
-  }
-  if (version.exitCode !== 0) {
-    throw new CommandError(
-      "docker",
-      ["buildx", "version"],
-      version.exitCode,
-      `${version.stderr}
-buildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action`
-    );
-  }
-  if (inspect.exitCode !== 0) {
-    throw new CommandError(
-      "docker",
-      ["buildx", "inspect", builder],
-      inspect.exitCode,
-      `${inspect.stderr}${builder ? `
-(the builder input names "${builder}")` : ""}`
-    );
-  }
-  return capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, engine.stdout.trim());
 }
 
 // src/dockerfile/parse.ts
@@ -3583,8 +3526,8 @@ function dbSkips(cacheDir, fresh) {
 
 // src/tools/caches.ts
 function actionsToolCaches(cacheService) {
-  const tc = once(() => import("./tool-cache-EFQIRBD5.js"));
-  const cache = once(() => import("./cache-NG4KJPBD.js"));
+  const tc = once(() => import("./tool-cache-7GK46DRB.js"));
+  const cache = once(() => import("./cache-5ZHAWDRH.js"));
   return {
     toolCache: {
       find: async (tool, version, arch) => (await tc()).find(tool, version, arch),
@@ -4006,12 +3949,13 @@ async function prepare(options) {
     );
   }
   const cacheInPlay = inputs.cache && (inputs["cache-to"].length > 0 || inputs["cache-from"].length > 0 || ctx.cacheService !== void 0);
-  const caps = await detectCapabilities(
-    run2,
-    inputs.builder,
-    cacheInPlay || inputs.platforms.length > 1 || inputs.push,
-    ctx.dockerHost
-  );
+  const builderFacts = cacheInPlay || inputs.platforms.length > 1 || inputs.push;
+  const engine = checkEngine(run2, ctx.dockerHost);
+  const engineFirst = builderFacts || baseImages !== void 0;
+  if (!engineFirst) engine.catch(() => void 0);
+  const facts = engineFirst ? await engine : void 0;
+  const detected = await detectCapabilities(run2, inputs.builder, builderFacts, engine);
+  const caps = facts ? { ...detected, enginePlatform: facts.platform, engineVersion: facts.version } : detected;
   ui.debug(
     `buildx ${caps.buildxVersion}, driver ${caps.driver}, containerd store ${caps.containerdStore}, cache export ${caps.cacheExport}`
   );
@@ -4078,6 +4022,7 @@ async function prepare(options) {
         caches
       })
     ),
+    engine,
     scanTurn: turns(1),
     cosign,
     codeScanning: options.codeScanning ?? (async (token) => {
@@ -4114,6 +4059,9 @@ function baseBranchImages(inputs, ref) {
     return void 0;
   }
 }
+
+// src/pipeline/pipeline.ts
+import * as fs11 from "node:fs";
 
 // src/build/checks.ts
 var MAX_WARNINGS = 500;
@@ -4169,22 +4117,55 @@ async function runBuildChecks(deps, settings, targets) {
       }
     })
   );
-  const byKey = /* @__PURE__ */ new Map();
-  for (const { target, result, warnings } of results) {
+  for (const { result, warnings } of results) {
     if (warnings === void 0) {
       return {
         warnings: [],
         unsupported: lastLines(result.stderr || result.stdout, 3) || `exit code ${result.exitCode}`
       };
     }
+  }
+  return {
+    warnings: mergeWarnings(results.map(({ target, warnings }) => ({ target, warnings: warnings ?? [] })))
+  };
+}
+function base64Text(value, max = 2e3) {
+  return typeof value === "string" ? Buffer.from(value, "base64").toString("utf8").slice(0, max) : "";
+}
+function metadataWarnings(metadata) {
+  const warnings = metadata["buildx.build.warnings"];
+  if (!Array.isArray(warnings)) return [];
+  return warnings.slice(0, MAX_WARNINGS).flatMap((w) => {
+    if (typeof w !== "object" || w === null) return [];
+    const o = w;
+    const short = base64Text(o.short);
+    const m = /^([A-Za-z][\w]*): (.*?)(?: \(line \d+\))?$/s.exec(short);
+    if (!m) return [];
+    const range = Array.isArray(o.range) ? o.range[0] : void 0;
+    const line = range?.start?.line;
+    return [
+      {
+        rule: m[1].slice(0, 200),
+        description: Array.isArray(o.detail) ? base64Text(o.detail[0]) : "",
+        detail: m[2],
+        url: text(o.url, 500),
+        ...typeof line === "number" && Number.isInteger(line) && line > 0 ? { line } : {}
+      }
+    ];
+  });
+}
+function mergeWarnings(perTarget) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const { target, warnings } of perTarget) {
     for (const w of warnings) {
       const key = `${w.rule}\0${w.line ?? ""}\0${w.detail}`;
       const seen = byKey.get(key);
-      if (seen) seen.targets.push(target);
-      else byKey.set(key, { ...w, targets: [target] });
+      if (seen) {
+        if (!seen.targets.includes(target)) seen.targets.push(target);
+      } else byKey.set(key, { ...w, targets: [target] });
     }
   }
-  return { warnings: [...byKey.values()].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+  return [...byKey.values()].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
 function describeWarning(w) {
   return `${w.rule}${w.line ? ` (line ${w.line})` : ""}: ${w.detail || w.description}`;
@@ -5675,7 +5656,7 @@ async function runTestStage(plan, services) {
   const target = plan.inputs["test-target"];
   const { ui } = services;
   try {
-    const { testStage } = await import("./phase-BHSF2EYR.js");
+    const { testStage } = await import("./phase-FHDGRCEN.js");
     const tests = await inPhase(
       services,
       target,
@@ -5761,7 +5742,7 @@ async function road(plan, services, report) {
   if (plan.gatePlatforms.length === 1 && inputs.platforms.length > 1) build.gatedPlatform = plan.gatePlatforms[0];
   report.build = build;
   const analysisUi = bufferedUi(ui);
-  const analysing = settled(
+  const analysing = inputs.analysis ? settled(
     analyzeImage(
       { run: services.run, ui: analysisUi },
       {
@@ -5772,7 +5753,7 @@ async function road(plan, services, report) {
         measureCompressed: plan.baseImages !== void 0
       }
     )
-  );
+  ) : void 0;
   const scanUi = bufferedUi(ui);
   const scanStarted = clock.now();
   const scanning = settled(
@@ -5814,18 +5795,20 @@ async function road(plan, services, report) {
       ui.info(`The scan failed as well: ${errorMessage(result.error)}`);
     return result;
   });
-  await ui.group(`Analysis of ${target}`, async () => {
-    const result = await analysing;
-    analysisUi.replay();
-    if ("value" in result) report.analysis = result.value;
-    else if (result.error instanceof ToolError) {
-      ui.warning(
-        `The build analysis of ${target} could not read the image (${result.error.message}); going on without it`
-      );
-    } else {
-      throw stopFor(services, target, "build", result.error);
-    }
-  });
+  if (analysing) {
+    await ui.group(`Analysis of ${target}`, async () => {
+      const result = await analysing;
+      analysisUi.replay();
+      if ("value" in result) report.analysis = result.value;
+      else if (result.error instanceof ToolError) {
+        ui.warning(
+          `The build analysis of ${target} could not read the image (${result.error.message}); going on without it`
+        );
+      } else {
+        throw stopFor(services, target, "build", result.error);
+      }
+    });
+  }
   if ("error" in smoked) throw stopFor(services, target, "smoke", smoked.error);
   report.smoke = smoked.value;
   if (report.smoke.status === "failed") throw gate("smoke", target, report.smoke.reason);
@@ -5905,7 +5888,7 @@ async function gateAndPush(plan, services, report) {
 // src/pipeline/pipeline.ts
 async function runPipeline(plan, services) {
   const { inputs } = plan;
-  const checksFailure = await buildChecks(plan, services);
+  const checksFailure = inputs.checks === "error" ? await buildChecks(plan, services) : void 0;
   const { tests, failure } = checksFailure ? { tests: void 0, failure: checksFailure } : inputs["test-target"] ? await runTestStage(plan, services) : {};
   if (inputs.scan && !failure) {
     services.trivy().catch(() => void 0);
@@ -5917,6 +5900,7 @@ async function runPipeline(plan, services) {
       return { target, image: inputs.image, stages: stagesOf(plan, target), tests, pushed: false, failure };
     });
     await services.background.settle();
+    await services.engine;
     return reports2;
   }
   const reports = await everyTarget(plan, services, async (target, targetServices) => {
@@ -5925,7 +5909,45 @@ async function runPipeline(plan, services) {
     return report;
   });
   await services.background.settle();
+  const engine = await services.engine;
+  if (inputs.checks === "warn") await tellChecks(plan, services, reports, engine.version);
   return reports;
+}
+function runChecks(plan, services) {
+  const { inputs } = plan;
+  const targets = [.../* @__PURE__ */ new Set([...inputs["test-target"] ? [inputs["test-target"]] : [], ...inputs.targets])];
+  return runBuildChecks(services, plan.settings, targets);
+}
+async function tellChecks(plan, services, reports, engineVersion) {
+  const built = reports.filter((r) => r.build);
+  if (built.length === 0) return;
+  const warnings = mergeWarnings(
+    built.map((r) => ({ target: r.target, warnings: metadataWarnings(r.build?.metadata ?? {}) }))
+  );
+  const engine = parseVersion(engineVersion);
+  const oldFrontend = warnings.length === 0 && built.some((r) => r.build?.driver === "docker") && engine !== void 0 && !versionAtLeast(engine, [27, 0, 0]) && !hasSyntaxDirective(plan.settings.file);
+  await services.ui.group(
+    "Build checks",
+    async () => reportChecks(
+      services.ui,
+      oldFrontend ? {
+        warnings: [],
+        unsupported: `Docker Engine ${engineVersion}'s built-in Dockerfile frontend (BuildKit before 0.15) has no build checks; add "# syntax=docker/dockerfile:1" to the Dockerfile to use the current frontend`
+      } : { warnings },
+      plan.annotation.file
+    )
+  );
+}
+function hasSyntaxDirective(file) {
+  try {
+    const head = fs11.readFileSync(file, "utf8").slice(0, 4096);
+    for (const line of head.split("\n")) {
+      if (/^\s*#\s*syntax\s*=/i.test(line)) return true;
+      if (!/^\s*(#.*)?$/.test(line)) return false;
+    }
+  } catch {
+  }
+  return false;
 }
 async function everyTarget(plan, services, road2) {
   const { targets, parallel } = plan.inputs;
@@ -5960,14 +5982,12 @@ async function everyTarget(plan, services, road2) {
 }
 async function buildChecks(plan, services) {
   const { inputs } = plan;
-  if (inputs.checks === "false") return void 0;
-  const targets = [.../* @__PURE__ */ new Set([...inputs["test-target"] ? [inputs["test-target"]] : [], ...inputs.targets])];
   const result = await services.ui.group("Build checks", async () => {
-    const checked = await runBuildChecks(services, plan.settings, targets);
+    const checked = await runChecks(plan, services);
     reportChecks(services.ui, checked, plan.annotation.file);
     return checked;
   });
-  if (inputs.checks !== "error" || result.warnings.length === 0) return void 0;
+  if (result.warnings.length === 0) return void 0;
   const shown = result.warnings.slice(0, 10).map((w) => `  - ${describeWarning(w)}`);
   if (result.warnings.length > 10) shown.push(`  - ... and ${result.warnings.length - 10} more`);
   const count = `${result.warnings.length} build check warning${result.warnings.length === 1 ? "" : "s"}`;
@@ -6355,13 +6375,13 @@ function summaryMarkdown(reports, dockerfile, budget = SUMMARY_BUDGET_BYTES) {
 }
 
 // src/comment/comment.ts
-import * as fs11 from "node:fs";
+import * as fs12 from "node:fs";
 var MAX_COMMENT_CHARS = 65536;
 var MAX_PAGES = 30;
 function pullRequestNumber(eventName, eventPath) {
   if (!eventPath || eventName !== "pull_request" && eventName !== "pull_request_target") return void 0;
   try {
-    const payload = JSON.parse(fs11.readFileSync(eventPath, "utf8"));
+    const payload = JSON.parse(fs12.readFileSync(eventPath, "utf8"));
     const n = payload.pull_request?.number;
     return typeof n === "number" && Number.isSafeInteger(n) && n > 0 ? n : void 0;
   } catch {
@@ -6529,7 +6549,7 @@ function keepOnly(dir, keep) {
   const kept = keep.map((file) => path11.resolve(file));
   let entries;
   try {
-    entries = fs12.readdirSync(dir);
+    entries = fs13.readdirSync(dir);
   } catch {
     return [];
   }
@@ -6538,7 +6558,7 @@ function keepOnly(dir, keep) {
     const full = path11.join(dir, entry);
     if (kept.some((k) => k === full || k.startsWith(`${full}${path11.sep}`))) continue;
     try {
-      fs12.rmSync(full, { recursive: true, force: true });
+      fs13.rmSync(full, { recursive: true, force: true });
     } catch (error) {
       failed.push(`${full} (${errorMessage(error)})`);
     }

@@ -11,7 +11,7 @@ import {
   readRegularText,
   removeTree,
   walkNoFollow
-} from "./chunk-AQXUNLLB.js";
+} from "./chunk-LAMZQF3F.js";
 import {
   GateFailure
 } from "./chunk-TV5RVX4N.js";

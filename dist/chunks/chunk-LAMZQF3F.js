@@ -151,6 +151,74 @@ function realAncestor(target) {
 import * as fs2 from "node:fs";
 import * as path2 from "node:path";
 
+// src/build/capabilities.ts
+function parseVersion(text) {
+  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : void 0;
+}
+function versionAtLeast(version, min) {
+  if (!version) return false;
+  for (let i = 0; i < 3; i++) {
+    if (version[i] !== min[i]) return version[i] > min[i];
+  }
+  return true;
+}
+function capabilitiesFrom(versionText, inspectText, driverStatus, enginePlatform = "") {
+  const version = parseVersion(versionText.replace(/^\S*buildx\S*\s*/, ""));
+  const driver = /^Driver:\s*(\S+)/m.exec(inspectText)?.[1] ?? "unknown";
+  const containerdStore = driverStatus.includes("io.containerd.snapshotter");
+  return {
+    buildxVersion: version ? version.join(".") : "",
+    driver,
+    containerdStore,
+    cacheExport: driver !== "docker" || containerdStore,
+    multiPlatform: driver !== "docker" || containerdStore,
+    ghaCacheV2: versionAtLeast(version, [0, 21, 0]),
+    enginePlatform
+  };
+}
+async function checkEngine(run, dockerHost) {
+  const engine = await run("docker", ["version", "--format", "{{.Server.Os}}/{{.Server.Arch}} {{.Server.Version}}"], {
+    allowFailure: true
+  });
+  if (engine.exitCode !== 0) {
+    const why = (engine.stderr || engine.stdout).trim().split("\n").slice(-3).join(" ");
+    throw new ToolError(
+      "docker",
+      `The Docker engine is not reachable${dockerHost ? ` at DOCKER_HOST=${dockerHost}` : ""}: ${why || `docker exited with code ${engine.exitCode}`}. Start the engine (or docker/setup-docker-action) before this step; nothing was built.`
+    );
+  }
+  const [platform = "", version = ""] = engine.stdout.trim().split(/\s+/);
+  return { platform, version };
+}
+var BUILDX_NEEDED = "buildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action";
+async function detectCapabilities(run, builder, builderFacts, engine) {
+  if (!builderFacts) return capabilitiesFrom("", "", "", "");
+  const [facts, version, inspect, info] = await Promise.all([
+    engine,
+    run("docker", ["buildx", "version"], { allowFailure: true }),
+    run("docker", ["buildx", "inspect", ...builder ? [builder] : []], { allowFailure: true }),
+    run("docker", ["info", "--format", "{{json .DriverStatus}}"], { allowFailure: true })
+  ]);
+  if (version.exitCode !== 0) {
+    throw new CommandError("docker", ["buildx", "version"], version.exitCode, `${version.stderr}
+${BUILDX_NEEDED}`);
+  }
+  if (inspect.exitCode !== 0) {
+    throw new CommandError(
+      "docker",
+      ["buildx", "inspect", builder],
+      inspect.exitCode,
+      `${inspect.stderr}${builder ? `
+(the builder input names "${builder}")` : ""}`
+    );
+  }
+  return {
+    ...capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, facts.platform),
+    engineVersion: facts.version
+  };
+}
+
 // src/build/args.ts
 function buildxArgs(plan) {
   const args = ["buildx", "build"];
@@ -233,6 +301,7 @@ var STEP = /^\[([^\]\s]+) (\d+)\/\d+\] (.*)$/;
 var ProgressParser = class {
   names = /* @__PURE__ */ new Map();
   cachedIds = /* @__PURE__ */ new Set();
+  driver;
   durations = /* @__PURE__ */ new Map();
   failedId;
   failedLine;
@@ -242,6 +311,8 @@ var ProgressParser = class {
     this.dockerfileName = dockerfileName;
   }
   push(line) {
+    const builder = /^#0 building with "[^"]*" instance using (\S+) driver/.exec(line);
+    if (builder) this.driver ??= builder[1];
     const vertex = VERTEX.exec(line);
     if (vertex) {
       if (!this.names.has(vertex[1])) this.names.set(vertex[1], vertex[2]);
@@ -297,7 +368,8 @@ var ProgressParser = class {
       failedStage: failedStep ? STEP.exec(failedStep)?.[1] : void 0,
       failedLine: this.failedLine,
       error: this.error,
-      stepDetails
+      stepDetails,
+      ...this.driver ? { driver: this.driver } : {}
     };
   }
 };
@@ -348,8 +420,17 @@ async function runBuild(plan, options) {
   const seconds = (now() - started) / 1e3;
   const progress = parser.result();
   if (result.exitCode !== 0) {
-    if (log.length === 0)
-      throw new CommandError("docker", buildxArgs(plan), result.exitCode, result.stderr, result.stdout);
+    if (!log.some((line) => /^#\d+ /.test(line))) {
+      const missing = /unknown command: docker buildx|'buildx' is not a docker command/.test(result.stderr);
+      throw new CommandError(
+        "docker",
+        buildxArgs(plan),
+        result.exitCode,
+        missing ? `${result.stderr}
+${BUILDX_NEEDED}` : result.stderr,
+        result.stdout
+      );
+    }
     throw new BuildError(plan.target, progress, log.join("\n"), result.exitCode);
   }
   let metadata = {};
@@ -795,6 +876,7 @@ function buildSettings(inputs, ctx) {
       ...inputs["secret-envs"]
     ],
     secretValues: Object.fromEntries(inputs.secrets.map((secret, i) => [secretEnvName(i), secret.value])),
+    metadataWarnings: inputs.checks === "warn",
     secretFiles: inputs["secret-files"],
     ssh: inputs.ssh,
     builder: inputs.builder,
@@ -843,7 +925,7 @@ function buildPlan(settings, request) {
 async function buildOnce(deps, settings, request) {
   return runBuild(buildPlan(settings, request), {
     run: deps.run,
-    env: settings.secretValues,
+    env: settings.metadataWarnings ? { ...settings.secretValues, BUILDX_METADATA_WARNINGS: "1" } : settings.secretValues,
     now: deps.clock.now,
     log: (line) => deps.ui.info(line)
   });
@@ -885,6 +967,7 @@ async function buildImage(deps, settings, request, annotation) {
     cacheHitRatio: run.progress.cacheHitRatio,
     stepDetails: run.progress.stepDetails,
     metadata: run.metadata,
+    ...run.progress.driver ? { driver: run.progress.driver } : {},
     labels: request.labels,
     exposedPorts: image.exposedPorts
   };
@@ -908,6 +991,10 @@ export {
   isImageName,
   isImageTag,
   splitReference,
+  parseVersion,
+  versionAtLeast,
+  checkEngine,
+  detectCapabilities,
   buildxArgs,
   cacheFlags,
   buildSettings,
