@@ -7,9 +7,10 @@ import { FakeGitHubApi } from './helpers/servers.js';
 import { runnerCommands, unintendedCommands } from './helpers/workflow-commands.js';
 
 /**
- * Several targets at once on the real engine, with the Trivy double as strict as Trivy about its scan cache (a
- * second `trivy image` on the same cache dir fails after 5 s): both targets pass, their logs never interleave, the
- * scans take turns, and nothing is left.
+ * Several targets at once on the real engine, with the Trivy double as strict as Trivy about its cache (a second
+ * `trivy image` on an on-disk scan cache fails after 5 s; a DB written by one while another reads or writes it is
+ * refused): both targets pass, their logs never interleave, the scans share the DB once it is current, and nothing
+ * is left.
  */
 const SERVICES = '__tests__/fixtures/services';
 
@@ -38,15 +39,28 @@ function groupsOf(stdout: string): { name: string; lines: string[] }[] {
   return groups;
 }
 
+/** When each `trivy image` started (the double's TRIVY_DOUBLE_TIMES), in order. */
+function scanStarts(times: string): number[] {
+  return fs
+    .readFileSync(times, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { argv: string[]; at: number })
+    .filter((c) => c.argv[0] === 'image')
+    .map((c) => c.at)
+    .sort((a, b) => a - b);
+}
+
 describe('two targets in one step, at once', () => {
-  test("both pass; each target's groups are told together, in the road's order; the scans take turns", async () => {
+  test("both pass; each target's groups are told together, in the road's order; the scans share Trivy's DB once it is current", async () => {
     const times = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msa-par-')), 'times.jsonl');
     api.uploads = [
       { status: 202, body: { id: 'sarif-1' } },
       { status: 202, body: { id: 'sarif-2' } },
     ];
     api.statuses = [{ status: 200, body: { processing_status: 'complete' } }];
-    const run = await runAction({
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-par-home-'));
+    const options = {
       inputs: {
         targets: 'healthy,slow',
         context: SERVICES,
@@ -59,10 +73,12 @@ describe('two targets in one step, at once', () => {
       env: {
         GITHUB_API_URL: api.url,
         GITHUB_EVENT_NAME: 'push',
+        HOME: home,
         TRIVY_DOUBLE_SCAN_MS: '5500',
         TRIVY_DOUBLE_TIMES: times,
       },
-    });
+    };
+    const run = await runAction(options);
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.outputs.smoke)).toEqual({ healthy: 'passed', slow: 'passed' });
     expect(JSON.parse(run.outputs['sarif-id'])).toEqual(expect.objectContaining({ healthy: expect.any(String) }));
@@ -90,18 +106,22 @@ describe('two targets in one step, at once', () => {
       }
     }
 
-    // The scans did not overlap, and both were told as taking their turn.
-    const scans = fs
-      .readFileSync(times, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { argv: string[]; at: number })
-      .filter((c) => c.argv[0] === 'image')
-      .map((c) => c.at)
-      .sort((a, b) => a - b);
-    expect(scans).toHaveLength(2);
-    expect(scans[1] - scans[0]).toBeGreaterThanOrEqual(5500);
+    // A Trivy cache of its own, empty: the first scan downloads the DB alone, the second then shares it.
+    const starts = scanStarts(times);
+    expect(starts).toHaveLength(2);
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(5500);
+    expect(run.stdout).toMatch(/Scanning msa-test\/parallel:(healthy|slow) \(vuln\), alongside other scans/);
+
+    // Again with that DB now current: both scans at once (each holding the double's cache for 5.5 s).
+    fs.rmSync(times, { force: true });
+    const again = await runAction({ ...options, env: { ...options.env } });
+    expect(again.exitCode).toBe(0);
+    const together = scanStarts(times);
+    expect(together).toHaveLength(2);
+    expect(together[1] - together[0]).toBeLessThan(3000);
+    expect(leftoverContainers(again.runId)).toEqual([]);
     expect(leftoverContainers(run.runId)).toEqual([]);
     fs.rmSync(path.dirname(times), { recursive: true, force: true });
+    fs.rmSync(home, { recursive: true, force: true });
   }, 180_000);
 });

@@ -162,7 +162,7 @@ interface Outcome {
   failure?: string;
 }
 
-async function road(w: World, inputs: Record<string, string>): Promise<Outcome> {
+async function road(w: World, inputs: Record<string, string>, options: { dbFresh?: boolean } = {}): Promise<Outcome> {
   const said: Said[] = [];
   const outputs: Record<string, string> = {};
   const cleanup = new StateCleanup(() => undefined);
@@ -178,7 +178,7 @@ async function road(w: World, inputs: Record<string, string>): Promise<Outcome> 
     trivy: async () => ({
       trivy: 'trivy',
       cacheDir: w.ctx.runnerTemp,
-      db: { fresh: false, save: async () => undefined },
+      db: { fresh: options.dbFresh ?? false, save: async () => undefined },
       notes: [],
     }),
     codeScanning: async () => w.api,
@@ -698,26 +698,70 @@ describe('several targets at once (parallel)', () => {
     expect(outcome.reports.map((r) => r.failure)).toEqual([undefined, undefined, undefined]);
   });
 
-  test('one Trivy scan at a time (its cache admits one process), while the targets go on together', async () => {
+  test('Trivy: the scan that may download the DB runs alone; the others then share it, at once', async () => {
     const w = world();
-    buildsMeet(w, ['web', 'api']);
+    fs.writeFileSync(path.join(w.ctx.workspace, 'Dockerfile'), `${DOCKERFILE}FROM base AS worker\nEXPOSE 8080\n`);
+    const events: string[] = [];
     let scanning = 0;
     let most = 0;
     w.stub.on(
       'trivy image',
       (c) => c.command === 'trivy' && c.args[0] === 'image',
       async (c) => {
+        const target = (c.args.at(-1) as string).split(':').at(-1);
+        const shares = c.args.includes('--skip-db-update');
+        events.push(`${target} ${shares ? 'shares the DB' : 'may download the DB'}`);
         most = Math.max(most, ++scanning);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (!shares) expect(scanning).toBe(1);
+        expect(c.args.join(' ')).toContain('--cache-backend memory');
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        if (!shares) {
+          // Trivy fetched its DB into the cache dir.
+          fs.mkdirSync(path.join(w.ctx.runnerTemp, 'db'), { recursive: true });
+          for (const f of ['trivy.db', 'metadata.json']) fs.writeFileSync(path.join(w.ctx.runnerTemp, 'db', f), '{}');
+        }
         scanning--;
         fs.copyFileSync(GOLDEN, flag(c.args, '--output') as string);
         return {};
       },
     );
-    const outcome = await road(w, { targets: 'web,api' });
-    expect(w.stub.calls.filter((c) => c.command === 'trivy' && c.args[0] === 'image')).toHaveLength(2);
-    expect(most).toBe(1);
-    expect(outcome.reports.map((r) => r.scan?.status)).toEqual(['scanned', 'scanned']);
+    const outcome = await road(w, { targets: 'web,api,worker' });
+    expect(outcome.reports.map((r) => r.scan?.status)).toEqual(['scanned', 'scanned', 'scanned']);
+    expect(events.filter((e) => e.endsWith('may download the DB'))).toHaveLength(1);
+    expect(events[0]).toMatch(/may download the DB$/);
+    expect(events.slice(1).every((e) => e.endsWith('shares the DB'))).toBe(true);
+    expect(most).toBe(2);
+  });
+
+  test('a JAR with no Java DB yet: the shared scan is told so by Trivy and runs again alone, which downloads it', async () => {
+    const w = world();
+    let calls = 0;
+    w.stub.on(
+      'trivy image',
+      (c) => c.command === 'trivy' && c.args[0] === 'image',
+      (c) => {
+        calls++;
+        if (c.args.includes('--skip-java-db-update')) {
+          return {
+            exitCode: 1,
+            stderr:
+              "FATAL\tscan error: scan failed: failed analysis: analyze error: pipeline error: failed to analyze layer: post analysis error: Java DB error: '--skip-java-db-update' cannot be specified on the first run",
+          };
+        }
+        fs.copyFileSync(GOLDEN, flag(c.args, '--output') as string);
+        return {};
+      },
+    );
+    // Today's DB restored from the Actions cache: the first scan shares it.
+    fs.mkdirSync(path.join(w.ctx.runnerTemp, 'db'), { recursive: true });
+    for (const f of ['trivy.db', 'metadata.json']) fs.writeFileSync(path.join(w.ctx.runnerTemp, 'db', f), '{}');
+    const outcome = await road(w, { target: 'web' }, { dbFresh: true });
+    expect(calls).toBe(2);
+    expect(outcome.reports[0].scan?.status).toBe('scanned');
+    expect(outcome.said).toContainEqual({
+      kind: 'info',
+      text: 'This image has JARs and there is no Java DB yet: scanning again alone, which downloads it',
+    });
   });
 
   test("code scanning's processing is awaited alongside the push, and its failure still fails the target", async () => {

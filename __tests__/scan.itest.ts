@@ -187,6 +187,69 @@ describe('scan and SARIF upload through the bundled action', () => {
     if (mode === 'crash') expect(run.stdout).toContain('panic: runtime error');
   });
 
+  test('an image with a JAR and no Java DB yet: scanned again alone, which downloads the Java DB', async () => {
+    reset();
+    const home = fs.mkdtempSync('/tmp/msa-java-home-');
+    const log = path.join(home, 'argv.jsonl');
+    const run = await scan(
+      { 'upload-sarif': 'false', 'fail-on': '' },
+      {
+        HOME: home,
+        TRIVY_DOUBLE_LOG: log,
+        TRIVY_DOUBLE_REPORT: path.resolve('__tests__/fixtures/trivy/reports/java-app.json'),
+      },
+      { skipPost: true },
+    );
+    expect(run.exitCode).toBe(0);
+    const images = fs
+      .readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[])
+      .filter((a) => a[0] === 'image');
+    // A DB of its own, empty: the first scan downloads it alone; the Java DB comes with the JAR.
+    expect(images).toHaveLength(1);
+    expect(images[0]).not.toContain('--skip-java-db-update');
+    expect(fs.existsSync(path.join(home, '.cache', 'trivy', 'java-db', 'metadata.json'))).toBe(true);
+    // Now the DB is current and shared: the scan skips the Java DB's update too, and the Java DB is there.
+    const again = await scan(
+      { 'upload-sarif': 'false', 'fail-on': '' },
+      {
+        HOME: home,
+        TRIVY_DOUBLE_LOG: log,
+        TRIVY_DOUBLE_REPORT: path.resolve('__tests__/fixtures/trivy/reports/java-app.json'),
+      },
+      { skipPost: true },
+    );
+    expect(again.exitCode).toBe(0);
+    // Without one: Trivy refuses the skip at the JAR, and the scan runs again alone, downloading it.
+    fs.rmSync(path.join(home, '.cache', 'trivy', 'java-db'), { recursive: true });
+    const third = await scan(
+      { 'upload-sarif': 'false', 'fail-on': '' },
+      {
+        HOME: home,
+        TRIVY_DOUBLE_LOG: log,
+        TRIVY_DOUBLE_REPORT: path.resolve('__tests__/fixtures/trivy/reports/java-app.json'),
+      },
+      { skipPost: true },
+    );
+    expect(third.exitCode).toBe(0);
+    expect(third.stdout).toContain(
+      'This image has JARs and there is no Java DB yet: scanning again alone, which downloads it',
+    );
+    const last = fs
+      .readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[])
+      .filter((a) => a[0] === 'image')
+      .slice(-2);
+    expect(last[0]).toContain('--skip-java-db-update');
+    expect(last[1]).not.toContain('--skip-java-db-update');
+    expect(fs.existsSync(path.join(home, '.cache', 'trivy', 'java-db', 'metadata.json'))).toBe(true);
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
   test('no trivy on PATH: installs the release from the download URL, checksum verified', async () => {
     reset();
     const release = await new FakeReleaseServer('0.74.0').start();
@@ -282,10 +345,10 @@ describe.each([
         .map((l) => JSON.parse(l) as string[])
         .filter((a) => a[0] === 'image');
       expect(scans[0]).not.toContain('--skip-db-update');
-      // Today's DB is on disk: its update is skipped. No Java DB was cached (no JAR in the image): Trivy would refuse
-      // --skip-java-db-update on a first run, so it is not passed.
+      // Today's DB is on disk: its update is skipped and the scan shares it. No Java DB was cached (no JAR in the
+      // image): its update is skipped too; an image with a JAR would be told so by Trivy and scanned again alone.
       expect(scans[1]).toContain('--skip-db-update');
-      expect(scans[1]).not.toContain('--skip-java-db-update');
+      expect(scans[1]).toContain('--skip-java-db-update');
     } finally {
       await cache.stop();
       await release.stop();

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   countBySeverity,
@@ -12,6 +13,7 @@ import {
 import { trivyConvertArgs, trivyScanArgs } from '../src/scan/trivy-args.js';
 import { checksumFor, trivyAsset, versionFromOutput } from '../src/tools/install.js';
 import { dbCacheKeys, restoreDb } from '../src/scan/db-cache.js';
+import { dbIsCurrent } from '../src/scan/setup.js';
 import { SHARED_FIXTURES } from './helpers/servers.js';
 
 const golden = (name: string) => fs.readFileSync(path.join(SHARED_FIXTURES, 'trivy', name), 'utf8');
@@ -70,6 +72,36 @@ describe("Trivy JSON reports (golden files from Trivy's own tests)", () => {
   });
 });
 
+describe("dbIsCurrent: Trivy's own rule for leaving its DB alone (pkg/db NeedsUpdate)", () => {
+  const now = Date.parse('2026-11-26T12:00:00Z');
+  const hours = (h: number) => new Date(now + h * 3600_000).toISOString();
+  test.each([
+    ['no DB at all', undefined, false],
+    ['NextUpdate to come', { Version: 2, NextUpdate: hours(5), DownloadedAt: hours(-7) }, true],
+    [
+      'NextUpdate passed, downloaded 30 minutes ago',
+      { Version: 2, NextUpdate: hours(-1), DownloadedAt: hours(-0.5) },
+      true,
+    ],
+    [
+      'NextUpdate passed, downloaded 2 hours ago',
+      { Version: 2, NextUpdate: hours(-1), DownloadedAt: hours(-2) },
+      false,
+    ],
+    ['no DownloadedAt (copied in with oras)', { Version: 2, NextUpdate: hours(5) }, false],
+    ['an old schema', { Version: 1, NextUpdate: hours(5), DownloadedAt: hours(-1) }, false],
+  ])('%s: %s', (_name, meta, current) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-db-'));
+    if (meta) {
+      fs.mkdirSync(path.join(dir, 'db'));
+      fs.writeFileSync(path.join(dir, 'db', 'trivy.db'), '');
+      fs.writeFileSync(path.join(dir, 'db', 'metadata.json'), JSON.stringify(meta));
+    }
+    expect(dbIsCurrent(dir, now)).toBe(current);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('trivy argv', () => {
   test('one JSON scan of every severity, DB mirrors for fallback, exit code 0', () => {
     expect(
@@ -96,6 +128,8 @@ describe('trivy argv', () => {
       'vuln',
       '--cache-dir',
       '/c',
+      '--cache-backend',
+      'memory',
       '--db-repository',
       'mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2',
       '--java-db-repository',

@@ -11,6 +11,7 @@ import { FakeGitHubApi, ROOT, SHARED_FIXTURES, TRIVY_DOUBLE_BIN } from '../build
 import { pollHealth } from '../build/src/smoke/poll.js';
 import { httpProbe } from '../build/src/docker/container.js';
 import { CONDITION_INTERVAL_MS, POLL_INTERVAL_MS, REQUEST_TIMEOUT_MS } from '../build/src/smoke/phase.js';
+import { benchFixedCost, benchScale, WAITS } from './scale.mjs';
 
 const exec = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -234,34 +235,6 @@ async function benchCache(api) {
   ]);
 }
 
-// ---- 4. several targets -------------------------------------------------------------------------------------------
-async function benchTargets(api) {
-  log('4. two targets in one step vs two runs (cold each time)');
-  const inputs = { context: 'examples/fullstack', 'build-args': EXAMPLE_BUILD_ARGS, 'upload-sarif': 'false' };
-  const one = [];
-  const two = [];
-  for (let i = 0; i < RUNS; i++) {
-    await prune();
-    one.push(
-      (await timed(() => action(api, { ...inputs, target: '', targets: 'production-backend,production-frontend' }))).ms,
-    );
-    await prune();
-    two.push(
-      (
-        await timed(async () => {
-          await action(api, { ...inputs, target: 'production-backend' });
-          await action(api, { ...inputs, target: 'production-frontend' });
-        })
-      ).ms,
-    );
-  }
-  rows.push([
-    'Two targets in one step vs two separate runs',
-    `${s(median(one))} vs ${s(median(two))}`,
-    `${(median(two) / median(one)).toFixed(2)}×`,
-  ]);
-}
-
 // ---- 5. start-up --------------------------------------------------------------------------------------------------
 async function benchStartup() {
   log('5. start-up');
@@ -315,7 +288,15 @@ try {
   if (want('glue')) await benchGlue(api);
   if (want('latency')) await benchLatency();
   if (want('cache')) await benchCache(api);
-  if (want('targets')) await benchTargets(api);
+  if (want('scale')) await benchScale({ runs: RUNS, rows, log });
+  if (want('fixed'))
+    await benchFixedCost({
+      pairs: PAIRED_RUNS,
+      rows,
+      log,
+      example: 'examples/fullstack',
+      buildArgs: EXAMPLE_BUILD_ARGS,
+    });
   if (want('startup')) await benchStartup();
 } finally {
   await api.stop();

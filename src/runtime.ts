@@ -53,3 +53,44 @@ export function turns(size: number): <T>(work: () => Promise<T>) => Promise<T> {
     }
   };
 }
+
+/**
+ * Work that may run together (shared) or must run alone (exclusive): an exclusive piece waits for the shared ones
+ * in flight and holds off new ones until it is done. Whether a piece must run alone is asked when its turn comes
+ * (`alone`), so what an earlier piece did (a download) can let it share.
+ */
+export class SharedOrAlone {
+  private shared = 0;
+  private exclusive = false;
+  private readonly waiting: (() => void)[] = [];
+
+  async run<T>(alone: () => boolean, work: (alone: boolean) => Promise<T>): Promise<T> {
+    for (;;) {
+      if (!this.exclusive) {
+        if (!alone()) {
+          this.shared++;
+          try {
+            return await work(false);
+          } finally {
+            this.shared--;
+            this.wake();
+          }
+        }
+        if (this.shared === 0) {
+          this.exclusive = true;
+          try {
+            return await work(true);
+          } finally {
+            this.exclusive = false;
+            this.wake();
+          }
+        }
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+}

@@ -18,7 +18,7 @@ async function answers(): Promise<boolean> {
  * registries over plain HTTP). Storage in memory: the filesystem driver of registry 2.8 once answered 500 to a
  * HEAD of a tag while BuildKit pushed the tags of an index (through all of BuildKit's retries), which failed CI. Returns a stop function when it started one.
  */
-async function startRegistry(): Promise<() => void> {
+export async function startRegistry(): Promise<() => void> {
   if (await answers()) return () => undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-registry-'));
   fs.writeFileSync(

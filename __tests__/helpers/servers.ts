@@ -84,16 +84,39 @@ export class FakeGitHubApi {
   commentsForbidden = false;
   private nextCommentId = 1000;
 
-  constructor(options: { validate?: boolean } = {}) {
+  /**
+   * With `processingMs`, uploads get ids of their own (`sarif-1`, `sarif-2`, ...) and each is `pending` until that
+   * long after its upload, then `complete`, as github.com processes in its own time (the benchmark's stand-in).
+   */
+  private readonly processingMs: number | undefined;
+  private readonly uploadedAt = new Map<string, number>();
+
+  constructor(options: { validate?: boolean; processingMs?: number } = {}) {
     this.validate = options.validate ?? true;
+    this.processingMs = options.processingMs;
     this.server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
         let reply: Reply = { status: 404, body: { message: 'Not Found' } };
+        const sarifStatus = /^\/repos\/[^/]+\/[^/]+\/code-scanning\/sarifs\/([^/]+)$/.exec(req.url ?? '');
         if (req.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/code-scanning\/sarifs$/.test(req.url ?? '')) {
           reply = this.uploads.length > 1 ? (this.uploads.shift() as Reply) : this.uploads[0];
+          if (this.processingMs !== undefined) {
+            const id = `sarif-${this.uploadedAt.size + 1}`;
+            this.uploadedAt.set(id, Date.now());
+            reply = { status: 202, body: { id, url: `${this.url}/repos/acme/shop/code-scanning/sarifs/${id}` } };
+          }
+        } else if (req.method === 'GET' && sarifStatus && this.processingMs !== undefined) {
+          const at = this.uploadedAt.get(sarifStatus[1]);
+          reply =
+            at === undefined
+              ? { status: 404, body: { message: 'Not Found' } }
+              : {
+                  status: 200,
+                  body: { processing_status: Date.now() - at >= this.processingMs ? 'complete' : 'pending' },
+                };
         } else if (
           req.method === 'GET' &&
           /^\/repos\/[^/]+\/[^/]+\/code-scanning\/sarifs\/[^/]+$/.test(req.url ?? '')

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-2XWGVS5E.js";
+} from "../chunks/chunk-LGXGC543.js";
 import {
   StateCleanup,
   createProcessRunner,

@@ -180,7 +180,7 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   const scanStarted = clock.now();
   const scanning = settled(
     scan(
-      { run: services.run, ui: scanUi, trivy: services.trivy, scanTurn: services.scanTurn },
+      { run: services.run, ui: scanUi, trivy: services.trivy, scanTurns: services.scanTurns },
       {
         target,
         image: build.tags[0],

@@ -4,7 +4,8 @@ import type { Inputs } from '../inputs.js';
 import type { RunContext } from '../context.js';
 import type { Runner } from '../exec.js';
 import type { Ui } from '../ui.js';
-import { Background, once, systemClock, turns, type Clock } from '../runtime.js';
+import { Background, once, systemClock, type Clock } from '../runtime.js';
+import { TrivyTurns } from '../scan/phase.js';
 import type { CleanupRecorder } from '../state.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { splitKeyValue } from '../lists.js';
@@ -60,8 +61,8 @@ export interface RunServices {
   trivy: () => Promise<TrivySetup>;
   /** The engine's answer (`docker version`), asked alongside the first build; awaited before the run reports. */
   engine: Promise<EngineFacts>;
-  /** One Trivy scan at a time, whichever target asks (Trivy's scan cache admits one process). */
-  scanTurn: <T>(work: () => Promise<T>) => Promise<T>;
+  /** The run's Trivy scans, as many at once as is safe (scan/phase.ts TrivyTurns). */
+  scanTurns: TrivyTurns;
   /** The code scanning API client, loaded on first use. */
   codeScanning: (token: string) => Promise<CodeScanningApi>;
   /** cosign, found or installed on first use. */
@@ -251,7 +252,7 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
         }),
       ),
     engine,
-    scanTurn: turns(1),
+    scanTurns: new TrivyTurns(),
     cosign,
     codeScanning:
       options.codeScanning ??

@@ -4,10 +4,11 @@ import type { Runner } from '../exec.js';
 import type { Ui } from '../ui.js';
 import type { Inputs } from '../inputs.js';
 import type { ScanReport } from '../report/types.js';
-import { ToolError } from '../errors.js';
+import { CommandError, ToolError } from '../errors.js';
+import { SharedOrAlone } from '../runtime.js';
 import { readRegularText } from '../safe-fs.js';
 import { trivyConvertArgs, trivySbomArgs, trivyScanArgs } from './trivy-args.js';
-import { dbSkips, type TrivySetup } from './setup.js';
+import { dbIsCurrent, dbSkips, type TrivySetup } from './setup.js';
 import {
   countByKind,
   countBySeverity,
@@ -35,13 +36,26 @@ export interface ScanDeps {
   ui: Ui;
   /** Trivy and its DB, set up on first use and shared by every target. */
   trivy: () => Promise<TrivySetup>;
-  /**
-   * One Trivy scan at a time: Trivy keeps its scan cache in BoltDB, which one process locks for the whole scan, and a
-   * second process on the same cache dir fails after 5 s ("cache may be in use by another process"). Absent: no
-   * other scan runs at the same time.
-   */
-  scanTurn?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** The run's scans together (several targets at once); absent: this scan is the only one. */
+  scanTurns?: TrivyTurns;
 }
+
+/**
+ * Trivy scans of one run, as many at once as is safe. The scan cache is kept in memory (`--cache-backend memory`):
+ * on disk it is a BoltDB that one process locks for a whole scan (a second fails after 5 s, "cache may be in use by
+ * another process"), and nothing keeps it between jobs anyway. The vulnerability DB is opened read-only and may be
+ * shared, but not written by two at once: a scan that may download or update it runs alone; once one has, or when
+ * the DB on disk is one Trivy would not update (restored today from the Actions cache, or current by Trivy's own
+ * rule: dbIsCurrent), the scans run together and skip the update.
+ */
+export class TrivyTurns {
+  readonly lock = new SharedOrAlone();
+  /** A scan of this run has updated the DB: later scans skip the update. */
+  dbReady = false;
+}
+
+/** Trivy's own words when a scan met a JAR with --skip-java-db-update and no Java DB yet. */
+const JAVA_DB_FIRST_RUN = "'--skip-java-db-update' cannot be specified on the first run";
 
 export interface ScanRequest {
   target: string;
@@ -101,28 +115,51 @@ export async function scan(deps: ScanDeps, request: ScanRequest): Promise<ScanRe
   for (const note of setup.notes.splice(0)) ui.info(note);
   const reportFile = path.join(request.tempDir, `trivy-${request.target}.json`);
   const sarifFile = path.join(request.outputDir, `trivy-${request.target}.sarif`);
-  const oneAtATime = deps.scanTurn ?? ((work) => work());
-  await oneAtATime(async () => {
-    try {
-      ui.info(`Scanning ${image} (${settings.scanners.join(', ')})`);
-      await run(
-        setup.trivy,
-        trivyScanArgs({
-          image,
-          output: reportFile,
-          cacheDir: setup.cacheDir,
-          scanners: settings.scanners,
-          ignoreUnfixed: settings['ignore-unfixed'],
-          ignoreFile: settings.trivyignore,
-          listAllPkgs: request.sbom === true,
-          ...dbSkips(setup.cacheDir, setup.db.fresh),
-        }),
-      );
-    } finally {
-      await setup.db.save();
-      for (const note of setup.notes.splice(0)) ui.info(note);
-    }
-  });
+  const turns = deps.scanTurns ?? new TrivyTurns();
+  const scanOnce = (alone: boolean, javaDb: 'skip' | 'as restored') =>
+    turns.lock.run(
+      () =>
+        alone ||
+        !(
+          turns.dbReady ||
+          dbSkips(setup.cacheDir, setup.db.fresh).skipDbUpdate ||
+          dbIsCurrent(setup.cacheDir, Date.now())
+        ),
+      async (runsAlone) => {
+        const restored = dbSkips(setup.cacheDir, setup.db.fresh);
+        // Sharing the DB: no update of it; the Java DB too (a JAR with none yet fails the scan, which then runs alone).
+        const skips = runsAlone
+          ? { skipDbUpdate: restored.skipDbUpdate || turns.dbReady, skipJavaDbUpdate: restored.skipJavaDbUpdate }
+          : { skipDbUpdate: true, skipJavaDbUpdate: javaDb === 'skip' || restored.skipJavaDbUpdate };
+        try {
+          ui.info(`Scanning ${image} (${settings.scanners.join(', ')})${runsAlone ? '' : ', alongside other scans'}`);
+          await run(
+            setup.trivy,
+            trivyScanArgs({
+              image,
+              output: reportFile,
+              cacheDir: setup.cacheDir,
+              scanners: settings.scanners,
+              ignoreUnfixed: settings['ignore-unfixed'],
+              ignoreFile: settings.trivyignore,
+              listAllPkgs: request.sbom === true,
+              ...skips,
+            }),
+          );
+          if (runsAlone) turns.dbReady = true;
+        } finally {
+          await setup.db.save();
+          for (const note of setup.notes.splice(0)) ui.info(note);
+        }
+      },
+    );
+  try {
+    await scanOnce(false, 'skip');
+  } catch (error: unknown) {
+    if (!(error instanceof CommandError && error.stderr.includes(JAVA_DB_FIRST_RUN))) throw error;
+    ui.info('This image has JARs and there is no Java DB yet: scanning again alone, which downloads it');
+    await scanOnce(true, 'as restored');
+  }
   let findings: Finding[];
   try {
     findings = readTrivyReport(reportFile);

@@ -55,3 +55,25 @@ export function dbSkips(cacheDir: string, fresh: boolean): { skipDbUpdate: boole
     skipJavaDbUpdate: fresh && has('java-db', 'metadata.json'),
   };
 }
+
+/**
+ * Trivy would not touch the DB on disk now (pkg/db NeedsUpdate): db/trivy.db and a schema-2 metadata.json whose
+ * DownloadedAt is set, and either its NextUpdate has not come or it was downloaded within the hour. Such a DB can
+ * be shared by scans running at once.
+ */
+export function dbIsCurrent(cacheDir: string, now: number): boolean {
+  try {
+    if (!fs.existsSync(path.join(cacheDir, 'db', 'trivy.db'))) return false;
+    const meta = JSON.parse(fs.readFileSync(path.join(cacheDir, 'db', 'metadata.json'), 'utf8')) as {
+      Version?: unknown;
+      NextUpdate?: unknown;
+      DownloadedAt?: unknown;
+    };
+    const next = typeof meta.NextUpdate === 'string' ? Date.parse(meta.NextUpdate) : NaN;
+    const downloaded = typeof meta.DownloadedAt === 'string' ? Date.parse(meta.DownloadedAt) : NaN;
+    if (meta.Version !== 2 || !(downloaded > 0)) return false;
+    return now < next || now < downloaded + 3600_000;
+  } catch {
+    return false;
+  }
+}

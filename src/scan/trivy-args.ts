@@ -36,6 +36,9 @@ export function trivyScanArgs(options: ScanOptions): string[] {
     options.scanners.join(','),
     '--cache-dir',
     options.cacheDir,
+    // The scan cache in memory: on disk it is a BoltDB one process locks for a whole scan (scans run at once).
+    '--cache-backend',
+    'memory',
     '--db-repository',
     DB_REPOSITORIES.join(','),
     '--java-db-repository',

@@ -3133,8 +3133,8 @@ import * as fs13 from "node:fs";
 import * as path11 from "node:path";
 
 // src/pipeline/setup.ts
-import * as fs6 from "node:fs";
-import * as path7 from "node:path";
+import * as fs7 from "node:fs";
+import * as path8 from "node:path";
 
 // src/runtime.ts
 var systemClock = {
@@ -3172,150 +3172,86 @@ function turns(size) {
     }
   };
 }
-
-// src/dockerfile/parse.ts
-function instructions(text3) {
-  const lines = text3.replace(/\r\n?/g, "\n").split("\n");
-  let escape = "\\";
-  for (const line of lines) {
-    const directive = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line);
-    if (!directive) break;
-    if (directive[1].toLowerCase() === "escape") escape = directive[2];
-  }
-  const result = [];
-  let i = 0;
-  while (i < lines.length) {
-    const first = lines[i];
-    if (/^\s*(#.*)?$/.test(first)) {
-      i++;
-      continue;
-    }
-    const start = i + 1;
-    let body = "";
-    let current = first;
+var SharedOrAlone = class {
+  shared = 0;
+  exclusive = false;
+  waiting = [];
+  async run(alone, work) {
     for (; ; ) {
-      const trimmed = current.replace(/\s+$/, "");
-      if (trimmed.endsWith(escape)) {
-        body += trimmed.slice(0, -escape.length) + " ";
-        i++;
-        while (i < lines.length && /^\s*#/.test(lines[i])) i++;
-        if (i >= lines.length) break;
-        current = lines[i];
-      } else {
-        body += trimmed;
-        i++;
-        break;
+      if (!this.exclusive) {
+        if (!alone()) {
+          this.shared++;
+          try {
+            return await work(false);
+          } finally {
+            this.shared--;
+            this.wake();
+          }
+        }
+        if (this.shared === 0) {
+          this.exclusive = true;
+          try {
+            return await work(true);
+          } finally {
+            this.exclusive = false;
+            this.wake();
+          }
+        }
       }
-    }
-    const match = /^\s*(\S+)\s*(.*)$/s.exec(body);
-    if (!match) continue;
-    const instruction = { keyword: match[1].toUpperCase(), args: match[2].trim(), line: start };
-    result.push(instruction);
-    for (const heredoc of instruction.args.matchAll(/<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g)) {
-      const terminator = heredoc[2];
-      while (i < lines.length && lines[i].trim() !== terminator) i++;
-      i++;
+      await new Promise((resolve5) => this.waiting.push(resolve5));
     }
   }
-  return result;
-}
-function expandArgs(value, values) {
-  return value.replace(
-    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
-    (_all, braced, op, word, bare) => {
-      const name = braced ?? bare;
-      const current = values[name];
-      if (op === "-") return current ? current : word ?? "";
-      if (op === "+") return current ? word ?? "" : "";
-      return current ?? "";
-    }
-  );
-}
-function flagValues(args, flag) {
-  const values = [];
-  for (const m of args.matchAll(new RegExp(`--${flag}=("[^"]*"|'[^']*'|\\S+)`, "g"))) {
-    values.push(m[1].replace(/^["']|["']$/g, ""));
+  wake() {
+    for (const resolve5 of this.waiting.splice(0)) resolve5();
   }
-  return values;
+};
+
+// src/scan/phase.ts
+import * as fs4 from "node:fs";
+import * as path6 from "node:path";
+
+// src/scan/trivy-args.ts
+var DB_REPOSITORIES = ["mirror.gcr.io/aquasec/trivy-db:2", "ghcr.io/aquasecurity/trivy-db:2"];
+var JAVA_DB_REPOSITORIES = ["mirror.gcr.io/aquasec/trivy-java-db:1", "ghcr.io/aquasecurity/trivy-java-db:1"];
+function trivyScanArgs(options) {
+  const args = [
+    "image",
+    "--format",
+    "json",
+    "--output",
+    options.output,
+    "--severity",
+    SEVERITIES.join(","),
+    "--scanners",
+    options.scanners.join(","),
+    "--cache-dir",
+    options.cacheDir,
+    // The scan cache in memory: on disk it is a BoltDB one process locks for a whole scan (scans run at once).
+    "--cache-backend",
+    "memory",
+    "--db-repository",
+    DB_REPOSITORIES.join(","),
+    "--java-db-repository",
+    JAVA_DB_REPOSITORIES.join(","),
+    "--exit-code",
+    "0",
+    "--no-progress",
+    "--quiet",
+    // Said either way: the default changed in Trivy 0.67 (on), and without an SBOM the report stays small.
+    options.listAllPkgs ? "--list-all-pkgs" : "--list-all-pkgs=false"
+  ];
+  if (options.ignoreUnfixed) args.push("--ignore-unfixed");
+  if (options.ignoreFile) args.push("--ignorefile", options.ignoreFile);
+  if (options.skipDbUpdate) args.push("--skip-db-update");
+  if (options.skipJavaDbUpdate) args.push("--skip-java-db-update");
+  args.push(options.image);
+  return args;
 }
-function parseDockerfile(text3, buildArgs = {}) {
-  const globalArgs = {};
-  const stages = [];
-  const byName = /* @__PURE__ */ new Map();
-  const resolveStage = (ref) => {
-    if (/^\d+$/.test(ref)) {
-      const index = Number(ref);
-      return index < stages.length ? index : void 0;
-    }
-    return byName.get(ref.toLowerCase());
-  };
-  const addDependency = (stage, ref) => {
-    const index = resolveStage(ref);
-    if (index === void 0) {
-      if (!stage.images.includes(ref)) stage.images.push(ref);
-    } else if (!stage.dependsOn.includes(index)) {
-      stage.dependsOn.push(index);
-    }
-  };
-  for (const instruction of instructions(text3)) {
-    const current = stages.at(-1);
-    if (current && instruction.keyword !== "FROM") current.body.push(instruction);
-    if (instruction.keyword === "ARG" && !current) {
-      for (const decl of instruction.args.split(/\s+/)) {
-        const eq = decl.indexOf("=");
-        const name = eq < 0 ? decl : decl.slice(0, eq);
-        const fallback = eq < 0 ? void 0 : decl.slice(eq + 1).replace(/^["']|["']$/g, "");
-        globalArgs[name] = name in buildArgs ? buildArgs[name] : fallback;
-      }
-    } else if (instruction.keyword === "FROM") {
-      const words = instruction.args.split(/\s+/).filter((w) => !w.startsWith("--"));
-      const base = expandArgs(words[0] ?? "", globalArgs);
-      const name = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2] : void 0;
-      const stage = {
-        index: stages.length,
-        name,
-        base,
-        from: words[0] ?? "",
-        line: instruction.line,
-        dependsOn: [],
-        images: [],
-        body: [instruction]
-      };
-      if (base.toLowerCase() !== "scratch") addDependency(stage, base);
-      stages.push(stage);
-      if (name) byName.set(name.toLowerCase(), stage.index);
-    } else if (current && (instruction.keyword === "COPY" || instruction.keyword === "ADD")) {
-      for (const from of flagValues(instruction.args, "from")) addDependency(current, from);
-    } else if (current && instruction.keyword === "RUN") {
-      for (const mount of flagValues(instruction.args, "mount")) {
-        const from = /(?:^|,)from=([^,]+)/.exec(mount);
-        if (from) addDependency(current, from[1]);
-      }
-    }
-  }
-  return { stages, globalArgs };
+function trivyConvertArgs(report, output, severity) {
+  return ["convert", "--format", "sarif", "--severity", severity.join(","), "--output", output, report];
 }
-function findStage(dockerfile, target) {
-  return dockerfile.stages.find((s) => s.name?.toLowerCase() === target.toLowerCase());
-}
-function stagesNeeded(dockerfile, target) {
-  const needed = /* @__PURE__ */ new Set();
-  const visit = (index) => {
-    if (needed.has(index)) return;
-    needed.add(index);
-    for (const dep of dockerfile.stages[index].dependsOn) visit(dep);
-  };
-  visit(target.index);
-  return dockerfile.stages.filter((s) => needed.has(s.index));
-}
-function stageLabel(stage) {
-  return stage.name ?? `stage-${stage.index}`;
-}
-var STEP_KEYWORDS = /* @__PURE__ */ new Set(["FROM", "RUN", "COPY", "ADD", "WORKDIR"]);
-function stepInstruction(stage, index, text3) {
-  const steps = stage.body.filter((i) => STEP_KEYWORDS.has(i.keyword));
-  const found = steps[index - 1];
-  return found && text3.toUpperCase().startsWith(found.keyword) ? found : void 0;
+function trivySbomArgs(report, output) {
+  return ["convert", "--format", "cyclonedx", "--list-all-pkgs", "--output", output, report];
 }
 
 // src/scan/setup.ts
@@ -3523,6 +3459,421 @@ function dbSkips(cacheDir, fresh) {
     skipJavaDbUpdate: fresh && has("java-db", "metadata.json")
   };
 }
+function dbIsCurrent(cacheDir, now) {
+  try {
+    if (!fs3.existsSync(path5.join(cacheDir, "db", "trivy.db"))) return false;
+    const meta = JSON.parse(fs3.readFileSync(path5.join(cacheDir, "db", "metadata.json"), "utf8"));
+    const next = typeof meta.NextUpdate === "string" ? Date.parse(meta.NextUpdate) : NaN;
+    const downloaded = typeof meta.DownloadedAt === "string" ? Date.parse(meta.DownloadedAt) : NaN;
+    if (meta.Version !== 2 || !(downloaded > 0)) return false;
+    return now < next || now < downloaded + 36e5;
+  } catch {
+    return false;
+  }
+}
+
+// src/scan/report.ts
+var FINDING_KINDS = ["vulnerability", "secret", "misconfiguration", "license"];
+var SCANNER_OF = {
+  vulnerability: "vuln",
+  secret: "secret",
+  misconfiguration: "misconfig",
+  license: "license"
+};
+var TrivyReportError = class extends Error {
+  name = "TrivyReportError";
+};
+function severityOf(value) {
+  return value !== void 0 && isSeverity(value) ? value : "UNKNOWN";
+}
+var text = (value) => typeof value === "string" && value !== "" ? value : void 0;
+var list = (value) => Array.isArray(value) ? value : [];
+var lineOf = (value) => typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : void 0;
+function parseTrivyReport(json) {
+  let raw;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new TrivyReportError(
+      `Trivy's report is not JSON (${error.message}); it starts with: ${JSON.stringify(json.slice(0, 80))}`
+    );
+  }
+  if (typeof raw !== "object" || raw === null || raw.SchemaVersion !== 2) {
+    throw new TrivyReportError(
+      `Trivy's report is not a schema 2 JSON report (SchemaVersion: ${JSON.stringify(raw?.SchemaVersion)})`
+    );
+  }
+  const findings = [];
+  for (const result of list(raw.Results)) {
+    const target = text(result.Target) ?? "";
+    for (const v of list(result.Vulnerabilities)) {
+      findings.push({
+        kind: "vulnerability",
+        id: text(v.VulnerabilityID) ?? "(no id)",
+        severity: severityOf(v.Severity),
+        target,
+        pkg: text(v.PkgName) ?? "",
+        installed: text(v.InstalledVersion) ?? "",
+        fixed: text(v.FixedVersion),
+        title: text(v.Title),
+        url: text(v.PrimaryURL)
+      });
+    }
+    for (const s of list(result.Secrets)) {
+      findings.push({
+        kind: "secret",
+        id: text(s.RuleID) ?? "(no rule)",
+        severity: severityOf(s.Severity),
+        target,
+        title: text(s.Title),
+        line: lineOf(s.StartLine)
+      });
+    }
+    for (const m of list(result.Misconfigurations)) {
+      if (m.Status !== void 0 && m.Status !== "FAIL") continue;
+      findings.push({
+        kind: "misconfiguration",
+        id: text(m.ID) ?? text(m.AVDID) ?? "(no id)",
+        severity: severityOf(m.Severity),
+        target,
+        title: text(m.Title),
+        url: text(m.PrimaryURL),
+        line: lineOf(m.CauseMetadata?.StartLine)
+      });
+    }
+    for (const l of list(result.Licenses)) {
+      findings.push({
+        kind: "license",
+        id: text(l.Name) ?? "(unknown license)",
+        severity: severityOf(l.Severity),
+        target,
+        pkg: text(l.PkgName) ?? text(l.FilePath),
+        title: text(l.Category),
+        url: text(l.Link)
+      });
+    }
+  }
+  return findings;
+}
+function zeroCounts() {
+  return Object.fromEntries(SEVERITIES.map((severity) => [severity, 0]));
+}
+function countBySeverity(findings) {
+  const counts = zeroCounts();
+  for (const f of findings) if (f.kind === "vulnerability") counts[f.severity]++;
+  return counts;
+}
+function countByKind(findings, scanners) {
+  const counts = {};
+  for (const kind of FINDING_KINDS) if (scanners.includes(SCANNER_OF[kind])) counts[kind] = zeroCounts();
+  for (const f of findings) (counts[f.kind] ??= zeroCounts())[f.severity]++;
+  return counts;
+}
+function rankFindings(findings) {
+  return [...findings].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || Number(Boolean(b.fixed)) - Number(Boolean(a.fixed)) || FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) || a.id.localeCompare(b.id) || (a.pkg ?? a.target).localeCompare(b.pkg ?? b.target)
+  );
+}
+function gateFindings(findings, failOn) {
+  return rankFindings(findings.filter((f) => failOn.includes(f.severity)));
+}
+function describeFinding(f) {
+  switch (f.kind) {
+    case "vulnerability":
+      return `${f.id} (${f.severity}) in ${f.pkg} ${f.installed}${f.fixed ? `, fixed in ${f.fixed}` : ", no fix yet"}`;
+    case "secret":
+      return `secret ${f.id}${f.title ? ` (${f.title})` : ""}, ${f.severity}, in ${f.target}${f.line ? ` line ${f.line}` : ""}`;
+    case "misconfiguration":
+      return `misconfiguration ${f.id}${f.title ? ` (${f.title})` : ""}, ${f.severity}, in ${f.target}${f.line ? ` line ${f.line}` : ""}`;
+    case "license":
+      return `license ${f.id}${f.title ? ` (${f.title})` : ""}, ${f.severity}, in ${f.pkg ?? f.target}`;
+  }
+}
+function describeCounts(findings) {
+  const parts = [];
+  for (const kind of FINDING_KINDS) {
+    const n = findings.filter((f) => f.kind === kind).length;
+    if (n === 0) continue;
+    const plural = kind === "vulnerability" ? "vulnerabilities" : `${kind}s`;
+    parts.push(`${n} ${n === 1 ? kind : plural}`);
+  }
+  return parts.join(", ");
+}
+
+// src/scan/phase.ts
+var MAX_TRIVY_REPORT_BYTES = 256 * 1024 * 1024;
+var MAX_FINDING_ANNOTATIONS = 5;
+var TrivyTurns = class {
+  lock = new SharedOrAlone();
+  /** A scan of this run has updated the DB: later scans skip the update. */
+  dbReady = false;
+};
+var JAVA_DB_FIRST_RUN = "'--skip-java-db-update' cannot be specified on the first run";
+var MAX_SBOM_BYTES = 256 * 1024 * 1024;
+function countSbomPackages(text3) {
+  let bom;
+  try {
+    bom = JSON.parse(text3);
+  } catch {
+    return -1;
+  }
+  const count = (components) => Array.isArray(components) ? components.reduce((n, c) => {
+    if (typeof c !== "object" || c === null) return n;
+    const { type, components: nested } = c;
+    return n + (type === "library" ? 1 : 0) + count(nested);
+  }, 0) : 0;
+  const b = bom;
+  return b && b.bomFormat === "CycloneDX" ? count(b.components) : -1;
+}
+function readTrivyReport(file, maxBytes = MAX_TRIVY_REPORT_BYTES) {
+  const size = fs4.existsSync(file) ? fs4.statSync(file).size : 0;
+  if (size > maxBytes) {
+    throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${maxBytes} bytes`);
+  }
+  return parseTrivyReport(readRegularText(file, maxBytes) ?? "");
+}
+async function scan(deps, request) {
+  const { ui, run: run2 } = deps;
+  const { settings, image } = request;
+  if (!settings.scan) return { status: "skipped" };
+  const setup = await deps.trivy();
+  for (const note of setup.notes.splice(0)) ui.info(note);
+  const reportFile = path6.join(request.tempDir, `trivy-${request.target}.json`);
+  const sarifFile = path6.join(request.outputDir, `trivy-${request.target}.sarif`);
+  const turns2 = deps.scanTurns ?? new TrivyTurns();
+  const scanOnce = (alone, javaDb) => turns2.lock.run(
+    () => alone || !(turns2.dbReady || dbSkips(setup.cacheDir, setup.db.fresh).skipDbUpdate || dbIsCurrent(setup.cacheDir, Date.now())),
+    async (runsAlone) => {
+      const restored = dbSkips(setup.cacheDir, setup.db.fresh);
+      const skips = runsAlone ? { skipDbUpdate: restored.skipDbUpdate || turns2.dbReady, skipJavaDbUpdate: restored.skipJavaDbUpdate } : { skipDbUpdate: true, skipJavaDbUpdate: javaDb === "skip" || restored.skipJavaDbUpdate };
+      try {
+        ui.info(`Scanning ${image} (${settings.scanners.join(", ")})${runsAlone ? "" : ", alongside other scans"}`);
+        await run2(
+          setup.trivy,
+          trivyScanArgs({
+            image,
+            output: reportFile,
+            cacheDir: setup.cacheDir,
+            scanners: settings.scanners,
+            ignoreUnfixed: settings["ignore-unfixed"],
+            ignoreFile: settings.trivyignore,
+            listAllPkgs: request.sbom === true,
+            ...skips
+          })
+        );
+        if (runsAlone) turns2.dbReady = true;
+      } finally {
+        await setup.db.save();
+        for (const note of setup.notes.splice(0)) ui.info(note);
+      }
+    }
+  );
+  try {
+    await scanOnce(false, "skip");
+  } catch (error) {
+    if (!(error instanceof CommandError && error.stderr.includes(JAVA_DB_FIRST_RUN))) throw error;
+    ui.info("This image has JARs and there is no Java DB yet: scanning again alone, which downloads it");
+    await scanOnce(true, "as restored");
+  }
+  let findings;
+  try {
+    findings = readTrivyReport(reportFile);
+  } catch (error) {
+    if (!(error instanceof TrivyReportError)) throw error;
+    throw new ToolError("trivy", `Trivy's scan of ${image} gave no usable report: ${error.message}`, { cause: error });
+  }
+  await run2(setup.trivy, trivyConvertArgs(reportFile, sarifFile, settings.severity));
+  let sbom;
+  if (request.sbom) {
+    const sbomFile = path6.join(request.outputDir, `sbom-${request.target}.cdx.json`);
+    await run2(setup.trivy, trivySbomArgs(reportFile, sbomFile));
+    const packages = countSbomPackages(readRegularText(sbomFile, MAX_SBOM_BYTES) ?? "");
+    if (packages < 0) throw new ToolError("trivy", `Trivy's CycloneDX conversion for ${image} is not a CycloneDX SBOM`);
+    ui.info(`SBOM: ${sbomFile} (CycloneDX, ${packages} packages)`);
+    sbom = { sbomFile, packages };
+  }
+  fs4.rmSync(reportFile, { force: true });
+  const byKind = countByKind(findings, settings.scanners);
+  for (const [kind, counts] of Object.entries(byKind)) {
+    const label = kind === "vulnerability" ? "Vulnerabilities" : `${kind[0].toUpperCase()}${kind.slice(1)}s`;
+    ui.info(
+      `${label}: ${Object.entries(counts).reverse().map(([severity, n]) => `${n} ${severity}`).join(", ")}`
+    );
+  }
+  ui.info(`SARIF: ${sarifFile}`);
+  return {
+    status: "scanned",
+    counts: countBySeverity(findings),
+    findings: byKind,
+    reported: rankFindings(findings.filter((f) => settings.severity.includes(f.severity))),
+    gated: gateFindings(findings, settings["fail-on"]),
+    sarifFile,
+    ...sbom ?? {}
+  };
+}
+function findingsVerdict(ui, report, target, failOn) {
+  const gated = report.gated ?? [];
+  if (gated.length === 0) return void 0;
+  for (const f of gated.slice(0, MAX_FINDING_ANNOTATIONS)) {
+    ui.error(`${describeFinding(f)}${f.kind === "vulnerability" && f.title ? `: ${f.title}` : ""}`, {
+      title: `${f.kind[0].toUpperCase()}${f.kind.slice(1)} ${f.id} in ${target}`
+    });
+  }
+  if (gated.length > MAX_FINDING_ANNOTATIONS) {
+    ui.info(
+      `... and ${gated.length - MAX_FINDING_ANNOTATIONS} more findings at fail-on, not annotated: the job summary, the SARIF and code scanning list them`
+    );
+  }
+  const shown = gated.slice(0, 10).map((f) => `  - ${describeFinding(f)}`);
+  if (gated.length > 10) shown.push(`  - ... and ${gated.length - 10} more`);
+  return `${describeCounts(gated)} at ${failOn.join("/")} (fail-on) in ${target}:
+${shown.join("\n")}`;
+}
+
+// src/dockerfile/parse.ts
+function instructions(text3) {
+  const lines = text3.replace(/\r\n?/g, "\n").split("\n");
+  let escape = "\\";
+  for (const line of lines) {
+    const directive = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line);
+    if (!directive) break;
+    if (directive[1].toLowerCase() === "escape") escape = directive[2];
+  }
+  const result = [];
+  let i = 0;
+  while (i < lines.length) {
+    const first = lines[i];
+    if (/^\s*(#.*)?$/.test(first)) {
+      i++;
+      continue;
+    }
+    const start = i + 1;
+    let body = "";
+    let current = first;
+    for (; ; ) {
+      const trimmed = current.replace(/\s+$/, "");
+      if (trimmed.endsWith(escape)) {
+        body += trimmed.slice(0, -escape.length) + " ";
+        i++;
+        while (i < lines.length && /^\s*#/.test(lines[i])) i++;
+        if (i >= lines.length) break;
+        current = lines[i];
+      } else {
+        body += trimmed;
+        i++;
+        break;
+      }
+    }
+    const match = /^\s*(\S+)\s*(.*)$/s.exec(body);
+    if (!match) continue;
+    const instruction = { keyword: match[1].toUpperCase(), args: match[2].trim(), line: start };
+    result.push(instruction);
+    for (const heredoc of instruction.args.matchAll(/<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g)) {
+      const terminator = heredoc[2];
+      while (i < lines.length && lines[i].trim() !== terminator) i++;
+      i++;
+    }
+  }
+  return result;
+}
+function expandArgs(value, values) {
+  return value.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_all, braced, op, word, bare) => {
+      const name = braced ?? bare;
+      const current = values[name];
+      if (op === "-") return current ? current : word ?? "";
+      if (op === "+") return current ? word ?? "" : "";
+      return current ?? "";
+    }
+  );
+}
+function flagValues(args, flag) {
+  const values = [];
+  for (const m of args.matchAll(new RegExp(`--${flag}=("[^"]*"|'[^']*'|\\S+)`, "g"))) {
+    values.push(m[1].replace(/^["']|["']$/g, ""));
+  }
+  return values;
+}
+function parseDockerfile(text3, buildArgs = {}) {
+  const globalArgs = {};
+  const stages = [];
+  const byName = /* @__PURE__ */ new Map();
+  const resolveStage = (ref) => {
+    if (/^\d+$/.test(ref)) {
+      const index = Number(ref);
+      return index < stages.length ? index : void 0;
+    }
+    return byName.get(ref.toLowerCase());
+  };
+  const addDependency = (stage, ref) => {
+    const index = resolveStage(ref);
+    if (index === void 0) {
+      if (!stage.images.includes(ref)) stage.images.push(ref);
+    } else if (!stage.dependsOn.includes(index)) {
+      stage.dependsOn.push(index);
+    }
+  };
+  for (const instruction of instructions(text3)) {
+    const current = stages.at(-1);
+    if (current && instruction.keyword !== "FROM") current.body.push(instruction);
+    if (instruction.keyword === "ARG" && !current) {
+      for (const decl of instruction.args.split(/\s+/)) {
+        const eq = decl.indexOf("=");
+        const name = eq < 0 ? decl : decl.slice(0, eq);
+        const fallback = eq < 0 ? void 0 : decl.slice(eq + 1).replace(/^["']|["']$/g, "");
+        globalArgs[name] = name in buildArgs ? buildArgs[name] : fallback;
+      }
+    } else if (instruction.keyword === "FROM") {
+      const words = instruction.args.split(/\s+/).filter((w) => !w.startsWith("--"));
+      const base = expandArgs(words[0] ?? "", globalArgs);
+      const name = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2] : void 0;
+      const stage = {
+        index: stages.length,
+        name,
+        base,
+        from: words[0] ?? "",
+        line: instruction.line,
+        dependsOn: [],
+        images: [],
+        body: [instruction]
+      };
+      if (base.toLowerCase() !== "scratch") addDependency(stage, base);
+      stages.push(stage);
+      if (name) byName.set(name.toLowerCase(), stage.index);
+    } else if (current && (instruction.keyword === "COPY" || instruction.keyword === "ADD")) {
+      for (const from of flagValues(instruction.args, "from")) addDependency(current, from);
+    } else if (current && instruction.keyword === "RUN") {
+      for (const mount of flagValues(instruction.args, "mount")) {
+        const from = /(?:^|,)from=([^,]+)/.exec(mount);
+        if (from) addDependency(current, from[1]);
+      }
+    }
+  }
+  return { stages, globalArgs };
+}
+function findStage(dockerfile, target) {
+  return dockerfile.stages.find((s) => s.name?.toLowerCase() === target.toLowerCase());
+}
+function stagesNeeded(dockerfile, target) {
+  const needed = /* @__PURE__ */ new Set();
+  const visit = (index) => {
+    if (needed.has(index)) return;
+    needed.add(index);
+    for (const dep of dockerfile.stages[index].dependsOn) visit(dep);
+  };
+  visit(target.index);
+  return dockerfile.stages.filter((s) => needed.has(s.index));
+}
+function stageLabel(stage) {
+  return stage.name ?? `stage-${stage.index}`;
+}
+var STEP_KEYWORDS = /* @__PURE__ */ new Set(["FROM", "RUN", "COPY", "ADD", "WORKDIR"]);
+function stepInstruction(stage, index, text3) {
+  const steps = stage.body.filter((i) => STEP_KEYWORDS.has(i.keyword));
+  const found = steps[index - 1];
+  return found && text3.toUpperCase().startsWith(found.keyword) ? found : void 0;
+}
 
 // src/tools/caches.ts
 function actionsToolCaches(cacheService) {
@@ -3546,11 +3897,11 @@ function actionsToolCaches(cacheService) {
 }
 
 // src/meta/event.ts
-import * as fs4 from "node:fs";
+import * as fs5 from "node:fs";
 function readPayload(eventPath, warn) {
   if (!eventPath) return {};
   try {
-    const payload = JSON.parse(fs4.readFileSync(eventPath, "utf8"));
+    const payload = JSON.parse(fs5.readFileSync(eventPath, "utf8"));
     return payload && typeof payload === "object" ? payload : {};
   } catch (error) {
     warn(`Could not read the event file GITHUB_EVENT_PATH (${errorMessage(error)}); tags from its data are left out`);
@@ -3787,8 +4138,8 @@ function decideRelease(inputs, caps, ctx, ref, env) {
 }
 
 // src/release/cosign.ts
-import * as fs5 from "node:fs";
-import * as path6 from "node:path";
+import * as fs6 from "node:fs";
+import * as path7 from "node:path";
 var DEFAULT_COSIGN_VERSION = "3.1.1";
 var COSIGN_RELEASES_URL = "https://github.com/sigstore/cosign/releases/download";
 var COSIGN = {
@@ -3852,9 +4203,9 @@ function signArgs(signer, reference, files) {
 async function cosignSign(run2, cosign, signer, reference, dir) {
   if (!/@sha256:[0-9a-f]{64}$/.test(reference))
     throw new Error(`signing a reference that is not a digest: ${reference}`);
-  const bundle = path6.join(dir, `signature-${reference.slice(-64, -52)}-${Date.now()}.sigstore.json`);
-  const signingConfig = path6.join(dir, `cosign-signing-config-${reference.slice(-64, -52)}-${Date.now()}.json`);
-  fs5.writeFileSync(signingConfig, OFFLINE_SIGNING_CONFIG);
+  const bundle = path7.join(dir, `signature-${reference.slice(-64, -52)}-${Date.now()}.sigstore.json`);
+  const signingConfig = path7.join(dir, `cosign-signing-config-${reference.slice(-64, -52)}-${Date.now()}.json`);
+  fs6.writeFileSync(signingConfig, OFFLINE_SIGNING_CONFIG);
   const { args, env } = signArgs(signer, reference, { bundle, signingConfig });
   try {
     await run2(cosign, args, { env });
@@ -3877,13 +4228,13 @@ async function checkKey(run2, cosign, signer) {
 
 // src/pipeline/setup.ts
 function readDockerfile(inputs, ctx) {
-  const file = path7.resolve(ctx.workspace, inputs.file);
+  const file = path8.resolve(ctx.workspace, inputs.file);
   const args = {};
   for (const entry of inputs["build-args"]) {
     const pair = splitKeyValue(entry);
     if (pair) args[pair.key] = pair.value;
   }
-  const dockerfile = parseDockerfile(fs6.readFileSync(file, "utf8"), args);
+  const dockerfile = parseDockerfile(fs7.readFileSync(file, "utf8"), args);
   const named = dockerfile.stages.filter((s) => s.name).map((s) => s.name);
   const valid2 = named.length > 0 ? named.join(", ") : '(none: the Dockerfile has no "FROM ... AS name" stages)';
   for (const target of inputs.targets) {
@@ -3919,8 +4270,8 @@ function gatePlatforms(platforms, native, ui) {
 }
 function makeTempDir(runnerTemp) {
   try {
-    fs6.mkdirSync(runnerTemp, { recursive: true });
-    return fs6.mkdtempSync(path7.join(runnerTemp, "multistage-"));
+    fs7.mkdirSync(runnerTemp, { recursive: true });
+    return fs7.mkdtempSync(path8.join(runnerTemp, "multistage-"));
   } catch (error) {
     throw new ConfigurationError(
       "RUNNER_TEMP",
@@ -3988,7 +4339,7 @@ async function prepare(options) {
     caps,
     settings,
     annotation: {
-      file: path7.relative(ctx.workspace, settings.file),
+      file: path8.relative(ctx.workspace, settings.file),
       stageLine: (stage) => findStage(dockerfile, stage)?.line,
       gatePlatform: gates[0]
     },
@@ -4023,7 +4374,7 @@ async function prepare(options) {
       })
     ),
     engine,
-    scanTurn: turns(1),
+    scanTurns: new TrivyTurns(),
     cosign,
     codeScanning: options.codeScanning ?? (async (token) => {
       ui.secret(token);
@@ -4065,7 +4416,7 @@ import * as fs11 from "node:fs";
 
 // src/build/checks.ts
 var MAX_WARNINGS = 500;
-function text(value, max = 2e3) {
+function text2(value, max = 2e3) {
   return typeof value === "string" ? value.slice(0, max) : "";
 }
 function parseCheckOutput(stdout) {
@@ -4088,10 +4439,10 @@ function parseCheckOutput(stdout) {
     const line = Array.isArray(ranges) ? ranges[0]?.start?.line : void 0;
     return [
       {
-        rule: text(o.ruleName, 200) || "UnknownRule",
-        description: text(o.description),
-        detail: text(o.detail),
-        url: text(o.url, 500),
+        rule: text2(o.ruleName, 200) || "UnknownRule",
+        description: text2(o.description),
+        detail: text2(o.detail),
+        url: text2(o.url, 500),
         ...typeof line === "number" && Number.isInteger(line) && line > 0 ? { line } : {}
       }
     ];
@@ -4148,7 +4499,7 @@ function metadataWarnings(metadata) {
         rule: m[1].slice(0, 200),
         description: Array.isArray(o.detail) ? base64Text(o.detail[0]) : "",
         detail: m[2],
-        url: text(o.url, 500),
+        url: text2(o.url, 500),
         ...typeof line === "number" && Number.isInteger(line) && line > 0 ? { line } : {}
       }
     ];
@@ -4200,8 +4551,8 @@ import * as path10 from "node:path";
 
 // src/smoke/phase.ts
 import { randomBytes } from "node:crypto";
-import * as fs7 from "node:fs";
-import * as path8 from "node:path";
+import * as fs8 from "node:fs";
+import * as path9 from "node:path";
 
 // src/smoke/args.ts
 var CONTAINER_LABEL = "com.github.multistage-action";
@@ -4325,8 +4676,8 @@ var DEFAULT_HEALTHCHECK_TIMEOUT_MS = 3e4;
 var LOG_LINES = 50;
 function writeEnvFile(dir, entries) {
   if (entries.length === 0) return void 0;
-  const file = path8.join(dir, `smoke-env-${randomBytes(6).toString("hex")}`);
-  fs7.writeFileSync(file, entries.map((e) => `${e.key}=${e.value}
+  const file = path9.join(dir, `smoke-env-${randomBytes(6).toString("hex")}`);
+  fs8.writeFileSync(file, entries.map((e) => `${e.key}=${e.value}
 `).join(""), { mode: 384, flag: "wx" });
   return file;
 }
@@ -4393,7 +4744,7 @@ async function smokeContainer(deps, request, name, containerPort, started, fail)
       })
     );
   } finally {
-    if (envFile) fs7.rmSync(envFile, { force: true });
+    if (envFile) fs8.rmSync(envFile, { force: true });
   }
   const published = await run2("docker", ["port", name, `${containerPort}/tcp`], { allowFailure: true });
   const hostPort = published.exitCode === 0 ? parseHostPort(published.stdout) : void 0;
@@ -4470,290 +4821,6 @@ async function explainFailure(deps, name) {
   deps.ui.info(`Last ${LOG_LINES} log lines of ${name}:`);
   deps.ui.info(logs ? logs : "(the container wrote no logs)");
   return `${probe ? `; last HEALTHCHECK probe: ${probe}` : ""}; its last log lines are in the "Smoke test" group of the log`;
-}
-
-// src/scan/phase.ts
-import * as fs8 from "node:fs";
-import * as path9 from "node:path";
-
-// src/scan/trivy-args.ts
-var DB_REPOSITORIES = ["mirror.gcr.io/aquasec/trivy-db:2", "ghcr.io/aquasecurity/trivy-db:2"];
-var JAVA_DB_REPOSITORIES = ["mirror.gcr.io/aquasec/trivy-java-db:1", "ghcr.io/aquasecurity/trivy-java-db:1"];
-function trivyScanArgs(options) {
-  const args = [
-    "image",
-    "--format",
-    "json",
-    "--output",
-    options.output,
-    "--severity",
-    SEVERITIES.join(","),
-    "--scanners",
-    options.scanners.join(","),
-    "--cache-dir",
-    options.cacheDir,
-    "--db-repository",
-    DB_REPOSITORIES.join(","),
-    "--java-db-repository",
-    JAVA_DB_REPOSITORIES.join(","),
-    "--exit-code",
-    "0",
-    "--no-progress",
-    "--quiet",
-    // Said either way: the default changed in Trivy 0.67 (on), and without an SBOM the report stays small.
-    options.listAllPkgs ? "--list-all-pkgs" : "--list-all-pkgs=false"
-  ];
-  if (options.ignoreUnfixed) args.push("--ignore-unfixed");
-  if (options.ignoreFile) args.push("--ignorefile", options.ignoreFile);
-  if (options.skipDbUpdate) args.push("--skip-db-update");
-  if (options.skipJavaDbUpdate) args.push("--skip-java-db-update");
-  args.push(options.image);
-  return args;
-}
-function trivyConvertArgs(report, output, severity) {
-  return ["convert", "--format", "sarif", "--severity", severity.join(","), "--output", output, report];
-}
-function trivySbomArgs(report, output) {
-  return ["convert", "--format", "cyclonedx", "--list-all-pkgs", "--output", output, report];
-}
-
-// src/scan/report.ts
-var FINDING_KINDS = ["vulnerability", "secret", "misconfiguration", "license"];
-var SCANNER_OF = {
-  vulnerability: "vuln",
-  secret: "secret",
-  misconfiguration: "misconfig",
-  license: "license"
-};
-var TrivyReportError = class extends Error {
-  name = "TrivyReportError";
-};
-function severityOf(value) {
-  return value !== void 0 && isSeverity(value) ? value : "UNKNOWN";
-}
-var text2 = (value) => typeof value === "string" && value !== "" ? value : void 0;
-var list = (value) => Array.isArray(value) ? value : [];
-var lineOf = (value) => typeof value === "number" && Number.isSafeInteger(value) && value > 0 ? value : void 0;
-function parseTrivyReport(json) {
-  let raw;
-  try {
-    raw = JSON.parse(json);
-  } catch (error) {
-    throw new TrivyReportError(
-      `Trivy's report is not JSON (${error.message}); it starts with: ${JSON.stringify(json.slice(0, 80))}`
-    );
-  }
-  if (typeof raw !== "object" || raw === null || raw.SchemaVersion !== 2) {
-    throw new TrivyReportError(
-      `Trivy's report is not a schema 2 JSON report (SchemaVersion: ${JSON.stringify(raw?.SchemaVersion)})`
-    );
-  }
-  const findings = [];
-  for (const result of list(raw.Results)) {
-    const target = text2(result.Target) ?? "";
-    for (const v of list(result.Vulnerabilities)) {
-      findings.push({
-        kind: "vulnerability",
-        id: text2(v.VulnerabilityID) ?? "(no id)",
-        severity: severityOf(v.Severity),
-        target,
-        pkg: text2(v.PkgName) ?? "",
-        installed: text2(v.InstalledVersion) ?? "",
-        fixed: text2(v.FixedVersion),
-        title: text2(v.Title),
-        url: text2(v.PrimaryURL)
-      });
-    }
-    for (const s of list(result.Secrets)) {
-      findings.push({
-        kind: "secret",
-        id: text2(s.RuleID) ?? "(no rule)",
-        severity: severityOf(s.Severity),
-        target,
-        title: text2(s.Title),
-        line: lineOf(s.StartLine)
-      });
-    }
-    for (const m of list(result.Misconfigurations)) {
-      if (m.Status !== void 0 && m.Status !== "FAIL") continue;
-      findings.push({
-        kind: "misconfiguration",
-        id: text2(m.ID) ?? text2(m.AVDID) ?? "(no id)",
-        severity: severityOf(m.Severity),
-        target,
-        title: text2(m.Title),
-        url: text2(m.PrimaryURL),
-        line: lineOf(m.CauseMetadata?.StartLine)
-      });
-    }
-    for (const l of list(result.Licenses)) {
-      findings.push({
-        kind: "license",
-        id: text2(l.Name) ?? "(unknown license)",
-        severity: severityOf(l.Severity),
-        target,
-        pkg: text2(l.PkgName) ?? text2(l.FilePath),
-        title: text2(l.Category),
-        url: text2(l.Link)
-      });
-    }
-  }
-  return findings;
-}
-function zeroCounts() {
-  return Object.fromEntries(SEVERITIES.map((severity) => [severity, 0]));
-}
-function countBySeverity(findings) {
-  const counts = zeroCounts();
-  for (const f of findings) if (f.kind === "vulnerability") counts[f.severity]++;
-  return counts;
-}
-function countByKind(findings, scanners) {
-  const counts = {};
-  for (const kind of FINDING_KINDS) if (scanners.includes(SCANNER_OF[kind])) counts[kind] = zeroCounts();
-  for (const f of findings) (counts[f.kind] ??= zeroCounts())[f.severity]++;
-  return counts;
-}
-function rankFindings(findings) {
-  return [...findings].sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || Number(Boolean(b.fixed)) - Number(Boolean(a.fixed)) || FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) || a.id.localeCompare(b.id) || (a.pkg ?? a.target).localeCompare(b.pkg ?? b.target)
-  );
-}
-function gateFindings(findings, failOn) {
-  return rankFindings(findings.filter((f) => failOn.includes(f.severity)));
-}
-function describeFinding(f) {
-  switch (f.kind) {
-    case "vulnerability":
-      return `${f.id} (${f.severity}) in ${f.pkg} ${f.installed}${f.fixed ? `, fixed in ${f.fixed}` : ", no fix yet"}`;
-    case "secret":
-      return `secret ${f.id}${f.title ? ` (${f.title})` : ""}, ${f.severity}, in ${f.target}${f.line ? ` line ${f.line}` : ""}`;
-    case "misconfiguration":
-      return `misconfiguration ${f.id}${f.title ? ` (${f.title})` : ""}, ${f.severity}, in ${f.target}${f.line ? ` line ${f.line}` : ""}`;
-    case "license":
-      return `license ${f.id}${f.title ? ` (${f.title})` : ""}, ${f.severity}, in ${f.pkg ?? f.target}`;
-  }
-}
-function describeCounts(findings) {
-  const parts = [];
-  for (const kind of FINDING_KINDS) {
-    const n = findings.filter((f) => f.kind === kind).length;
-    if (n === 0) continue;
-    const plural = kind === "vulnerability" ? "vulnerabilities" : `${kind}s`;
-    parts.push(`${n} ${n === 1 ? kind : plural}`);
-  }
-  return parts.join(", ");
-}
-
-// src/scan/phase.ts
-var MAX_TRIVY_REPORT_BYTES = 256 * 1024 * 1024;
-var MAX_FINDING_ANNOTATIONS = 5;
-var MAX_SBOM_BYTES = 256 * 1024 * 1024;
-function countSbomPackages(text3) {
-  let bom;
-  try {
-    bom = JSON.parse(text3);
-  } catch {
-    return -1;
-  }
-  const count = (components) => Array.isArray(components) ? components.reduce((n, c) => {
-    if (typeof c !== "object" || c === null) return n;
-    const { type, components: nested } = c;
-    return n + (type === "library" ? 1 : 0) + count(nested);
-  }, 0) : 0;
-  const b = bom;
-  return b && b.bomFormat === "CycloneDX" ? count(b.components) : -1;
-}
-function readTrivyReport(file, maxBytes = MAX_TRIVY_REPORT_BYTES) {
-  const size = fs8.existsSync(file) ? fs8.statSync(file).size : 0;
-  if (size > maxBytes) {
-    throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${maxBytes} bytes`);
-  }
-  return parseTrivyReport(readRegularText(file, maxBytes) ?? "");
-}
-async function scan(deps, request) {
-  const { ui, run: run2 } = deps;
-  const { settings, image } = request;
-  if (!settings.scan) return { status: "skipped" };
-  const setup = await deps.trivy();
-  for (const note of setup.notes.splice(0)) ui.info(note);
-  const reportFile = path9.join(request.tempDir, `trivy-${request.target}.json`);
-  const sarifFile = path9.join(request.outputDir, `trivy-${request.target}.sarif`);
-  const oneAtATime = deps.scanTurn ?? ((work) => work());
-  await oneAtATime(async () => {
-    try {
-      ui.info(`Scanning ${image} (${settings.scanners.join(", ")})`);
-      await run2(
-        setup.trivy,
-        trivyScanArgs({
-          image,
-          output: reportFile,
-          cacheDir: setup.cacheDir,
-          scanners: settings.scanners,
-          ignoreUnfixed: settings["ignore-unfixed"],
-          ignoreFile: settings.trivyignore,
-          listAllPkgs: request.sbom === true,
-          ...dbSkips(setup.cacheDir, setup.db.fresh)
-        })
-      );
-    } finally {
-      await setup.db.save();
-      for (const note of setup.notes.splice(0)) ui.info(note);
-    }
-  });
-  let findings;
-  try {
-    findings = readTrivyReport(reportFile);
-  } catch (error) {
-    if (!(error instanceof TrivyReportError)) throw error;
-    throw new ToolError("trivy", `Trivy's scan of ${image} gave no usable report: ${error.message}`, { cause: error });
-  }
-  await run2(setup.trivy, trivyConvertArgs(reportFile, sarifFile, settings.severity));
-  let sbom;
-  if (request.sbom) {
-    const sbomFile = path9.join(request.outputDir, `sbom-${request.target}.cdx.json`);
-    await run2(setup.trivy, trivySbomArgs(reportFile, sbomFile));
-    const packages = countSbomPackages(readRegularText(sbomFile, MAX_SBOM_BYTES) ?? "");
-    if (packages < 0) throw new ToolError("trivy", `Trivy's CycloneDX conversion for ${image} is not a CycloneDX SBOM`);
-    ui.info(`SBOM: ${sbomFile} (CycloneDX, ${packages} packages)`);
-    sbom = { sbomFile, packages };
-  }
-  fs8.rmSync(reportFile, { force: true });
-  const byKind = countByKind(findings, settings.scanners);
-  for (const [kind, counts] of Object.entries(byKind)) {
-    const label = kind === "vulnerability" ? "Vulnerabilities" : `${kind[0].toUpperCase()}${kind.slice(1)}s`;
-    ui.info(
-      `${label}: ${Object.entries(counts).reverse().map(([severity, n]) => `${n} ${severity}`).join(", ")}`
-    );
-  }
-  ui.info(`SARIF: ${sarifFile}`);
-  return {
-    status: "scanned",
-    counts: countBySeverity(findings),
-    findings: byKind,
-    reported: rankFindings(findings.filter((f) => settings.severity.includes(f.severity))),
-    gated: gateFindings(findings, settings["fail-on"]),
-    sarifFile,
-    ...sbom ?? {}
-  };
-}
-function findingsVerdict(ui, report, target, failOn) {
-  const gated = report.gated ?? [];
-  if (gated.length === 0) return void 0;
-  for (const f of gated.slice(0, MAX_FINDING_ANNOTATIONS)) {
-    ui.error(`${describeFinding(f)}${f.kind === "vulnerability" && f.title ? `: ${f.title}` : ""}`, {
-      title: `${f.kind[0].toUpperCase()}${f.kind.slice(1)} ${f.id} in ${target}`
-    });
-  }
-  if (gated.length > MAX_FINDING_ANNOTATIONS) {
-    ui.info(
-      `... and ${gated.length - MAX_FINDING_ANNOTATIONS} more findings at fail-on, not annotated: the job summary, the SARIF and code scanning list them`
-    );
-  }
-  const shown = gated.slice(0, 10).map((f) => `  - ${describeFinding(f)}`);
-  if (gated.length > 10) shown.push(`  - ... and ${gated.length - 10} more`);
-  return `${describeCounts(gated)} at ${failOn.join("/")} (fail-on) in ${target}:
-${shown.join("\n")}`;
 }
 
 // src/sarif/phase.ts
@@ -5758,7 +5825,7 @@ async function road(plan, services, report) {
   const scanStarted = clock.now();
   const scanning = settled(
     scan(
-      { run: services.run, ui: scanUi, trivy: services.trivy, scanTurn: services.scanTurn },
+      { run: services.run, ui: scanUi, trivy: services.trivy, scanTurns: services.scanTurns },
       {
         target,
         image: build.tags[0],
