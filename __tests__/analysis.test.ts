@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { describe, expect, test } from '@jest/globals';
 import { TarParser, tarStream } from '../src/release/tar.js';
-import { computeWaste, savedImageReader } from '../src/analysis/layers.js';
+import { computeWaste, savedImageReader, streamLayoutImage } from '../src/analysis/layers.js';
 import { analyze, lineOfLayer, recommend, stageStats, THRESHOLDS } from '../src/analysis/analyze.js';
 import { budgetVerdict } from '../src/analysis/phase.js';
 import { ProgressParser } from '../src/build/progress.js';
@@ -140,6 +140,40 @@ describe('layers and waste, as dive counts them', () => {
     expect(image.layers[1].deleted).toEqual(['blob']);
     expect(image.history.map((h) => h.createdBy)).toEqual(['ADD rootfs /', 'RUN /bin/sh -c rm /blob # buildkit']);
     expect(computeWaste(image.layers).wastedBytes).toBe(3000);
+  });
+
+  test("an OCI layout's manifest streamed as docker save would (the release path): the same layers, history, waste", async () => {
+    const base = zlib.gzipSync(gnuTar({ 'bin/sh': 1000, blob: 3000 }));
+    const top = zlib.gzipSync(gnuTar({ '.wh.blob': '', 'app/server.js': 200 }));
+    const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+    const config = Buffer.from(
+      JSON.stringify({
+        history: [{ created_by: 'ADD rootfs /' }, { created_by: 'RUN /bin/sh -c rm /blob # buildkit' }],
+      }),
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-layout-'));
+    fs.mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true });
+    // A blob of another platform sits in the layout too: only the manifest's own are read.
+    const other = zlib.gzipSync(gnuTar({ 'other/arch': 50 }));
+    for (const blob of [base, top, config, other]) fs.writeFileSync(path.join(dir, 'blobs', 'sha256', sha(blob)), blob);
+    const reader = savedImageReader({ measureCompressed: true });
+    const digest = (b: Buffer) => `sha256:${sha(b)}`;
+    await streamLayoutImage(
+      {
+        config: digest(config),
+        layers: [digest(base), digest(top)],
+        blobPath: (d) => path.join(dir, 'blobs', 'sha256', d.slice('sha256:'.length)),
+      },
+      reader.writable,
+    );
+    const image = reader.result();
+    expect(image.layers.map((l) => l.digest)).toEqual([digest(base), digest(top)]);
+    expect(image.layers[0].files.get('blob')).toBe(3000);
+    expect(image.layers[1].deleted).toEqual(['blob']);
+    expect(image.history.map((h) => h.createdBy)).toEqual(['ADD rootfs /', 'RUN /bin/sh -c rm /blob # buildkit']);
+    expect(computeWaste(image.layers).wastedBytes).toBe(3000);
+    expect(image.compressedBytes).toBe(base.length + top.length);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 

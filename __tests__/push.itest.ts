@@ -37,6 +37,11 @@ describe('gated push to a local registry', () => {
     expect(run.outputs.pushed).toBe('true');
     const digest = run.outputs.digest;
     expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The analysis read the tested manifest's layers from the OCI layout the build wrote: no image export.
+    expect(run.stdout).not.toContain('"image","save"');
+    const analysis = JSON.parse(run.outputs.analysis) as { layers: { digest: string }[]; imageSize: number };
+    expect(analysis.layers.length).toBeGreaterThan(1);
+    expect(analysis.imageSize).toBeGreaterThan(1_000_000);
     // The tags name one index: the tested image (the engine's id for it on the containerd store is its manifest
     // digest) and its attestation manifest.
     expect(await registryDigest(repo('healthy'), 'healthy')).toBe(digest);

@@ -1,7 +1,7 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-LGXGC543.js";
+} from "./chunks/chunk-EQRLP435.js";
 import "./chunks/chunk-ZEPLOZA7.js";
 import "./chunks/chunk-BPNTP72B.js";
 import "./chunks/chunk-ZXO6HUJ2.js";

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-LGXGC543.js";
+} from "../chunks/chunk-EQRLP435.js";
 import {
   StateCleanup,
   createProcessRunner,

@@ -1,5 +1,7 @@
 import { once } from 'node:events';
+import * as fs from 'node:fs';
 import { Writable, type Transform } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { TarParser } from '../release/tar.js';
 
@@ -280,4 +282,55 @@ export function layerBytes(layer: Pick<LayerContent, 'files'>): number {
   let total = 0;
   for (const size of layer.files.values()) total += size;
   return total;
+}
+
+/** One ustar header for a regular file (names here are blobs/sha256/<64 hex> or manifest.json: under 100 bytes). */
+function tarHeader(name: string, size: number): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 100, 'utf8');
+  header.write('0000644\0', 100);
+  header.write('0000000\0', 108);
+  header.write('0000000\0', 116);
+  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  header.write('00000000000\0', 136);
+  header.write('        ', 148);
+  header.write('0', 156);
+  header.write('ustar\0', 257);
+  header.write('00', 263);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return header;
+}
+
+/**
+ * The image of one manifest in an OCI layout, as `docker image save` would stream it (a manifest.json naming its
+ * config and layers, then those blobs), written into `out`: the analysis reads the layout the build already wrote
+ * to disk instead of asking the engine to export the image again.
+ */
+export async function streamLayoutImage(
+  files: { config: string; layers: string[]; blobPath: (digest: string) => string },
+  out: Writable,
+): Promise<void> {
+  const write = async (chunk: Buffer): Promise<void> => {
+    if (!out.write(chunk)) await once(out, 'drain');
+  };
+  const entry = async (name: string, size: number, body: () => AsyncIterable<Buffer> | Buffer[]): Promise<void> => {
+    await write(tarHeader(name, size));
+    for await (const piece of body()) await write(piece);
+    if (size % 512) await write(Buffer.alloc(512 - (size % 512)));
+  };
+  const blobName = (digest: string) => `blobs/sha256/${digest.slice('sha256:'.length)}`;
+  const manifest = Buffer.from(
+    JSON.stringify([{ Config: blobName(files.config), Layers: files.layers.map(blobName) }]),
+  );
+  await entry('manifest.json', manifest.length, () => [manifest]);
+  for (const digest of [files.config, ...files.layers]) {
+    const file = files.blobPath(digest);
+    const size = fs.lstatSync(file).size;
+    await entry(blobName(digest), size, () => fs.createReadStream(file) as AsyncIterable<Buffer>);
+  }
+  await write(Buffer.alloc(1024));
+  out.end();
+  await finished(out);
 }

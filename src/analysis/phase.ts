@@ -5,7 +5,8 @@ import { CommandError, ToolError } from '../errors.js';
 import { stagesNeeded, findStage, type Dockerfile } from '../dockerfile/parse.js';
 import { formatBytes } from '../units.js';
 import { analyze, biggestLayers, describeLayer, THRESHOLDS, type Analysis } from './analyze.js';
-import { savedImageReader } from './layers.js';
+import { savedImageReader, streamLayoutImage } from './layers.js';
+import { OciLayout } from '../release/layout.js';
 
 export interface AnalysisDeps {
   run: Runner;
@@ -24,23 +25,43 @@ export interface AnalysisRequest {
 }
 
 /**
- * Analyse a built image: its stages from the build's progress, its layers from `docker image save` read as a
- * stream. Recommendations are said as notices on their Dockerfile line.
+ * Analyse a built image: its stages from the build's progress, its layers read as a stream: from the OCI layout the
+ * build wrote (the release path: nothing exported again), else from `docker image save`. Recommendations are said as notices on their Dockerfile line.
  */
 export async function analyzeImage(deps: AnalysisDeps, request: AnalysisRequest): Promise<Analysis> {
   const { build } = request;
   const stage = findStage(request.dockerfile, request.target);
   const needed = stage ? stagesNeeded(request.dockerfile, stage) : [];
   const reader = savedImageReader({ measureCompressed: request.measureCompressed });
-  try {
-    await deps.run('docker', ['image', 'save', build.tags[0]], { output: reader.writable });
-  } catch (error: unknown) {
-    if (error instanceof CommandError) {
-      throw new ToolError('docker', `Reading the layers of ${build.tags[0]} failed: ${error.message}`, {
-        cause: error,
-      });
+  if (build.layout) {
+    // The build wrote the image to disk (an OCI layout): its tested manifest's blobs are read from there.
+    const layout = new OciLayout(build.layout.dir);
+    const manifest = layout.readBlob<{ config?: { digest?: string }; layers?: { digest?: string }[] }>(
+      build.layout.tested.digest,
+    );
+    const config = manifest.config?.digest;
+    const layers = (manifest.layers ?? []).map((l) => l.digest);
+    if (!config || layers.some((d) => !d)) {
+      throw new ToolError(
+        'buildx',
+        `the OCI layout's manifest ${build.layout.tested.digest} names no config or layers`,
+      );
     }
-    throw error;
+    await streamLayoutImage(
+      { config, layers: layers as string[], blobPath: (digest) => layout.blobPath(digest) },
+      reader.writable,
+    );
+  } else {
+    try {
+      await deps.run('docker', ['image', 'save', build.tags[0]], { output: reader.writable });
+    } catch (error: unknown) {
+      if (error instanceof CommandError) {
+        throw new ToolError('docker', `Reading the layers of ${build.tags[0]} failed: ${error.message}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
   }
   const analysis = analyze(build.stepDetails ?? [], needed, reader.result(), build.sizeBytes, request.thresholds);
   const slowest = [...analysis.stages].sort((a, b) => b.seconds - a.seconds)[0];

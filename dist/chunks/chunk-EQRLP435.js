@@ -3129,7 +3129,7 @@ function parseSize(text3) {
 }
 
 // src/main.ts
-import * as fs13 from "node:fs";
+import * as fs14 from "node:fs";
 import * as path11 from "node:path";
 
 // src/pipeline/setup.ts
@@ -4412,7 +4412,7 @@ function baseBranchImages(inputs, ref) {
 }
 
 // src/pipeline/pipeline.ts
-import * as fs11 from "node:fs";
+import * as fs12 from "node:fs";
 
 // src/build/checks.ts
 var MAX_WARNINGS = 500;
@@ -5324,7 +5324,9 @@ function formatBytes(bytes2) {
 
 // src/analysis/layers.ts
 import { once as once2 } from "node:events";
+import * as fs11 from "node:fs";
 import { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import * as zlib2 from "node:zlib";
 var MAX_ENTRIES_PER_LAYER = 1e6;
 var MAX_LAYERS = 500;
@@ -5522,6 +5524,46 @@ function layerBytes(layer) {
   for (const size of layer.files.values()) total += size;
   return total;
 }
+function tarHeader(name, size) {
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 100, "utf8");
+  header.write("0000644\0", 100);
+  header.write("0000000\0", 108);
+  header.write("0000000\0", 116);
+  header.write(`${size.toString(8).padStart(11, "0")}\0`, 124);
+  header.write("00000000000\0", 136);
+  header.write("        ", 148);
+  header.write("0", 156);
+  header.write("ustar\0", 257);
+  header.write("00", 263);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
+  return header;
+}
+async function streamLayoutImage(files, out) {
+  const write = async (chunk) => {
+    if (!out.write(chunk)) await once2(out, "drain");
+  };
+  const entry = async (name, size, body) => {
+    await write(tarHeader(name, size));
+    for await (const piece of body()) await write(piece);
+    if (size % 512) await write(Buffer.alloc(512 - size % 512));
+  };
+  const blobName = (digest) => `blobs/sha256/${digest.slice("sha256:".length)}`;
+  const manifest = Buffer.from(
+    JSON.stringify([{ Config: blobName(files.config), Layers: files.layers.map(blobName) }])
+  );
+  await entry("manifest.json", manifest.length, () => [manifest]);
+  for (const digest of [files.config, ...files.layers]) {
+    const file = files.blobPath(digest);
+    const size = fs11.lstatSync(file).size;
+    await entry(blobName(digest), size, () => fs11.createReadStream(file));
+  }
+  await write(Buffer.alloc(1024));
+  out.end();
+  await finished(out);
+}
 
 // src/analysis/analyze.ts
 var THRESHOLDS = {
@@ -5661,15 +5703,34 @@ async function analyzeImage(deps, request) {
   const stage = findStage(request.dockerfile, request.target);
   const needed = stage ? stagesNeeded(request.dockerfile, stage) : [];
   const reader = savedImageReader({ measureCompressed: request.measureCompressed });
-  try {
-    await deps.run("docker", ["image", "save", build.tags[0]], { output: reader.writable });
-  } catch (error) {
-    if (error instanceof CommandError) {
-      throw new ToolError("docker", `Reading the layers of ${build.tags[0]} failed: ${error.message}`, {
-        cause: error
-      });
+  if (build.layout) {
+    const layout = new OciLayout(build.layout.dir);
+    const manifest = layout.readBlob(
+      build.layout.tested.digest
+    );
+    const config = manifest.config?.digest;
+    const layers = (manifest.layers ?? []).map((l) => l.digest);
+    if (!config || layers.some((d) => !d)) {
+      throw new ToolError(
+        "buildx",
+        `the OCI layout's manifest ${build.layout.tested.digest} names no config or layers`
+      );
     }
-    throw error;
+    await streamLayoutImage(
+      { config, layers, blobPath: (digest) => layout.blobPath(digest) },
+      reader.writable
+    );
+  } else {
+    try {
+      await deps.run("docker", ["image", "save", build.tags[0]], { output: reader.writable });
+    } catch (error) {
+      if (error instanceof CommandError) {
+        throw new ToolError("docker", `Reading the layers of ${build.tags[0]} failed: ${error.message}`, {
+          cause: error
+        });
+      }
+      throw error;
+    }
   }
   const analysis = analyze(build.stepDetails ?? [], needed, reader.result(), build.sizeBytes, request.thresholds);
   const slowest = [...analysis.stages].sort((a, b) => b.seconds - a.seconds)[0];
@@ -6007,7 +6068,7 @@ async function tellChecks(plan, services, reports, engineVersion) {
 }
 function hasSyntaxDirective(file) {
   try {
-    const head = fs11.readFileSync(file, "utf8").slice(0, 4096);
+    const head = fs12.readFileSync(file, "utf8").slice(0, 4096);
     for (const line of head.split("\n")) {
       if (/^\s*#\s*syntax\s*=/i.test(line)) return true;
       if (!/^\s*(#.*)?$/.test(line)) return false;
@@ -6442,13 +6503,13 @@ function summaryMarkdown(reports, dockerfile, budget = SUMMARY_BUDGET_BYTES) {
 }
 
 // src/comment/comment.ts
-import * as fs12 from "node:fs";
+import * as fs13 from "node:fs";
 var MAX_COMMENT_CHARS = 65536;
 var MAX_PAGES = 30;
 function pullRequestNumber(eventName, eventPath) {
   if (!eventPath || eventName !== "pull_request" && eventName !== "pull_request_target") return void 0;
   try {
-    const payload = JSON.parse(fs12.readFileSync(eventPath, "utf8"));
+    const payload = JSON.parse(fs13.readFileSync(eventPath, "utf8"));
     const n = payload.pull_request?.number;
     return typeof n === "number" && Number.isSafeInteger(n) && n > 0 ? n : void 0;
   } catch {
@@ -6616,7 +6677,7 @@ function keepOnly(dir, keep) {
   const kept = keep.map((file) => path11.resolve(file));
   let entries;
   try {
-    entries = fs13.readdirSync(dir);
+    entries = fs14.readdirSync(dir);
   } catch {
     return [];
   }
@@ -6625,7 +6686,7 @@ function keepOnly(dir, keep) {
     const full = path11.join(dir, entry);
     if (kept.some((k) => k === full || k.startsWith(`${full}${path11.sep}`))) continue;
     try {
-      fs13.rmSync(full, { recursive: true, force: true });
+      fs14.rmSync(full, { recursive: true, force: true });
     } catch (error) {
       failed.push(`${full} (${errorMessage(error)})`);
     }
