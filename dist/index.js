@@ -1,10 +1,10 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-EQRLP435.js";
-import "./chunks/chunk-ZEPLOZA7.js";
+} from "./chunks/chunk-VTEPMYRT.js";
+import "./chunks/chunk-3CKKXKDI.js";
 import "./chunks/chunk-BPNTP72B.js";
-import "./chunks/chunk-ZXO6HUJ2.js";
+import "./chunks/chunk-G6MXF74R.js";
 import "./chunks/chunk-LAMZQF3F.js";
 import "./chunks/chunk-TV5RVX4N.js";
 import "./chunks/chunk-ZRO6CAG6.js";

@@ -18,18 +18,22 @@ const lazyOidc = {
   setup(build) {
     build.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) =>
       /@actions[\\/]core[\\/]lib[\\/]core\.js$/.test(args.importer)
-        ? { path: path.join(path.dirname(args.importer), 'oidc-utils.js'), namespace: 'lazy-oidc' }
+        ? // Relative to the checkout: the bundle must not depend on where it is built.
+          {
+            path: path.relative(process.cwd(), path.join(path.dirname(args.importer), 'oidc-utils.js')),
+            namespace: 'lazy-oidc',
+          }
         : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'lazy-oidc' }, (args) => ({
       contents: `export class OidcClient {
   static async getIDToken(audience) {
-    const { OidcClient: real } = await import(${JSON.stringify(args.path)});
+    const { OidcClient: real } = await import('./oidc-utils.js');
     return real.getIDToken(audience);
   }
 }
 `,
-      resolveDir: path.dirname(args.path),
+      resolveDir: path.resolve(path.dirname(args.path)),
     }));
   },
 };

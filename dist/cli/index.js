@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-EQRLP435.js";
+} from "../chunks/chunk-VTEPMYRT.js";
 import {
   StateCleanup,
   createProcessRunner,
@@ -17,9 +17,9 @@ import {
   removeLeftovers,
   removeOnSignal,
   withoutControls
-} from "../chunks/chunk-ZEPLOZA7.js";
+} from "../chunks/chunk-3CKKXKDI.js";
 import "../chunks/chunk-BPNTP72B.js";
-import "../chunks/chunk-ZXO6HUJ2.js";
+import "../chunks/chunk-G6MXF74R.js";
 import "../chunks/chunk-LAMZQF3F.js";
 import {
   errorMessage

@@ -11,8 +11,8 @@ import {
   isString,
   readStateList,
   removeLeftovers
-} from "../chunks/chunk-ZEPLOZA7.js";
-import "../chunks/chunk-ZXO6HUJ2.js";
+} from "../chunks/chunk-3CKKXKDI.js";
+import "../chunks/chunk-G6MXF74R.js";
 import {
   errorMessage
 } from "../chunks/chunk-TV5RVX4N.js";

@@ -20,7 +20,7 @@ import {
   mdText,
   removeContainer,
   removeOnSignal
-} from "./chunk-ZEPLOZA7.js";
+} from "./chunk-3CKKXKDI.js";
 import {
   require_semver
 } from "./chunk-BPNTP72B.js";
@@ -31,7 +31,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-ZXO6HUJ2.js";
+} from "./chunk-G6MXF74R.js";
 import {
   MEDIA,
   OciLayout,
@@ -3877,8 +3877,8 @@ function stepInstruction(stage, index, text3) {
 
 // src/tools/caches.ts
 function actionsToolCaches(cacheService) {
-  const tc = once(() => import("./tool-cache-7GK46DRB.js"));
-  const cache = once(() => import("./cache-5ZHAWDRH.js"));
+  const tc = once(() => import("./tool-cache-RWJSOO6A.js"));
+  const cache = once(() => import("./cache-LU476KYS.js"));
   return {
     toolCache: {
       find: async (tool, version, arch) => (await tc()).find(tool, version, arch),

@@ -21,7 +21,7 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-ZXO6HUJ2.js";
+} from "./chunk-G6MXF74R.js";
 import "./chunk-FD7ZZOJE.js";
 import {
   __commonJS,

@@ -5,7 +5,7 @@ import {
   endGroup,
   setSecret,
   startGroup
-} from "./chunk-ZXO6HUJ2.js";
+} from "./chunk-G6MXF74R.js";
 import {
   CommandError,
   errorMessage

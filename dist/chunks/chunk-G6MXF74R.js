@@ -996,10 +996,10 @@ function prepareKeyValueMessage(key, value) {
 import * as os5 from "os";
 import * as path5 from "path";
 
-// lazy-oidc:/work/main/node_modules/@actions/core/lib/oidc-utils.js
+// lazy-oidc:node_modules/@actions/core/lib/oidc-utils.js
 var OidcClient = class {
   static async getIDToken(audience) {
-    const { OidcClient: real } = await import("./oidc-utils-IWDVFDH5.js");
+    const { OidcClient: real } = await import("./oidc-utils-6ASTYAD6.js");
     return real.getIDToken(audience);
   }
 };

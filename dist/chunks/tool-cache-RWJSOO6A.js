@@ -14,7 +14,7 @@ import {
   mkdirP,
   rmRF,
   which
-} from "./chunk-ZXO6HUJ2.js";
+} from "./chunk-G6MXF74R.js";
 import "./chunk-FD7ZZOJE.js";
 import {
   __toESM

@@ -8,7 +8,7 @@ import {
 import {
   debug,
   setSecret
-} from "./chunk-ZXO6HUJ2.js";
+} from "./chunk-G6MXF74R.js";
 import "./chunk-FD7ZZOJE.js";
 import "./chunk-ZRO6CAG6.js";
 
