@@ -264,10 +264,15 @@ async function benchStartup() {
     });
   const times = [];
   for (let i = 0; i < 10; i++) times.push(await firstLine());
-  const mainBundle = fs.statSync(path.join(ROOT, 'dist', 'index.js')).size;
+  // dist/index.js and the chunks it imports statically: what every start reads (lazy chunks load on first use).
+  const entry = path.join(ROOT, 'dist', 'index.js');
+  const statics = [...fs.readFileSync(entry, 'utf8').matchAll(/^import .*?"(\.\/chunks\/[^"]+)";?$/gms)].map((m) =>
+    path.join(ROOT, 'dist', m[1]),
+  );
+  const startBytes = [entry, ...statics].reduce((n, f) => n + fs.statSync(f).size, 0);
   rows.push([
-    'dist/ size (action + CLI, lazy chunks included)',
-    `${(size(path.join(ROOT, 'dist')) / 1e6).toFixed(1)} MB (main bundle ${(mainBundle / 1e6).toFixed(2)} MB)`,
+    'dist/ size (action, post step and CLI, lazy chunks included)',
+    `${(size(path.join(ROOT, 'dist')) / 1e6).toFixed(1)} MB (loaded at start: ${(startBytes / 1e6).toFixed(2)} MB)`,
     '',
   ]);
   rows.push(['node dist/index.js to its first log line', `median ${median(times).toFixed(0)} ms`, '']);
@@ -281,14 +286,15 @@ async function machine() {
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; the action (and the glue's upload) on Node ${node.trim()}; Docker Engine ${engine.trim()} (containerd image store); ${buildx.trim()}`;
 }
 
-const api = await new FakeGitHubApi().start();
+// No SARIF validation at the end: the glue's uploads are the double's stand-ins, and the figures are what counts.
+const api = await new FakeGitHubApi({ validate: false }).start();
 try {
   const only = process.argv.slice(2);
   const want = (n) => only.length === 0 || only.includes(n);
   if (want('glue')) await benchGlue(api);
   if (want('latency')) await benchLatency();
   if (want('cache')) await benchCache(api);
-  if (want('scale')) await benchScale({ runs: RUNS, rows, log });
+  if (want('scale')) await benchScale({ runs: Number(process.env.BENCH_SCALE_RUNS ?? RUNS), rows, log });
   if (want('fixed'))
     await benchFixedCost({
       pairs: PAIRED_RUNS,
@@ -352,7 +358,7 @@ if (process.argv.length === 2) {
     '   does); **the ideal glue**: the same commands overlapped by hand as well as they can be (both builds at once,',
     '   each health check polled every 100 ms while the image is scanned, scans one at a time on the shared cache,',
     "   the upload's processing while pushing): the critical path. Cold: `docker builder prune --all` first; warm: the",
-    `   same run just before. Medians of ${RUNS} runs (the tutorial's glue once: it sleeps whatever happens).`,
+    `   same run just before. Medians of ${process.env.BENCH_SCALE_RUNS ?? RUNS} runs (the tutorial's glue once: it sleeps whatever happens).`,
     '   The action does more than the glue on the same path: it builds an OCI layout with provenance, loads the tested',
     '   platform from it, reads its layers for the analysis and attaches an SBOM; the glue only builds, runs, scans',
     '   and pushes.',
@@ -373,6 +379,11 @@ if (process.argv.length === 2) {
     '  scan running while the smoke test waits for the service, by the upload not needing a process of its own and by',
     '  the API client loading while the build runs. On real scans (seconds to minutes, where this double takes',
     '  40 ms) the overlap of scan and smoke test grows with the scan, so the action gets further ahead of the glue.',
+    "- The action against the ideal glue on one target (row 2) now includes the build analysis's layer read",
+    "  (`docker image save` of the 170 MB image, about 1.5 s here, issue 13's analysis), which the glue does not do:",
+    '  with the smoke test and the scan taking well under a second on this example, nothing hides it. The fixed-cost',
+    '  rows show the same read on its own; `analysis: false` leaves it out, and on the release path the analysis',
+    '  reads the OCI layout the build wrote instead of exporting the image again.',
     '- Several targets in one step share what can be shared: BuildKit builds the common stages once, the health',
     "  checks, scans, uploads and pushes of both run at once, and code scanning's processing is awaited alongside the",
     '  push. What is left is the critical path: one step is within a few percent of the ideal glue, and the ratio to',
