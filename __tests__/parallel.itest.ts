@@ -110,7 +110,7 @@ describe('two targets in one step, at once', () => {
     const starts = scanStarts(times);
     expect(starts).toHaveLength(2);
     expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(5500);
-    expect(run.stdout).toMatch(/Scanning msa-test\/parallel:(healthy|slow) \(vuln\), alongside other scans/);
+    expect(run.stdout).toMatch(/Scanning msa-test\/parallel:(healthy|slow) \(vuln\), sharing Trivy's DB/);
 
     // Again with that DB now current: both scans at once (each holding the double's cache for 5.5 s).
     fs.rmSync(times, { force: true });

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-VTEPMYRT.js";
+} from "../chunks/chunk-WP6IIZSU.js";
 import {
   StateCleanup,
   createProcessRunner,

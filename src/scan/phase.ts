@@ -116,7 +116,7 @@ export async function scan(deps: ScanDeps, request: ScanRequest): Promise<ScanRe
   const reportFile = path.join(request.tempDir, `trivy-${request.target}.json`);
   const sarifFile = path.join(request.outputDir, `trivy-${request.target}.sarif`);
   const turns = deps.scanTurns ?? new TrivyTurns();
-  const scanOnce = (alone: boolean, javaDb: 'skip' | 'as restored') =>
+  const scanOnce = (alone: boolean) =>
     turns.lock.run(
       () =>
         alone ||
@@ -130,9 +130,9 @@ export async function scan(deps: ScanDeps, request: ScanRequest): Promise<ScanRe
         // Sharing the DB: no update of it; the Java DB too (a JAR with none yet fails the scan, which then runs alone).
         const skips = runsAlone
           ? { skipDbUpdate: restored.skipDbUpdate || turns.dbReady, skipJavaDbUpdate: restored.skipJavaDbUpdate }
-          : { skipDbUpdate: true, skipJavaDbUpdate: javaDb === 'skip' || restored.skipJavaDbUpdate };
+          : { skipDbUpdate: true, skipJavaDbUpdate: true };
         try {
-          ui.info(`Scanning ${image} (${settings.scanners.join(', ')})${runsAlone ? '' : ', alongside other scans'}`);
+          ui.info(`Scanning ${image} (${settings.scanners.join(', ')})${runsAlone ? '' : ", sharing Trivy's DB"}`);
           await run(
             setup.trivy,
             trivyScanArgs({
@@ -154,11 +154,11 @@ export async function scan(deps: ScanDeps, request: ScanRequest): Promise<ScanRe
       },
     );
   try {
-    await scanOnce(false, 'skip');
+    await scanOnce(false);
   } catch (error: unknown) {
     if (!(error instanceof CommandError && error.stderr.includes(JAVA_DB_FIRST_RUN))) throw error;
     ui.info('This image has JARs and there is no Java DB yet: scanning again alone, which downloads it');
-    await scanOnce(true, 'as restored');
+    await scanOnce(true);
   }
   let findings: Finding[];
   try {

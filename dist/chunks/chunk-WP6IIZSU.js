@@ -3641,13 +3641,13 @@ async function scan(deps, request) {
   const reportFile = path6.join(request.tempDir, `trivy-${request.target}.json`);
   const sarifFile = path6.join(request.outputDir, `trivy-${request.target}.sarif`);
   const turns2 = deps.scanTurns ?? new TrivyTurns();
-  const scanOnce = (alone, javaDb) => turns2.lock.run(
+  const scanOnce = (alone) => turns2.lock.run(
     () => alone || !(turns2.dbReady || dbSkips(setup.cacheDir, setup.db.fresh).skipDbUpdate || dbIsCurrent(setup.cacheDir, Date.now())),
     async (runsAlone) => {
       const restored = dbSkips(setup.cacheDir, setup.db.fresh);
-      const skips = runsAlone ? { skipDbUpdate: restored.skipDbUpdate || turns2.dbReady, skipJavaDbUpdate: restored.skipJavaDbUpdate } : { skipDbUpdate: true, skipJavaDbUpdate: javaDb === "skip" || restored.skipJavaDbUpdate };
+      const skips = runsAlone ? { skipDbUpdate: restored.skipDbUpdate || turns2.dbReady, skipJavaDbUpdate: restored.skipJavaDbUpdate } : { skipDbUpdate: true, skipJavaDbUpdate: true };
       try {
-        ui.info(`Scanning ${image} (${settings.scanners.join(", ")})${runsAlone ? "" : ", alongside other scans"}`);
+        ui.info(`Scanning ${image} (${settings.scanners.join(", ")})${runsAlone ? "" : ", sharing Trivy's DB"}`);
         await run2(
           setup.trivy,
           trivyScanArgs({
@@ -3669,11 +3669,11 @@ async function scan(deps, request) {
     }
   );
   try {
-    await scanOnce(false, "skip");
+    await scanOnce(false);
   } catch (error) {
     if (!(error instanceof CommandError && error.stderr.includes(JAVA_DB_FIRST_RUN))) throw error;
     ui.info("This image has JARs and there is no Java DB yet: scanning again alone, which downloads it");
-    await scanOnce(true, "as restored");
+    await scanOnce(true);
   }
   let findings;
   try {
