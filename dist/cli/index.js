@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-WP6IIZSU.js";
+} from "../chunks/chunk-CLJARJ3J.js";
 import {
   StateCleanup,
   createProcessRunner,

@@ -2,14 +2,7 @@ import type { TargetReport } from '../report/types.js';
 import type { Failure } from '../errors.js';
 import * as fs from 'node:fs';
 import { failureMessage } from '../errors.js';
-import {
-  describeWarning,
-  mergeWarnings,
-  metadataWarnings,
-  reportChecks,
-  runBuildChecks,
-  type ChecksResult,
-} from '../build/checks.js';
+import { describeWarning, mergeWarnings, metadataWarnings, reportChecks, runBuildChecks } from '../build/checks.js';
 import { parseVersion, versionAtLeast } from '../build/capabilities.js';
 import { heldUi } from '../ui.js';
 import { turns } from '../runtime.js';
@@ -56,13 +49,6 @@ export async function runPipeline(plan: RunPlan, services: RunServices): Promise
   const engine = await services.engine;
   if (inputs.checks === 'warn') await tellChecks(plan, services, reports, engine.version);
   return reports;
-}
-
-/** Every target's (and the test stage's) checks, once; the same warning from several targets is one. */
-function runChecks(plan: RunPlan, services: RunServices): Promise<ChecksResult> {
-  const { inputs } = plan;
-  const targets = [...new Set([...(inputs['test-target'] ? [inputs['test-target']] : []), ...inputs.targets])];
-  return runBuildChecks(services, plan.settings, targets);
 }
 
 /**
@@ -165,8 +151,9 @@ async function everyTarget(
  */
 async function buildChecks(plan: RunPlan, services: RunServices): Promise<Failure | undefined> {
   const { inputs } = plan;
+  const targets = [...new Set([...(inputs['test-target'] ? [inputs['test-target']] : []), ...inputs.targets])];
   const result = await services.ui.group('Build checks', async () => {
-    const checked = await runChecks(plan, services);
+    const checked = await runBuildChecks(services, plan.settings, targets);
     reportChecks(services.ui, checked, plan.annotation.file);
     return checked;
   });

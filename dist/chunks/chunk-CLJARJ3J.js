@@ -6041,11 +6041,6 @@ async function runPipeline(plan, services) {
   if (inputs.checks === "warn") await tellChecks(plan, services, reports, engine.version);
   return reports;
 }
-function runChecks(plan, services) {
-  const { inputs } = plan;
-  const targets = [.../* @__PURE__ */ new Set([...inputs["test-target"] ? [inputs["test-target"]] : [], ...inputs.targets])];
-  return runBuildChecks(services, plan.settings, targets);
-}
 async function tellChecks(plan, services, reports, engineVersion) {
   const built = reports.filter((r) => r.build);
   if (built.length === 0) return;
@@ -6110,8 +6105,9 @@ async function everyTarget(plan, services, road2) {
 }
 async function buildChecks(plan, services) {
   const { inputs } = plan;
+  const targets = [.../* @__PURE__ */ new Set([...inputs["test-target"] ? [inputs["test-target"]] : [], ...inputs.targets])];
   const result = await services.ui.group("Build checks", async () => {
-    const checked = await runChecks(plan, services);
+    const checked = await runBuildChecks(services, plan.settings, targets);
     reportChecks(services.ui, checked, plan.annotation.file);
     return checked;
   });
