@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import * as crypto from 'node:crypto';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { SHARED_FIXTURES } from './helpers/servers.js';
@@ -11,6 +13,10 @@ import type { Runner } from '../src/exec.js';
 import { parseCheckOutput } from '../src/build/checks.js';
 import { readContext } from '../src/context.js';
 import { gatePlatforms } from '../src/pipeline/setup.js';
+import { buildImage, type BuildDeps } from '../src/build/phase.js';
+import type { BuildSettings } from '../src/build/plan.js';
+import { GateFailure, ToolError } from '../src/errors.js';
+import { StubRunner, type Call } from './helpers/stub-runner.js';
 import type { Ui } from '../src/ui.js';
 
 const plan: BuildPlan = {
@@ -111,6 +117,10 @@ describe('buildxArgs', () => {
   test.each([
     [{ type: 'local', dest: '/out dir' } as const, ['--output', 'type=local,dest=/out dir']],
     [{ type: 'oci-layout', dest: '/t/layout-web' } as const, ['--output', 'type=oci,dest=/t/layout-web,tar=false']],
+    [
+      { type: 'oci-layout', dest: '/t/layout-web', load: true } as const,
+      ['--output', 'type=oci,dest=/t/layout-web,tar=false', '--output', 'type=docker,oci-mediatypes=true'],
+    ],
     [{ type: 'check' } as const, ['--call', 'check,format=json']],
   ])('output %j', (output, expected) => {
     const args = buildxArgs({ ...plan, output });
@@ -431,5 +441,224 @@ describe('gatePlatforms', () => {
     expect(warnings).toEqual([
       'The engine runs linux/amd64, which is not in platforms; the gates run linux/arm64 (needs emulation)',
     ]);
+  });
+});
+
+describe('buildImage on the layout path: the gates run on what is pushed', () => {
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+  const digestOf = (bytes: Buffer) => `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
+
+  /** A layout as BuildKit 0.32 writes one platform with its provenance: an index, the image, the attestation. */
+  function writeLayout(dir: string) {
+    fs.mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true });
+    const put = (bytes: Buffer) => {
+      const digest = digestOf(bytes);
+      fs.writeFileSync(path.join(dir, 'blobs', 'sha256', digest.slice(7)), bytes);
+      return { digest, size: bytes.length };
+    };
+    const layer = put(Buffer.from('layer'));
+    const config = put(json({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [] } }));
+    const manifest = put(
+      json({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
+      }),
+    );
+    const attestation = put(json({ schemaVersion: 2, layers: [] }));
+    const index = put(
+      json({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            ...manifest,
+            platform: { os: 'linux', architecture: 'amd64' },
+          },
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            ...attestation,
+            platform: { os: 'unknown', architecture: 'unknown' },
+            annotations: {
+              'vnd.docker.reference.type': 'attestation-manifest',
+              'vnd.docker.reference.digest': manifest.digest,
+            },
+          },
+        ],
+      }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'index.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', ...index }],
+      }),
+    );
+    return { index: index.digest, manifest: manifest.digest, config: config.digest };
+  }
+
+  const REFUSAL =
+    'ERROR: failed to build: multiple outputs currently unsupported by the current BuildKit daemon, please upgrade to version v0.13+ or use a single output';
+
+  /**
+   * A builder (old or new) and an engine (containerd store: ids are what was loaded). The build writes the layout;
+   * with a second output it also loads the index, unless it is a BuildKit < 0.13, which refuses a second output.
+   */
+  function world(options: { oldBuildKit?: boolean; booting?: boolean; engineHolds?: string } = {}) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-build-layout-'));
+    const dest = path.join(dir, 'layout');
+    let digests: ReturnType<typeof writeLayout> | undefined;
+    let engine: string | undefined;
+    const stub = new StubRunner()
+      .on(
+        'build',
+        (c) => c.args[0] === 'buildx' && c.args[1] === 'build',
+        (c: Call) => {
+          const outputs = c.args.filter((_, i) => c.args[i - 1] === '--output');
+          if (outputs.length > 1 && options.oldBuildKit) {
+            const stderr = [...(options.booting ? ['#1 [internal] booting buildkit', '#1 DONE 1.2s'] : []), REFUSAL];
+            return { exitCode: 1, stderr: stderr.join('\n') };
+          }
+          fs.rmSync(dest, { recursive: true, force: true });
+          digests = writeLayout(dest);
+          if (outputs.includes('type=docker,oci-mediatypes=true')) engine = digests.index;
+          return { stderr: '#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s' };
+        },
+      )
+      .on(
+        'load',
+        (c) => c.args[0] === 'load',
+        () => {
+          engine = digests?.manifest;
+          return { stdout: 'Loaded image: app:1' };
+        },
+      )
+      .on(
+        'inspect',
+        (c) => c.args[0] === 'image' && c.args[1] === 'inspect',
+        () => ({ stdout: JSON.stringify({ Id: options.engineHolds ?? engine, Size: 5, Config: {} }) }),
+      );
+    const said: string[] = [];
+    const ui = {
+      info: (m: string) => void said.push(m),
+      debug: () => undefined,
+      error: (m: string) => void said.push(`error: ${m}`),
+      group: async <T>(_name: string, fn: () => Promise<T>) => fn(),
+    } as unknown as Ui;
+    const deps: BuildDeps = {
+      run: stub.run,
+      ui,
+      clock: { now: () => 0, sleep: async () => undefined },
+      builder: { oneOutput: false },
+    };
+    const settings = { ...plan, secretValues: {} } as unknown as BuildSettings;
+    const build = (load: boolean) =>
+      buildImage(
+        deps,
+        settings,
+        {
+          target: 'web',
+          tags: ['app:1'],
+          labels: [],
+          cache: { cacheFrom: [], cacheTo: [] },
+          output: { type: 'oci-layout', dest, load },
+          platforms: [],
+          metadataFile: path.join(dir, 'metadata.json'),
+        },
+        { file: 'Dockerfile', stageLine: () => undefined },
+      );
+    const builds = () => stub.named('docker', 'buildx', 'build');
+    const outputsOf = (c: Call) => c.args.filter((_, i) => c.args[i - 1] === '--output');
+    return {
+      stub,
+      said,
+      deps,
+      build,
+      builds,
+      outputsOf,
+      digests: () => digests!,
+      cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+
+  test("the build loads the index itself: no docker load, one inspect, the engine holds the layout's own index", async () => {
+    const w = world();
+    const report = await w.build(true);
+    expect(w.builds().map(w.outputsOf)).toEqual([
+      [expect.stringContaining('type=oci,'), 'type=docker,oci-mediatypes=true'],
+    ]);
+    expect(w.stub.named('docker', 'load')).toEqual([]);
+    expect(w.stub.named('docker', 'image', 'inspect')).toHaveLength(1);
+    expect(report.imageId).toBe(w.digests().index);
+    // What the gates run is the engine's platform of that index: the report names its manifest.
+    expect(report.digest).toBe(w.digests().manifest);
+    expect(report.layout?.tested.digest).toBe(w.digests().manifest);
+    expect(w.said).toContain(`The build loaded linux/amd64 (${w.digests().manifest}) into the engine for the gates`);
+    w.cleanup();
+  });
+
+  test('without load: the layout alone, then its tested platform loaded from its blobs (one inspect after)', async () => {
+    const w = world();
+    const report = await w.build(false);
+    expect(w.builds().map(w.outputsOf)).toEqual([[expect.stringContaining('type=oci,')]]);
+    expect(w.stub.named('docker', 'load')).toHaveLength(1);
+    expect(w.stub.named('docker', 'image', 'inspect')).toHaveLength(1);
+    expect(report.imageId).toBe(w.digests().manifest);
+    expect(w.said).toContain(`Loaded linux/amd64 (${w.digests().manifest}) into the engine for the gates`);
+    w.cleanup();
+  });
+
+  test.each([false, true])(
+    'a BuildKit older than 0.13 refuses the second output (booting first: %s): built again with one, loaded after, and the run remembers',
+    async (booting) => {
+      const w = world({ oldBuildKit: true, booting });
+      const report = await w.build(true);
+      expect(w.builds().map(w.outputsOf)).toEqual([
+        [expect.stringContaining('type=oci,'), 'type=docker,oci-mediatypes=true'],
+        [expect.stringContaining('type=oci,')],
+      ]);
+      expect(w.stub.named('docker', 'load')).toHaveLength(1);
+      expect(report.imageId).toBe(w.digests().manifest);
+      expect(w.said).toContain(
+        'This builder takes one output per build (BuildKit < 0.13): building the layout, then loading it',
+      );
+      expect(w.said.filter((m) => m.startsWith('error:'))).toEqual([]);
+      expect(w.deps.builder).toEqual({ oneOutput: true });
+      // The next target of the run asks for one output straight away.
+      await w.build(true);
+      expect(w.builds().map(w.outputsOf).at(-1)).toEqual([expect.stringContaining('type=oci,')]);
+      w.cleanup();
+    },
+  );
+
+  test('a failing Dockerfile step is the build gate, not retried', async () => {
+    const w = world();
+    w.stub.on(
+      'failing build',
+      (c) => c.args[0] === 'buildx',
+      () => ({
+        exitCode: 1,
+        stderr: [
+          '#5 [web 2/2] RUN false',
+          '#5 ERROR: process "/bin/sh -c false" did not complete successfully: exit code: 1',
+          'ERROR: failed to build: failed to solve: process "/bin/sh -c false" did not complete successfully: exit code: 1',
+        ].join('\n'),
+      }),
+    );
+    await expect(w.build(true)).rejects.toBeInstanceOf(GateFailure);
+    expect(w.builds()).toHaveLength(1);
+    w.cleanup();
+  });
+
+  test('an engine holding something else under the tag: a tool failure (what is pushed must be what was tested)', async () => {
+    const w = world({ engineHolds: `sha256:${'e'.repeat(64)}` });
+    const error = await w.build(true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ToolError);
+    expect((error as Error).message).toContain(
+      `the engine holds sha256:${'e'.repeat(64)} under app:1, not the built image`,
+    );
+    w.cleanup();
   });
 });

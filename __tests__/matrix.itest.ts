@@ -87,11 +87,18 @@ describe.each(BUILDERS)('the whole road on the $label', ({ builder, driver, mult
       expect(pushed.config?.digest).toBe(run.outputs['image-id']);
       expect(annotations(run.stdout, 'notice').join('\n')).toContain('No provenance is attached');
     } else {
-      // One build exported as an OCI layout: the tested platform's manifest (the engine's id of the loaded image on
-      // the containerd store) inside the index, with its provenance and SBOM attestations.
+      // One build exported as an OCI layout and, by a second output, loaded into the engine as the same index
+      // (image-id, the engine's id for the tag); the tested platform's manifest inside the pushed index, with its
+      // provenance and SBOM attestations.
+      expect(run.stdout).toMatch(/\[command\]docker buildx build .*--output type=docker,oci-mediatypes=true /);
+      expect(run.stdout).not.toContain('"docker","load"');
+      expect(
+        docker('image', 'inspect', '--format', '{{.Id}}', `localhost:5000/${repository('one')}:healthy`).trim(),
+      ).toBe(run.outputs['image-id']);
+      const loaded = /The build loaded linux\/amd64 \((sha256:[0-9a-f]{64})\) into the engine/.exec(run.stdout)?.[1];
       const tested = (pushed.manifests ?? []).filter((m) => m.platform?.os !== 'unknown');
-      expect(tested.map((m) => m.digest)).toEqual([run.outputs['image-id']]);
-      const { predicateTypes } = await attestationsFor(repository('one'), pushed, run.outputs['image-id']);
+      expect(tested.map((m) => m.digest)).toEqual([loaded]);
+      const { predicateTypes } = await attestationsFor(repository('one'), pushed, loaded ?? '');
       expect(predicateTypes).toContain('https://cyclonedx.org/bom');
       expect(predicateTypes.some((t) => t.startsWith('https://slsa.dev/provenance/'))).toBe(true);
     }

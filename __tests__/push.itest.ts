@@ -42,16 +42,26 @@ describe('gated push to a local registry', () => {
     const analysis = JSON.parse(run.outputs.analysis) as { layers: { digest: string }[]; imageSize: number };
     expect(analysis.layers.length).toBeGreaterThan(1);
     expect(analysis.imageSize).toBeGreaterThan(1_000_000);
-    // The tags name one index: the tested image (the engine's id for it on the containerd store is its manifest
-    // digest) and its attestation manifest.
+    // One build wrote the layout and loaded the very same index into the engine (a second output): no docker load,
+    // and the engine's id for the tag is image-id.
+    expect(run.stdout).toMatch(/\[command\]docker buildx build .*--output type=docker,oci-mediatypes=true /);
+    expect(run.stdout).not.toContain('"docker","load"');
+    expect(docker('image', 'inspect', '--format', '{{.Id}}', `${REGISTRY}/${repo('healthy')}:healthy`).trim()).toBe(
+      run.outputs['image-id'],
+    );
+    const tested = /The build loaded linux\/amd64 \((sha256:[0-9a-f]{64})\) into the engine for the gates/.exec(
+      run.stdout,
+    )?.[1];
+    expect(tested).toBeDefined();
+    // The tags name one index: the tested image and its attestation manifest.
     expect(await registryDigest(repo('healthy'), 'healthy')).toBe(digest);
     expect(await registryDigest(repo('healthy'), 'healthy-0123456')).toBe(digest);
     const index = await registryManifest(repo('healthy'), digest);
     const images = (index.manifests ?? []).filter((m) => m.platform?.os !== 'unknown');
-    expect(images.map((m) => m.digest)).toEqual([run.outputs['image-id']]);
+    expect(images.map((m) => m.digest)).toEqual([tested]);
     // Provenance (mode=max: a public repository's default, as docker/build-push-action) and the SBOM, both about
     // the tested manifest.
-    const { manifest, predicateTypes } = await attestationsFor(repo('healthy'), index, run.outputs['image-id']);
+    const { manifest, predicateTypes } = await attestationsFor(repo('healthy'), index, tested ?? '');
     expect(predicateTypes).toEqual(expect.arrayContaining(['https://cyclonedx.org/bom']));
     expect(predicateTypes.some((t) => t.startsWith('https://slsa.dev/provenance/'))).toBe(true);
     const sbomLayer = (manifest.layers ?? []).find(
@@ -61,7 +71,7 @@ describe('gated push to a local registry', () => {
       repo('healthy'),
       sbomLayer?.digest ?? '',
     );
-    expect(`sha256:${statement.subject[0].digest.sha256}`).toBe(run.outputs['image-id']);
+    expect(`sha256:${statement.subject[0].digest.sha256}`).toBe(tested);
     expect(statement.predicate).toEqual(JSON.parse(fs.readFileSync(run.outputs['sbom-file'], 'utf8')));
     expect(statement.predicate).toMatchObject({ bomFormat: 'CycloneDX' });
     // buildx reads the provenance back, as a user would check it.
@@ -158,11 +168,10 @@ describe('gated push to a local registry', () => {
     expect(annotations(run.stdout, 'error')).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.outputs.pushed).toBe('true');
-    // One build: its linux/amd64 image loaded for the gates, the whole result pushed as it was built.
+    // One build: its linux/amd64 image loaded from the layout for the gates (the engine takes one platform), the
+    // whole result pushed as it was built.
     expect(run.stdout.match(/\[command\]docker buildx build/g)).toHaveLength(1);
-    expect(run.stdout).toMatch(
-      /Loaded linux\/amd64 of the build \(sha256:[0-9a-f]{64}\) into the engine for the gates/,
-    );
+    expect(run.stdout).toMatch(/Loaded linux\/amd64 \(sha256:[0-9a-f]{64}\) into the engine for the gates/);
     expect(run.summary).toContain('(gated on linux/amd64)');
     expect(await registryPlatforms(repo('multi'), 'static')).toEqual(['linux/amd64', 'linux/arm64']);
     expect(await registryDigest(repo('multi'), 'static')).toBe(run.outputs.digest);

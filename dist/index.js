@@ -1,11 +1,11 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-CLJARJ3J.js";
+} from "./chunks/chunk-JEGMYV3L.js";
 import "./chunks/chunk-3CKKXKDI.js";
 import "./chunks/chunk-BPNTP72B.js";
 import "./chunks/chunk-G6MXF74R.js";
-import "./chunks/chunk-LAMZQF3F.js";
+import "./chunks/chunk-V6VRV7ML.js";
 import "./chunks/chunk-TV5RVX4N.js";
 import "./chunks/chunk-ZRO6CAG6.js";
 

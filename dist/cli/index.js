@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-CLJARJ3J.js";
+} from "../chunks/chunk-JEGMYV3L.js";
 import {
   StateCleanup,
   createProcessRunner,
@@ -20,7 +20,7 @@ import {
 } from "../chunks/chunk-3CKKXKDI.js";
 import "../chunks/chunk-BPNTP72B.js";
 import "../chunks/chunk-G6MXF74R.js";
-import "../chunks/chunk-LAMZQF3F.js";
+import "../chunks/chunk-V6VRV7ML.js";
 import {
   errorMessage
 } from "../chunks/chunk-TV5RVX4N.js";

@@ -4,8 +4,12 @@ import type { CacheProtocol } from '../context.js';
 export type BuildOutput =
   | { type: 'load' }
   | { type: 'local'; dest: string }
-  /** The whole build result (every platform, its attestations) as an OCI layout folder, loaded and pushed later. */
-  | { type: 'oci-layout'; dest: string }
+  /**
+   * The whole build result (every platform, its attestations) as an OCI layout folder, pushed later. `load`: the
+   * same build also loads it into the engine (a second exporter, `type=docker` with the layout's OCI media types, so
+   * the engine holds the very index the layout does); without it the tested platform is loaded from the layout.
+   */
+  | { type: 'oci-layout'; dest: string; load?: boolean }
   /** `--call check`: BuildKit's build checks, as JSON on stdout; nothing is built. */
   | { type: 'check' };
 
@@ -76,6 +80,7 @@ export function buildxArgs(plan: BuildPlan): string[] {
       break;
     case 'oci-layout':
       args.push('--output', `type=oci,dest=${plan.output.dest},tar=false`);
+      if (plan.output.load) args.push('--output', 'type=docker,oci-mediatypes=true');
       break;
     case 'check':
       args.push('--call', 'check,format=json');

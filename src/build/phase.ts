@@ -2,9 +2,16 @@ import * as path from 'node:path';
 import type { Runner } from '../exec.js';
 import type { Ui } from '../ui.js';
 import type { Clock } from '../runtime.js';
-import { GateFailure } from '../errors.js';
-import { inspectImage } from '../docker/image.js';
-import { loadIntoEngine, OciLayout, platformText, type Descriptor } from '../release/layout.js';
+import { CommandError, GateFailure } from '../errors.js';
+import { inspectImage, type ImageInfo } from '../docker/image.js';
+import {
+  checkLoaded,
+  layoutImage,
+  loadIntoEngine,
+  OciLayout,
+  platformText,
+  type Descriptor,
+} from '../release/layout.js';
 import type { BuildReport } from '../report/types.js';
 import { BuildError, runBuild, type BuildRun } from './build.js';
 import { buildPlan, type BuildRequest, type BuildSettings } from './plan.js';
@@ -13,6 +20,16 @@ export interface BuildDeps {
   run: Runner;
   ui: Ui;
   clock: Clock;
+  /** What the run learnt about its builder: it takes one output per build (BuildKit < 0.13). Shared by the builds. */
+  builder?: { oneOutput: boolean };
+}
+
+/** buildx's refusal of a second `--output` by a BuildKit older than 0.13 (buildx build/opt.go). */
+const ONE_OUTPUT = /multiple outputs currently unsupported/;
+
+function refusedSecondOutput(error: unknown): boolean {
+  if (error instanceof CommandError) return ONE_OUTPUT.test(error.stderr);
+  return error instanceof BuildError && ONE_OUTPUT.test(error.log);
 }
 
 /** Where a failed build is annotated: the Dockerfile (relative to the workspace) and the line of a stage's FROM. */
@@ -51,8 +68,19 @@ export async function buildImage(
   annotation: BuildAnnotation,
 ): Promise<BuildReport> {
   let run: BuildRun;
+  let output = request.output;
+  if (output.type === 'oci-layout' && output.load && deps.builder?.oneOutput) output = { ...output, load: false };
   try {
-    run = await buildOnce(deps, settings, request);
+    try {
+      run = await buildOnce(deps, settings, { ...request, output });
+    } catch (error: unknown) {
+      if (!(output.type === 'oci-layout' && output.load && refusedSecondOutput(error))) throw error;
+      // An older BuildKit: the layout alone, and the tested platform loaded from it after.
+      if (deps.builder) deps.builder.oneOutput = true;
+      output = { ...output, load: false };
+      deps.ui.info('This builder takes one output per build (BuildKit < 0.13): building the layout, then loading it');
+      run = await buildOnce(deps, settings, { ...request, output });
+    }
   } catch (error: unknown) {
     if (!(error instanceof BuildError)) throw error;
     const stage = error.progress.failedStage ? annotation.stageLine(error.progress.failedStage) : undefined;
@@ -63,22 +91,28 @@ export async function buildImage(
     });
     throw new GateFailure('build', error.message, { cause: error });
   }
+  let layout: OciLayout | undefined;
   let tested: Descriptor | undefined;
-  if (request.output.type === 'oci-layout') {
-    // The gates run on one platform of the very result that is pushed, loaded from its blobs.
-    const layout = new OciLayout(request.output.dest);
-    const loaded = await loadIntoEngine(deps.run, layout, annotation.gatePlatform, request.tags);
-    tested = loaded.manifest;
+  let loaded: ImageInfo | undefined;
+  if (output.type === 'oci-layout') {
+    // The gates run on one platform of the very result that is pushed: loaded by the build itself, or from the
+    // layout's blobs.
+    layout = new OciLayout(output.dest);
+    const gated = layoutImage(layout, annotation.gatePlatform);
+    tested = gated.manifest;
+    if (!output.load) await loadIntoEngine(deps.run, layout, gated, request.tags);
+    loaded = await inspectImage(deps.run, request.tags[0]);
+    checkLoaded(loaded.id, layout, gated, request.tags[0]);
     deps.ui.info(
-      `Loaded ${platformText(tested.platform) || 'the image'} of the build (${tested.digest}) into the engine for the gates`,
+      `${output.load ? 'The build loaded' : 'Loaded'} ${platformText(tested.platform) || 'the image'} (${tested.digest}) into the engine for the gates`,
     );
   }
-  const image = await inspectImage(deps.run, request.tags[0]);
+  const image = loaded ?? (await inspectImage(deps.run, request.tags[0]));
   const digest = run.metadata['containerimage.digest'];
   return {
     imageId: image.id,
     digest: tested?.digest ?? (typeof digest === 'string' ? digest : undefined),
-    ...(tested && request.output.type === 'oci-layout' ? { layout: { dir: request.output.dest, tested } } : {}),
+    ...(tested && layout ? { layout: { dir: layout.dir, tested } } : {}),
     tags: request.tags,
     sizeBytes: image.size,
     seconds: run.seconds,

@@ -118,6 +118,11 @@ export function nothingPushed(target: string, failure: Failure): string {
   return `Nothing pushed for ${target}: ${why}`;
 }
 
+/** No platform asked (the engine's own), or only the engine's own. */
+function sameAsEngine(platforms: readonly string[], enginePlatform: string): boolean {
+  return platforms.length === 0 || (platforms.length === 1 && platforms[0] === enginePlatform);
+}
+
 async function road(plan: RunPlan, services: RunServices, report: TargetReport): Promise<void> {
   const { inputs, ctx } = plan;
   const { ui, clock } = services;
@@ -141,7 +146,14 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
           cache,
           ...(layout
             ? {
-                output: { type: 'oci-layout', dest: path.join(plan.tempDir, `layout-${target}`) },
+                output: {
+                  type: 'oci-layout',
+                  dest: path.join(plan.tempDir, `layout-${target}`),
+                  // The engine's own platform alone, into an engine that keeps indexes (the containerd image
+                  // store): loaded by the build itself. Several platforms, another platform, or the classic store
+                  // (which cannot take the attestations' index from buildx) load the tested one from the layout.
+                  load: plan.caps.containerdStore && sameAsEngine(inputs.platforms, plan.caps.enginePlatform),
+                },
                 platforms: inputs.platforms,
                 annotations: names.annotations,
                 provenance: plan.release.provenance,

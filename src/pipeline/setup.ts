@@ -67,6 +67,8 @@ export interface RunServices {
   codeScanning: (token: string) => Promise<CodeScanningApi>;
   /** cosign, found or installed on first use. */
   cosign: () => Promise<CosignSetup>;
+  /** What the builds learnt about the builder (build/phase.ts). */
+  builder: { oneOutput: boolean };
 }
 
 export interface PrepareOptions {
@@ -254,6 +256,7 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
     engine,
     scanTurns: new TrivyTurns(),
     cosign,
+    builder: { oneOutput: false },
     codeScanning:
       options.codeScanning ??
       (async (token) => {

@@ -178,26 +178,30 @@ export function normalizedName(reference: string): string {
   return `${full}:${tag ?? 'latest'}`;
 }
 
-export interface LoadedImage {
-  /** The engine's id for it: the manifest's digest on the containerd image store, the config's on the classic one. */
-  imageId: string;
+/** One platform of the layout as the engine holds it: its manifest and config. */
+export interface LayoutImage {
   manifest: Descriptor;
   configDigest: string;
+}
+
+/** The platform the gates run on (the only one when undefined), with its config's digest. */
+export function layoutImage(layout: OciLayout, platform: string | undefined): LayoutImage {
+  const manifest = layout.imageFor(platform);
+  return { manifest, configDigest: layout.readBlob<ImageManifest>(manifest.digest).config.digest };
 }
 
 /**
  * Load one platform of the layout into the engine under `tags`, from the layout's own blobs: a tar stream in the
  * form `docker load` reads on both image stores (the OCI `index.json` the containerd store reads, the
- * `manifest.json` the classic store reads). Checked after: the engine's id for the first tag is the manifest's
- * digest (containerd store) or its config's (classic store), or this is a tool failure.
+ * `manifest.json` the classic store reads). The caller checks what the engine then holds (checkLoaded).
  */
 export async function loadIntoEngine(
   run: Runner,
   layout: OciLayout,
-  platform: string | undefined,
+  image: LayoutImage,
   tags: readonly string[],
-): Promise<LoadedImage> {
-  const manifestDescriptor = layout.imageFor(platform);
+): Promise<void> {
+  const manifestDescriptor = image.manifest;
   const manifest = layout.readBlob<ImageManifest>(manifestDescriptor.digest);
   const blob = (digest: string): string => path.relative(layout.dir, layout.blobPath(digest));
   const index: ImageIndex = {
@@ -233,15 +237,22 @@ export async function loadIntoEngine(
     ...blobs,
   ];
   await run('docker', ['load'], { input: tarStream(entries) });
-  const { stdout } = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', tags[0]]);
-  const imageId = stdout.trim();
-  if (imageId !== manifestDescriptor.digest && imageId !== manifest.config.digest) {
+}
+
+/**
+ * What the engine holds under the first tag is the layout's image, or this is a tool failure (what is pushed is
+ * what was tested). Its id is the digest of what was loaded on the containerd image store (the layout's index when
+ * the build loaded it, the platform's manifest when it was loaded from the layout) and the config's on the classic
+ * store.
+ */
+export function checkLoaded(imageId: string, layout: OciLayout, image: LayoutImage, tag: string): void {
+  const accepted = [layout.top().digest, image.manifest.digest, image.configDigest];
+  if (!accepted.includes(imageId)) {
     throw new ToolError(
       'docker load',
-      `the engine holds ${imageId} under ${tags[0]}, not the built image (manifest ${manifestDescriptor.digest}, config ${manifest.config.digest})`,
+      `the engine holds ${imageId} under ${tag}, not the built image (index ${accepted[0]}, manifest ${accepted[1]}, config ${accepted[2]})`,
     );
   }
-  return { imageId, manifest: manifestDescriptor, configDigest: manifest.config.digest };
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   readRegularText,
   removeTree,
   walkNoFollow
-} from "./chunk-LAMZQF3F.js";
+} from "./chunk-V6VRV7ML.js";
 import {
   GateFailure
 } from "./chunk-TV5RVX4N.js";

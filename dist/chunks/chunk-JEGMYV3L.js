@@ -57,7 +57,7 @@ import {
   realAncestor,
   splitReference,
   versionAtLeast
-} from "./chunk-LAMZQF3F.js";
+} from "./chunk-V6VRV7ML.js";
 import {
   BUG_REPORT_HINT,
   CommandError,
@@ -4376,6 +4376,7 @@ async function prepare(options) {
     engine,
     scanTurns: new TrivyTurns(),
     cosign,
+    builder: { oneOutput: false },
     codeScanning: options.codeScanning ?? (async (token) => {
       ui.secret(token);
       const { octokitCodeScanning } = await import("./octokit-GE3HXL7K.js");
@@ -5784,7 +5785,7 @@ async function runTestStage(plan, services) {
   const target = plan.inputs["test-target"];
   const { ui } = services;
   try {
-    const { testStage } = await import("./phase-FHDGRCEN.js");
+    const { testStage } = await import("./phase-P2NWMSCO.js");
     const tests = await inPhase(
       services,
       target,
@@ -5831,6 +5832,9 @@ function nothingPushed(target, failure) {
   const why = failure.kind === "gate" ? `the ${failure.phase} gate did not pass` : failure.kind === "tool" ? `a tool failed in the ${failure.phase}` : failure.kind === "bug" ? `a bug stopped the ${failure.phase}` : "an input is wrong";
   return `Nothing pushed for ${target}: ${why}`;
 }
+function sameAsEngine(platforms, enginePlatform) {
+  return platforms.length === 0 || platforms.length === 1 && platforms[0] === enginePlatform;
+}
 async function road(plan, services, report) {
   const { inputs, ctx } = plan;
   const { ui, clock } = services;
@@ -5856,7 +5860,14 @@ async function road(plan, services, report) {
           labels,
           cache,
           ...layout ? {
-            output: { type: "oci-layout", dest: path10.join(plan.tempDir, `layout-${target}`) },
+            output: {
+              type: "oci-layout",
+              dest: path10.join(plan.tempDir, `layout-${target}`),
+              // The engine's own platform alone, into an engine that keeps indexes (the containerd image
+              // store): loaded by the build itself. Several platforms, another platform, or the classic store
+              // (which cannot take the attestations' index from buildx) load the tested one from the layout.
+              load: plan.caps.containerdStore && sameAsEngine(inputs.platforms, plan.caps.enginePlatform)
+            },
             platforms: inputs.platforms,
             annotations: names.annotations,
             provenance: plan.release.provenance

@@ -253,6 +253,7 @@ function buildxArgs(plan) {
       break;
     case "oci-layout":
       args.push("--output", `type=oci,dest=${plan.output.dest},tar=false`);
+      if (plan.output.load) args.push("--output", "type=docker,oci-mediatypes=true");
       break;
     case "check":
       args.push("--call", "check,format=json");
@@ -757,8 +758,12 @@ function normalizedName(reference) {
   const full = hasDomain ? name : `docker.io/${name.includes("/") ? name : `library/${name}`}`;
   return `${full}:${tag ?? "latest"}`;
 }
-async function loadIntoEngine(run, layout, platform, tags) {
-  const manifestDescriptor = layout.imageFor(platform);
+function layoutImage(layout, platform) {
+  const manifest = layout.imageFor(platform);
+  return { manifest, configDigest: layout.readBlob(manifest.digest).config.digest };
+}
+async function loadIntoEngine(run, layout, image, tags) {
+  const manifestDescriptor = image.manifest;
   const manifest = layout.readBlob(manifestDescriptor.digest);
   const blob = (digest) => path3.relative(layout.dir, layout.blobPath(digest));
   const index = {
@@ -794,15 +799,15 @@ async function loadIntoEngine(run, layout, platform, tags) {
     ...blobs
   ];
   await run("docker", ["load"], { input: tarStream(entries) });
-  const { stdout } = await run("docker", ["image", "inspect", "--format", "{{.Id}}", tags[0]]);
-  const imageId = stdout.trim();
-  if (imageId !== manifestDescriptor.digest && imageId !== manifest.config.digest) {
+}
+function checkLoaded(imageId, layout, image, tag) {
+  const accepted = [layout.top().digest, image.manifest.digest, image.configDigest];
+  if (!accepted.includes(imageId)) {
     throw new ToolError(
       "docker load",
-      `the engine holds ${imageId} under ${tags[0]}, not the built image (manifest ${manifestDescriptor.digest}, config ${manifest.config.digest})`
+      `the engine holds ${imageId} under ${tag}, not the built image (index ${accepted[0]}, manifest ${accepted[1]}, config ${accepted[2]})`
     );
   }
-  return { imageId, manifest: manifestDescriptor, configDigest: manifest.config.digest };
 }
 function attachStatement(layout, subject, predicateType, statement) {
   let top = layout.top();
@@ -922,6 +927,11 @@ function buildPlan(settings, request) {
 }
 
 // src/build/phase.ts
+var ONE_OUTPUT = /multiple outputs currently unsupported/;
+function refusedSecondOutput(error) {
+  if (error instanceof CommandError) return ONE_OUTPUT.test(error.stderr);
+  return error instanceof BuildError && ONE_OUTPUT.test(error.log);
+}
 async function buildOnce(deps, settings, request) {
   return runBuild(buildPlan(settings, request), {
     run: deps.run,
@@ -932,8 +942,18 @@ async function buildOnce(deps, settings, request) {
 }
 async function buildImage(deps, settings, request, annotation) {
   let run;
+  let output = request.output;
+  if (output.type === "oci-layout" && output.load && deps.builder?.oneOutput) output = { ...output, load: false };
   try {
-    run = await buildOnce(deps, settings, request);
+    try {
+      run = await buildOnce(deps, settings, { ...request, output });
+    } catch (error) {
+      if (!(output.type === "oci-layout" && output.load && refusedSecondOutput(error))) throw error;
+      if (deps.builder) deps.builder.oneOutput = true;
+      output = { ...output, load: false };
+      deps.ui.info("This builder takes one output per build (BuildKit < 0.13): building the layout, then loading it");
+      run = await buildOnce(deps, settings, { ...request, output });
+    }
   } catch (error) {
     if (!(error instanceof BuildError)) throw error;
     const stage = error.progress.failedStage ? annotation.stageLine(error.progress.failedStage) : void 0;
@@ -944,21 +964,26 @@ async function buildImage(deps, settings, request, annotation) {
     });
     throw new GateFailure("build", error.message, { cause: error });
   }
+  let layout;
   let tested;
-  if (request.output.type === "oci-layout") {
-    const layout = new OciLayout(request.output.dest);
-    const loaded = await loadIntoEngine(deps.run, layout, annotation.gatePlatform, request.tags);
-    tested = loaded.manifest;
+  let loaded;
+  if (output.type === "oci-layout") {
+    layout = new OciLayout(output.dest);
+    const gated = layoutImage(layout, annotation.gatePlatform);
+    tested = gated.manifest;
+    if (!output.load) await loadIntoEngine(deps.run, layout, gated, request.tags);
+    loaded = await inspectImage(deps.run, request.tags[0]);
+    checkLoaded(loaded.id, layout, gated, request.tags[0]);
     deps.ui.info(
-      `Loaded ${platformText(tested.platform) || "the image"} of the build (${tested.digest}) into the engine for the gates`
+      `${output.load ? "The build loaded" : "Loaded"} ${platformText(tested.platform) || "the image"} (${tested.digest}) into the engine for the gates`
     );
   }
-  const image = await inspectImage(deps.run, request.tags[0]);
+  const image = loaded ?? await inspectImage(deps.run, request.tags[0]);
   const digest = run.metadata["containerimage.digest"];
   return {
     imageId: image.id,
     digest: tested?.digest ?? (typeof digest === "string" ? digest : void 0),
-    ...tested && request.output.type === "oci-layout" ? { layout: { dir: request.output.dest, tested } } : {},
+    ...tested && layout ? { layout: { dir: layout.dir, tested } } : {},
     tags: request.tags,
     sizeBytes: image.size,
     seconds: run.seconds,
