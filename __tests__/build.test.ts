@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { SHARED_FIXTURES } from './helpers/servers.js';
 import { buildxArgs, cacheFlags, type BuildPlan } from '../src/build/args.js';
-import { capabilitiesFrom, parseVersion, versionAtLeast } from '../src/build/capabilities.js';
+import { capabilitiesFrom, detectCapabilities, parseVersion, versionAtLeast } from '../src/build/capabilities.js';
 import { ProgressParser } from '../src/build/progress.js';
 import { BuildError, runBuild } from '../src/build/build.js';
 import { CommandError } from '../src/errors.js';
@@ -16,7 +16,7 @@ import { gatePlatforms } from '../src/pipeline/setup.js';
 import { buildImage, type BuildDeps } from '../src/build/phase.js';
 import type { BuildSettings } from '../src/build/plan.js';
 import { GateFailure, ToolError } from '../src/errors.js';
-import { StubRunner, type Call } from './helpers/stub-runner.js';
+import { isDocker, StubRunner, type Call } from './helpers/stub-runner.js';
 import type { Ui } from '../src/ui.js';
 
 const plan: BuildPlan = {
@@ -660,5 +660,57 @@ describe('buildImage on the layout path: the gates run on what is pushed', () =>
       `the engine holds sha256:${'e'.repeat(64)} under app:1, not the built image`,
     );
     w.cleanup();
+  });
+});
+
+describe('detectCapabilities: only the questions the run needs, all at once', () => {
+  const engine = Promise.resolve({ platform: 'linux/amd64', version: '28.5.2' });
+  function stub(options: { buildx?: boolean } = {}) {
+    const missing = {
+      exitCode: 1,
+      stderr: "unknown command: docker buildx\n\nRun 'docker --help' for more information",
+    };
+    return new StubRunner()
+      .on('version', isDocker('buildx', 'version'), () =>
+        options.buildx === false ? missing : { stdout: 'github.com/docker/buildx 0.29.1+ds1 0.29.1+ds1-4\n' },
+      )
+      .on('inspect', isDocker('buildx', 'inspect'), () =>
+        options.buildx === false ? missing : { stdout: 'Name:   msa\nDriver: docker-container\n' },
+      )
+      .on('info', isDocker('info'), () => ({ stdout: '[["driver-type","io.containerd.snapshotter.v1"]]\n' }));
+  }
+  const asked = (s: StubRunner) => s.calls.map((c) => c.args.slice(0, 2).join(' '));
+
+  test('nothing needed (a build without cache, push or platforms): no docker CLI start', async () => {
+    const s = stub();
+    const caps = await detectCapabilities(s.run, '', { driver: false, buildxVersion: false }, engine);
+    expect(s.calls).toEqual([]);
+    expect(caps.driver).toBe('unknown');
+  });
+
+  test("a push: the builder's driver and the engine's store, not buildx's version", async () => {
+    const s = stub();
+    const caps = await detectCapabilities(s.run, 'msa', { driver: true, buildxVersion: false }, engine);
+    expect(asked(s).sort()).toEqual(['buildx inspect', 'info --format']);
+    expect(caps).toMatchObject({ driver: 'docker-container', containerdStore: true, enginePlatform: 'linux/amd64' });
+    expect(caps.engineVersion).toBe('28.5.2');
+  });
+
+  test("the default cache on GitHub's v2 cache service: buildx's version too", async () => {
+    const s = stub();
+    const caps = await detectCapabilities(s.run, '', { driver: true, buildxVersion: true }, engine);
+    expect(asked(s).sort()).toEqual(['buildx inspect', 'buildx version', 'info --format']);
+    expect(caps).toMatchObject({ buildxVersion: '0.29.1', ghaCacheV2: true });
+  });
+
+  test('buildx missing: a tool failure that says what to install, whichever question found it', async () => {
+    const error = await detectCapabilities(
+      stub({ buildx: false }).run,
+      '',
+      { driver: true, buildxVersion: false },
+      engine,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandError);
+    expect((error as Error).message).toContain('install the docker-buildx plugin');
   });
 });

@@ -1,11 +1,11 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-JEGMYV3L.js";
+} from "./chunks/chunk-ZENM3UCG.js";
 import "./chunks/chunk-3CKKXKDI.js";
 import "./chunks/chunk-BPNTP72B.js";
 import "./chunks/chunk-G6MXF74R.js";
-import "./chunks/chunk-V6VRV7ML.js";
+import "./chunks/chunk-WKKCGFM2.js";
 import "./chunks/chunk-TV5RVX4N.js";
 import "./chunks/chunk-ZRO6CAG6.js";
 

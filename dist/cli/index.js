@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-JEGMYV3L.js";
+} from "../chunks/chunk-ZENM3UCG.js";
 import {
   StateCleanup,
   createProcessRunner,
@@ -20,7 +20,7 @@ import {
 } from "../chunks/chunk-3CKKXKDI.js";
 import "../chunks/chunk-BPNTP72B.js";
 import "../chunks/chunk-G6MXF74R.js";
-import "../chunks/chunk-V6VRV7ML.js";
+import "../chunks/chunk-WKKCGFM2.js";
 import {
   errorMessage
 } from "../chunks/chunk-TV5RVX4N.js";

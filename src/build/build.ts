@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Runner } from '../exec.js';
 import { CommandError } from '../errors.js';
-import { BUILDX_NEEDED } from './capabilities.js';
+import { BUILDX_NEEDED, buildxMissing } from './capabilities.js';
 import { buildxArgs, type BuildPlan } from './args.js';
 import { ProgressParser, type BuildProgress } from './progress.js';
 
@@ -70,7 +70,7 @@ export async function runBuild(plan: BuildPlan, options: BuildOptions): Promise<
   if (result.exitCode !== 0) {
     // No build step at all (`#1 ...` is BuildKit's first): buildx itself failed (missing, a flag it does not know).
     if (!log.some((line) => /^#\d+ /.test(line))) {
-      const missing = /unknown command: docker buildx|'buildx' is not a docker command/.test(result.stderr);
+      const missing = buildxMissing(result.stderr);
       throw new CommandError(
         'docker',
         buildxArgs(plan),

@@ -82,37 +82,52 @@ export async function checkEngine(run: Runner, dockerHost?: string): Promise<Eng
 /** buildx missing: what to do about it. */
 export const BUILDX_NEEDED = 'buildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action';
 
+/** What a run needs to know about its builder (each question is a docker CLI start). */
+export interface BuilderQuestions {
+  /** The builder's driver and the engine's image store (`buildx inspect`, `docker info`): caching, platforms, push. */
+  driver: boolean;
+  /** buildx's own version (`buildx version`): only whether it speaks GitHub's v2 cache service. */
+  buildxVersion: boolean;
+}
+
+/** buildx itself is missing (as docker 28.5 says an unknown command). */
+export function buildxMissing(stderr: string): boolean {
+  return /unknown command: docker buildx|'buildx' is not a docker command/.test(stderr);
+}
+
 /**
- * Ask buildx what the builder can do, all at once (each question is a docker CLI start). The builder's driver, the
- * engine's image store and buildx's version only matter to the cache flags, several platforms and the push, so they
- * are asked only then (`builderFacts`): `docker info` alone costs about 200 ms, and `docker buildx version` about
- * 200 ms (the CLI starts the plugin twice). Without them nothing is asked, and a missing buildx is told by the build
- * itself (runBuild: a failure before any build step is buildx's, not the Dockerfile's). The engine's own facts come
- * from `engine` (checkEngine, asked alongside).
+ * Ask what the builder can do, all at once and alongside the engine's own facts (`engine`, checkEngine). The
+ * driver and the engine's image store only matter to the cache flags, several platforms and the push, and buildx's
+ * version only to GitHub's v2 cache service, so each is asked only then: `docker info` alone costs about 200 ms,
+ * and `docker buildx version` about 200 ms (the CLI starts the plugin twice). Without them nothing is asked, and a
+ * missing buildx is told by the build itself (runBuild: a failure before any build step is buildx's, not the
+ * Dockerfile's).
  */
 export async function detectCapabilities(
   run: Runner,
   builder: string,
-  builderFacts: boolean,
+  ask: BuilderQuestions,
   engine: Promise<EngineFacts>,
 ): Promise<BuildxCapabilities> {
-  if (!builderFacts) return capabilitiesFrom('', '', '', '');
+  if (!ask.driver && !ask.buildxVersion) return capabilitiesFrom('', '', '', '');
+  const skipped = Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
   const [facts, version, inspect, info] = await Promise.all([
     engine,
-    run('docker', ['buildx', 'version'], { allowFailure: true }),
-    run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true }),
-    run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }),
+    ask.buildxVersion ? run('docker', ['buildx', 'version'], { allowFailure: true }) : skipped,
+    ask.driver ? run('docker', ['buildx', 'inspect', ...(builder ? [builder] : [])], { allowFailure: true }) : skipped,
+    ask.driver ? run('docker', ['info', '--format', '{{json .DriverStatus}}'], { allowFailure: true }) : skipped,
   ]);
-  if (version.exitCode !== 0) {
-    throw new CommandError('docker', ['buildx', 'version'], version.exitCode, `${version.stderr}\n${BUILDX_NEEDED}`);
-  }
-  if (inspect.exitCode !== 0) {
-    throw new CommandError(
-      'docker',
-      ['buildx', 'inspect', builder],
-      inspect.exitCode,
-      `${inspect.stderr}${builder ? `\n(the builder input names "${builder}")` : ''}`,
-    );
+  for (const [answer, args] of [
+    [version, ['buildx', 'version']],
+    [inspect, ['buildx', 'inspect', builder]],
+  ] as const) {
+    if (answer.exitCode === 0) continue;
+    const why = buildxMissing(answer.stderr)
+      ? BUILDX_NEEDED
+      : args[1] === 'inspect' && builder
+        ? `(the builder input names "${builder}")`
+        : '';
+    throw new CommandError('docker', args, answer.exitCode, why ? `${answer.stderr}\n${why}` : answer.stderr);
   }
   return {
     ...capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, facts.platform),

@@ -173,15 +173,20 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
   const cacheInPlay =
     inputs.cache &&
     (inputs['cache-to'].length > 0 || inputs['cache-from'].length > 0 || ctx.cacheService !== undefined);
-  const builderFacts = cacheInPlay || inputs.platforms.length > 1 || inputs.push;
+  const ask = {
+    driver: cacheInPlay || inputs.platforms.length > 1 || inputs.push,
+    // Only the default cache on GitHub's v2 cache service depends on buildx's version.
+    buildxVersion:
+      inputs.cache && inputs['cache-from'].length === 0 && inputs['cache-to'].length === 0 && ctx.cacheService === 'v2',
+  };
   // The engine is asked alongside the first build unless something before it needs its answer (the builder's
   // facts, the pull request comment's platform): one docker CLI start off the critical path. An engine that does
   // not answer fails the builds too, and the pipeline then names it (runPipeline awaits this before it reports).
   const engine = checkEngine(run, ctx.dockerHost);
-  const engineFirst = builderFacts || baseImages !== undefined;
-  if (!engineFirst) engine.catch(() => undefined);
-  const facts = engineFirst ? await engine : undefined;
-  const detected = await detectCapabilities(run, inputs.builder, builderFacts, engine);
+  const builderFacts = ask.driver || ask.buildxVersion;
+  if (!builderFacts && baseImages === undefined) engine.catch(() => undefined);
+  const detected = await detectCapabilities(run, inputs.builder, ask, engine);
+  const facts = !builderFacts && baseImages !== undefined ? await engine : undefined;
   const caps = facts ? { ...detected, enginePlatform: facts.platform, engineVersion: facts.version } : detected;
   ui.debug(
     `buildx ${caps.buildxVersion}, driver ${caps.driver}, containerd store ${caps.containerdStore}, cache export ${caps.cacheExport}`,

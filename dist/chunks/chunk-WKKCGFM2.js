@@ -192,26 +192,26 @@ async function checkEngine(run, dockerHost) {
   return { platform, version };
 }
 var BUILDX_NEEDED = "buildx is needed: install the docker-buildx plugin or use docker/setup-buildx-action";
-async function detectCapabilities(run, builder, builderFacts, engine) {
-  if (!builderFacts) return capabilitiesFrom("", "", "", "");
+function buildxMissing(stderr) {
+  return /unknown command: docker buildx|'buildx' is not a docker command/.test(stderr);
+}
+async function detectCapabilities(run, builder, ask, engine) {
+  if (!ask.driver && !ask.buildxVersion) return capabilitiesFrom("", "", "", "");
+  const skipped = Promise.resolve({ exitCode: 0, stdout: "", stderr: "" });
   const [facts, version, inspect, info] = await Promise.all([
     engine,
-    run("docker", ["buildx", "version"], { allowFailure: true }),
-    run("docker", ["buildx", "inspect", ...builder ? [builder] : []], { allowFailure: true }),
-    run("docker", ["info", "--format", "{{json .DriverStatus}}"], { allowFailure: true })
+    ask.buildxVersion ? run("docker", ["buildx", "version"], { allowFailure: true }) : skipped,
+    ask.driver ? run("docker", ["buildx", "inspect", ...builder ? [builder] : []], { allowFailure: true }) : skipped,
+    ask.driver ? run("docker", ["info", "--format", "{{json .DriverStatus}}"], { allowFailure: true }) : skipped
   ]);
-  if (version.exitCode !== 0) {
-    throw new CommandError("docker", ["buildx", "version"], version.exitCode, `${version.stderr}
-${BUILDX_NEEDED}`);
-  }
-  if (inspect.exitCode !== 0) {
-    throw new CommandError(
-      "docker",
-      ["buildx", "inspect", builder],
-      inspect.exitCode,
-      `${inspect.stderr}${builder ? `
-(the builder input names "${builder}")` : ""}`
-    );
+  for (const [answer, args] of [
+    [version, ["buildx", "version"]],
+    [inspect, ["buildx", "inspect", builder]]
+  ]) {
+    if (answer.exitCode === 0) continue;
+    const why = buildxMissing(answer.stderr) ? BUILDX_NEEDED : args[1] === "inspect" && builder ? `(the builder input names "${builder}")` : "";
+    throw new CommandError("docker", args, answer.exitCode, why ? `${answer.stderr}
+${why}` : answer.stderr);
   }
   return {
     ...capabilitiesFrom(version.stdout, inspect.stdout, info.stdout, facts.platform),
@@ -422,7 +422,7 @@ async function runBuild(plan, options) {
   const progress = parser.result();
   if (result.exitCode !== 0) {
     if (!log.some((line) => /^#\d+ /.test(line))) {
-      const missing = /unknown command: docker buildx|'buildx' is not a docker command/.test(result.stderr);
+      const missing = buildxMissing(result.stderr);
       throw new CommandError(
         "docker",
         buildxArgs(plan),

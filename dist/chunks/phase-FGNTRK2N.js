@@ -11,7 +11,7 @@ import {
   readRegularText,
   removeTree,
   walkNoFollow
-} from "./chunk-V6VRV7ML.js";
+} from "./chunk-WKKCGFM2.js";
 import {
   GateFailure
 } from "./chunk-TV5RVX4N.js";

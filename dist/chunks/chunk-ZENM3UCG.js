@@ -57,7 +57,7 @@ import {
   realAncestor,
   splitReference,
   versionAtLeast
-} from "./chunk-V6VRV7ML.js";
+} from "./chunk-WKKCGFM2.js";
 import {
   BUG_REPORT_HINT,
   CommandError,
@@ -4300,12 +4300,16 @@ async function prepare(options) {
     );
   }
   const cacheInPlay = inputs.cache && (inputs["cache-to"].length > 0 || inputs["cache-from"].length > 0 || ctx.cacheService !== void 0);
-  const builderFacts = cacheInPlay || inputs.platforms.length > 1 || inputs.push;
+  const ask = {
+    driver: cacheInPlay || inputs.platforms.length > 1 || inputs.push,
+    // Only the default cache on GitHub's v2 cache service depends on buildx's version.
+    buildxVersion: inputs.cache && inputs["cache-from"].length === 0 && inputs["cache-to"].length === 0 && ctx.cacheService === "v2"
+  };
   const engine = checkEngine(run2, ctx.dockerHost);
-  const engineFirst = builderFacts || baseImages !== void 0;
-  if (!engineFirst) engine.catch(() => void 0);
-  const facts = engineFirst ? await engine : void 0;
-  const detected = await detectCapabilities(run2, inputs.builder, builderFacts, engine);
+  const builderFacts = ask.driver || ask.buildxVersion;
+  if (!builderFacts && baseImages === void 0) engine.catch(() => void 0);
+  const detected = await detectCapabilities(run2, inputs.builder, ask, engine);
+  const facts = !builderFacts && baseImages !== void 0 ? await engine : void 0;
   const caps = facts ? { ...detected, enginePlatform: facts.platform, engineVersion: facts.version } : detected;
   ui.debug(
     `buildx ${caps.buildxVersion}, driver ${caps.driver}, containerd store ${caps.containerdStore}, cache export ${caps.cacheExport}`
@@ -5785,7 +5789,7 @@ async function runTestStage(plan, services) {
   const target = plan.inputs["test-target"];
   const { ui } = services;
   try {
-    const { testStage } = await import("./phase-P2NWMSCO.js");
+    const { testStage } = await import("./phase-FGNTRK2N.js");
     const tests = await inPhase(
       services,
       target,
