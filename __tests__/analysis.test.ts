@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { describe, expect, test } from '@jest/globals';
 import { TarParser, tarStream } from '../src/release/tar.js';
-import { computeWaste, savedImageReader, streamLayoutImage } from '../src/analysis/layers.js';
+import { computeWaste, readLayoutImage, savedImageReader, type LayerMemo } from '../src/analysis/layers.js';
 import { analyze, lineOfLayer, recommend, stageStats, THRESHOLDS } from '../src/analysis/analyze.js';
 import { budgetVerdict } from '../src/analysis/phase.js';
 import { ProgressParser } from '../src/build/progress.js';
@@ -142,9 +142,14 @@ describe('layers and waste, as dive counts them', () => {
     expect(computeWaste(image.layers).wastedBytes).toBe(3000);
   });
 
-  test("an OCI layout's manifest streamed as docker save would (the release path): the same layers, history, waste", async () => {
-    const base = zlib.gzipSync(gnuTar({ 'bin/sh': 1000, blob: 3000 }));
-    const top = zlib.gzipSync(gnuTar({ '.wh.blob': '', 'app/server.js': 200 }));
+  /** A layout's blobs: a gzip base, a gzip top layer that deletes the base's blob, a plain-tar layer, a config. */
+  function layoutBlobs(
+    made = {
+      base: zlib.gzipSync(gnuTar({ 'bin/sh': 1000, blob: 3000 })),
+      top: zlib.gzipSync(gnuTar({ '.wh.blob': '', 'app/server.js': 200 })),
+    },
+  ) {
+    const { base, top } = made;
     const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
     const config = Buffer.from(
       JSON.stringify({
@@ -156,23 +161,59 @@ describe('layers and waste, as dive counts them', () => {
     // A blob of another platform sits in the layout too: only the manifest's own are read.
     const other = zlib.gzipSync(gnuTar({ 'other/arch': 50 }));
     for (const blob of [base, top, config, other]) fs.writeFileSync(path.join(dir, 'blobs', 'sha256', sha(blob)), blob);
-    const reader = savedImageReader({ measureCompressed: true });
     const digest = (b: Buffer) => `sha256:${sha(b)}`;
-    await streamLayoutImage(
-      {
-        config: digest(config),
-        layers: [digest(base), digest(top)],
-        blobPath: (d) => path.join(dir, 'blobs', 'sha256', d.slice('sha256:'.length)),
-      },
-      reader.writable,
-    );
-    const image = reader.result();
-    expect(image.layers.map((l) => l.digest)).toEqual([digest(base), digest(top)]);
+    const blobPath = (d: string) => path.join(dir, 'blobs', 'sha256', d.slice('sha256:'.length));
+    return {
+      made,
+      base,
+      top,
+      dir,
+      blobPath,
+      files: { config: digest(config), layers: [digest(base), digest(top)], blobPath },
+    };
+  }
+
+  test("an OCI layout's manifest read from its blobs (the release path): the same layers, history, waste as docker save", async () => {
+    const { base, top, dir, files } = layoutBlobs();
+    const image = await readLayoutImage(files);
+    expect(image.layers.map((l) => l.digest)).toEqual(files.layers);
     expect(image.layers[0].files.get('blob')).toBe(3000);
     expect(image.layers[1].deleted).toEqual(['blob']);
     expect(image.history.map((h) => h.createdBy)).toEqual(['ADD rootfs /', 'RUN /bin/sh -c rm /blob # buildkit']);
     expect(computeWaste(image.layers).wastedBytes).toBe(3000);
     expect(image.compressedBytes).toBe(base.length + top.length);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a layer another target of the run read (the same digest) is taken from the memo, not read again', async () => {
+    const a = layoutBlobs();
+    const b = layoutBlobs(a.made);
+    const memo: LayerMemo = new Map();
+    // Both targets at once: the second waits for the first's read of the shared layers.
+    const [first, second] = await Promise.all([readLayoutImage(a.files, memo), readLayoutImage(b.files, memo)]);
+    expect(second.layers[0]).toBe(first.layers[0]);
+    expect(second.layers[1]).toBe(first.layers[1]);
+    expect([...memo.keys()]).toEqual(a.files.layers);
+    // Proof it was not read: the second layout's copy is gone, and a third reader still gets the layers.
+    fs.rmSync(b.blobPath(b.files.layers[0]));
+    fs.writeFileSync(b.blobPath(b.files.layers[0]), '');
+    const third = await readLayoutImage({ ...b.files }, memo);
+    expect(third.layers[0].files.get('blob')).toBe(3000);
+    // A memo entry that failed is read again from this layout's own blob.
+    memo.set(a.files.layers[0], Promise.reject(new Error('unreadable')));
+    const fourth = await readLayoutImage(a.files, memo);
+    expect(fourth.layers[0].files.get('bin/sh')).toBe(1000);
+    for (const dir of [a.dir, b.dir]) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a layer blob that is a link or a FIFO is refused, never followed or waited on', async () => {
+    const { dir, blobPath, files } = layoutBlobs();
+    fs.rmSync(blobPath(files.layers[1]));
+    fs.symlinkSync('/etc/passwd', blobPath(files.layers[1]));
+    await expect(readLayoutImage(files)).rejects.toThrow();
+    fs.rmSync(blobPath(files.layers[1]));
+    execFileSync('mkfifo', [blobPath(files.layers[1])]);
+    await expect(readLayoutImage(files)).rejects.toThrow(/not a regular file/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

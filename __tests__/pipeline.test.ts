@@ -788,6 +788,79 @@ describe('several targets at once (parallel)', () => {
   });
 });
 
+describe('the upload does not wait for the build analysis', () => {
+  /** The analysis's layer read, held until `release` (it would never end if the road waited for it first). */
+  function slowAnalysis(w: World) {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    w.stub.on('save', isDocker('image', 'save'), async (c) => {
+      await released;
+      order.push('analysis read');
+      c.options.output?.end();
+      return {};
+    });
+    const upload = w.api.uploadSarif;
+    w.api.uploadSarif = async (...args) => {
+      order.push('upload');
+      return upload(...args);
+    };
+    return { release, order };
+  }
+
+  test('a healthy, scanned image is uploaded while its analysis still reads; the groups stay in road order', async () => {
+    const w = world();
+    const slow = slowAnalysis(w);
+    const uploading = new Promise<void>((resolve) => {
+      const upload = w.api.uploadSarif;
+      w.api.uploadSarif = async (...args) => {
+        const answer = await upload(...args);
+        resolve();
+        return answer;
+      };
+    });
+    void uploading.then(slow.release);
+    const outcome = await road(w, { target: 'web' });
+    expect(outcome.failure).toBeUndefined();
+    expect(slow.order).toEqual(['upload', 'analysis read']);
+    const groups = outcome.said.filter((s) => s.kind === 'group').map((s) => s.text);
+    expect(groups).toEqual(
+      expect.arrayContaining(['Scan web', 'Analysis of web', 'Upload SARIF of web', 'Code scanning processing of web']),
+    );
+    const at = (name: string) => groups.indexOf(name);
+    expect(at('Analysis of web')).toBeLessThan(at('Upload SARIF of web'));
+    // What the upload said is told inside its own group.
+    const uploaded = outcome.said.findIndex((s) => s.text.startsWith('Uploaded '));
+    const group = outcome.said.findIndex((s) => s.kind === 'group' && s.text === 'Upload SARIF of web');
+    expect(uploaded).toBe(group + 1);
+  });
+
+  test('with max-image-size the budget (which reads the analysis) decides first: no upload before it', async () => {
+    const w = world();
+    const slow = slowAnalysis(w);
+    setTimeout(slow.release, 50);
+    const outcome = await road(w, { target: 'web', 'max-image-size': '1GB' });
+    expect(outcome.failure).toBeUndefined();
+    expect(slow.order).toEqual(['analysis read', 'upload']);
+  });
+
+  test('an image that failed its smoke test is not uploaded, even while its analysis reads', async () => {
+    const w = world();
+    const slow = slowAnalysis(w);
+    w.stub.on(
+      'state',
+      isDocker('container', 'inspect'),
+      containerState({ Status: 'exited', Running: false, ExitCode: 3 }),
+    );
+    w.stub.on('logs', isDocker('logs'), () => ({ stdout: 'fatal: no config\n' }));
+    setTimeout(slow.release, 50);
+    const outcome = await road(w, { target: 'web' });
+    expect(outcome.reports[0].failure).toMatchObject({ kind: 'gate', phase: 'smoke' });
+    expect(slow.order).toEqual(['analysis read']);
+    expect(w.uploads).toEqual([]);
+  });
+});
+
 describe('what the user reads for each kind of failure', () => {
   test('a mistake in the inputs: the input and what is valid, before any call', async () => {
     const w = world();

@@ -96,10 +96,9 @@ describe('upload through Octokit', () => {
     expect(api.uploadRequests()).toHaveLength(1);
   });
 
-  test('processing is polled with backoff until complete', async () => {
+  test('processing is polled after 1 s, 2 s, then every 3 s until complete (never waiting long for nothing)', async () => {
     api.statuses = [
-      { status: 200, body: { processing_status: 'pending' } },
-      { status: 200, body: { processing_status: 'pending' } },
+      ...Array.from({ length: 5 }, () => ({ status: 200, body: { processing_status: 'pending' } })),
       { status: 200, body: { processing_status: 'complete', analyses_url: 'u' } },
     ];
     const sleeps: number[] = [];
@@ -109,7 +108,7 @@ describe('upload through Octokit', () => {
       sleep: async (ms) => void sleeps.push(ms),
     });
     expect(outcome).toEqual({ status: 'complete' });
-    expect(sleeps).toEqual([1000, 2000]);
+    expect(sleeps).toEqual([1000, 2000, 3000, 3000, 3000]);
   });
 
   test("processing failed carries GitHub's errors; a timeout is reported as such", async () => {

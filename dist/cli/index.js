@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-ZENM3UCG.js";
+} from "../chunks/chunk-MPY2HDKF.js";
 import {
   StateCleanup,
   createProcessRunner,

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import { Writable, type Transform } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { TarParser } from '../release/tar.js';
+import { openRegular, readRegularText } from '../safe-fs.js';
 
 /**
  * The final image's layers, read from `docker image save` as a stream (the archive, and each layer inside it, parsed
@@ -284,53 +284,103 @@ export function layerBytes(layer: Pick<LayerContent, 'files'>): number {
   return total;
 }
 
-/** One ustar header for a regular file (names here are blobs/sha256/<64 hex> or manifest.json: under 100 bytes). */
-function tarHeader(name: string, size: number): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 100, 'utf8');
-  header.write('0000644\0', 100);
-  header.write('0000000\0', 108);
-  header.write('0000000\0', 116);
-  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  header.write('00000000000\0', 136);
-  header.write('        ', 148);
-  header.write('0', 156);
-  header.write('ustar\0', 257);
-  header.write('00', 263);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return header;
+/** Layers already read in this run, by their digest (content-addressed: the same blob reads the same). */
+export type LayerMemo = Map<string, Promise<LayerContent>>;
+
+/** One layer blob (gzip, zstd or plain tar) of a layout, read into a LayerContent; never through a link. */
+async function readLayerBlob(file: string, digest: string): Promise<LayerContent> {
+  const fd = openRegular(file);
+  const stream = fs.createReadStream('', { fd });
+  const layer = layerReader(digest);
+  let decompress: Transform | undefined;
+  let consumed: Promise<void> | undefined;
+  let decided = false;
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  const decide = async (): Promise<void> => {
+    decided = true;
+    const first = Buffer.concat(head);
+    const kind = decompressorFor(first);
+    if (kind === 'other') throw new Error(`the layer ${digest} is neither a tar nor gzip- or zstd-compressed`);
+    if (kind !== 'tar') {
+      const d = kind;
+      decompress = d;
+      consumed = (async () => {
+        for await (const piece of d) await layer.parser.write(piece as Buffer);
+      })();
+    }
+    await feed(first);
+  };
+  const feed = async (chunk: Buffer): Promise<void> => {
+    if (decompress) {
+      if (!decompress.write(chunk)) await once(decompress, 'drain');
+    } else await layer.parser.write(chunk);
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (decided) {
+        await feed(chunk);
+        continue;
+      }
+      head.push(chunk);
+      headBytes += chunk.length;
+      if (headBytes >= 512) await decide();
+    }
+    if (!decided) await decide();
+    if (decompress) {
+      decompress.end();
+      await consumed;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return layer.content;
 }
 
 /**
- * The image of one manifest in an OCI layout, as `docker image save` would stream it (a manifest.json naming its
- * config and layers, then those blobs), written into `out`: the analysis reads the layout the build already wrote
- * to disk instead of asking the engine to export the image again.
+ * One manifest's image in an OCI layout, read from the blobs the build already wrote (the analysis asks the engine
+ * for no export): its layers in order, their compressed size, the config's history. A layer another target of the
+ * run already read (the same digest: a shared base or stage) is taken from `memo`, not read again.
  */
-export async function streamLayoutImage(
+export async function readLayoutImage(
   files: { config: string; layers: string[]; blobPath: (digest: string) => string },
-  out: Writable,
-): Promise<void> {
-  const write = async (chunk: Buffer): Promise<void> => {
-    if (!out.write(chunk)) await once(out, 'drain');
-  };
-  const entry = async (name: string, size: number, body: () => AsyncIterable<Buffer> | Buffer[]): Promise<void> => {
-    await write(tarHeader(name, size));
-    for await (const piece of body()) await write(piece);
-    if (size % 512) await write(Buffer.alloc(512 - (size % 512)));
-  };
-  const blobName = (digest: string) => `blobs/sha256/${digest.slice('sha256:'.length)}`;
-  const manifest = Buffer.from(
-    JSON.stringify([{ Config: blobName(files.config), Layers: files.layers.map(blobName) }]),
+  memo: LayerMemo = new Map(),
+): Promise<SavedImage> {
+  if (files.layers.length > MAX_LAYERS) throw new Error(`the image has ${files.layers.length} layers`);
+  const config = parseJson<{ history?: { created_by?: string; empty_layer?: boolean }[] }>(
+    readRegularText(files.blobPath(files.config), MAX_JSON_BYTES),
   );
-  await entry('manifest.json', manifest.length, () => [manifest]);
-  for (const digest of [files.config, ...files.layers]) {
+  let compressedBytes = 0;
+  // One layer at a time (a hostile image's 500 layers never hold 500 files open); every layer is claimed in the
+  // memo at once, so a target starting alongside waits for this read instead of repeating it.
+  let previous: Promise<unknown> = Promise.resolve();
+  const pending = files.layers.map((digest) => {
     const file = files.blobPath(digest);
-    const size = fs.lstatSync(file).size;
-    await entry(blobName(digest), size, () => fs.createReadStream(file) as AsyncIterable<Buffer>);
-  }
-  await write(Buffer.alloc(1024));
-  out.end();
-  await finished(out);
+    const fd = openRegular(file);
+    try {
+      compressedBytes += fs.fstatSync(fd).size;
+    } finally {
+      fs.closeSync(fd);
+    }
+    const read = (): Promise<LayerContent> => {
+      const own = previous.then(() => readLayerBlob(file, digest));
+      previous = own.catch(() => undefined);
+      return own;
+    };
+    const known = memo.get(digest);
+    // Another target's copy that could not be read: this one's own is.
+    if (known) return known.catch(read);
+    const own = read();
+    memo.set(digest, own);
+    return own;
+  });
+  const layers = await Promise.all(pending);
+  const history = (config?.history ?? [])
+    .filter((h) => !h.empty_layer)
+    .map((h) => ({ createdBy: typeof h.created_by === 'string' ? h.created_by.slice(0, 4000) : '' }));
+  return {
+    layers,
+    history: history.length === layers.length ? history : [],
+    ...(layers.length > 0 ? { compressedBytes } : {}),
+  };
 }

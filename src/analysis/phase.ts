@@ -1,16 +1,18 @@
 import type { Runner } from '../exec.js';
 import type { Ui } from '../ui.js';
 import type { BuildReport } from '../report/types.js';
-import { CommandError, ToolError } from '../errors.js';
+import { CommandError, errorMessage, ToolError } from '../errors.js';
 import { stagesNeeded, findStage, type Dockerfile } from '../dockerfile/parse.js';
 import { formatBytes } from '../units.js';
 import { analyze, biggestLayers, describeLayer, THRESHOLDS, type Analysis } from './analyze.js';
-import { savedImageReader, streamLayoutImage } from './layers.js';
+import { readLayoutImage, savedImageReader, type LayerMemo, type SavedImage } from './layers.js';
 import { OciLayout } from '../release/layout.js';
 
 export interface AnalysisDeps {
   run: Runner;
   ui: Ui;
+  /** The run's layers already read (by digest), shared by its targets. */
+  layers?: LayerMemo;
 }
 
 export interface AnalysisRequest {
@@ -32,9 +34,10 @@ export async function analyzeImage(deps: AnalysisDeps, request: AnalysisRequest)
   const { build } = request;
   const stage = findStage(request.dockerfile, request.target);
   const needed = stage ? stagesNeeded(request.dockerfile, stage) : [];
-  const reader = savedImageReader({ measureCompressed: request.measureCompressed });
+  let image: SavedImage;
   if (build.layout) {
-    // The build wrote the image to disk (an OCI layout): its tested manifest's blobs are read from there.
+    // The build wrote the image to disk (an OCI layout): its tested manifest's blobs are read from there, each
+    // layer once per run.
     const layout = new OciLayout(build.layout.dir);
     const manifest = layout.readBlob<{ config?: { digest?: string }; layers?: { digest?: string }[] }>(
       build.layout.tested.digest,
@@ -47,11 +50,19 @@ export async function analyzeImage(deps: AnalysisDeps, request: AnalysisRequest)
         `the OCI layout's manifest ${build.layout.tested.digest} names no config or layers`,
       );
     }
-    await streamLayoutImage(
-      { config, layers: layers as string[], blobPath: (digest) => layout.blobPath(digest) },
-      reader.writable,
-    );
+    try {
+      image = await readLayoutImage(
+        { config, layers: layers as string[], blobPath: (digest: string) => layout.blobPath(digest) },
+        deps.layers,
+      );
+    } catch (error: unknown) {
+      if (error instanceof ToolError) throw error;
+      throw new ToolError('buildx', `Reading the layers of the OCI layout failed: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
   } else {
+    const reader = savedImageReader({ measureCompressed: request.measureCompressed });
     try {
       await deps.run('docker', ['image', 'save', build.tags[0]], { output: reader.writable });
     } catch (error: unknown) {
@@ -62,8 +73,9 @@ export async function analyzeImage(deps: AnalysisDeps, request: AnalysisRequest)
       }
       throw error;
     }
+    image = reader.result();
   }
-  const analysis = analyze(build.stepDetails ?? [], needed, reader.result(), build.sizeBytes, request.thresholds);
+  const analysis = analyze(build.stepDetails ?? [], needed, image, build.sizeBytes, request.thresholds);
   const slowest = [...analysis.stages].sort((a, b) => b.seconds - a.seconds)[0];
   deps.ui.info(
     `Analysis: ${analysis.stages.length} stages${slowest ? ` (slowest ${slowest.name}, ${slowest.seconds.toFixed(1)} s)` : ''}, ${analysis.layers.length} layers, ${formatBytes(analysis.imageSize)}, ${formatBytes(analysis.wastedBytes)} wasted`,

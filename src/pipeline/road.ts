@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Phase } from '../phases.js';
-import { bufferedUi } from '../ui.js';
+import { bufferedUi, type Ui } from '../ui.js';
 import { errorMessage, failureFrom, failureMessage, settled, ToolError, type Failure } from '../errors.js';
 import { findStage, stageLabel, stagesNeeded } from '../dockerfile/parse.js';
 import type { TargetReport, TestReport, UploadReport } from '../report/types.js';
@@ -174,7 +174,7 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   const analysing = inputs.analysis
     ? settled(
         analyzeImage(
-          { run: services.run, ui: analysisUi },
+          { run: services.run, ui: analysisUi, layers: services.layers },
           {
             target,
             build,
@@ -229,6 +229,18 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
       ui.info(`The scan failed as well: ${errorMessage(result.error)}`);
     return result;
   });
+  // The upload needs the scan and a healthy image, not the analysis (unless the size budget, which reads it, may
+  // still stop the target): it starts now, alongside the analysis, and is told in its own group after it.
+  const sarifFile = 'value' in scanned ? report.scan?.sarifFile : undefined;
+  const healthy = 'value' in smoked && smoked.value.status !== 'failed';
+  const send = (sendUi: Ui) =>
+    sendSarif(
+      { ui: sendUi, clock, api: services.codeScanning },
+      { target, sarifFile: sarifFile as string, settings: inputs, ctx, startedAt: plan.startedAt },
+    );
+  const uploadUi = bufferedUi(ui);
+  const early =
+    sarifFile && healthy && inputs['max-image-size'] === undefined && analysing ? settled(send(uploadUi)) : undefined;
   if (analysing) {
     await ui.group(`Analysis of ${target}`, async () => {
       const result = await analysing;
@@ -256,19 +268,19 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   );
   if (overBudget) throw gate('build', target, overBudget);
 
-  const sarifFile = report.scan?.sarifFile;
   // Code scanning processes an upload in its own time (often 10-60 s on github.com): the wait runs alongside the
   // fail-on gate and the push (and the other targets), and is told in its own group at the end of the road.
   const processingUi = bufferedUi(ui);
   let processing: Promise<{ value: UploadReport } | { error: unknown }> | undefined;
   if (sarifFile) {
     const sent = await inPhase(services, target, 'upload', () =>
-      ui.group(`Upload SARIF of ${target}`, () =>
-        sendSarif(
-          { ui, clock, api: services.codeScanning },
-          { target, sarifFile, settings: inputs, ctx, startedAt: plan.startedAt },
-        ),
-      ),
+      ui.group(`Upload SARIF of ${target}`, async () => {
+        if (!early) return send(ui);
+        const result = await early;
+        uploadUi.replay();
+        if ('error' in result) throw result.error;
+        return result.value;
+      }),
     );
     report.upload = sent.report;
     if (sent.processed) processing = settled(sent.processed(processingUi));

@@ -9,6 +9,7 @@ import { TrivyTurns } from '../scan/phase.js';
 import type { CleanupRecorder } from '../state.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { splitKeyValue } from '../lists.js';
+import type { LayerMemo } from '../analysis/layers.js';
 import { checkEngine, detectCapabilities, type BuildxCapabilities, type EngineFacts } from '../build/capabilities.js';
 import { cacheFlags, type CacheDecision } from '../build/args.js';
 import { buildSettings, type BuildSettings } from '../build/plan.js';
@@ -69,6 +70,8 @@ export interface RunServices {
   cosign: () => Promise<CosignSetup>;
   /** What the builds learnt about the builder (build/phase.ts). */
   builder: { oneOutput: boolean };
+  /** The layers the build analyses read, by digest: a base or stage the targets share is read once. */
+  layers: LayerMemo;
 }
 
 export interface PrepareOptions {
@@ -262,6 +265,7 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
     scanTurns: new TrivyTurns(),
     cosign,
     builder: { oneOutput: false },
+    layers: new Map(),
     codeScanning:
       options.codeScanning ??
       (async (token) => {

@@ -118,7 +118,11 @@ export interface WaitOptions {
 
 export type WaitOutcome = { status: 'complete' } | { status: 'failed'; errors: string[] } | { status: 'timeout' };
 
-/** Poll the upload's status with backoff until it is processed, failed, or the time is up. */
+/**
+ * Poll the upload's status until it is processed, failed, or the time is up: after 1 s, 2 s, then every 3 s. Code
+ * scanning takes 10-60 s, so a longer backoff would keep the step waiting for nothing (up to 10 s at a 10 s cap); at
+ * most 20 questions a minute per upload stays far inside GITHUB_TOKEN's 1,000 requests an hour.
+ */
 export async function waitForProcessing(
   api: CodeScanningApi,
   owner: string,
@@ -134,6 +138,6 @@ export async function waitForProcessing(
     if (status.processing_status === 'failed') return { status: 'failed', errors: status.errors ?? [] };
     if (options.now() + delay > deadline) return { status: 'timeout' };
     await options.sleep(delay);
-    delay = Math.min(delay * 2, options.maxDelayMs ?? 10_000);
+    delay = Math.min(delay * 2, options.maxDelayMs ?? 3000);
   }
 }

@@ -51,6 +51,7 @@ import {
   isInside,
   leadsOutOfWorkspace,
   metadataFile,
+  openRegular,
   parseVersion,
   platformText,
   readRegularText,
@@ -4381,6 +4382,7 @@ async function prepare(options) {
     scanTurns: new TrivyTurns(),
     cosign,
     builder: { oneOutput: false },
+    layers: /* @__PURE__ */ new Map(),
     codeScanning: options.codeScanning ?? (async (token) => {
       ui.secret(token);
       const { octokitCodeScanning } = await import("./octokit-GE3HXL7K.js");
@@ -4998,7 +5000,7 @@ async function waitForProcessing(api, owner, repo, id, options) {
     if (status.processing_status === "failed") return { status: "failed", errors: status.errors ?? [] };
     if (options.now() + delay > deadline) return { status: "timeout" };
     await options.sleep(delay);
-    delay = Math.min(delay * 2, options.maxDelayMs ?? 1e4);
+    delay = Math.min(delay * 2, options.maxDelayMs ?? 3e3);
   }
 }
 
@@ -5331,7 +5333,6 @@ function formatBytes(bytes2) {
 import { once as once2 } from "node:events";
 import * as fs11 from "node:fs";
 import { Writable } from "node:stream";
-import { finished } from "node:stream/promises";
 import * as zlib2 from "node:zlib";
 var MAX_ENTRIES_PER_LAYER = 1e6;
 var MAX_LAYERS = 500;
@@ -5529,45 +5530,87 @@ function layerBytes(layer) {
   for (const size of layer.files.values()) total += size;
   return total;
 }
-function tarHeader(name, size) {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 100, "utf8");
-  header.write("0000644\0", 100);
-  header.write("0000000\0", 108);
-  header.write("0000000\0", 116);
-  header.write(`${size.toString(8).padStart(11, "0")}\0`, 124);
-  header.write("00000000000\0", 136);
-  header.write("        ", 148);
-  header.write("0", 156);
-  header.write("ustar\0", 257);
-  header.write("00", 263);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
-  return header;
-}
-async function streamLayoutImage(files, out) {
-  const write = async (chunk) => {
-    if (!out.write(chunk)) await once2(out, "drain");
+async function readLayerBlob(file, digest) {
+  const fd = openRegular(file);
+  const stream = fs11.createReadStream("", { fd });
+  const layer = layerReader(digest);
+  let decompress;
+  let consumed;
+  let decided = false;
+  const head = [];
+  let headBytes = 0;
+  const decide = async () => {
+    decided = true;
+    const first = Buffer.concat(head);
+    const kind = decompressorFor(first);
+    if (kind === "other") throw new Error(`the layer ${digest} is neither a tar nor gzip- or zstd-compressed`);
+    if (kind !== "tar") {
+      const d = kind;
+      decompress = d;
+      consumed = (async () => {
+        for await (const piece of d) await layer.parser.write(piece);
+      })();
+    }
+    await feed(first);
   };
-  const entry = async (name, size, body) => {
-    await write(tarHeader(name, size));
-    for await (const piece of body()) await write(piece);
-    if (size % 512) await write(Buffer.alloc(512 - size % 512));
+  const feed = async (chunk) => {
+    if (decompress) {
+      if (!decompress.write(chunk)) await once2(decompress, "drain");
+    } else await layer.parser.write(chunk);
   };
-  const blobName = (digest) => `blobs/sha256/${digest.slice("sha256:".length)}`;
-  const manifest = Buffer.from(
-    JSON.stringify([{ Config: blobName(files.config), Layers: files.layers.map(blobName) }])
-  );
-  await entry("manifest.json", manifest.length, () => [manifest]);
-  for (const digest of [files.config, ...files.layers]) {
-    const file = files.blobPath(digest);
-    const size = fs11.lstatSync(file).size;
-    await entry(blobName(digest), size, () => fs11.createReadStream(file));
+  try {
+    for await (const chunk of stream) {
+      if (decided) {
+        await feed(chunk);
+        continue;
+      }
+      head.push(chunk);
+      headBytes += chunk.length;
+      if (headBytes >= 512) await decide();
+    }
+    if (!decided) await decide();
+    if (decompress) {
+      decompress.end();
+      await consumed;
+    }
+  } finally {
+    stream.destroy();
   }
-  await write(Buffer.alloc(1024));
-  out.end();
-  await finished(out);
+  return layer.content;
+}
+async function readLayoutImage(files, memo = /* @__PURE__ */ new Map()) {
+  if (files.layers.length > MAX_LAYERS) throw new Error(`the image has ${files.layers.length} layers`);
+  const config = parseJson(
+    readRegularText(files.blobPath(files.config), MAX_JSON_BYTES)
+  );
+  let compressedBytes = 0;
+  let previous = Promise.resolve();
+  const pending = files.layers.map((digest) => {
+    const file = files.blobPath(digest);
+    const fd = openRegular(file);
+    try {
+      compressedBytes += fs11.fstatSync(fd).size;
+    } finally {
+      fs11.closeSync(fd);
+    }
+    const read = () => {
+      const own2 = previous.then(() => readLayerBlob(file, digest));
+      previous = own2.catch(() => void 0);
+      return own2;
+    };
+    const known = memo.get(digest);
+    if (known) return known.catch(read);
+    const own = read();
+    memo.set(digest, own);
+    return own;
+  });
+  const layers = await Promise.all(pending);
+  const history = (config?.history ?? []).filter((h) => !h.empty_layer).map((h) => ({ createdBy: typeof h.created_by === "string" ? h.created_by.slice(0, 4e3) : "" }));
+  return {
+    layers,
+    history: history.length === layers.length ? history : [],
+    ...layers.length > 0 ? { compressedBytes } : {}
+  };
 }
 
 // src/analysis/analyze.ts
@@ -5707,7 +5750,7 @@ async function analyzeImage(deps, request) {
   const { build } = request;
   const stage = findStage(request.dockerfile, request.target);
   const needed = stage ? stagesNeeded(request.dockerfile, stage) : [];
-  const reader = savedImageReader({ measureCompressed: request.measureCompressed });
+  let image;
   if (build.layout) {
     const layout = new OciLayout(build.layout.dir);
     const manifest = layout.readBlob(
@@ -5721,11 +5764,19 @@ async function analyzeImage(deps, request) {
         `the OCI layout's manifest ${build.layout.tested.digest} names no config or layers`
       );
     }
-    await streamLayoutImage(
-      { config, layers, blobPath: (digest) => layout.blobPath(digest) },
-      reader.writable
-    );
+    try {
+      image = await readLayoutImage(
+        { config, layers, blobPath: (digest) => layout.blobPath(digest) },
+        deps.layers
+      );
+    } catch (error) {
+      if (error instanceof ToolError) throw error;
+      throw new ToolError("buildx", `Reading the layers of the OCI layout failed: ${errorMessage(error)}`, {
+        cause: error
+      });
+    }
   } else {
+    const reader = savedImageReader({ measureCompressed: request.measureCompressed });
     try {
       await deps.run("docker", ["image", "save", build.tags[0]], { output: reader.writable });
     } catch (error) {
@@ -5736,8 +5787,9 @@ async function analyzeImage(deps, request) {
       }
       throw error;
     }
+    image = reader.result();
   }
-  const analysis = analyze(build.stepDetails ?? [], needed, reader.result(), build.sizeBytes, request.thresholds);
+  const analysis = analyze(build.stepDetails ?? [], needed, image, build.sizeBytes, request.thresholds);
   const slowest = [...analysis.stages].sort((a, b) => b.seconds - a.seconds)[0];
   deps.ui.info(
     `Analysis: ${analysis.stages.length} stages${slowest ? ` (slowest ${slowest.name}, ${slowest.seconds.toFixed(1)} s)` : ""}, ${analysis.layers.length} layers, ${formatBytes(analysis.imageSize)}, ${formatBytes(analysis.wastedBytes)} wasted`
@@ -5887,7 +5939,7 @@ async function road(plan, services, report) {
   const analysisUi = bufferedUi(ui);
   const analysing = inputs.analysis ? settled(
     analyzeImage(
-      { run: services.run, ui: analysisUi },
+      { run: services.run, ui: analysisUi, layers: services.layers },
       {
         target,
         build,
@@ -5938,6 +5990,14 @@ async function road(plan, services, report) {
       ui.info(`The scan failed as well: ${errorMessage(result.error)}`);
     return result;
   });
+  const sarifFile = "value" in scanned ? report.scan?.sarifFile : void 0;
+  const healthy = "value" in smoked && smoked.value.status !== "failed";
+  const send = (sendUi) => sendSarif(
+    { ui: sendUi, clock, api: services.codeScanning },
+    { target, sarifFile, settings: inputs, ctx, startedAt: plan.startedAt }
+  );
+  const uploadUi = bufferedUi(ui);
+  const early = sarifFile && healthy && inputs["max-image-size"] === void 0 && analysing ? settled(send(uploadUi)) : void 0;
   if (analysing) {
     await ui.group(`Analysis of ${target}`, async () => {
       const result = await analysing;
@@ -5963,7 +6023,6 @@ async function road(plan, services, report) {
     report.analysis
   );
   if (overBudget) throw gate("build", target, overBudget);
-  const sarifFile = report.scan?.sarifFile;
   const processingUi = bufferedUi(ui);
   let processing;
   if (sarifFile) {
@@ -5971,13 +6030,13 @@ async function road(plan, services, report) {
       services,
       target,
       "upload",
-      () => ui.group(
-        `Upload SARIF of ${target}`,
-        () => sendSarif(
-          { ui, clock, api: services.codeScanning },
-          { target, sarifFile, settings: inputs, ctx, startedAt: plan.startedAt }
-        )
-      )
+      () => ui.group(`Upload SARIF of ${target}`, async () => {
+        if (!early) return send(ui);
+        const result = await early;
+        uploadUi.replay();
+        if ("error" in result) throw result.error;
+        return result.value;
+      })
     );
     report.upload = sent.report;
     if (sent.processed) processing = settled(sent.processed(processingUi));
