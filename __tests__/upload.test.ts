@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { waitForProcessing, type SarifPayload } from '../src/sarif/upload.js';
-import { octokitCodeScanning } from '../src/sarif/octokit.js';
+import { octokitCodeScanning, writeGroup } from '../src/sarif/octokit.js';
 import { FakeGitHubApi } from './helpers/servers.js';
 
 // The real Octokit client (with its retry and throttling plugins) against a server answering as GitHub documents.
@@ -30,6 +30,28 @@ describe('upload through Octokit', () => {
     expect(request.url).toBe('/repos/acme/shop/code-scanning/sarifs');
     expect(request.headers.authorization).toBe('token ghs_secret_token');
     expect(JSON.parse(request.body)).toEqual(payload);
+  });
+
+  test("several targets' uploads go out together, not 1 s apart; past the burst, a write waits for the window", async () => {
+    const arrived: number[] = [];
+    const upload = (writes: ReturnType<typeof writeGroup>) =>
+      octokitCodeScanning('t', api.url, (m) => logs.push(m), 3, writes)
+        .uploadSarif('acme', 'shop', payload)
+        .then(() => arrived.push(Date.now()));
+    const started = Date.now();
+    const three = writeGroup(10, 10_000);
+    await Promise.all([upload(three), upload(three), upload(three)]);
+    // The throttling plugin's own rule (1 s between writes) would take 2 s or more.
+    expect(Math.max(...arrived) - started).toBeLessThan(900);
+    // A burst of 2 per 1.5 s: the third write waits for the next window.
+    arrived.length = 0;
+    const small = writeGroup(2, 1500);
+    const again = Date.now();
+    await Promise.all([upload(small), upload(small), upload(small)]);
+    const waits = arrived.map((t) => t - again).sort((a, b) => a - b);
+    expect(waits[1]).toBeLessThan(900);
+    expect(waits[2]).toBeGreaterThanOrEqual(1000);
+    expect(api.uploadRequests()).toHaveLength(6);
   });
 
   test('429 secondary rate limit with Retry-After is retried after the wait', async () => {

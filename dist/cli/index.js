@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-MPY2HDKF.js";
+} from "../chunks/chunk-CPDSEYQA.js";
 import {
   StateCleanup,
   createProcessRunner,

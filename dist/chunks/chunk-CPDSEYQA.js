@@ -4385,7 +4385,7 @@ async function prepare(options) {
     layers: /* @__PURE__ */ new Map(),
     codeScanning: options.codeScanning ?? (async (token) => {
       ui.secret(token);
-      const { octokitCodeScanning } = await import("./octokit-GE3HXL7K.js");
+      const { octokitCodeScanning } = await import("./octokit-Y5DYT5UU.js");
       return octokitCodeScanning(token, ctx.apiUrl, (message) => ui.info(message));
     })
   };
@@ -5363,6 +5363,15 @@ function layerReader(digest) {
   });
   return { parser, content };
 }
+function fairTurns() {
+  let since = 0;
+  return async (bytes2) => {
+    since += bytes2;
+    if (since < 1024 * 1024) return;
+    since = 0;
+    await new Promise((resolve5) => setImmediate(resolve5));
+  };
+}
 var createZstd = zlib2.createZstdDecompress;
 function decompressorFor(head) {
   if (head[0] === 31 && head[1] === 139) return zlib2.createGunzip();
@@ -5418,7 +5427,11 @@ function savedImageReader(options = {}) {
         const parser = blob.layer.parser;
         blob.decompress = decompress;
         blob.consumed = (async () => {
-          for await (const piece of decompress) await parser.write(piece);
+          const turn = fairTurns();
+          for await (const piece of decompress) {
+            await parser.write(piece);
+            await turn(piece.length);
+          }
         })();
       }
     } else if (head[0] === 123 || head[0] === 91) {
@@ -5548,7 +5561,11 @@ async function readLayerBlob(file, digest) {
       const d = kind;
       decompress = d;
       consumed = (async () => {
-        for await (const piece of d) await layer.parser.write(piece);
+        const turn = fairTurns();
+        for await (const piece of d) {
+          await layer.parser.write(piece);
+          await turn(piece.length);
+        }
       })();
     }
     await feed(first);
@@ -6094,7 +6111,7 @@ async function runPipeline(plan, services) {
   const { tests, failure } = checksFailure ? { tests: void 0, failure: checksFailure } : inputs["test-target"] ? await runTestStage(plan, services) : {};
   if (inputs.scan && !failure) {
     services.trivy().catch(() => void 0);
-    if (inputs["upload-sarif"] && inputs.token) import("./octokit-GE3HXL7K.js").catch(() => void 0);
+    if (inputs["upload-sarif"] && inputs.token) import("./octokit-Y5DYT5UU.js").catch(() => void 0);
   }
   if (failure) {
     const reports2 = inputs.targets.map((target) => {
@@ -6716,7 +6733,7 @@ async function commentOnPullRequest(options, plan, reports) {
   const marker = commentMarker(ctx.workflow ?? "", ctx.job ?? "", inputs.targets);
   const runUrl = ctx.repository ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : void 0;
   try {
-    const api = options.comments ? await options.comments(inputs.token) : (await import("./octokit-GE3HXL7K.js")).octokitComments(inputs.token, ctx.apiUrl, (m) => ui.info(m));
+    const api = options.comments ? await options.comments(inputs.token) : (await import("./octokit-Y5DYT5UU.js")).octokitComments(inputs.token, ctx.apiUrl, (m) => ui.info(m));
     const changes = /* @__PURE__ */ new Map();
     for (const report of reports) {
       const base = plan.baseImages?.get(report.target);
