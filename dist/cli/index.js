@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-CPDSEYQA.js";
+} from "../chunks/chunk-KXIIMFIC.js";
 import {
   StateCleanup,
   createProcessRunner,

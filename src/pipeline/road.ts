@@ -231,16 +231,18 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   });
   // The upload needs the scan and a healthy image, not the analysis (unless the size budget, which reads it, may
   // still stop the target): it starts now, alongside the analysis, and is told in its own group after it.
-  const sarifFile = 'value' in scanned ? report.scan?.sarifFile : undefined;
+  const sarifFile = report.scan?.sarifFile;
   const healthy = 'value' in smoked && smoked.value.status !== 'failed';
-  const send = (sendUi: Ui) =>
+  const send = (sendUi: Ui, file: string) =>
     sendSarif(
       { ui: sendUi, clock, api: services.codeScanning },
-      { target, sarifFile: sarifFile as string, settings: inputs, ctx, startedAt: plan.startedAt },
+      { target, sarifFile: file, settings: inputs, ctx, startedAt: plan.startedAt },
     );
   const uploadUi = bufferedUi(ui);
   const early =
-    sarifFile && healthy && inputs['max-image-size'] === undefined && analysing ? settled(send(uploadUi)) : undefined;
+    sarifFile && healthy && inputs['max-image-size'] === undefined && analysing
+      ? settled(send(uploadUi, sarifFile))
+      : undefined;
   if (analysing) {
     await ui.group(`Analysis of ${target}`, async () => {
       const result = await analysing;
@@ -275,7 +277,7 @@ async function road(plan: RunPlan, services: RunServices, report: TargetReport):
   if (sarifFile) {
     const sent = await inPhase(services, target, 'upload', () =>
       ui.group(`Upload SARIF of ${target}`, async () => {
-        if (!early) return send(ui);
+        if (!early) return send(ui, sarifFile);
         const result = await early;
         uploadUi.replay();
         if ('error' in result) throw result.error;

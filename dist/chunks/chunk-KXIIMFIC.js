@@ -6007,14 +6007,14 @@ async function road(plan, services, report) {
       ui.info(`The scan failed as well: ${errorMessage(result.error)}`);
     return result;
   });
-  const sarifFile = "value" in scanned ? report.scan?.sarifFile : void 0;
+  const sarifFile = report.scan?.sarifFile;
   const healthy = "value" in smoked && smoked.value.status !== "failed";
-  const send = (sendUi) => sendSarif(
+  const send = (sendUi, file) => sendSarif(
     { ui: sendUi, clock, api: services.codeScanning },
-    { target, sarifFile, settings: inputs, ctx, startedAt: plan.startedAt }
+    { target, sarifFile: file, settings: inputs, ctx, startedAt: plan.startedAt }
   );
   const uploadUi = bufferedUi(ui);
-  const early = sarifFile && healthy && inputs["max-image-size"] === void 0 && analysing ? settled(send(uploadUi)) : void 0;
+  const early = sarifFile && healthy && inputs["max-image-size"] === void 0 && analysing ? settled(send(uploadUi, sarifFile)) : void 0;
   if (analysing) {
     await ui.group(`Analysis of ${target}`, async () => {
       const result = await analysing;
@@ -6048,7 +6048,7 @@ async function road(plan, services, report) {
       target,
       "upload",
       () => ui.group(`Upload SARIF of ${target}`, async () => {
-        if (!early) return send(ui);
+        if (!early) return send(ui, sarifFile);
         const result = await early;
         uploadUi.replay();
         if ("error" in result) throw result.error;
