@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-KXIIMFIC.js";
+} from "../chunks/chunk-BKUZCQU3.js";
 import {
   StateCleanup,
   createProcessRunner,

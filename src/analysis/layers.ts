@@ -96,6 +96,33 @@ function decompressorFor(head: Buffer): Transform | 'tar' | 'other' {
   return 'other';
 }
 
+/** A layer's bytes (gzip, zstd or a plain tar: `kind`, from decompressorFor) parsed as they come. */
+function layerSink(
+  digest: string,
+  kind: Transform | 'tar',
+): { content: LayerContent; write: (chunk: Buffer) => Promise<void>; end: () => Promise<void> } {
+  const { parser, content } = layerReader(digest);
+  if (kind === 'tar') return { content, write: (chunk) => parser.write(chunk), end: async () => undefined };
+  const decompress = kind;
+  const consumed = (async () => {
+    const turn = fairTurns();
+    for await (const piece of decompress) {
+      await parser.write(piece as Buffer);
+      await turn((piece as Buffer).length);
+    }
+  })();
+  return {
+    content,
+    write: async (chunk) => {
+      if (!decompress.write(chunk)) await once(decompress, 'drain');
+    },
+    end: async () => {
+      decompress.end();
+      await consumed;
+    },
+  };
+}
+
 /** A writable that takes `docker image save` output and, once finished, gives the image's layers. */
 export function savedImageReader(options: { measureCompressed?: boolean } = {}): {
   writable: Writable;
@@ -113,9 +140,7 @@ export function savedImageReader(options: { measureCompressed?: boolean } = {}):
         head: Buffer[];
         headBytes: number;
         mode?: 'layer' | 'json' | 'skip';
-        decompress?: Transform;
-        consumed?: Promise<void>;
-        layer?: { parser: TarParser; content: LayerContent };
+        layer?: ReturnType<typeof layerSink>;
         text?: Buffer[];
         textBytes?: number;
         /** Entry size as stored. */
@@ -134,12 +159,8 @@ export function savedImageReader(options: { measureCompressed?: boolean } = {}):
       else blob.text?.push(Buffer.from(chunk));
       return;
     }
-    if (blob.decompress) {
-      if (!blob.decompress.write(chunk)) await once(blob.decompress, 'drain');
-      return;
-    }
     if (blob.gzip && !blob.gzip.write(chunk)) await once(blob.gzip, 'drain');
-    await blob.layer?.parser.write(chunk);
+    await blob.layer?.write(chunk);
   }
 
   async function decide(): Promise<void> {
@@ -151,29 +172,15 @@ export function savedImageReader(options: { measureCompressed?: boolean } = {}):
     if (isLayer && layers.size < MAX_LAYERS) {
       const id = blob.digest ?? LEGACY_LAYER.exec(blob.name)?.[1] ?? blob.name;
       blob.mode = 'layer';
-      blob.layer = layerReader(`sha256:${id}`);
+      blob.layer = layerSink(`sha256:${id}`, kind);
       layers.set(blob.name, blob.layer.content);
-      if (kind === 'tar') {
-        if (options.measureCompressed) {
-          const gzip = zlib.createGzip();
-          blob.gzip = gzip;
-          blob.gzipped = (async () => {
-            for await (const piece of gzip) compressedBytes += (piece as Buffer).length;
-          })();
-        } else {
-          compressedKnown = false;
-        }
-      } else {
-        compressedBytes += blob.size;
-        const decompress = kind;
-        const parser = blob.layer.parser;
-        blob.decompress = decompress;
-        blob.consumed = (async () => {
-          const turn = fairTurns();
-          for await (const piece of decompress) {
-            await parser.write(piece as Buffer);
-            await turn((piece as Buffer).length);
-          }
+      if (kind !== 'tar') compressedBytes += blob.size;
+      else if (!options.measureCompressed) compressedKnown = false;
+      else {
+        const gzip = zlib.createGzip();
+        blob.gzip = gzip;
+        blob.gzipped = (async () => {
+          for await (const piece of gzip) compressedBytes += (piece as Buffer).length;
         })();
       }
     } else if (head[0] === 0x7b /* { */ || head[0] === 0x5b /* [ */) {
@@ -204,10 +211,7 @@ export function savedImageReader(options: { measureCompressed?: boolean } = {}):
     end: async () => {
       if (!blob) return;
       if (!blob.mode) await decide();
-      if (blob.decompress) {
-        blob.decompress.end();
-        await blob.consumed;
-      }
+      await blob.layer?.end();
       if (blob.gzip) {
         blob.gzip.end();
         await blob.gzipped;
@@ -308,56 +312,34 @@ export type LayerMemo = Map<string, Promise<LayerContent>>;
 
 /** One layer blob (gzip, zstd or plain tar) of a layout, read into a LayerContent; never through a link. */
 async function readLayerBlob(file: string, digest: string): Promise<LayerContent> {
-  const fd = openRegular(file);
-  const stream = fs.createReadStream('', { fd });
-  const layer = layerReader(digest);
-  let decompress: Transform | undefined;
-  let consumed: Promise<void> | undefined;
-  let decided = false;
+  const stream = fs.createReadStream('', { fd: openRegular(file) });
+  let sink: ReturnType<typeof layerSink> | undefined;
   const head: Buffer[] = [];
   let headBytes = 0;
-  const decide = async (): Promise<void> => {
-    decided = true;
+  const decide = async (): Promise<ReturnType<typeof layerSink>> => {
     const first = Buffer.concat(head);
     const kind = decompressorFor(first);
     if (kind === 'other') throw new Error(`the layer ${digest} is neither a tar nor gzip- or zstd-compressed`);
-    if (kind !== 'tar') {
-      const d = kind;
-      decompress = d;
-      consumed = (async () => {
-        const turn = fairTurns();
-        for await (const piece of d) {
-          await layer.parser.write(piece as Buffer);
-          await turn((piece as Buffer).length);
-        }
-      })();
-    }
-    await feed(first);
-  };
-  const feed = async (chunk: Buffer): Promise<void> => {
-    if (decompress) {
-      if (!decompress.write(chunk)) await once(decompress, 'drain');
-    } else await layer.parser.write(chunk);
+    const opened = layerSink(digest, kind);
+    await opened.write(first);
+    return opened;
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (decided) {
-        await feed(chunk);
+      if (sink) {
+        await sink.write(chunk);
         continue;
       }
       head.push(chunk);
       headBytes += chunk.length;
-      if (headBytes >= 512) await decide();
+      if (headBytes >= 512) sink = await decide();
     }
-    if (!decided) await decide();
-    if (decompress) {
-      decompress.end();
-      await consumed;
-    }
+    sink ??= await decide();
+    await sink.end();
   } finally {
     stream.destroy();
   }
-  return layer.content;
+  return sink.content;
 }
 
 /**

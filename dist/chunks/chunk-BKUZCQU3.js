@@ -5379,6 +5379,28 @@ function decompressorFor(head) {
   if (head.length >= 262 && head.subarray(257, 262).toString("latin1") === "ustar") return "tar";
   return "other";
 }
+function layerSink(digest, kind) {
+  const { parser, content } = layerReader(digest);
+  if (kind === "tar") return { content, write: (chunk) => parser.write(chunk), end: async () => void 0 };
+  const decompress = kind;
+  const consumed = (async () => {
+    const turn = fairTurns();
+    for await (const piece of decompress) {
+      await parser.write(piece);
+      await turn(piece.length);
+    }
+  })();
+  return {
+    content,
+    write: async (chunk) => {
+      if (!decompress.write(chunk)) await once2(decompress, "drain");
+    },
+    end: async () => {
+      decompress.end();
+      await consumed;
+    }
+  };
+}
 function savedImageReader(options = {}) {
   const layers = /* @__PURE__ */ new Map();
   let compressedBytes = 0;
@@ -5393,12 +5415,8 @@ function savedImageReader(options = {}) {
       else blob.text?.push(Buffer.from(chunk));
       return;
     }
-    if (blob.decompress) {
-      if (!blob.decompress.write(chunk)) await once2(blob.decompress, "drain");
-      return;
-    }
     if (blob.gzip && !blob.gzip.write(chunk)) await once2(blob.gzip, "drain");
-    await blob.layer?.parser.write(chunk);
+    await blob.layer?.write(chunk);
   }
   async function decide() {
     if (!blob || blob.mode) return;
@@ -5409,29 +5427,15 @@ function savedImageReader(options = {}) {
     if (isLayer && layers.size < MAX_LAYERS) {
       const id = blob.digest ?? LEGACY_LAYER.exec(blob.name)?.[1] ?? blob.name;
       blob.mode = "layer";
-      blob.layer = layerReader(`sha256:${id}`);
+      blob.layer = layerSink(`sha256:${id}`, kind);
       layers.set(blob.name, blob.layer.content);
-      if (kind === "tar") {
-        if (options.measureCompressed) {
-          const gzip = zlib2.createGzip();
-          blob.gzip = gzip;
-          blob.gzipped = (async () => {
-            for await (const piece of gzip) compressedBytes += piece.length;
-          })();
-        } else {
-          compressedKnown = false;
-        }
-      } else {
-        compressedBytes += blob.size;
-        const decompress = kind;
-        const parser = blob.layer.parser;
-        blob.decompress = decompress;
-        blob.consumed = (async () => {
-          const turn = fairTurns();
-          for await (const piece of decompress) {
-            await parser.write(piece);
-            await turn(piece.length);
-          }
+      if (kind !== "tar") compressedBytes += blob.size;
+      else if (!options.measureCompressed) compressedKnown = false;
+      else {
+        const gzip = zlib2.createGzip();
+        blob.gzip = gzip;
+        blob.gzipped = (async () => {
+          for await (const piece of gzip) compressedBytes += piece.length;
         })();
       }
     } else if (head[0] === 123 || head[0] === 91) {
@@ -5461,10 +5465,7 @@ function savedImageReader(options = {}) {
     end: async () => {
       if (!blob) return;
       if (!blob.mode) await decide();
-      if (blob.decompress) {
-        blob.decompress.end();
-        await blob.consumed;
-      }
+      await blob.layer?.end();
       if (blob.gzip) {
         blob.gzip.end();
         await blob.gzipped;
@@ -5544,56 +5545,34 @@ function layerBytes(layer) {
   return total;
 }
 async function readLayerBlob(file, digest) {
-  const fd = openRegular(file);
-  const stream = fs11.createReadStream("", { fd });
-  const layer = layerReader(digest);
-  let decompress;
-  let consumed;
-  let decided = false;
+  const stream = fs11.createReadStream("", { fd: openRegular(file) });
+  let sink;
   const head = [];
   let headBytes = 0;
   const decide = async () => {
-    decided = true;
     const first = Buffer.concat(head);
     const kind = decompressorFor(first);
     if (kind === "other") throw new Error(`the layer ${digest} is neither a tar nor gzip- or zstd-compressed`);
-    if (kind !== "tar") {
-      const d = kind;
-      decompress = d;
-      consumed = (async () => {
-        const turn = fairTurns();
-        for await (const piece of d) {
-          await layer.parser.write(piece);
-          await turn(piece.length);
-        }
-      })();
-    }
-    await feed(first);
-  };
-  const feed = async (chunk) => {
-    if (decompress) {
-      if (!decompress.write(chunk)) await once2(decompress, "drain");
-    } else await layer.parser.write(chunk);
+    const opened = layerSink(digest, kind);
+    await opened.write(first);
+    return opened;
   };
   try {
     for await (const chunk of stream) {
-      if (decided) {
-        await feed(chunk);
+      if (sink) {
+        await sink.write(chunk);
         continue;
       }
       head.push(chunk);
       headBytes += chunk.length;
-      if (headBytes >= 512) await decide();
+      if (headBytes >= 512) sink = await decide();
     }
-    if (!decided) await decide();
-    if (decompress) {
-      decompress.end();
-      await consumed;
-    }
+    sink ??= await decide();
+    await sink.end();
   } finally {
     stream.destroy();
   }
-  return layer.content;
+  return sink.content;
 }
 async function readLayoutImage(files, memo = /* @__PURE__ */ new Map()) {
   if (files.layers.length > MAX_LAYERS) throw new Error(`the image has ${files.layers.length} layers`);
