@@ -1,11 +1,11 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-BKUZCQU3.js";
+} from "./chunks/chunk-VSIX5OTC.js";
 import "./chunks/chunk-3CKKXKDI.js";
 import "./chunks/chunk-BPNTP72B.js";
 import "./chunks/chunk-G6MXF74R.js";
-import "./chunks/chunk-WKKCGFM2.js";
+import "./chunks/chunk-2XF4TRXS.js";
 import "./chunks/chunk-TV5RVX4N.js";
 import "./chunks/chunk-ZRO6CAG6.js";
 

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-BKUZCQU3.js";
+} from "../chunks/chunk-VSIX5OTC.js";
 import {
   StateCleanup,
   createProcessRunner,
@@ -20,7 +20,7 @@ import {
 } from "../chunks/chunk-3CKKXKDI.js";
 import "../chunks/chunk-BPNTP72B.js";
 import "../chunks/chunk-G6MXF74R.js";
-import "../chunks/chunk-WKKCGFM2.js";
+import "../chunks/chunk-2XF4TRXS.js";
 import {
   errorMessage
 } from "../chunks/chunk-TV5RVX4N.js";

@@ -344,29 +344,24 @@ async function readLayerBlob(file: string, digest: string): Promise<LayerContent
 
 /**
  * One manifest's image in an OCI layout, read from the blobs the build already wrote (the analysis asks the engine
- * for no export): its layers in order, their compressed size, the config's history. A layer another target of the
- * run already read (the same digest: a shared base or stage) is taken from `memo`, not read again.
+ * for no export): its layers in order, their compressed size (the manifest's own descriptors), the config's history.
+ * A layer another target of the run already read (the same digest: a shared base or stage) is taken from `memo`,
+ * not read again.
  */
 export async function readLayoutImage(
-  files: { config: string; layers: string[]; blobPath: (digest: string) => string },
+  files: { config: string; layers: { digest: string; size: number }[]; blobPath: (digest: string) => string },
   memo: LayerMemo = new Map(),
 ): Promise<SavedImage> {
   if (files.layers.length > MAX_LAYERS) throw new Error(`the image has ${files.layers.length} layers`);
   const config = parseJson<{ history?: { created_by?: string; empty_layer?: boolean }[] }>(
     readRegularText(files.blobPath(files.config), MAX_JSON_BYTES),
   );
-  let compressedBytes = 0;
+  const compressedBytes = files.layers.reduce((sum, layer) => sum + layer.size, 0);
   // One layer at a time (a hostile image's 500 layers never hold 500 files open); every layer is claimed in the
   // memo at once, so a target starting alongside waits for this read instead of repeating it.
   let previous: Promise<unknown> = Promise.resolve();
-  const pending = files.layers.map((digest) => {
+  const pending = files.layers.map(({ digest }) => {
     const file = files.blobPath(digest);
-    const fd = openRegular(file);
-    try {
-      compressedBytes += fs.fstatSync(fd).size;
-    } finally {
-      fs.closeSync(fd);
-    }
     const read = (): Promise<LayerContent> => {
       const own = previous.then(() => readLayerBlob(file, digest));
       previous = own.catch(() => undefined);

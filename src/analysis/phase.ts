@@ -39,12 +39,16 @@ export async function analyzeImage(deps: AnalysisDeps, request: AnalysisRequest)
     // The build wrote the image to disk (an OCI layout): its tested manifest's blobs are read from there, each
     // layer once per run.
     const layout = new OciLayout(build.layout.dir);
-    const manifest = layout.readBlob<{ config?: { digest?: string }; layers?: { digest?: string }[] }>(
-      build.layout.tested.digest,
-    );
+    const manifest = layout.readBlob<{
+      config?: { digest?: unknown };
+      layers?: { digest?: unknown; size?: unknown }[];
+    }>(build.layout.tested.digest);
     const config = manifest.config?.digest;
-    const layers = (manifest.layers ?? []).map((l) => l.digest);
-    if (!config || layers.some((d) => !d)) {
+    const layers = manifest.layers ?? [];
+    if (
+      typeof config !== 'string' ||
+      !layers.every((l) => typeof l.digest === 'string' && Number.isSafeInteger(l.size) && (l.size as number) >= 0)
+    ) {
       throw new ToolError(
         'buildx',
         `the OCI layout's manifest ${build.layout.tested.digest} names no config or layers`,
@@ -52,7 +56,11 @@ export async function analyzeImage(deps: AnalysisDeps, request: AnalysisRequest)
     }
     try {
       image = await readLayoutImage(
-        { config, layers: layers as string[], blobPath: (digest: string) => layout.blobPath(digest) },
+        {
+          config,
+          layers: layers as { digest: string; size: number }[],
+          blobPath: (digest: string) => layout.blobPath(digest),
+        },
         deps.layers,
       );
     } catch (error: unknown) {

@@ -178,16 +178,16 @@ export function normalizedName(reference: string): string {
   return `${full}:${tag ?? 'latest'}`;
 }
 
-/** One platform of the layout as the engine holds it: its manifest and config. */
+/** One platform of the layout: its manifest's descriptor and the manifest itself (its config and layers). */
 export interface LayoutImage {
   manifest: Descriptor;
-  configDigest: string;
+  content: ImageManifest;
 }
 
-/** The platform the gates run on (the only one when undefined), with its config's digest. */
+/** The platform the gates run on (the only one when undefined), its manifest read once. */
 export function layoutImage(layout: OciLayout, platform: string | undefined): LayoutImage {
   const manifest = layout.imageFor(platform);
-  return { manifest, configDigest: layout.readBlob<ImageManifest>(manifest.digest).config.digest };
+  return { manifest, content: layout.readBlob<ImageManifest>(manifest.digest) };
 }
 
 /**
@@ -201,8 +201,7 @@ export async function loadIntoEngine(
   image: LayoutImage,
   tags: readonly string[],
 ): Promise<void> {
-  const manifestDescriptor = image.manifest;
-  const manifest = layout.readBlob<ImageManifest>(manifestDescriptor.digest);
+  const { manifest: manifestDescriptor, content: manifest } = image;
   const blob = (digest: string): string => path.relative(layout.dir, layout.blobPath(digest));
   const index: ImageIndex = {
     schemaVersion: 2,
@@ -246,7 +245,7 @@ export async function loadIntoEngine(
  * store.
  */
 export function checkLoaded(imageId: string, layout: OciLayout, image: LayoutImage, tag: string): void {
-  const accepted = [layout.top().digest, image.manifest.digest, image.configDigest];
+  const accepted = [layout.top().digest, image.manifest.digest, image.content.config.digest];
   if (!accepted.includes(imageId)) {
     throw new ToolError(
       'docker load',

@@ -58,7 +58,7 @@ import {
   realAncestor,
   splitReference,
   versionAtLeast
-} from "./chunk-WKKCGFM2.js";
+} from "./chunk-2XF4TRXS.js";
 import {
   BUG_REPORT_HINT,
   CommandError,
@@ -5579,16 +5579,10 @@ async function readLayoutImage(files, memo = /* @__PURE__ */ new Map()) {
   const config = parseJson(
     readRegularText(files.blobPath(files.config), MAX_JSON_BYTES)
   );
-  let compressedBytes = 0;
+  const compressedBytes = files.layers.reduce((sum, layer) => sum + layer.size, 0);
   let previous = Promise.resolve();
-  const pending = files.layers.map((digest) => {
+  const pending = files.layers.map(({ digest }) => {
     const file = files.blobPath(digest);
-    const fd = openRegular(file);
-    try {
-      compressedBytes += fs11.fstatSync(fd).size;
-    } finally {
-      fs11.closeSync(fd);
-    }
     const read = () => {
       const own2 = previous.then(() => readLayerBlob(file, digest));
       previous = own2.catch(() => void 0);
@@ -5749,12 +5743,10 @@ async function analyzeImage(deps, request) {
   let image;
   if (build.layout) {
     const layout = new OciLayout(build.layout.dir);
-    const manifest = layout.readBlob(
-      build.layout.tested.digest
-    );
+    const manifest = layout.readBlob(build.layout.tested.digest);
     const config = manifest.config?.digest;
-    const layers = (manifest.layers ?? []).map((l) => l.digest);
-    if (!config || layers.some((d) => !d)) {
+    const layers = manifest.layers ?? [];
+    if (typeof config !== "string" || !layers.every((l) => typeof l.digest === "string" && Number.isSafeInteger(l.size) && l.size >= 0)) {
       throw new ToolError(
         "buildx",
         `the OCI layout's manifest ${build.layout.tested.digest} names no config or layers`
@@ -5762,7 +5754,11 @@ async function analyzeImage(deps, request) {
     }
     try {
       image = await readLayoutImage(
-        { config, layers, blobPath: (digest) => layout.blobPath(digest) },
+        {
+          config,
+          layers,
+          blobPath: (digest) => layout.blobPath(digest)
+        },
         deps.layers
       );
     } catch (error) {
@@ -5837,7 +5833,7 @@ async function runTestStage(plan, services) {
   const target = plan.inputs["test-target"];
   const { ui } = services;
   try {
-    const { testStage } = await import("./phase-FGNTRK2N.js");
+    const { testStage } = await import("./phase-563FBNWO.js");
     const tests = await inPhase(
       services,
       target,

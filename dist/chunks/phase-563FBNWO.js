@@ -11,7 +11,7 @@ import {
   readRegularText,
   removeTree,
   walkNoFollow
-} from "./chunk-WKKCGFM2.js";
+} from "./chunk-2XF4TRXS.js";
 import {
   GateFailure
 } from "./chunk-TV5RVX4N.js";

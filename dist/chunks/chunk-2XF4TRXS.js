@@ -760,11 +760,10 @@ function normalizedName(reference) {
 }
 function layoutImage(layout, platform) {
   const manifest = layout.imageFor(platform);
-  return { manifest, configDigest: layout.readBlob(manifest.digest).config.digest };
+  return { manifest, content: layout.readBlob(manifest.digest) };
 }
 async function loadIntoEngine(run, layout, image, tags) {
-  const manifestDescriptor = image.manifest;
-  const manifest = layout.readBlob(manifestDescriptor.digest);
+  const { manifest: manifestDescriptor, content: manifest } = image;
   const blob = (digest) => path3.relative(layout.dir, layout.blobPath(digest));
   const index = {
     schemaVersion: 2,
@@ -801,7 +800,7 @@ async function loadIntoEngine(run, layout, image, tags) {
   await run("docker", ["load"], { input: tarStream(entries) });
 }
 function checkLoaded(imageId, layout, image, tag) {
-  const accepted = [layout.top().digest, image.manifest.digest, image.configDigest];
+  const accepted = [layout.top().digest, image.manifest.digest, image.content.config.digest];
   if (!accepted.includes(imageId)) {
     throw new ToolError(
       "docker load",
