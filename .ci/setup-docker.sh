@@ -9,6 +9,10 @@
 #
 #   bash .ci/setup-docker.sh                   the engine with the containerd image store (default)
 #   bash .ci/setup-docker.sh --store classic   the engine with the classic image store (GitHub's default)
+#   bash .ci/setup-docker.sh --download-only DIR
+#                                              only download the pinned packages from Debian's archive into DIR and
+#                                              check them against the checksums below (what a clone without
+#                                              ../shared does; .ci/run checks that this path still works)
 #
 # Idempotent: an engine this script started with the asked store is left running; one with the other store is
 # restarted with the asked one (images of the other store are not visible until it is switched back). An engine this
@@ -17,10 +21,12 @@
 set -euo pipefail
 
 STORE=containerd
+DOWNLOAD_ONLY=
 while [ $# -gt 0 ]; do
   case "$1" in
     --store) STORE=$2; shift 2 ;;
-    *) echo "usage: $0 [--store containerd|classic]" >&2; exit 2 ;;
+    --download-only) DOWNLOAD_ONLY=$2; shift 2 ;;
+    *) echo "usage: $0 [--store containerd|classic] | --download-only DIR" >&2; exit 2 ;;
   esac
 done
 case "$STORE" in containerd|classic) ;; *) echo "--store is containerd or classic, not $STORE" >&2; exit 2 ;; esac
@@ -33,7 +39,59 @@ STOREFILE="$STATE/store"
 TOOLS=${MULTISTAGE_TOOLS_DIR:-$(cd "$(dirname "$0")/.." && pwd)/../shared/tools}
 # name=version of each package, as Debian's archive names them.
 PACKAGES=(docker.io=28.5.2+dfsg4-5 containerd=2.1.9+ds1-5 docker-buildx=0.29.1+ds1-4 cosign=3.1.1-2)
+# Their SHA-256, as in ../shared/tools/debs/SHA256SUMS: a download is checked against these, whoever serves it.
+PINNED_SHA256="\
+69a59cc77a1fb8ee9ad6859abc2e6de5d76b70887405595c2b1307818fecf682  docker.io_28.5.2+dfsg4-5_amd64.deb
+2dda86ce7033fd612fc50e136679d8174ccad680eb29cd4611e0d2a1b84cf591  containerd_2.1.9+ds1-5_amd64.deb
+6103bcc4eab8169ae679f806d3949ffc99a1545a61fddea6124da826f115f2bf  docker-buildx_0.29.1+ds1-4_amd64.deb
+d8622ebffce1d69197288fc030ff06a4c247af5507107f85c5a878870b686b23  cosign_3.1.1-2_amd64.deb"
 ENGINE_VERSION=28.5.2
+
+# Download the pinned packages from Debian's archive (sid, where these versions are) into $1, with an apt
+# configuration of its own (the machine's sources and lists are not touched), and check them against PINNED_SHA256.
+# A version the archive no longer has is replaced by its current one, with a warning (that .deb is then checked by
+# apt's signed index only).
+download_debs() {
+  local dest=$1 tmp
+  shift
+  tmp=$(mktemp -d)
+  mkdir -p "$tmp/sp" "$tmp/lists/partial" "$dest"
+  # One stanza of our own: deriving it from the machine's sources once emptied the security stanza's Suites
+  # ("E: Malformed entry 2 ... (Suite)"). The mirror is the machine's own Debian mirror when it has one.
+  local mirror
+  mirror=$(sed -n 's|^URIs: *\(http[^ ]*/debian\)/*$|\1|p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+  cat > "$tmp/sp/sid.sources" <<SOURCES
+Types: deb
+URIs: ${mirror:-http://deb.debian.org/debian}
+Suites: sid
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  local o=(-oDir::Etc::SourceList=/dev/null -oDir::Etc::SourceParts="$tmp/sp" -oDir::State::Lists="$tmp/lists"
+    -oDir::Cache="$tmp/cache" -oDebug::NoLocking=1 -oAPT::Sandbox::User=root)
+  apt-get "${o[@]}" update -qq
+  local package
+  for package in "${PACKAGES[@]}" "$@"; do
+    if ! (cd "$dest" && apt-get "${o[@]}" download "$package" >/dev/null 2>&1); then
+      echo "warning: Debian's archive no longer has $package; taking its current ${package%%=*}" >&2
+      (cd "$dest" && apt-get "${o[@]}" download "${package%%=*}" >/dev/null)
+    fi
+  done
+  rm -rf "$tmp"
+  local line deb
+  while read -r line; do
+    deb=${line##* }
+    if [ -f "$dest/$deb" ]; then
+      echo "$line" | (cd "$dest" && sha256sum --quiet -c -) || { echo "checksum mismatch: $deb" >&2; return 1; }
+    fi
+  done <<< "$PINNED_SHA256"
+}
+
+if [ -n "$DOWNLOAD_ONLY" ]; then
+  download_debs "$DOWNLOAD_ONLY"
+  (cd "$DOWNLOAD_ONLY" && sha256sum ./*.deb)
+  exit 0
+fi
 
 ours_running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
@@ -70,18 +128,7 @@ if ! have_engine || [ ! -x /usr/libexec/docker/cli-plugins/docker-buildx ] || ! 
     cp "$TOOLS"/debs/*.deb "$work/debs/"
   else
     echo "no $TOOLS/debs: downloading ${PACKAGES[*]} from Debian's archive (sid)"
-    mkdir -p "$work/sp" "$work/lists/partial"
-    sed -e 's/bookworm-updates//' -e 's/bookworm-security//' -e 's/\bbookworm\b/sid/' \
-      /etc/apt/sources.list.d/debian.sources > "$work/sp/sid.sources"
-    o=(-oDir::Etc::SourceList=/dev/null -oDir::Etc::SourceParts="$work/sp" -oDir::State::Lists="$work/lists")
-    apt-get "${o[@]}" update -qq
-    for package in "${PACKAGES[@]}"; do
-      if ! (cd "$work/debs" && apt-get "${o[@]}" download "$package" >/dev/null 2>&1); then
-        echo "warning: Debian's archive no longer has $package; taking its current ${package%%=*}" >&2
-        (cd "$work/debs" && apt-get "${o[@]}" download "${package%%=*}" >/dev/null)
-      fi
-    done
-    if ! command -v docker >/dev/null; then (cd "$work/debs" && apt-get "${o[@]}" download docker-cli >/dev/null); fi
+    if command -v docker >/dev/null; then download_debs "$work/debs"; else download_debs "$work/debs" docker-cli; fi
   fi
   for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$work/x"; done
   mkdir -p "$BIN" /usr/libexec/docker/cli-plugins

@@ -13,7 +13,7 @@ import { actionsToolCaches } from '../src/tools/caches.js';
 import { createProcessRunner } from '../src/exec.js';
 
 const runCommand = createProcessRunner(() => undefined).run;
-import { FakeReleaseServer, pathWithoutTrivy, TRIVY_DOUBLE_BIN } from './helpers/servers.js';
+import { FakeReleaseServer, pathWithoutTrivy, trivyBin } from './helpers/servers.js';
 
 // The real install path: @actions/tool-cache downloading from a release server on 127.0.0.1, checksum checked.
 const VERSION = '0.74.0';
@@ -129,21 +129,17 @@ describe('installing trivy', () => {
 
   test('trivy on PATH at the asked version is used as it is', async () => {
     fresh();
-    process.env.PATH = `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`;
+    process.env.PATH = `${trivyBin()}:${process.env.PATH}`;
     expect(await install(`${good.url}/nowhere`)).toEqual({ command: 'trivy', source: 'path' });
   });
 
   test('no version asked for: trivy on PATH whatever its version, and the log says which', async () => {
     fresh();
-    process.env.PATH = `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`;
-    process.env.TRIVY_DOUBLE_VERSION = '0.50.0';
-    try {
-      const logs: string[] = [];
-      expect(await install(`${good.url}/nowhere`, noCache, logs, '')).toEqual({ command: 'trivy', source: 'path' });
-      expect(logs).toEqual(['Using trivy 0.50.0 from PATH (trivy-version is empty: any version on PATH)']);
-    } finally {
-      delete process.env.TRIVY_DOUBLE_VERSION;
-    }
+    // The real Trivy, built to call itself 0.50.0 (scripts/build-trivy.sh --report-version).
+    process.env.PATH = `${trivyBin('0.50.0')}:${process.env.PATH}`;
+    const logs: string[] = [];
+    expect(await install(`${good.url}/nowhere`, noCache, logs, '')).toEqual({ command: 'trivy', source: 'path' });
+    expect(logs).toEqual(['Using trivy 0.50.0 from PATH (trivy-version is empty: any version on PATH)']);
   });
 
   test('no version asked for and none on PATH: the pinned release is downloaded', async () => {
@@ -155,14 +151,9 @@ describe('installing trivy', () => {
 
   test('trivy on PATH at another version is not used', async () => {
     fresh();
-    process.env.PATH = `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`;
-    process.env.TRIVY_DOUBLE_VERSION = '0.50.0';
-    try {
-      await expect(install(`${good.url}/nowhere`)).rejects.toThrow('trivy on PATH is 0.50.0, not 0.74.0');
-      expect((await install(good.url)).source).toBe('download');
-    } finally {
-      delete process.env.TRIVY_DOUBLE_VERSION;
-    }
+    process.env.PATH = `${trivyBin('0.50.0')}:${process.env.PATH}`;
+    await expect(install(`${good.url}/nowhere`)).rejects.toThrow('trivy on PATH is 0.50.0, not 0.74.0');
+    expect((await install(good.url)).source).toBe('download');
   });
 });
 

@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { leftoverContainers, runAction, NODE_IMAGE } from './helpers/action.js';
+import { leftoverContainers, runAction, NODE_IMAGE, watchProcesses } from './helpers/action.js';
 import { FakeGitHubApi } from './helpers/servers.js';
+import { FlakyRegistry } from './helpers/registry.js';
 import { runnerCommands, unintendedCommands } from './helpers/workflow-commands.js';
 
 /**
- * Several targets at once on the real engine, with the Trivy double as strict as Trivy about its cache (a second
- * `trivy image` on an on-disk scan cache fails after 5 s; a DB written by one while another reads or writes it is
- * refused): both targets pass, their logs never interleave, the scans share the DB once it is current, and nothing
- * is left.
+ * Several targets at once on the real engine and the real Trivy (two Trivy processes must never download one DB
+ * into one folder at once): both targets pass, their logs never interleave, the first scan downloads the DB alone
+ * and the other then shares it, both share it at once when it is current, and nothing is left.
  */
 const SERVICES = '__tests__/fixtures/services';
 
@@ -39,21 +39,13 @@ function groupsOf(stdout: string): { name: string; lines: string[] }[] {
   return groups;
 }
 
-/** When each `trivy image` started (the double's TRIVY_DOUBLE_TIMES), in order. */
-function scanStarts(times: string): number[] {
-  return fs
-    .readFileSync(times, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { argv: string[]; at: number })
-    .filter((c) => c.argv[0] === 'image')
-    .map((c) => c.at)
-    .sort((a, b) => a - b);
-}
-
 describe('two targets in one step, at once', () => {
   test("both pass; each target's groups are told together, in the road's order; the scans share Trivy's DB once it is current", async () => {
-    const times = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msa-par-')), 'times.jsonl');
+    const marker = `msa-par-${process.pid}-${Date.now()}`;
+    // The fixture DB through a proxy that records what Trivy fetches.
+    const registry = new FlakyRegistry({ matches: () => false, status: 500, times: 0 });
+    const host = await registry.start();
+    const dbPulls = () => registry.seen.filter((r) => /^GET \/v2\/trivy-fixtures\/trivy-db\/blobs\//.test(r));
     api.uploads = [
       { status: 202, body: { id: 'sarif-1' } },
       { status: 202, body: { id: 'sarif-2' } },
@@ -68,17 +60,19 @@ describe('two targets in one step, at once', () => {
         'build-args': `NODE_IMAGE=${NODE_IMAGE}`,
         token: 'ghs_test',
         'upload-sarif': 'true',
+        'trivy-db-repository': `${host}/trivy-fixtures/trivy-db:2`,
       },
-      // Each scan holds the cache for 5.5 s: a second Trivy on the same cache at the same time would fail.
+      // A home of its own: no DB yet.
       env: {
         GITHUB_API_URL: api.url,
         GITHUB_EVENT_NAME: 'push',
         HOME: home,
-        TRIVY_DOUBLE_SCAN_MS: '5500',
-        TRIVY_DOUBLE_TIMES: times,
+        MSA_TEST_MARKER: marker,
       },
     };
+    let trivy = watchProcesses(marker, 'trivy');
     const run = await runAction(options);
+    const scans = trivy.stop().filter((p) => p.argv[1] === 'image');
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.outputs.smoke)).toEqual({ healthy: 'passed', slow: 'passed' });
     expect(JSON.parse(run.outputs['sarif-id'])).toEqual(expect.objectContaining({ healthy: expect.any(String) }));
@@ -106,22 +100,27 @@ describe('two targets in one step, at once', () => {
       }
     }
 
-    // A Trivy cache of its own, empty: the first scan downloads the DB alone, the second then shares it.
-    const starts = scanStarts(times);
-    expect(starts).toHaveLength(2);
-    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(5500);
+    // A Trivy cache of its own, empty: the first scan downloads the DB alone (one fetch of its layer), the second
+    // starts only after it ended and shares it.
+    expect(scans).toHaveLength(2);
+    expect(scans[1].first).toBeGreaterThanOrEqual(scans[0].last);
+    expect(scans[0].argv).not.toContain('--skip-db-update');
+    expect(scans[1].argv).toContain('--skip-db-update');
+    expect(dbPulls()).toHaveLength(1);
     expect(run.stdout).toMatch(/Scanning msa-test\/parallel:(healthy|slow) \(vuln\), sharing Trivy's DB/);
 
-    // Again with that DB now current: both scans at once (each holding the double's cache for 5.5 s).
-    fs.rmSync(times, { force: true });
+    // Again with that DB now current: both scans share it at once, nothing is fetched.
+    trivy = watchProcesses(marker, 'trivy');
     const again = await runAction({ ...options, env: { ...options.env } });
+    const together = trivy.stop().filter((p) => p.argv[1] === 'image');
     expect(again.exitCode).toBe(0);
-    const together = scanStarts(times);
     expect(together).toHaveLength(2);
-    expect(together[1] - together[0]).toBeLessThan(3000);
+    expect(together.every((p) => p.argv.includes('--skip-db-update'))).toBe(true);
+    expect(together[1].first - together[0].first).toBeLessThan(3000);
+    expect(dbPulls()).toHaveLength(1);
     expect(leftoverContainers(again.runId)).toEqual([]);
     expect(leftoverContainers(run.runId)).toEqual([]);
-    fs.rmSync(path.dirname(times), { recursive: true, force: true });
+    await registry.stop();
     fs.rmSync(home, { recursive: true, force: true });
   }, 180_000);
 });

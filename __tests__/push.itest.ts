@@ -125,17 +125,14 @@ describe('gated push to a local registry', () => {
   });
 
   test('an image failing fail-on is never pushed, though its findings were uploaded', async () => {
-    const run = await ship(
-      'critical',
-      { target: 'healthy' },
-      { TRIVY_DOUBLE_REPORT: 'alpine-39-high-critical.json.golden' },
-    );
+    // The real Trivy finds the fixture DB's CRITICAL advisories in what `vulnerable` holds.
+    const run = await ship('critical', { target: 'vulnerable', smoke: 'false' });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.pushed).toBe('false');
     expect(annotations(run.stdout, 'warning').join('\n')).toContain(
-      'Nothing pushed for healthy: the scan gate did not pass',
+      'Nothing pushed for vulnerable: the scan gate did not pass',
     );
-    expect(await registryDigest(repo('critical'), 'healthy')).toBeUndefined();
+    expect(await registryDigest(repo('critical'), 'vulnerable')).toBeUndefined();
   });
 
   test('failed tests push nothing', async () => {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { annotations, docker, NODE_IMAGE, runAction } from './helpers/action.js';
 import { REGISTRY, registryDigest } from './helpers/registry.js';
-import { TRIVY_DOUBLE_BIN } from './helpers/servers.js';
+import { trivyBin } from './helpers/servers.js';
 
 /**
  * What a release needs from the pushed image, on the real engine, cosign 3.1.1 and the local registry: a signature
@@ -142,7 +142,7 @@ describe('signing with cosign', () => {
         'keyless',
         { sign: 'keyless', provenance: 'false', sbom: 'false' },
         {
-          PATH: `${bin}:${TRIVY_DOUBLE_BIN}:${process.env.PATH}`,
+          PATH: `${bin}:${trivyBin()}:${process.env.PATH}`,
           ACTIONS_ID_TOKEN_REQUEST_URL: tokenUrl,
           ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'stand-in-request-token',
         },

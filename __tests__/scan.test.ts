@@ -130,15 +130,13 @@ describe('trivy argv', () => {
       '/c',
       '--cache-backend',
       'memory',
-      '--db-repository',
-      'mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2',
-      '--java-db-repository',
-      'mirror.gcr.io/aquasec/trivy-java-db:1,ghcr.io/aquasecurity/trivy-java-db:1',
       '--exit-code',
       '0',
       '--no-progress',
       '--quiet',
       '--list-all-pkgs=false',
+      '--skip-version-check',
+      '--disable-telemetry',
       '--ignore-unfixed',
       '--ignorefile',
       '/w/.trivyignore',
@@ -146,6 +144,32 @@ describe('trivy argv', () => {
       '--skip-java-db-update',
       'acme/shop:web',
     ]);
+  });
+  test("DB repositories from the inputs, in order; none given: no flag, so Trivy's defaults and TRIVY_* apply", () => {
+    const base = {
+      image: 'acme/shop:web',
+      output: '/t/r.json',
+      cacheDir: '/c',
+      scanners: ['vuln'],
+      ignoreUnfixed: false,
+      ignoreFile: '',
+      skipDbUpdate: false,
+      skipJavaDbUpdate: false,
+      listAllPkgs: true,
+    };
+    const given = trivyScanArgs({
+      ...base,
+      dbRepositories: ['registry.corp/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'],
+      javaDbRepositories: ['registry.corp/trivy-java-db:1'],
+    });
+    const flag = (args: string[], name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+    expect(flag(given, '--db-repository')).toBe('registry.corp/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2');
+    expect(flag(given, '--java-db-repository')).toBe('registry.corp/trivy-java-db:1');
+    expect(given.at(-1)).toBe('acme/shop:web');
+    const none = trivyScanArgs({ ...base, dbRepositories: [], javaDbRepositories: [] });
+    expect(none).not.toContain('--db-repository');
+    expect(none).not.toContain('--java-db-repository');
+    expect(none).toContain('--list-all-pkgs');
   });
   test('convert applies the reported severities', () => {
     expect(trivyConvertArgs('/t/r.json', '/t/r.sarif', ['HIGH', 'CRITICAL'])).toEqual([
@@ -185,9 +209,23 @@ describe('install helpers', () => {
 describe('DB cache', () => {
   test('daily key with a prefix restore key', () => {
     expect(dbCacheKeys(new Date('2026-11-24T19:00:00Z'))).toEqual({
-      key: 'multistage-trivy-db-2026-11-24',
-      restoreKeys: ['multistage-trivy-db-'],
+      key: 'multistage-trivy-db-default-2026-11-24',
+      restoreKeys: ['multistage-trivy-db-default-'],
     });
+  });
+
+  test("a DB from other repositories is cached apart: never restored for Trivy's defaults nor for other mirrors", () => {
+    const day = new Date('2026-11-24T19:00:00Z');
+    const mirror = dbCacheKeys(day, ['registry.corp/trivy-db:2', '', 'registry.corp/trivy-java-db:1']);
+    const other = dbCacheKeys(day, ['localhost:5000/trivy-db:2', '']);
+    expect(mirror.key).toMatch(/^multistage-trivy-db-[0-9a-f]{12}-2026-11-24$/);
+    expect(mirror.restoreKeys).toEqual([mirror.key.replace('2026-11-24', '')]);
+    expect(other.key).not.toBe(mirror.key);
+    // A restore key matches by prefix: neither source's prefix may reach the other's entries.
+    const defaults = dbCacheKeys(day);
+    expect(mirror.key.startsWith(defaults.restoreKeys[0])).toBe(false);
+    expect(defaults.key.startsWith(mirror.restoreKeys[0])).toBe(false);
+    expect(other.key.startsWith(mirror.restoreKeys[0])).toBe(false);
   });
 
   function fakeCache(hit: string | undefined, available = true) {
@@ -210,18 +248,20 @@ describe('DB cache', () => {
   const now = new Date('2026-11-24T10:00:00Z');
 
   test("today's entry: fresh (no DB download), nothing saved", async () => {
-    const { cache, calls } = fakeCache('multistage-trivy-db-2026-11-24');
+    const { cache, calls } = fakeCache('multistage-trivy-db-default-2026-11-24');
     const db = await restoreDb(cache, '/c', now, () => undefined);
     expect(db.fresh).toBe(true);
     await db.save();
-    expect(calls).toEqual(['restore /c/db,/c/java-db multistage-trivy-db-2026-11-24 multistage-trivy-db-']);
+    expect(calls).toEqual([
+      'restore /c/db,/c/java-db multistage-trivy-db-default-2026-11-24 multistage-trivy-db-default-',
+    ]);
   });
   test("yesterday's entry: restored, updated by trivy, saved under today's key", async () => {
-    const { cache, calls } = fakeCache('multistage-trivy-db-2026-11-23');
+    const { cache, calls } = fakeCache('multistage-trivy-db-default-2026-11-23');
     const db = await restoreDb(cache, '/c', now, () => undefined);
     expect(db.fresh).toBe(false);
     await db.save();
-    expect(calls[1]).toBe('save /c/db,/c/java-db multistage-trivy-db-2026-11-24');
+    expect(calls[1]).toBe('save /c/db,/c/java-db multistage-trivy-db-default-2026-11-24');
   });
   test('a failing cache service never fails the scan', async () => {
     const logs: string[] = [];
@@ -252,7 +292,7 @@ describe('DB cache', () => {
     await db.save();
     expect(logs).toEqual([
       'No cached Trivy DB yet; Trivy downloads it',
-      'The Trivy DB was not saved to the Actions cache as multistage-trivy-db-2026-11-24; the next job downloads it again',
+      'The Trivy DB was not saved to the Actions cache as multistage-trivy-db-default-2026-11-24; the next job downloads it again',
     ]);
   });
   test('no cache service: nothing to do', async () => {

@@ -1,7 +1,4 @@
 import { describe, expect, test } from '@jest/globals';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   annotations,
   docker,
@@ -10,6 +7,7 @@ import {
   leftoverContainers,
   runAction,
   NODE_IMAGE,
+  watchProcesses,
 } from './helpers/action.js';
 
 const SERVICES = '__tests__/fixtures/services';
@@ -64,17 +62,15 @@ describe('smoke test on the real engine', () => {
   });
 
   test('a service ready only after 3 s passes in about 3 s, not after a fixed sleep; the scan runs meanwhile', async () => {
-    const times = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msa-trivy-')), 'times.jsonl');
     const since = Date.now();
-    const run = await service('slow', {}, { TRIVY_DOUBLE_TIMES: times });
+    const marker = `msa-smoke-${process.pid}-${since}`;
+    const trivy = watchProcesses(marker, 'trivy');
+    const run = await service('slow', {}, { MSA_TEST_MARKER: marker });
+    const scans = trivy.stop().filter((p) => p.argv[1] === 'image');
     expect(run.exitCode).toBe(0);
-    // Trivy scanned the image while the container was up, and its group still follows the smoke test's.
-    const scannedAt = fs
-      .readFileSync(times, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { argv: string[]; at: number })
-      .find((call) => call.argv[0] === 'image')?.at;
+    // The real Trivy scanned the image while the container was up, and its group still follows the smoke test's.
+    expect(scans).toHaveLength(1);
+    const scannedAt = scans[0].first;
     const life = containerLife(run.runId, since);
     expect(life.start).toBeGreaterThan(0);
     // The service answers 3 s after its start: the scan began before it could be healthy, not after the smoke test.
@@ -82,7 +78,6 @@ describe('smoke test on the real engine', () => {
     expect(scannedAt).toBeLessThan(life.start + 3000);
     expect(run.stdout).toMatch(/::group::Smoke test slow[\s\S]*Healthy after[\s\S]*::group::Scan slow\nUsing trivy/);
     expect(run.stdout).toMatch(/\nScan took \d+\.\d s, alongside the smoke test\n::endgroup::/);
-    fs.rmSync(path.dirname(times), { recursive: true, force: true });
     expect(run.outputs.smoke).toBe('passed');
     // Not before the service listens; the poller's latency itself is measured by the benchmark, not here.
     expect(Number(run.outputs['smoke-seconds'])).toBeGreaterThanOrEqual(3);

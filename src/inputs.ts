@@ -351,6 +351,8 @@ const INPUT_TABLE = {
   scan: spec({ default: 'true', boolean: true, read: (f) => f.boolean() }),
   'trivy-version': spec({ read: (f) => f.text().replace(/^v/, '') }),
   'trivy-download-url': spec({ default: TRIVY_RELEASES_URL, read: (f) => f.text().replace(/\/+$/, '') }),
+  'trivy-db-repository': spec({ read: (f) => f.list().map((ref) => dbRepository(f, ref)) }),
+  'trivy-java-db-repository': spec({ read: (f) => f.list().map((ref) => dbRepository(f, ref)) }),
   severity: spec({ default: SEVERITIES.join(','), read: (f) => f.severities() }),
   // Given empty, it means never fail: only an input that was not given at all gets the default.
   'fail-on': spec({ default: 'CRITICAL', emptyIsNone: true, read: (f) => f.severities() }),
@@ -676,6 +678,23 @@ function isSocket(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * An OCI reference Trivy can pull its DB from: registry host, repository path, a tag or digest (Trivy adds none:
+ * `ghcr.io/aquasecurity/trivy-db` alone would ask for `latest`, which is not published). No scheme, no spaces, nothing
+ * that could be read as a flag.
+ */
+const DB_REFERENCE_RE =
+  /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?|\[[0-9a-f:]+\](?::\d{1,5})?)(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+(?::[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/;
+
+function dbRepository(f: Field, ref: string): string {
+  if (!DB_REFERENCE_RE.test(ref)) {
+    f.fail(
+      `"${ref}" is not an OCI reference with a tag or digest such as ghcr.io/aquasecurity/trivy-db:2 (no scheme, lower case)`,
+    );
+  }
+  return ref;
 }
 
 /** Loopback hosts, the only ones a Trivy download may come from over plain http. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { ROOT, SHARED_FIXTURES, TRIVY_DOUBLE_BIN } from './servers.js';
+import { FIXTURE_DB_INPUTS, ROOT, trivyBin } from './servers.js';
 
 export { ROOT };
 
@@ -142,11 +142,14 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const runId = `${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
   fs.mkdirSync(runnerTemp);
   const base: NodeJS.ProcessEnv = {
-    // The trivy double first on PATH, as a runner with trivy installed has it (tests that install take it away).
-    PATH: `${TRIVY_DOUBLE_BIN}:${process.env.PATH}`,
+    // The real Trivy first on PATH, as a runner with trivy installed has it (tests that install take it away).
+    PATH: `${trivyBin()}:${process.env.PATH}`,
     RUNNER_TOOL_CACHE: path.join(dir, 'tool-cache'),
-    TRIVY_DOUBLE_FIXTURES: path.join(SHARED_FIXTURES, 'trivy'),
-    HOME: process.env.HOME,
+    // A home of the test run's own, whose ~/.cache/trivy the global setup filled with the fixture DBs (current, so
+    // scans share them); a test that needs a first download passes a HOME of its own. Docker's own configuration
+    // (the buildx builders) stays where the machine has it.
+    HOME: process.env.MSA_TRIVY_HOME ?? process.env.HOME,
+    DOCKER_CONFIG: process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'),
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: options.cwd ?? ROOT,
     GITHUB_REPOSITORY: 'acme/Shop',
@@ -155,7 +158,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     GITHUB_RUN_ID: runId,
     RUNNER_TEMP: runnerTemp,
     ...fileEnv,
-    ...inputEnv(options.inputs),
+    // The fixture DBs unless the test names other repositories (the public ones are not reachable here).
+    ...inputEnv({ ...FIXTURE_DB_INPUTS, ...options.inputs }),
     ...options.env,
   };
   const cwd = options.cwd ?? ROOT;
@@ -207,4 +211,49 @@ export function leftoverContainers(runId: string): string[] {
 
 export function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A process seen running: its pid, its argv, and when it was first and last seen (epoch ms). */
+export interface SeenProcess {
+  pid: number;
+  argv: string[];
+  first: number;
+  last: number;
+}
+
+/**
+ * Watch /proc every 25 ms for processes whose environment holds `MSA_TEST_MARKER=<marker>` and whose program is
+ * `name` (e.g. the real trivy a run started): when each ran, as far as a poll can tell. `stop()` returns them in
+ * the order they started.
+ */
+export function watchProcesses(marker: string, name: string): { stop: () => SeenProcess[] } {
+  const seen = new Map<number, SeenProcess>();
+  const poll = () => {
+    const now = Date.now();
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const pid = Number(entry);
+      try {
+        const known = seen.get(pid);
+        if (known) {
+          known.last = now;
+          continue;
+        }
+        const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+        if (path.basename(argv[0] ?? '') !== name) continue;
+        if (!fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`MSA_TEST_MARKER=${marker}`))
+          continue;
+        seen.set(pid, { pid, argv, first: now, last: now });
+      } catch {
+        // gone meanwhile, or not ours to read
+      }
+    }
+  };
+  const timer = setInterval(poll, 25);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return [...seen.values()].sort((a, b) => a.first - b.first);
+    },
+  };
 }

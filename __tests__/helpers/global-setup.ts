@@ -41,6 +41,48 @@ export async function startRegistry(): Promise<() => void> {
 }
 
 /**
+ * The real Trivy and the DBs it scans with: Trivy built from its Go module at the pinned version
+ * (scripts/build-trivy.sh), the project's fixture DBs pushed to the local registry as Trivy's OCI artifacts
+ * (scripts/trivy-test-db.sh), and a home for the test run whose ~/.cache/trivy already holds them, downloaded by
+ * Trivy itself from that registry: the actions the tests run then share a current DB, as the jobs of a workflow
+ * share one restored from the Actions cache (two Trivy processes must never download into one folder at once).
+ * Tests of the first download give a run a home of its own.
+ */
+function setUpTrivy(): void {
+  const bin = execFileSync('bash', [path.resolve('scripts/build-trivy.sh'), '--print'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  process.env.MSA_TRIVY_BIN = bin;
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-trivy-db-'));
+  const push = (prefix: string, extra: string[] = []) =>
+    execFileSync(
+      'bash',
+      [
+        path.resolve('scripts/trivy-test-db.sh'),
+        '--out',
+        path.join(out, prefix),
+        '--push',
+        `localhost:5000/${prefix}`,
+        ...extra,
+      ],
+      { stdio: 'inherit' },
+    );
+  push('trivy-fixtures');
+  push('trivy-fixtures-large', ['--large', '26000']);
+  fs.rmSync(out, { recursive: true, force: true });
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-trivy-home-'));
+  process.env.MSA_TRIVY_HOME = home;
+  const cacheDir = path.join(home, '.cache', 'trivy');
+  const trivy = (...args: string[]) =>
+    execFileSync(path.join(bin, 'trivy'), [...args, '--cache-dir', cacheDir, '--quiet', '--no-progress'], {
+      stdio: 'inherit',
+    });
+  trivy('image', '--download-db-only', '--db-repository', 'localhost:5000/trivy-fixtures/trivy-db:2');
+  trivy('image', '--download-java-db-only', '--java-db-repository', 'localhost:5000/trivy-fixtures/trivy-java-db:1');
+}
+
+/**
  * Integration tests need a real Docker engine with buildx. They are never skipped: without one, the whole
  * integration project fails here with the way to get one. Also makes the local base images and starts a local
  * registry for the push tests.
@@ -57,6 +99,7 @@ export default async function globalSetup(): Promise<void> {
   }
   execFileSync('bash', [path.resolve('scripts/make-base-images.sh')], { stdio: 'inherit' });
   (globalThis as { stopRegistry?: () => void }).stopRegistry = await startRegistry();
+  setUpTrivy();
   // The docker-container and remote builders (they need the registry for their base images). On the classic image
   // store only the engine's own docker driver is tested (scripts/test-all.sh switches stores).
   const store = execFileSync('docker', ['info', '--format', '{{json .DriverStatus}}'], { encoding: 'utf8' });

@@ -52,6 +52,8 @@ export interface Fault {
  */
 export class FlakyRegistry {
   readonly failed: string[] = [];
+  /** Every request, `METHOD url`, failed or passed through. */
+  readonly seen: string[] = [];
   private server = http.createServer((req, res) => this.handle(req, res));
 
   constructor(private fault: Fault) {}
@@ -69,15 +71,20 @@ export class FlakyRegistry {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
+    this.seen.push(`${method} ${url}`);
     if (this.failed.length < this.fault.times && this.fault.matches(method, url)) {
       this.failed.push(`${method} ${url}`);
       req.resume();
-      // The registry's own JSON errors (distribution spec): a 503 is UNAVAILABLE, any other status UNKNOWN.
-      const error =
-        this.fault.status === 503
-          ? { code: 'UNAVAILABLE', message: 'service unavailable', detail: {} }
-          : { code: 'UNKNOWN', message: 'unknown error', detail: {} };
-      const body = JSON.stringify({ errors: [error] });
+      if (this.fault.status === 502) {
+        // A proxy in front of the registry failing: its own HTML page, no registry error body.
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end(method === 'HEAD' ? undefined : '<html><body><h1>502 Bad Gateway</h1></body></html>');
+        return;
+      }
+      // The registry's own JSON errors (distribution spec): 503 UNAVAILABLE, 429 TOOMANYREQUESTS, else UNKNOWN.
+      const code =
+        this.fault.status === 503 ? 'UNAVAILABLE' : this.fault.status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN';
+      const body = JSON.stringify({ errors: [{ code, message: code.toLowerCase(), detail: {} }] });
       res.writeHead(this.fault.status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(method === 'HEAD' ? undefined : body);
       return;

@@ -20,17 +20,42 @@ export function findRoot(from: string): string {
 }
 
 export const ROOT = findRoot(import.meta.dirname);
-export const TRIVY_DOUBLE_BIN = path.join(ROOT, '__tests__', 'fixtures', 'trivy', 'bin');
 /** Recorded data (Trivy's golden reports, the SARIF schema), kept in the repository so every CI has it. */
 export const SHARED_FIXTURES = path.join(ROOT, '__tests__', 'fixtures', 'recorded');
 
-/** PATH as it is, without the trivy double: a runner with no trivy installed. */
+/**
+ * The folder holding the real Trivy, built from its Go module by scripts/build-trivy.sh at the version the action
+ * pins (the global setup builds it and says where in MSA_TRIVY_BIN; otherwise this asks the script, which builds it
+ * when it is not there yet: minutes the first time, then nothing). With `reportVersion`: the same Trivy built to
+ * call itself that version, for tests of "trivy on PATH is another version".
+ */
+export function trivyBin(reportVersion?: string): string {
+  if (!reportVersion && process.env.MSA_TRIVY_BIN) return process.env.MSA_TRIVY_BIN;
+  const args = [path.join(ROOT, 'scripts', 'build-trivy.sh'), '--print'];
+  if (reportVersion) args.push('--report-version', reportVersion);
+  return execFileSync('bash', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+/** PATH as it is, without any trivy on it: a runner with no trivy installed. */
 export function pathWithoutTrivy(pathValue = process.env.PATH ?? ''): string {
   return pathValue
     .split(':')
-    .filter((p) => p !== TRIVY_DOUBLE_BIN)
+    .filter((p) => p !== '' && !fs.existsSync(path.join(p, 'trivy')))
     .join(':');
 }
+
+/**
+ * The project's fixture DBs in the local registry, as Trivy's OCI artifacts (scripts/trivy-test-db.sh pushes them
+ * in the global setup): advisories for what __tests__/fixtures/services/scanned holds.
+ */
+export const FIXTURE_DB = 'localhost:5000/trivy-fixtures/trivy-db:2';
+export const FIXTURE_JAVA_DB = 'localhost:5000/trivy-fixtures/trivy-java-db:1';
+/** A DB with thousands of generated advisories for one package (a report over GitHub's SARIF limits). */
+export const LARGE_DB = 'localhost:5000/trivy-fixtures-large/trivy-db:2';
+export const FIXTURE_DB_INPUTS = {
+  'trivy-db-repository': FIXTURE_DB,
+  'trivy-java-db-repository': FIXTURE_JAVA_DB,
+} as const;
 
 export interface RecordedRequest {
   method: string;
@@ -211,8 +236,33 @@ export class FakeGitHubApi {
 }
 
 /**
- * A stand-in for Trivy's release downloads: a real tar.gz holding the trivy double, and a goreleaser checksums
- * file, at <url>/v<version>/<asset>. `corrupt` serves a checksum that does not match.
+ * A release tarball laid out as Trivy's on GitHub (trivy, LICENSE, README.md at the top), holding the real Trivy
+ * this machine built (trivyBin). Made once per machine and binary (gzip of ~150 MB takes seconds) and reused.
+ */
+export function releaseTarball(): string {
+  const bin = path.join(trivyBin(), 'trivy');
+  const stat = fs.statSync(bin);
+  const tarball = path.join(os.tmpdir(), `msa-trivy-release-${stat.size}-${Math.floor(stat.mtimeMs)}.tar.gz`);
+  if (fs.existsSync(tarball)) return tarball;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-release-'));
+  try {
+    fs.copyFileSync(bin, path.join(dir, 'trivy'));
+    fs.chmodSync(path.join(dir, 'trivy'), 0o755);
+    fs.writeFileSync(path.join(dir, 'LICENSE'), 'Apache License 2.0 (github.com/aquasecurity/trivy)\n');
+    fs.writeFileSync(path.join(dir, 'README.md'), '# Trivy, built from its Go module by scripts/build-trivy.sh\n');
+    const partial = path.join(dir, 'release.tar.gz');
+    execFileSync('sh', ['-c', 'tar -C "$1" -cf - trivy LICENSE README.md | gzip -1 > "$2"', 'sh', dir, partial]);
+    // Several workers may make it at once: the rename is atomic, the last one wins with the same bytes.
+    fs.renameSync(partial, tarball);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return tarball;
+}
+
+/**
+ * A stand-in for Trivy's release downloads on GitHub: the release tarball (the real Trivy, releaseTarball) and a
+ * goreleaser checksums file, at <url>/v<version>/<asset>. `corrupt` serves a checksum that does not match.
  */
 export class FakeReleaseServer {
   private readonly server: http.Server;
@@ -221,15 +271,8 @@ export class FakeReleaseServer {
   url = '';
 
   constructor(version: string, options: { corrupt?: boolean } = {}) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-release-'));
-    fs.copyFileSync(path.join(TRIVY_DOUBLE_BIN, 'trivy'), path.join(dir, 'trivy'));
-    fs.chmodSync(path.join(dir, 'trivy'), 0o755);
-    fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "commonjs" }');
-    fs.writeFileSync(path.join(dir, 'LICENSE'), 'Apache-2.0 (test double)\n');
     const asset = `trivy_${version}_${process.platform === 'darwin' ? 'macOS' : 'Linux'}-${process.arch === 'arm64' ? 'ARM64' : '64bit'}.tar.gz`;
-    const tarball = path.join(dir, asset);
-    execFileSync('tar', ['-czf', tarball, '-C', dir, 'trivy', 'package.json', 'LICENSE']);
-    const bytes = fs.readFileSync(tarball);
+    const bytes = fs.readFileSync(releaseTarball());
     const sum = crypto
       .createHash('sha256')
       .update(options.corrupt ? Buffer.from('something else') : bytes)
@@ -239,7 +282,6 @@ export class FakeReleaseServer {
       `/v${version}/trivy_${version}_checksums.txt`,
       Buffer.from(`${'0'.repeat(64)}  trivy_${version}_Windows-64bit.zip\n${sum}  ${asset}\n`),
     );
-    fs.rmSync(dir, { recursive: true, force: true });
     this.server = http.createServer((req, res) => {
       this.requests.push(req.url ?? '');
       const file = this.files.get(req.url ?? '');

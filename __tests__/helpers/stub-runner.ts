@@ -4,7 +4,7 @@ import { CommandError } from '../../src/errors.js';
 
 /**
  * A runner that answers only the calls a test planned, as the real tools answer them (captured from docker 28.5,
- * buildx 0.29 and the trivy double); any other call throws, so a test cannot pass on a call it did not expect (the
+ * buildx 0.29, and Trivy's golden reports recorded by its own tests); any other call throws, so a test cannot pass on a call it did not expect (the
  * pattern of codeql-action's createStubCodeQL). Every call is recorded in order.
  */
 export interface Call {

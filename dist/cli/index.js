@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-VSIX5OTC.js";
+} from "../chunks/chunk-Q236S5FW.js";
 import {
   StateCleanup,
   createProcessRunner,

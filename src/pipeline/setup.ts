@@ -259,6 +259,7 @@ export async function prepare(options: PrepareOptions): Promise<{ plan: RunPlan;
           toolCacheRoot: ctx.toolCache,
           home: ctx.home,
           caches,
+          dbRepositories: dbSources(inputs),
         }),
       ),
     engine,
@@ -316,4 +317,24 @@ function baseBranchImages(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where this run's Trivy DBs come from, as far as it differs from Trivy's defaults: the inputs, else Trivy's own
+ * environment variables (which it reads when no flag is passed). Empty when both DBs come from the defaults.
+ */
+export function dbSources(
+  inputs: Pick<Inputs, 'trivy-db-repository' | 'trivy-java-db-repository'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
+  const pick = (given: readonly string[], name: string): string[] =>
+    given.length > 0
+      ? [...given]
+      : (env[name] ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  const db = pick(inputs['trivy-db-repository'], 'TRIVY_DB_REPOSITORY');
+  const java = pick(inputs['trivy-java-db-repository'], 'TRIVY_JAVA_DB_REPOSITORY');
+  return db.length + java.length === 0 ? [] : [...db, '', ...java];
 }

@@ -1,12 +1,23 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { errorMessage } from '../errors.js';
 import type { ActionsCache } from '../tools/install.js';
 
 export const DB_CACHE_PREFIX = 'multistage-trivy-db-';
 
-/** A daily key (the DB is rebuilt every few hours upstream) and the prefix that restores yesterday's. */
-export function dbCacheKeys(now: Date): { key: string; restoreKeys: string[] } {
-  return { key: `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`, restoreKeys: [DB_CACHE_PREFIX] };
+/**
+ * A daily key (the DB is rebuilt every few hours upstream) and the prefix that restores yesterday's. DBs from
+ * repositories the inputs name are kept apart from Trivy's default ones (a mirror's or a fixture DB never stands in
+ * for the public one, nor the other way): their key holds a digest of the repository lists.
+ */
+export function dbCacheKeys(now: Date, repositories: readonly string[] = []): { key: string; restoreKeys: string[] } {
+  // A restore key matches by prefix: the default DB's prefix must not be a prefix of a mirror's keys.
+  const source =
+    repositories.length === 0
+      ? 'default'
+      : createHash('sha256').update(repositories.join('\n')).digest('hex').slice(0, 12);
+  const prefix = `${DB_CACHE_PREFIX}${source}-`;
+  return { key: `${prefix}${now.toISOString().slice(0, 10)}`, restoreKeys: [prefix] };
 }
 
 export function dbPaths(cacheDir: string): string[] {
@@ -26,9 +37,10 @@ export async function restoreDb(
   cacheDir: string,
   now: Date,
   log: (m: string) => void,
+  repositories: readonly string[] = [],
 ): Promise<DbCache> {
   if (!cache.isFeatureAvailable()) return { fresh: false, save: async () => undefined };
-  const { key, restoreKeys } = dbCacheKeys(now);
+  const { key, restoreKeys } = dbCacheKeys(now, repositories);
   let hit: string | undefined;
   try {
     hit = await cache.restoreCache(dbPaths(cacheDir), key, restoreKeys);

@@ -28,7 +28,14 @@ const MAX_FINDING_ANNOTATIONS = 5;
 
 export type ScanSettings = Pick<
   Inputs,
-  'scan' | 'scanners' | 'ignore-unfixed' | 'trivyignore' | 'severity' | 'fail-on'
+  | 'scan'
+  | 'scanners'
+  | 'ignore-unfixed'
+  | 'trivyignore'
+  | 'severity'
+  | 'fail-on'
+  | 'trivy-db-repository'
+  | 'trivy-java-db-repository'
 >;
 
 export interface ScanDeps {
@@ -133,19 +140,21 @@ export async function scan(deps: ScanDeps, request: ScanRequest): Promise<ScanRe
           : { skipDbUpdate: true, skipJavaDbUpdate: true };
         try {
           ui.info(`Scanning ${image} (${settings.scanners.join(', ')})${runsAlone ? '' : ", sharing Trivy's DB"}`);
-          await run(
-            setup.trivy,
-            trivyScanArgs({
-              image,
-              output: reportFile,
-              cacheDir: setup.cacheDir,
-              scanners: settings.scanners,
-              ignoreUnfixed: settings['ignore-unfixed'],
-              ignoreFile: settings.trivyignore,
-              listAllPkgs: request.sbom === true,
-              ...skips,
-            }),
-          );
+          const args = trivyScanArgs({
+            image,
+            output: reportFile,
+            cacheDir: setup.cacheDir,
+            scanners: settings.scanners,
+            ignoreUnfixed: settings['ignore-unfixed'],
+            ignoreFile: settings.trivyignore,
+            listAllPkgs: request.sbom === true,
+            dbRepositories: settings['trivy-db-repository'],
+            javaDbRepositories: settings['trivy-java-db-repository'],
+            ...skips,
+          });
+          // The command as run, so a user can repeat it by hand (every argument is the action's or an input's).
+          ui.info(`[command]${[setup.trivy, ...args].join(' ')}`);
+          await run(setup.trivy, args);
           if (runsAlone) turns.dbReady = true;
         } finally {
           await setup.db.save();

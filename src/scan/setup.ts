@@ -24,6 +24,8 @@ export interface TrivySetupOptions {
   /** The user's home: Trivy's cache is ~/.cache/trivy. */
   home: string;
   caches: { toolCache: ToolCache; actionsCache: ActionsCache };
+  /** The DB and Java DB repositories the inputs name, in that order ('' between them): part of the cache key. */
+  dbRepositories?: readonly string[];
 }
 
 export async function setUpTrivy(options: TrivySetupOptions): Promise<TrivySetup> {
@@ -39,7 +41,13 @@ export async function setUpTrivy(options: TrivySetupOptions): Promise<TrivySetup
     log,
   });
   const cacheDir = path.join(options.home, '.cache', 'trivy');
-  const db = await restoreDb(options.caches.actionsCache, cacheDir, new Date(options.now()), log);
+  const db = await restoreDb(
+    options.caches.actionsCache,
+    cacheDir,
+    new Date(options.now()),
+    log,
+    options.dbRepositories,
+  );
   return { trivy: installed.command, cacheDir, db, notes };
 }
 

@@ -1,8 +1,15 @@
 import { SEVERITIES, type Severity } from '../severity.js';
 
-/** Trivy looks for its DB in these registries in order, so a 429 from one falls back to the next. */
-export const DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
-export const JAVA_DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1'];
+/**
+ * Where Trivy looks for its DBs when the inputs name none: Trivy's own defaults (0.74), in order, so a 429 or 5xx
+ * from one falls back to the next. The action then passes no flag at all, so TRIVY_DB_REPOSITORY and
+ * TRIVY_JAVA_DB_REPOSITORY in the job's environment still apply, as they do for trivy run by hand.
+ */
+export const DEFAULT_DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
+export const DEFAULT_JAVA_DB_REPOSITORIES = [
+  'mirror.gcr.io/aquasec/trivy-java-db:1',
+  'ghcr.io/aquasecurity/trivy-java-db:1',
+];
 
 export interface ScanOptions {
   image: string;
@@ -17,6 +24,10 @@ export interface ScanOptions {
   skipJavaDbUpdate: boolean;
   /** List every package, not only vulnerable ones (the SBOM is converted from this same report). */
   listAllPkgs: boolean;
+  /** `trivy-db-repository`: empty leaves Trivy's own default (and TRIVY_DB_REPOSITORY). */
+  dbRepositories?: readonly string[];
+  /** `trivy-java-db-repository`: likewise. */
+  javaDbRepositories?: readonly string[];
 }
 
 /**
@@ -39,17 +50,19 @@ export function trivyScanArgs(options: ScanOptions): string[] {
     // The scan cache in memory: on disk it is a BoltDB one process locks for a whole scan (scans run at once).
     '--cache-backend',
     'memory',
-    '--db-repository',
-    DB_REPOSITORIES.join(','),
-    '--java-db-repository',
-    JAVA_DB_REPOSITORIES.join(','),
     '--exit-code',
     '0',
     '--no-progress',
     '--quiet',
     // Said either way: the default changed in Trivy 0.67 (on), and without an SBOM the report stays small.
     options.listAllPkgs ? '--list-all-pkgs' : '--list-all-pkgs=false',
+    // The action pins the version it runs, so Trivy's "a newer version exists" call home is noise; and a step run
+    // in someone's CI sends no usage data to Aqua on their behalf (README, "Decisions").
+    '--skip-version-check',
+    '--disable-telemetry',
   ];
+  if (options.dbRepositories?.length) args.push('--db-repository', options.dbRepositories.join(','));
+  if (options.javaDbRepositories?.length) args.push('--java-db-repository', options.javaDbRepositories.join(','));
   if (options.ignoreUnfixed) args.push('--ignore-unfixed');
   if (options.ignoreFile) args.push('--ignorefile', options.ignoreFile);
   if (options.skipDbUpdate) args.push('--skip-db-update');
@@ -63,7 +76,10 @@ export function trivyConvertArgs(report: string, output: string, severity: reado
   return ['convert', '--format', 'sarif', '--severity', severity.join(','), '--output', output, report];
 }
 
-/** Trivy's own conversion of the same JSON report (with every package) to a CycloneDX SBOM. */
+/**
+ * Trivy's own conversion of the same JSON report (scanned with every package listed) to a CycloneDX SBOM. No
+ * `--list-all-pkgs` here: Trivy 0.74 warns that it only applies to JSON, a CycloneDX document always lists them.
+ */
 export function trivySbomArgs(report: string, output: string): string[] {
-  return ['convert', '--format', 'cyclonedx', '--list-all-pkgs', '--output', output, report];
+  return ['convert', '--format', 'cyclonedx', '--output', output, report];
 }

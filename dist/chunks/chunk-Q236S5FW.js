@@ -2744,6 +2744,8 @@ var INPUT_TABLE = {
   scan: spec({ default: "true", boolean: true, read: (f) => f.boolean() }),
   "trivy-version": spec({ read: (f) => f.text().replace(/^v/, "") }),
   "trivy-download-url": spec({ default: TRIVY_RELEASES_URL, read: (f) => f.text().replace(/\/+$/, "") }),
+  "trivy-db-repository": spec({ read: (f) => f.list().map((ref) => dbRepository(f, ref)) }),
+  "trivy-java-db-repository": spec({ read: (f) => f.list().map((ref) => dbRepository(f, ref)) }),
   severity: spec({ default: SEVERITIES.join(","), read: (f) => f.severities() }),
   // Given empty, it means never fail: only an input that was not given at all gets the default.
   "fail-on": spec({ default: "CRITICAL", emptyIsNone: true, read: (f) => f.severities() }),
@@ -3029,6 +3031,15 @@ function isSocket(file) {
     return false;
   }
 }
+var DB_REFERENCE_RE = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?|\[[0-9a-f:]+\](?::\d{1,5})?)(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+(?::[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/;
+function dbRepository(f, ref) {
+  if (!DB_REFERENCE_RE.test(ref)) {
+    f.fail(
+      `"${ref}" is not an OCI reference with a tag or digest such as ghcr.io/aquasecurity/trivy-db:2 (no scheme, lower case)`
+    );
+  }
+  return ref;
+}
 function isLoopbackHost(hostname) {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   return host === "localhost" || host === "::1" || /^127(?:\.\d{1,3}){3}$/.test(host);
@@ -3212,8 +3223,6 @@ import * as fs4 from "node:fs";
 import * as path6 from "node:path";
 
 // src/scan/trivy-args.ts
-var DB_REPOSITORIES = ["mirror.gcr.io/aquasec/trivy-db:2", "ghcr.io/aquasecurity/trivy-db:2"];
-var JAVA_DB_REPOSITORIES = ["mirror.gcr.io/aquasec/trivy-java-db:1", "ghcr.io/aquasecurity/trivy-java-db:1"];
 function trivyScanArgs(options) {
   const args = [
     "image",
@@ -3230,17 +3239,19 @@ function trivyScanArgs(options) {
     // The scan cache in memory: on disk it is a BoltDB one process locks for a whole scan (scans run at once).
     "--cache-backend",
     "memory",
-    "--db-repository",
-    DB_REPOSITORIES.join(","),
-    "--java-db-repository",
-    JAVA_DB_REPOSITORIES.join(","),
     "--exit-code",
     "0",
     "--no-progress",
     "--quiet",
     // Said either way: the default changed in Trivy 0.67 (on), and without an SBOM the report stays small.
-    options.listAllPkgs ? "--list-all-pkgs" : "--list-all-pkgs=false"
+    options.listAllPkgs ? "--list-all-pkgs" : "--list-all-pkgs=false",
+    // The action pins the version it runs, so Trivy's "a newer version exists" call home is noise; and a step run
+    // in someone's CI sends no usage data to Aqua on their behalf (README, "Decisions").
+    "--skip-version-check",
+    "--disable-telemetry"
   ];
+  if (options.dbRepositories?.length) args.push("--db-repository", options.dbRepositories.join(","));
+  if (options.javaDbRepositories?.length) args.push("--java-db-repository", options.javaDbRepositories.join(","));
   if (options.ignoreUnfixed) args.push("--ignore-unfixed");
   if (options.ignoreFile) args.push("--ignorefile", options.ignoreFile);
   if (options.skipDbUpdate) args.push("--skip-db-update");
@@ -3252,7 +3263,7 @@ function trivyConvertArgs(report, output, severity) {
   return ["convert", "--format", "sarif", "--severity", severity.join(","), "--output", output, report];
 }
 function trivySbomArgs(report, output) {
-  return ["convert", "--format", "cyclonedx", "--list-all-pkgs", "--output", output, report];
+  return ["convert", "--format", "cyclonedx", "--output", output, report];
 }
 
 // src/scan/setup.ts
@@ -3399,17 +3410,20 @@ To fix: install ${release.tool} ${version} on the runner (e.g. ${release.fix.ins
 }
 
 // src/scan/db-cache.ts
+import { createHash as createHash2 } from "node:crypto";
 import * as path4 from "node:path";
 var DB_CACHE_PREFIX = "multistage-trivy-db-";
-function dbCacheKeys(now) {
-  return { key: `${DB_CACHE_PREFIX}${now.toISOString().slice(0, 10)}`, restoreKeys: [DB_CACHE_PREFIX] };
+function dbCacheKeys(now, repositories2 = []) {
+  const source = repositories2.length === 0 ? "default" : createHash2("sha256").update(repositories2.join("\n")).digest("hex").slice(0, 12);
+  const prefix = `${DB_CACHE_PREFIX}${source}-`;
+  return { key: `${prefix}${now.toISOString().slice(0, 10)}`, restoreKeys: [prefix] };
 }
 function dbPaths(cacheDir) {
   return [path4.join(cacheDir, "db"), path4.join(cacheDir, "java-db")];
 }
-async function restoreDb(cache, cacheDir, now, log) {
+async function restoreDb(cache, cacheDir, now, log, repositories2 = []) {
   if (!cache.isFeatureAvailable()) return { fresh: false, save: async () => void 0 };
-  const { key, restoreKeys } = dbCacheKeys(now);
+  const { key, restoreKeys } = dbCacheKeys(now, repositories2);
   let hit;
   try {
     hit = await cache.restoreCache(dbPaths(cacheDir), key, restoreKeys);
@@ -3450,7 +3464,13 @@ async function setUpTrivy(options) {
     log
   });
   const cacheDir = path5.join(options.home, ".cache", "trivy");
-  const db = await restoreDb(options.caches.actionsCache, cacheDir, new Date(options.now()), log);
+  const db = await restoreDb(
+    options.caches.actionsCache,
+    cacheDir,
+    new Date(options.now()),
+    log,
+    options.dbRepositories
+  );
   return { trivy: installed.command, cacheDir, db, notes };
 }
 function dbSkips(cacheDir, fresh) {
@@ -3649,19 +3669,20 @@ async function scan(deps, request) {
       const skips = runsAlone ? { skipDbUpdate: restored.skipDbUpdate || turns2.dbReady, skipJavaDbUpdate: restored.skipJavaDbUpdate } : { skipDbUpdate: true, skipJavaDbUpdate: true };
       try {
         ui.info(`Scanning ${image} (${settings.scanners.join(", ")})${runsAlone ? "" : ", sharing Trivy's DB"}`);
-        await run2(
-          setup.trivy,
-          trivyScanArgs({
-            image,
-            output: reportFile,
-            cacheDir: setup.cacheDir,
-            scanners: settings.scanners,
-            ignoreUnfixed: settings["ignore-unfixed"],
-            ignoreFile: settings.trivyignore,
-            listAllPkgs: request.sbom === true,
-            ...skips
-          })
-        );
+        const args = trivyScanArgs({
+          image,
+          output: reportFile,
+          cacheDir: setup.cacheDir,
+          scanners: settings.scanners,
+          ignoreUnfixed: settings["ignore-unfixed"],
+          ignoreFile: settings.trivyignore,
+          listAllPkgs: request.sbom === true,
+          dbRepositories: settings["trivy-db-repository"],
+          javaDbRepositories: settings["trivy-java-db-repository"],
+          ...skips
+        });
+        ui.info(`[command]${[setup.trivy, ...args].join(" ")}`);
+        await run2(setup.trivy, args);
         if (runsAlone) turns2.dbReady = true;
       } finally {
         await setup.db.save();
@@ -4375,7 +4396,8 @@ async function prepare(options) {
         downloadUrl: inputs["trivy-download-url"],
         toolCacheRoot: ctx.toolCache,
         home: ctx.home,
-        caches
+        caches,
+        dbRepositories: dbSources(inputs)
       })
     ),
     engine,
@@ -4416,6 +4438,12 @@ function baseBranchImages(inputs, ref) {
   } catch {
     return void 0;
   }
+}
+function dbSources(inputs, env = process.env) {
+  const pick = (given, name) => given.length > 0 ? [...given] : (env[name] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const db = pick(inputs["trivy-db-repository"], "TRIVY_DB_REPOSITORY");
+  const java = pick(inputs["trivy-java-db-repository"], "TRIVY_JAVA_DB_REPOSITORY");
+  return db.length + java.length === 0 ? [] : [...db, "", ...java];
 }
 
 // src/pipeline/pipeline.ts
