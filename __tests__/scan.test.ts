@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,13 +9,15 @@ import {
   parseTrivyReport,
   rankFindings,
   describeFinding,
+  sarifSafeReport,
   TrivyReportError,
 } from '../src/scan/report.js';
 import { trivyConvertArgs, trivyScanArgs } from '../src/scan/trivy-args.js';
 import { checksumFor, trivyAsset, versionFromOutput } from '../src/tools/install.js';
 import { dbCacheKeys, restoreDb } from '../src/scan/db-cache.js';
 import { dbIsCurrent } from '../src/scan/setup.js';
-import { SHARED_FIXTURES } from './helpers/servers.js';
+import { SHARED_FIXTURES, trivyBin } from './helpers/servers.js';
+import { sarifSchemaErrors } from './helpers/sarif-schema.js';
 
 const golden = (name: string) => fs.readFileSync(path.join(SHARED_FIXTURES, 'trivy', name), 'utf8');
 
@@ -299,5 +302,49 @@ describe('DB cache', () => {
     const { cache, calls } = fakeCache(undefined, false);
     await (await restoreDb(cache, '/c', now, () => undefined)).save();
     expect(calls).toEqual([]);
+  });
+});
+
+describe("control characters in the image's file names and Trivy's SARIF writer", () => {
+  // The real Trivy (scripts/build-trivy.sh) on a report Trivy's own tests recorded, its target renamed as an image
+  // can name a file.
+  const report = () => {
+    const raw = JSON.parse(golden('alpine-310.json.golden')) as { Results: { Target: string }[] };
+    raw.Results[0].Target = 'srv/evil\n::add-mask::PWNED\t/``` <h1>x.env';
+    return JSON.stringify(raw);
+  };
+  const convert = (text: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msa-sarif-safe-'));
+    fs.writeFileSync(path.join(dir, 'r.json'), text);
+    const out = path.join(dir, 'r.sarif');
+    const result = spawnSync(
+      path.join(trivyBin(), 'trivy'),
+      trivyConvertArgs(path.join(dir, 'r.json'), out, ['MEDIUM']),
+      {
+        encoding: 'utf8',
+      },
+    );
+    const sarif = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { status: result.status, stderr: result.stderr, sarif };
+  };
+
+  test('Trivy 0.74 itself panics on such a path (so the action must not hand it one)', () => {
+    const raw = convert(report());
+    expect(raw.status).not.toBe(0);
+    expect(raw.stderr).toContain('invalid control character in URL');
+  });
+
+  test('percent-encoded, the same findings convert to valid SARIF; a report without them is left as it is', () => {
+    const safe = sarifSafeReport(report());
+    expect(safe).toBeDefined();
+    const converted = convert(safe as string);
+    expect(converted.status).toBe(0);
+    const sarif = JSON.parse(converted.sarif);
+    expect(sarifSchemaErrors(sarif)).toBeNull();
+    expect(sarif.runs[0].results).toHaveLength(4);
+    expect(converted.sarif).toContain('srv/evil%0A::add-mask::PWNED%09/');
+    expect(parseTrivyReport(safe as string)).toHaveLength(parseTrivyReport(report()).length);
+    expect(sarifSafeReport(golden('alpine-310.json.golden'))).toBeUndefined();
   });
 });

@@ -48,7 +48,7 @@ export async function startRegistry(): Promise<() => void> {
  * share one restored from the Actions cache (two Trivy processes must never download into one folder at once).
  * Tests of the first download give a run a home of its own.
  */
-function setUpTrivy(): void {
+export function setUpTrivy(): { bin: string; home: string } {
   const bin = execFileSync('bash', [path.resolve('scripts/build-trivy.sh'), '--print'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -80,6 +80,7 @@ function setUpTrivy(): void {
     });
   trivy('image', '--download-db-only', '--db-repository', 'localhost:5000/trivy-fixtures/trivy-db:2');
   trivy('image', '--download-java-db-only', '--java-db-repository', 'localhost:5000/trivy-fixtures/trivy-java-db:1');
+  return { bin, home };
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-Q236S5FW.js";
+} from "../chunks/chunk-KDTUKW72.js";
 import {
   StateCleanup,
   createProcessRunner,

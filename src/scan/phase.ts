@@ -17,6 +17,7 @@ import {
   gateFindings,
   parseTrivyReport,
   rankFindings,
+  sarifSafeReport,
   TrivyReportError,
   type Finding,
 } from './report.js';
@@ -102,11 +103,16 @@ export function countSbomPackages(text: string): number {
 
 /** Trivy's JSON report file, within MAX_TRIVY_REPORT_BYTES (an image with millions of packages makes it huge). */
 export function readTrivyReport(file: string, maxBytes = MAX_TRIVY_REPORT_BYTES): Finding[] {
+  return readTrivyReportText(file, maxBytes).findings;
+}
+
+function readTrivyReportText(file: string, maxBytes = MAX_TRIVY_REPORT_BYTES): { text: string; findings: Finding[] } {
   const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
   if (size > maxBytes) {
     throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${maxBytes} bytes`);
   }
-  return parseTrivyReport(readRegularText(file, maxBytes) ?? '');
+  const text = readRegularText(file, maxBytes) ?? '';
+  return { text, findings: parseTrivyReport(text) };
 }
 
 /**
@@ -169,14 +175,28 @@ export async function scan(deps: ScanDeps, request: ScanRequest): Promise<ScanRe
     ui.info('This image has JARs and there is no Java DB yet: scanning again alone, which downloads it');
     await scanOnce(true);
   }
-  let findings: Finding[];
+  let report: { text: string; findings: Finding[] };
   try {
-    findings = readTrivyReport(reportFile);
+    report = readTrivyReportText(reportFile);
   } catch (error: unknown) {
     if (!(error instanceof TrivyReportError)) throw error;
     throw new ToolError('trivy', `Trivy's scan of ${image} gave no usable report: ${error.message}`, { cause: error });
   }
-  await run(setup.trivy, trivyConvertArgs(reportFile, sarifFile, settings.severity));
+  const { findings } = report;
+  // Paths with control characters (the image's own file names) percent-encoded for Trivy's SARIF writer, which
+  // panics on them; everything else reads the report as Trivy wrote it.
+  const safe = sarifSafeReport(report.text);
+  const sarifInput =
+    safe === undefined ? reportFile : path.join(request.tempDir, `trivy-${request.target}.sarif-input.json`);
+  if (safe !== undefined) {
+    fs.writeFileSync(sarifInput, safe);
+    ui.info('Paths with control characters in the findings (file names the image chose): percent-encoded in the SARIF');
+  }
+  try {
+    await run(setup.trivy, trivyConvertArgs(sarifInput, sarifFile, settings.severity));
+  } finally {
+    if (sarifInput !== reportFile) fs.rmSync(sarifInput, { force: true });
+  }
   let sbom: { sbomFile: string; packages: number } | undefined;
   if (request.sbom) {
     const sbomFile = path.join(request.outputDir, `sbom-${request.target}.cdx.json`);

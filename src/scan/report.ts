@@ -238,3 +238,37 @@ export function describeCounts(findings: readonly Finding[]): string {
   }
   return parts.join(', ');
 }
+
+/** C0 controls and DEL: what Go's net/url refuses in a URL. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * The report with every path Trivy's SARIF writer turns into a URI (a result's `Target`, a vulnerability's
+ * `PkgPath`) freed of control characters, percent-encoded (`\n` -> `%0A`), or undefined when no path holds one.
+ * Trivy 0.74's `convert --format sarif` panics on such a path (pkg/report/sarif.go: url.Parse fails, the nil URL is
+ * used), and the image decides its file names: without this, a file named with a line break would keep every
+ * finding of its image out of code scanning. The counts, the gate and the summary read the report as Trivy wrote it.
+ */
+export function sarifSafeReport(json: string): string | undefined {
+  // In JSON text a control character can only be an escape: no such escape, nothing to do (a quick look; an
+  // escaped backslash before an n is a false alarm that the walk below settles).
+  if (!/\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF])/.test(json)) return undefined;
+  const raw = JSON.parse(json) as { Results?: { Target?: unknown; Vulnerabilities?: { PkgPath?: unknown }[] }[] };
+  const encode = (value: string): string =>
+    value.replace(CONTROL_RE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  let changed = false;
+  for (const result of list(raw.Results)) {
+    if (typeof result.Target === 'string' && encode(result.Target) !== result.Target) {
+      result.Target = encode(result.Target);
+      changed = true;
+    }
+    for (const vuln of list(result.Vulnerabilities)) {
+      if (typeof vuln.PkgPath === 'string' && encode(vuln.PkgPath) !== vuln.PkgPath) {
+        vuln.PkgPath = encode(vuln.PkgPath);
+        changed = true;
+      }
+    }
+  }
+  return changed ? JSON.stringify(raw) : undefined;
+}

@@ -3620,6 +3620,26 @@ function describeCounts(findings) {
   }
   return parts.join(", ");
 }
+var CONTROL_RE = /[\u0000-\u001f\u007f]/g;
+function sarifSafeReport(json) {
+  if (!/\\(?:[bfnrt]|u00[01][0-9a-fA-F]|u007[fF])/.test(json)) return void 0;
+  const raw = JSON.parse(json);
+  const encode = (value) => value.replace(CONTROL_RE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  let changed = false;
+  for (const result of list(raw.Results)) {
+    if (typeof result.Target === "string" && encode(result.Target) !== result.Target) {
+      result.Target = encode(result.Target);
+      changed = true;
+    }
+    for (const vuln of list(result.Vulnerabilities)) {
+      if (typeof vuln.PkgPath === "string" && encode(vuln.PkgPath) !== vuln.PkgPath) {
+        vuln.PkgPath = encode(vuln.PkgPath);
+        changed = true;
+      }
+    }
+  }
+  return changed ? JSON.stringify(raw) : void 0;
+}
 
 // src/scan/phase.ts
 var MAX_TRIVY_REPORT_BYTES = 256 * 1024 * 1024;
@@ -3646,12 +3666,13 @@ function countSbomPackages(text3) {
   const b = bom;
   return b && b.bomFormat === "CycloneDX" ? count(b.components) : -1;
 }
-function readTrivyReport(file, maxBytes = MAX_TRIVY_REPORT_BYTES) {
+function readTrivyReportText(file, maxBytes = MAX_TRIVY_REPORT_BYTES) {
   const size = fs4.existsSync(file) ? fs4.statSync(file).size : 0;
   if (size > maxBytes) {
     throw new TrivyReportError(`the report is ${size} bytes, over the limit of ${maxBytes} bytes`);
   }
-  return parseTrivyReport(readRegularText(file, maxBytes) ?? "");
+  const text3 = readRegularText(file, maxBytes) ?? "";
+  return { text: text3, findings: parseTrivyReport(text3) };
 }
 async function scan(deps, request) {
   const { ui, run: run2 } = deps;
@@ -3697,14 +3718,25 @@ async function scan(deps, request) {
     ui.info("This image has JARs and there is no Java DB yet: scanning again alone, which downloads it");
     await scanOnce(true);
   }
-  let findings;
+  let report;
   try {
-    findings = readTrivyReport(reportFile);
+    report = readTrivyReportText(reportFile);
   } catch (error) {
     if (!(error instanceof TrivyReportError)) throw error;
     throw new ToolError("trivy", `Trivy's scan of ${image} gave no usable report: ${error.message}`, { cause: error });
   }
-  await run2(setup.trivy, trivyConvertArgs(reportFile, sarifFile, settings.severity));
+  const { findings } = report;
+  const safe = sarifSafeReport(report.text);
+  const sarifInput = safe === void 0 ? reportFile : path6.join(request.tempDir, `trivy-${request.target}.sarif-input.json`);
+  if (safe !== void 0) {
+    fs4.writeFileSync(sarifInput, safe);
+    ui.info("Paths with control characters in the findings (file names the image chose): percent-encoded in the SARIF");
+  }
+  try {
+    await run2(setup.trivy, trivyConvertArgs(sarifInput, sarifFile, settings.severity));
+  } finally {
+    if (sarifInput !== reportFile) fs4.rmSync(sarifInput, { force: true });
+  }
   let sbom;
   if (request.sbom) {
     const sbomFile = path6.join(request.outputDir, `sbom-${request.target}.cdx.json`);
