@@ -148,7 +148,14 @@ describe('gated push to a local registry', () => {
     const run = await ship('two', { targets: 'healthy\ncrash' });
     expect(run.exitCode).toBe(1);
     expect(JSON.parse(run.outputs.pushed)).toEqual({ healthy: true, crash: false });
-    expect(JSON.parse(run.outputs.vulnerabilities).healthy.MEDIUM).toBe(4); // no second fromJSON
+    // An object per target, not a JSON string inside JSON (no second fromJSON).
+    expect(JSON.parse(run.outputs.vulnerabilities).healthy).toEqual({
+      UNKNOWN: 0,
+      LOW: 0,
+      MEDIUM: 0,
+      HIGH: 0,
+      CRITICAL: 0,
+    });
     expect(JSON.parse(run.outputs.smoke)).toEqual({ healthy: 'passed', crash: 'failed' });
     expect(Object.keys(JSON.parse(run.outputs['image-id']))).toEqual(['healthy', 'crash']);
     expect(run.summary.match(/^\| `(healthy|crash)` \|/gm)).toEqual(['| `healthy` |', '| `crash` |']);

@@ -82,9 +82,13 @@ export class FlakyRegistry {
         return;
       }
       // The registry's own JSON errors (distribution spec): 503 UNAVAILABLE, 429 TOOMANYREQUESTS, else UNKNOWN.
-      const code =
-        this.fault.status === 503 ? 'UNAVAILABLE' : this.fault.status === 429 ? 'TOOMANYREQUESTS' : 'UNKNOWN';
-      const body = JSON.stringify({ errors: [{ code, message: code.toLowerCase(), detail: {} }] });
+      const error =
+        this.fault.status === 503
+          ? { code: 'UNAVAILABLE', message: 'service unavailable', detail: {} }
+          : this.fault.status === 429
+            ? { code: 'TOOMANYREQUESTS', message: 'too many requests', detail: {} }
+            : { code: 'UNKNOWN', message: 'unknown error', detail: {} };
+      const body = JSON.stringify({ errors: [error] });
       res.writeHead(this.fault.status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(method === 'HEAD' ? undefined : body);
       return;
