@@ -57,7 +57,9 @@ describe.each(BUILDERS)('the whole road on the $label', ({ builder, driver, mult
   test('test stage, build, smoke test, scan, upload and push', async () => {
     const run = await runAction({
       inputs: {
-        target: 'healthy',
+        // The service with the packages the fixture DB knows: the real Trivy finds them in what each builder made.
+        target: 'vulnerable',
+        'fail-on': '',
         'test-target': 'results-pass',
         context: SERVICES,
         image: `localhost:5000/${repository('one')}`,
@@ -74,10 +76,10 @@ describe.each(BUILDERS)('the whole road on the $label', ({ builder, driver, mult
     expect(run.stdout).toContain(`instance using ${driver} driver`);
     expect(JSON.parse(run.outputs.tests)).toEqual({ total: 3, passed: 2, failed: 0, skipped: 1 });
     expect(run.outputs.smoke).toBe('passed');
-    expect(JSON.parse(run.outputs.vulnerabilities)).toMatchObject({ MEDIUM: 4 });
+    expect(JSON.parse(run.outputs.vulnerabilities)).toEqual({ UNKNOWN: 0, LOW: 0, MEDIUM: 2, HIGH: 2, CRITICAL: 3 });
     expect(run.outputs['sarif-id']).toMatch(/^sarif-/);
     expect(run.outputs.pushed).toBe('true');
-    expect(await registryDigest(repository('one'), 'healthy')).toBe(run.outputs.digest);
+    expect(await registryDigest(repository('one'), 'vulnerable')).toBe(run.outputs.digest);
     // What was pushed is what was tested.
     const pushed = await registryManifest(repository('one'), run.outputs.digest);
     if (driver === 'docker' && STORE === 'classic') {
@@ -93,7 +95,7 @@ describe.each(BUILDERS)('the whole road on the $label', ({ builder, driver, mult
       expect(run.stdout).toMatch(/\[command\]docker buildx build .*--output type=docker,oci-mediatypes=true /);
       expect(run.stdout).not.toContain('"docker","load"');
       expect(
-        docker('image', 'inspect', '--format', '{{.Id}}', `localhost:5000/${repository('one')}:healthy`).trim(),
+        docker('image', 'inspect', '--format', '{{.Id}}', `localhost:5000/${repository('one')}:vulnerable`).trim(),
       ).toBe(run.outputs['image-id']);
       const loaded = /The build loaded linux\/amd64 \((sha256:[0-9a-f]{64})\) into the engine/.exec(run.stdout)?.[1];
       const tested = (pushed.manifests ?? []).filter((m) => m.platform?.os !== 'unknown');

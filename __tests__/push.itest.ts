@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { annotations, docker, leftoverContainers, runAction, NODE_IMAGE } from './helpers/action.js';
 import * as fs from 'node:fs';
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import {
   attestationsFor,
   FlakyRegistry,
@@ -73,7 +74,11 @@ describe('gated push to a local registry', () => {
     );
     expect(`sha256:${statement.subject[0].digest.sha256}`).toBe(tested);
     expect(statement.predicate).toEqual(JSON.parse(fs.readFileSync(run.outputs['sbom-file'], 'utf8')));
-    expect(statement.predicate).toMatchObject({ bomFormat: 'CycloneDX' });
+    expect(statement.predicate).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.7' });
+    // The real Trivy's CycloneDX, valid against that version's JSON schema (strict), lists the image's packages.
+    const bom = fs.readFileSync(run.outputs['sbom-file'], 'utf8');
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot7).validate(bom)).toBeNull();
+    expect(bom).toContain('"name": "npm"');
     // buildx reads the provenance back, as a user would check it.
     const provenance = JSON.parse(
       docker(

@@ -16,6 +16,7 @@ import { trivyConvertArgs, trivyScanArgs } from '../src/scan/trivy-args.js';
 import { checksumFor, trivyAsset, versionFromOutput } from '../src/tools/install.js';
 import { dbCacheKeys, restoreDb } from '../src/scan/db-cache.js';
 import { dbIsCurrent } from '../src/scan/setup.js';
+import { dbSources } from '../src/pipeline/setup.js';
 import { SHARED_FIXTURES, trivyBin } from './helpers/servers.js';
 import { sarifSchemaErrors } from './helpers/sarif-schema.js';
 
@@ -346,5 +347,25 @@ describe("control characters in the image's file names and Trivy's SARIF writer"
     expect(converted.sarif).toContain('srv/evil%0A::add-mask::PWNED%09/');
     expect(parseTrivyReport(safe as string)).toHaveLength(parseTrivyReport(report()).length);
     expect(sarifSafeReport(golden('alpine-310.json.golden'))).toBeUndefined();
+  });
+});
+
+describe('where the DBs come from, for the cache key', () => {
+  const none = { 'trivy-db-repository': [], 'trivy-java-db-repository': [] };
+  test("nothing given, nothing in the environment: Trivy's defaults (the default key)", () => {
+    expect(dbSources(none, {})).toEqual([]);
+  });
+  test('the inputs, else the TRIVY_* variables Trivy itself reads when no flag is passed', () => {
+    expect(dbSources({ ...none, 'trivy-db-repository': ['registry.corp/trivy-db:2'] }, {})).toEqual([
+      'registry.corp/trivy-db:2',
+      '',
+    ]);
+    expect(
+      dbSources(none, { TRIVY_DB_REPOSITORY: 'a.corp/db:2, b.corp/db:2', TRIVY_JAVA_DB_REPOSITORY: 'a.corp/java:1' }),
+    ).toEqual(['a.corp/db:2', 'b.corp/db:2', '', 'a.corp/java:1']);
+    // The input wins over the environment, as Trivy's flag does.
+    expect(
+      dbSources({ ...none, 'trivy-db-repository': ['x.corp/db:2'] }, { TRIVY_DB_REPOSITORY: 'a.corp/db:2' }),
+    ).toEqual(['x.corp/db:2', '']);
   });
 });

@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
 # The project's fixture DBs for Trivy, made as Trivy's own tests make theirs and served as Trivy's are:
 #
-#   bash scripts/trivy-test-db.sh --out DIR [--large N] [--push PREFIX]
+#   bash scripts/trivy-test-db.sh --out DIR [--large N] [--push PREFIX [--plain-http]]
 #
 # builds the Go tool of __tests__/tools/trivy-db (cached in $MULTISTAGE_TRIVY_FIXTURE_DIR, default
 # /opt/multistage-trivy/fixture-tool, rebuilt when its sources change), makes trivy.db and the Java DB from
 # __tests__/fixtures/trivy-db into DIR, and with --push pushes them as Trivy's OCI artifacts to PREFIX/trivy-db:2 and
-# PREFIX/trivy-java-db:1 (e.g. --push localhost:5000/trivy-fixtures; plain http only on loopback). --large N adds N
-# generated LOW advisories (a report over GitHub's SARIF limits). Test tooling: these DBs know only the fixtures.
+# PREFIX/trivy-java-db:1 (e.g. --push localhost:5000/trivy-fixtures; plain http on loopback, elsewhere only with
+# --plain-http). --large N adds N generated LOW advisories (a report over GitHub's SARIF limits). Test tooling: these
+# DBs know only the fixtures.
 # Needs Go (go on PATH or /usr/local/go); without it this says so and exits 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-out= prefix= large=0
+out= prefix= large=0 plain=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=$2; shift 2 ;;
     --push) prefix=$2; shift 2 ;;
     --large) large=$2; shift 2 ;;
-    *) echo "usage: $0 --out DIR [--large N] [--push PREFIX]" >&2; exit 2 ;;
+    --plain-http) plain=(--plain-http); shift ;;
+    *) echo "usage: $0 --out DIR [--large N] [--push PREFIX [--plain-http]]" >&2; exit 2 ;;
   esac
 done
 [ -n "$out" ] || { echo "trivy-test-db: --out DIR is needed" >&2; exit 2; }
@@ -50,5 +52,5 @@ cmp -s "$out/app.jar" __tests__/fixtures/services/scanned/rootfs/srv/lib/app.jar
   exit 1
 }
 if [ -n "$prefix" ]; then
-  "$tool" push --out "$out" --db "$prefix/trivy-db:2" --java-db "$prefix/trivy-java-db:1"
+  "$tool" push --out "$out" --db "$prefix/trivy-db:2" --java-db "$prefix/trivy-java-db:1" ${plain[@]+"${plain[@]}"}
 fi

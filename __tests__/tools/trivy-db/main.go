@@ -3,7 +3,7 @@
 // pkg/db for the Java index), and pushes them to a registry as the one-layer OCI artifacts Trivy downloads.
 //
 //	trivy-db build --fixtures DIR --java-fixtures FILE --out DIR [--large N] [--updated-at T] [--next-update T]
-//	trivy-db push --out DIR --db REF --java-db REF
+//	trivy-db push --out DIR --db REF --java-db REF [--plain-http]
 //	trivy-db jar --out FILE
 //
 // Test tooling only: the DBs hold what the fixtures say, nothing from the public ones.
@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -29,8 +30,7 @@ import (
 	javatypes "github.com/aquasecurity/trivy-java-db/pkg/types"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -40,12 +40,17 @@ import (
 
 // What Trivy 0.74 accepts (pkg/db/db.go, pkg/javadb/client.go, pkg/oci/artifact.go): one layer of this media type,
 // its file name in the title annotation, a tar.gz unpacked into the DB's folder.
+// The manifest around it is as the published DBs have it (see artifact below).
 const (
-	dbLayerType     = "application/vnd.aquasec.trivy.db.layer.v1.tar+gzip"
-	javaDBLayerType = "application/vnd.aquasec.trivy.javadb.layer.v1.tar+gzip"
-	configType      = "application/vnd.aquasec.trivy.config.v1+json"
-	titleAnnotation = "org.opencontainers.image.title"
+	dbLayerType       = "application/vnd.aquasec.trivy.db.layer.v1.tar+gzip"
+	javaDBLayerType   = "application/vnd.aquasec.trivy.javadb.layer.v1.tar+gzip"
+	artifactType      = "application/vnd.aquasec.trivy.config.v1+json"
+	emptyConfigType   = "application/vnd.oci.empty.v1+json"
+	titleAnnotation   = "org.opencontainers.image.title"
+	createdAnnotation = "org.opencontainers.image.created"
 )
+
+var emptyJSON = []byte("{}")
 
 func main() {
 	if len(os.Args) < 2 {
@@ -260,46 +265,100 @@ func push(args []string) error {
 	out := fs.String("out", "", "the folder build wrote")
 	dbRef := fs.String("db", "", "where the DB goes, e.g. localhost:5000/trivy-fixtures/trivy-db:2")
 	javaRef := fs.String("java-db", "", "where the Java DB goes, e.g. localhost:5000/trivy-fixtures/trivy-java-db:1")
+	plainHTTP := fs.Bool("plain-http", false, "plain http for any registry (go-containerregistry already uses it for localhost and 127.0.0.1)")
 	_ = fs.Parse(args)
 	if *out == "" || *dbRef == "" || *javaRef == "" {
 		return fmt.Errorf("push needs --out, --db and --java-db")
 	}
-	for _, a := range []struct{ file, ref, layerType string }{
-		{"db.tar.gz", *dbRef, dbLayerType},
-		{"javadb.tar.gz", *javaRef, javaDBLayerType},
+	var opts []name.Option
+	if *plainHTTP {
+		opts = append(opts, name.Insecure)
+	}
+	for _, a := range []struct{ file, metadata, ref, layerType string }{
+		{"db.tar.gz", "db/metadata.json", *dbRef, dbLayerType},
+		{"javadb.tar.gz", "java-db/metadata.json", *javaRef, javaDBLayerType},
 	} {
-		digest, err := pushArtifact(filepath.Join(*out, a.file), a.ref, a.layerType)
+		ref, err := name.ParseReference(a.ref, opts...)
 		if err != nil {
+			return err
+		}
+		img, err := newArtifact(filepath.Join(*out, a.file), filepath.Join(*out, a.metadata), a.layerType)
+		if err != nil {
+			return err
+		}
+		if err := remote.Write(ref, img); err != nil {
 			return fmt.Errorf("pushing %s to %s: %w", a.file, a.ref, err)
+		}
+		digest, err := img.Digest()
+		if err != nil {
+			return err
 		}
 		fmt.Printf("pushed %s@%s\n", a.ref, digest)
 	}
 	return nil
 }
 
-func pushArtifact(file, reference, layerType string) (v1.Hash, error) {
+// artifact is one DB as the release workflows of trivy-db and trivy-java-db publish it, with
+// `oras push --artifact-type application/vnd.aquasec.trivy.config.v1+json FILE:LAYERTYPE` (ORAS 1.2 in trivy-db's):
+// an OCI image manifest with that artifactType, the empty JSON object as its config (ORAS's empty descriptor), one
+// layer titled with the file's name, and the creation time. Trivy reads only the single layer, its media type and
+// its title annotation; the rest is for registries and tools that copy such artifacts.
+type artifact struct {
+	manifest []byte
+	layer    v1.Layer
+}
+
+func newArtifact(file, metadataFile, layerType string) (v1.Image, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return v1.Hash{}, err
+		return nil, err
 	}
-	// Plain http for loopback registries only (go-containerregistry's rule for localhost and 127.0.0.1).
-	ref, err := name.ParseReference(reference)
+	// The creation time is the DB's UpdatedAt, so pushing the same build again gives the same digest.
+	raw, err := os.ReadFile(metadataFile)
 	if err != nil {
-		return v1.Hash{}, err
+		return nil, err
 	}
-	img := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
-	img = mutate.ConfigMediaType(img, configType)
-	img, err = mutate.Append(img, mutate.Addendum{
-		Layer:       static.NewLayer(data, types.MediaType(layerType)),
-		Annotations: map[string]string{titleAnnotation: filepath.Base(file)},
+	var meta struct{ UpdatedAt time.Time }
+	if err := json.Unmarshal(raw, &meta); err != nil {
+		return nil, fmt.Errorf("%s: %w", metadataFile, err)
+	}
+	layer := static.NewLayer(data, types.MediaType(layerType))
+	layerDigest, err := layer.Digest()
+	if err != nil {
+		return nil, err
+	}
+	configDigest, _, err := v1.SHA256(bytes.NewReader(emptyJSON))
+	if err != nil {
+		return nil, err
+	}
+	manifest, err := json.Marshal(v1.Manifest{
+		SchemaVersion: 2,
+		MediaType:     types.OCIManifestSchema1,
+		ArtifactType:  artifactType,
+		Config: v1.Descriptor{
+			MediaType: emptyConfigType, Digest: configDigest, Size: int64(len(emptyJSON)), Data: emptyJSON,
+		},
+		Layers: []v1.Descriptor{{
+			MediaType: types.MediaType(layerType), Digest: layerDigest, Size: int64(len(data)),
+			Annotations: map[string]string{titleAnnotation: filepath.Base(file)},
+		}},
+		Annotations: map[string]string{createdAnnotation: meta.UpdatedAt.UTC().Format(time.RFC3339)},
 	})
 	if err != nil {
-		return v1.Hash{}, err
+		return nil, err
 	}
-	if err := remote.Write(ref, img); err != nil {
-		return v1.Hash{}, err
+	return partial.CompressedToImage(&artifact{manifest: manifest, layer: layer})
+}
+
+func (a *artifact) MediaType() (types.MediaType, error) { return types.OCIManifestSchema1, nil }
+func (a *artifact) RawManifest() ([]byte, error)        { return a.manifest, nil }
+func (a *artifact) RawConfigFile() ([]byte, error)      { return emptyJSON, nil }
+
+func (a *artifact) LayerByDigest(h v1.Hash) (partial.CompressedLayer, error) {
+	if d, err := a.layer.Digest(); err == nil && d == h {
+		return a.layer, nil
 	}
-	return img.Digest()
+	return nil, fmt.Errorf("no blob %s in this artifact", h)
 }
 
 // jar writes a small JAR that names no package (a manifest with its version only, no pom.properties, one entry that
