@@ -380,10 +380,12 @@ describe("the SBOM: Trivy's CycloneDX, counted", () => {
     expect(converted.status).toBe(0);
     const text = fs.readFileSync(bom, 'utf8');
     const made = JSON.parse(text) as { specVersion: string };
-    // Trivy 0.74 writes CycloneDX 1.7: validated against that version's JSON schema.
+    // Trivy 0.74 writes CycloneDX 1.7: validated against that version's JSON schema, and against 1.6's (what
+    // consumers that stop at 1.6 check), both strict.
     expect(made).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.7' });
     const validator = new Validation.JsonStrictValidator(Spec.Version.v1dot7);
     expect(await validator.validate(text)).toBeNull();
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(text)).toBeNull();
     const packages = (
       JSON.parse(fs.readFileSync(report, 'utf8')) as { Results: { Packages?: unknown[] }[] }
     ).Results.flatMap((r) => r.Packages ?? []);

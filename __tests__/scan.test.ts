@@ -22,6 +22,27 @@ import { sarifSchemaErrors } from './helpers/sarif-schema.js';
 
 const golden = (name: string) => fs.readFileSync(path.join(SHARED_FIXTURES, 'trivy', name), 'utf8');
 
+describe('a report the real Trivy 0.74 wrote here (recorded/trivy/fixture-rootfs.json, the command in its README)', () => {
+  test('what the fixture DB says about the scanned rootfs: Alpine, npm and the JAR known by its SHA-1', () => {
+    const findings = parseTrivyReport(golden('fixture-rootfs.json'));
+    expect(countBySeverity(findings)).toEqual({ UNKNOWN: 0, LOW: 0, MEDIUM: 2, HIGH: 2, CRITICAL: 3 });
+    expect(findings.map((f) => f.id).sort()).toEqual([
+      'CVE-2021-23337',
+      'CVE-2021-44228',
+      'CVE-2021-44906',
+      'CVE-2023-42363',
+      'CVE-2023-42366',
+      'CVE-2023-45853',
+      'CVE-2025-26519',
+    ]);
+    expect(
+      gateFindings(findings, ['CRITICAL'])
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(['CVE-2021-44228', 'CVE-2021-44906', 'CVE-2023-45853']);
+  });
+});
+
 describe("Trivy JSON reports (golden files from Trivy's own tests)", () => {
   test.each([
     ['alpine-310.json.golden', { UNKNOWN: 0, LOW: 0, MEDIUM: 4, HIGH: 0, CRITICAL: 0 }],

@@ -28,8 +28,13 @@ const REGISTRY_IMAGE = 'localhost:5000/msa-bench/scale';
  * today's DB from the Actions cache has it): the registry on 127.0.0.1:5000 and the DBs pushed there once for the
  * whole benchmark. runAction reads MSA_TRIVY_BIN / MSA_TRIVY_HOME and points the action at the fixture DBs.
  */
-export const stopBenchRegistry = await startRegistry();
+const stopRegistry0 = await startRegistry();
 const trivy = setUpTrivy();
+/** Stops what the benchmark started for Trivy: the registry (when it started one) and its Trivy home. */
+export function stopBenchRegistry() {
+  stopRegistry0();
+  fs.rmSync(trivy.home, { recursive: true, force: true });
+}
 export const trivyEnv = {
   ...process.env,
   PATH: `${trivy.bin}:${process.env.PATH}`,
