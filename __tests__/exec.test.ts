@@ -67,11 +67,16 @@ describe('the process runner', () => {
       addProcess: (r) => records.push(r),
       removeProcess: (pid) => removed.push(pid),
     });
+    // The child reads its own process group from /proc (Node has no getpgid): field 5 of /proc/self/stat, counted
+    // after the command name's closing parenthesis.
     const result = await runner.run(node, [
       '-e',
-      'console.log(process.pid, require("node:os").constants ? process.getpgid?.(0) ?? "" : "")',
+      'const s = require("node:fs").readFileSync("/proc/self/stat", "utf8"); console.log(process.pid, s.slice(s.lastIndexOf(")") + 2).split(" ")[2])',
     ]);
-    const [pid] = result.stdout.trim().split(' ').map(Number);
+    const [pid, pgid] = result.stdout.trim().split(' ').map(Number);
+    // A group of its own: the child leads it (its pgid is its pid), not the test runner's group.
+    expect(pgid).toBe(pid);
+    expect(pgid).not.toBe(Number(fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[2]));
     expect(records).toEqual([{ pid, start: expect.any(Number) }]);
     expect(removed).toEqual([pid]);
     expect(isSameProcess(records[0])).toBe(false); // it has ended

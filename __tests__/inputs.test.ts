@@ -12,6 +12,9 @@ import { ConfigurationError } from '../src/errors.js';
 const ctx = {
   ...readContext({}),
   workspace: path.resolve(import.meta.dirname, '..'),
+  // A RUNNER_TEMP of its own, never an ancestor of the checkout (a checkout under the system temp folder would
+  // otherwise take "../outside" for a folder inside RUNNER_TEMP).
+  runnerTemp: fs.mkdtempSync(path.join(os.tmpdir(), 'msa-inputs-runner-temp-')),
   repository: 'Acme/Shop-App',
   sha: 'abc',
 };
@@ -220,6 +223,8 @@ describe('getInputs', () => {
     [{ 'trivy-download-url': 'http://mirror.example.com/trivy' }, 'trivy-download-url', 'is not an https URL'],
     [{ 'trivy-download-url': 'ftp://mirror.example.com/trivy' }, 'trivy-download-url', 'is not an https URL'],
     [{ 'trivy-download-url': 'not a url' }, 'trivy-download-url', 'is not a URL'],
+    [{ context: 'https://github.com/acme/shop.git#main' }, 'context', 'is a remote context'],
+    [{ context: 'git@github.com:acme/shop.git' }, 'context', 'run actions/checkout first'],
     [{ 'trivy-db-repository': 'https://ghcr.io/aquasecurity/trivy-db:2' }, 'trivy-db-repository', 'no scheme'],
     [{ 'trivy-db-repository': 'ghcr.io/aquasecurity/trivy-db' }, 'trivy-db-repository', 'with a tag or digest'],
     [{ 'trivy-db-repository': '--insecure' }, 'trivy-db-repository', 'is not an OCI reference'],

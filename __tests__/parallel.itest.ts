@@ -75,7 +75,10 @@ describe('two targets in one step, at once', () => {
     const scans = trivy.stop().filter((p) => p.argv[1] === 'image');
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.outputs.smoke)).toEqual({ healthy: 'passed', slow: 'passed' });
-    expect(JSON.parse(run.outputs['sarif-id'])).toEqual(expect.objectContaining({ healthy: expect.any(String) }));
+    // One upload per target, each with its own id.
+    const ids = JSON.parse(run.outputs['sarif-id']) as Record<string, string>;
+    expect(Object.keys(ids).sort()).toEqual(['healthy', 'slow']);
+    expect(new Set(Object.values(ids)).size).toBe(2);
     expect(unintendedCommands(run.stdout, run.stderr)).toEqual([]);
     expect(run.stdout).toContain('Taking 2 targets down the road at once: healthy, slow.');
 

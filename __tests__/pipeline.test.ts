@@ -354,6 +354,8 @@ describe('the road, composed', () => {
       phase: 'push',
       message: 'A tool failed in the push of web: Pushing acme/shop:web failed (nothing was pushed)',
       uploaded: true,
+      // Tried once: a refusal is not retried.
+      pushes: 1,
     },
     {
       case: 'a tag that no longer names the tested image',
@@ -368,6 +370,8 @@ describe('the road, composed', () => {
       message:
         'The push of web did not pass: Not pushing acme/shop:web: it now names sha256:bbb, not the tested image sha256:aaa',
       uploaded: true,
+      // Compared before any push: nothing reaches the registry.
+      pushes: 0,
     },
   ] as {
     case: string;
@@ -377,9 +381,11 @@ describe('the road, composed', () => {
     message: string;
     uploaded?: boolean;
     pushedAnyway?: boolean;
+    /** For a failure in the push phase: how many `docker push` were tried. */
+    pushes?: number;
   }[])(
     '$case: blamed on $phase as a $kind, and cleaned up',
-    async ({ change, kind, phase, message, uploaded, pushedAnyway }) => {
+    async ({ change, kind, phase, message, uploaded, pushedAnyway, pushes }) => {
       const w = world();
       change(w);
       const outcome = await road(w, { target: 'web', push: 'true' });
@@ -392,7 +398,10 @@ describe('the road, composed', () => {
       if (pushedAnyway) {
         expect(w.stub.named('docker', 'push').length).toBeGreaterThan(0);
         expect(outcome.said.filter((s) => /^Nothing pushed for web: /.test(s.text))).toEqual([]);
-      } else if (phase !== 'push') {
+      } else if (phase === 'push') {
+        expect(pushes).toBeDefined();
+        expect(w.stub.named('docker', 'push')).toHaveLength(pushes as number);
+      } else {
         expect(w.stub.named('docker', 'push')).toEqual([]);
         expect(outcome.said).toContainEqual({
           kind: 'warning',
@@ -523,10 +532,18 @@ describe('the road, composed', () => {
         1,
       );
     });
-    test('false: no check at all', async () => {
+    test('false: no check at all, neither a --call build nor warnings asked of the builds', async () => {
       const w = world();
-      await road(w, { target: 'web', checks: 'false' });
+      // Builds that would write the recorded warnings if asked (BUILDX_METADATA_WARNINGS=1), as `warn` asks.
+      buildsWarning(w);
+      const outcome = await road(w, { target: 'web', checks: 'false' });
+      expect(outcome.failure).toBeUndefined();
       expect(w.stub.calls.filter(isCheck)).toEqual([]);
+      const builds = w.stub.calls.filter((c) => isDocker('buildx', 'build')(c));
+      expect(builds.length).toBeGreaterThan(0);
+      for (const build of builds) expect(build.options.env?.BUILDX_METADATA_WARNINGS).toBeUndefined();
+      expect(outcome.said.filter((s) => s.props?.title?.startsWith('Build check'))).toEqual([]);
+      expect(outcome.said.filter((s) => s.kind === 'group' && s.text === 'Build checks')).toEqual([]);
     });
   });
 
@@ -785,6 +802,66 @@ describe('several targets at once (parallel)', () => {
     const groups = outcome.said.filter((s) => s.kind === 'group').map((s) => s.text);
     expect(groups.slice(-2)).toEqual(['Push web', 'Code scanning processing of web']);
     expect(outcome.said.filter((s) => /^Nothing pushed/.test(s.text))).toEqual([]);
+  });
+});
+
+describe('failure paths that are easy to get wrong', () => {
+  test('a push of several tags failing partway names what was already pushed', async () => {
+    const w = world();
+    w.stub.on('push', isDocker('push'), (c) =>
+      c.args[1] === 'acme/shop:latest'
+        ? { exitCode: 1, stderr: 'denied: requested access to the resource is denied' }
+        : { stdout: `${c.args[1]}: digest: sha256:${'e'.repeat(64)} size: 528\n` },
+    );
+    const outcome = await road(w, { target: 'web', push: 'true', tags: 'acme/shop:web\nacme/shop:latest' });
+    const [report] = outcome.reports;
+    expect(report.failure).toMatchObject({ kind: 'tool', phase: 'push' });
+    expect(report.failure?.message).toContain('Pushing acme/shop:latest failed (already pushed: acme/shop:web)');
+    expect(w.stub.named('docker', 'push').map((c) => c.args[1])).toEqual(['acme/shop:web', 'acme/shop:latest']);
+    expectCleanedUp(w, outcome);
+  });
+
+  test('a container removal that fails once is tried again, quietly', async () => {
+    const w = world();
+    let removals = 0;
+    w.stub.on('rm', isDocker('rm'), () => (++removals === 1 ? { exitCode: 1, stderr: 'Error: device busy' } : {}));
+    const outcome = await road(w, { target: 'web' });
+    expect(outcome.failure).toBeUndefined();
+    expect(removals).toBe(2);
+    expect(outcome.said.filter((s) => s.kind === 'warning' && s.text.startsWith('Could not remove'))).toEqual([]);
+    expect([...outcome.cleanup.containers]).toEqual([]);
+  });
+
+  test('a container removal that fails twice on a successful run says how to remove it (no post step runs then)', async () => {
+    const w = world();
+    w.stub.on('rm', isDocker('rm'), () => ({ exitCode: 1, stderr: 'Error: device busy' }));
+    const outcome = await road(w, { target: 'web' });
+    expect(outcome.failure).toBeUndefined();
+    const name = flag(w.stub.named('docker', 'run')[0].args, '--name');
+    expect(w.stub.named('docker', 'rm')).toHaveLength(2);
+    expect(outcome.said).toContainEqual(
+      expect.objectContaining({
+        kind: 'warning',
+        text: `Could not remove container ${name}; remove it with: docker rm --force ${name}`,
+      }),
+    );
+    // Still in the state: a post step, if one runs, tries again.
+    expect([...outcome.cleanup.containers]).toEqual([name]);
+  });
+
+  test("code scanning's processing past its limit: a warning, and the target passes", async () => {
+    const w = world();
+    let polls = 0;
+    w.api.getSarif = async () => (++polls, { processing_status: 'pending' });
+    const outcome = await road(w, { target: 'web' });
+    expect(outcome.failure).toBeUndefined();
+    expect(polls).toBeGreaterThan(2);
+    expect(outcome.said).toContainEqual(
+      expect.objectContaining({
+        kind: 'warning',
+        text: expect.stringMatching(/^Code scanning had not finished processing the SARIF of web after \d+ s/),
+      }),
+    );
   });
 });
 

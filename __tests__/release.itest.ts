@@ -247,10 +247,14 @@ describe('build checks on the docker-container builder (BuildKit 0.32 lints)', (
     expect(run.stdout).not.toContain('::group::Build app');
   });
 
-  test('false: no check runs', async () => {
+  test('false: no check runs, and the builds are not asked for their warnings', async () => {
     const run = await runAction({ inputs: { ...inputs, checks: 'false' } });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).not.toContain('--call');
+    // The Dockerfile has three warnings (the `warn` case above shows them): none may surface.
+    expect(annotations(run.stdout, 'warning').filter((w) => w.includes('Build check'))).toEqual([]);
+    expect(run.stdout).not.toContain('::group::Build checks');
+    expect(run.summary).not.toContain('FromAsCasing');
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { annotations, runAction, NODE_IMAGE } from './helpers/action.js';
 import {
   FakeCacheService,
@@ -95,6 +96,8 @@ describe('the real Trivy through the bundled action: scan, SARIF, upload, gate',
       commit_sha: '0123456789abcdef0123456789abcdef01234567',
       ref: 'refs/heads/main',
       tool_name: 'Trivy',
+      // format: uri in GitHub's description: a file:// URL of the checkout, as codeql-action sends.
+      checkout_uri: pathToFileURL(process.cwd()).href,
     });
     expect(sarif.runs).toHaveLength(1);
     expect(sarif.runs[0].automationDetails).toEqual({ id: 'multistage/vulnerable/' });

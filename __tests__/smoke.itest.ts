@@ -154,6 +154,23 @@ describe('smoke test on the real engine', () => {
     expect(run.stdout).toContain(
       'Hardened run: --read-only --tmpfs /tmp:rw,noexec,nosuid,size=64m --cap-drop ALL --security-opt no-new-privileges',
     );
+    // What reached the engine, not what the log says: the argv of `docker run` (@actions/core's debug line of
+    // every command) holds each option, in pairs.
+    const runs = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::debug::exec: ["docker","run"'))
+      .map((l) => JSON.parse(l.slice('::debug::exec: '.length)) as string[]);
+    expect(runs).toHaveLength(1);
+    const argv = runs[0];
+    const pairs = argv.slice(1).map((a, i) => `${argv[i]} ${a}`);
+    expect(argv).toContain('--read-only');
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        '--tmpfs /tmp:rw,noexec,nosuid,size=64m',
+        '--cap-drop ALL',
+        '--security-opt no-new-privileges',
+      ]),
+    );
     expect(leftoverContainers(run.runId)).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import * as zlib from 'node:zlib';
 import { waitForProcessing, type SarifPayload } from '../src/sarif/upload.js';
 import { octokitCodeScanning, writeGroup } from '../src/sarif/octokit.js';
 import { FakeGitHubApi } from './helpers/servers.js';
@@ -6,16 +7,17 @@ import { FakeGitHubApi } from './helpers/servers.js';
 // The real Octokit client (with its retry and throttling plugins) against a server answering as GitHub documents.
 let api: FakeGitHubApi;
 const logs: string[] = [];
+const sarifLog = { version: '2.1.0', runs: [{ tool: { driver: { name: 'Trivy' } }, results: [] }] };
 const payload: SarifPayload = {
-  commit_sha: 'abc',
+  commit_sha: '0123456789abcdef0123456789abcdef01234567',
   ref: 'refs/heads/main',
-  sarif: 'H4sI',
-  checkout_uri: '/w',
+  sarif: zlib.gzipSync(JSON.stringify(sarifLog)).toString('base64'),
+  checkout_uri: 'file:///home/runner/work/shop/shop',
   tool_name: 'Trivy',
 };
 
 beforeEach(async () => {
-  // The payloads here are placeholders (the client is under test, not the SARIF): nothing to validate.
+  // The client is under test, not the SARIF (a minimal log): no Multitool run at the end.
   api = await new FakeGitHubApi({ validate: false }).start();
   logs.length = 0;
 });
@@ -124,6 +126,8 @@ describe('upload through Octokit', () => {
       { status: 200, body: { processing_status: 'complete', analyses_url: 'u' } },
     ];
     const sleeps: number[] = [];
+    // GitHub knows only the ids it gave out: upload first.
+    await client().uploadSarif('acme', 'shop', payload);
     const outcome = await waitForProcessing(client(), 'acme', 'shop', 'sarif-1', {
       timeoutMs: 60_000,
       now: () => 0,
@@ -140,8 +144,9 @@ describe('upload through Octokit', () => {
         body: { processing_status: 'failed', errors: ['locationFromSarifResult: expected artifact location'] },
       },
     ];
+    await client().uploadSarif('acme', 'shop', payload);
     expect(
-      await waitForProcessing(client(), 'acme', 'shop', 'x', {
+      await waitForProcessing(client(), 'acme', 'shop', 'sarif-1', {
         timeoutMs: 1000,
         now: () => 0,
         sleep: async () => undefined,
@@ -153,11 +158,76 @@ describe('upload through Octokit', () => {
     api.statuses = [{ status: 200, body: { processing_status: 'pending' } }];
     let t = 0;
     expect(
-      await waitForProcessing(client(), 'acme', 'shop', 'x', {
+      await waitForProcessing(client(), 'acme', 'shop', 'sarif-1', {
         timeoutMs: 5000,
         now: () => t,
         sleep: async (ms) => void (t += ms),
       }),
     ).toEqual({ status: 'timeout' });
+  });
+});
+
+describe('the stand-in refuses what GitHub refuses (its published description of the endpoints)', () => {
+  const post = (body: unknown, headers: Record<string, string> = { authorization: 'token t' }) =>
+    fetch(`${api.url}/repos/acme/shop/code-scanning/sarifs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  test('a documented upload is taken', async () => {
+    expect((await post(payload)).status).toBe(202);
+    expect(api.refused).toEqual([]);
+  });
+
+  test.each([
+    ['no token', payload, {}, 401, 'Requires authentication'],
+    ['a body that is not JSON', '{"commit_sha":', undefined, 400, 'Problems parsing JSON'],
+    ['a short commit sha', { ...payload, commit_sha: 'abc' }, undefined, 422, '/commit_sha'],
+    ['a ref that is not refs/heads|tags|pull', { ...payload, ref: 'main' }, undefined, 422, '/ref'],
+    [
+      'a checkout_uri that is a bare path (format: uri)',
+      { ...payload, checkout_uri: '/w' },
+      undefined,
+      422,
+      '/checkout_uri',
+    ],
+    ['no sarif', { ...payload, sarif: undefined }, undefined, 422, 'sarif'],
+    ['a sarif that is not gzip', { ...payload, sarif: Buffer.from('{}').toString('base64') }, undefined, 400, 'gzip'],
+    [
+      'a sarif over 10 MB gzipped',
+      { ...payload, sarif: Buffer.alloc(10 * 1024 * 1024 + 1).toString('base64') },
+      undefined,
+      413,
+      'Payload Too Large',
+    ],
+  ] as [string, unknown, Record<string, string> | undefined, number, string][])(
+    '%s: %i',
+    async (_case, body, headers, status, fragment) => {
+      const response = await post(body, headers);
+      expect(response.status).toBe(status);
+      expect(((await response.json()) as { message: string }).message).toContain(fragment);
+      expect(api.refused).toHaveLength(1);
+    },
+  );
+
+  test('the status of an upload it never took is a 404; of one it took, the status', async () => {
+    const status = (id: string) =>
+      fetch(`${api.url}/repos/acme/shop/code-scanning/sarifs/${id}`, { headers: { authorization: 'token t' } });
+    expect((await status('sarif-1')).status).toBe(404);
+    expect((await post(payload)).status).toBe(202);
+    expect((await status('sarif-1')).status).toBe(200);
+  });
+
+  test('comments: an issue number that is not a number, and a body that is not a string, are refused', async () => {
+    const comment = (issue: string, body: unknown) =>
+      fetch(`${api.url}/repos/acme/shop/issues/${issue}/comments`, {
+        method: 'POST',
+        headers: { authorization: 'token t', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await comment('seven', { body: 'x' })).status).toBe(422);
+    expect((await comment('7', { body: 7 })).status).toBe(422);
+    expect((await comment('7', { body: 'ok' })).status).toBe(201);
   });
 });

@@ -1,7 +1,7 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-KDTUKW72.js";
+} from "./chunks/chunk-UNFMVVZO.js";
 import "./chunks/chunk-3CKKXKDI.js";
 import "./chunks/chunk-BPNTP72B.js";
 import "./chunks/chunk-G6MXF74R.js";

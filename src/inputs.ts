@@ -452,6 +452,14 @@ function checkTogether(
     throw new ConfigurationError('targets', 'lists the same stage twice');
   }
 
+  // A remote context (a Git URL, an https tarball) as docker/build-push-action takes it: refused by name. The test
+  // stage's export, the Dockerfile's stages and the workspace checks all need the checkout on the runner.
+  if (/^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(inputs.context)) {
+    throw new ConfigurationError(
+      'context',
+      `"${redact(inputs.context)}" is a remote context; this action builds a local checkout (run actions/checkout first and give its path)`,
+    );
+  }
   const contextPath = path.resolve(ctx.workspace, inputs.context);
   if (!fs.existsSync(contextPath) || !fs.statSync(contextPath).isDirectory()) {
     throw new ConfigurationError(

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { sarifErrors } from './sarif-validate.js';
+import { refusal } from './github-openapi.js';
 
 /** The repository's root: the nearest folder up from here with action.yml (also when compiled into build/). */
 export function findRoot(from: string): string {
@@ -104,6 +105,12 @@ export class FakeGitHubApi {
     },
   ];
 
+  /** Requests refused as GitHub refuses them (401, 404 route, 400, 413, 422), before any scripted reply. */
+  readonly refused: { method: string; url: string; status: number }[] = [];
+  private readonly refusedRequests = new Set<RecordedRequest>();
+  /** The upload ids this stand-in gave out (202); a status request for another id is a 404. */
+  private readonly givenIds = new Set<string>();
+
   /** Issue comments by id, as GitHub keeps them; `commentsForbidden` answers 403 as for a read-only token. */
   readonly comments = new Map<number, { id: number; body: string; issue: number }>();
   commentsForbidden = false;
@@ -124,6 +131,15 @@ export class FakeGitHubApi {
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        // What GitHub refuses before anything else, from its published description of these endpoints.
+        const refused = refusal(req.method ?? '', req.url ?? '', req.headers, body);
+        if (refused) {
+          this.refused.push({ method: req.method ?? '', url: req.url ?? '', status: refused.status });
+          this.refusedRequests.add(this.requests[this.requests.length - 1]);
+          res.writeHead(refused.status, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify(refused.body));
+          return;
+        }
         let reply: Reply = { status: 404, body: { message: 'Not Found' } };
         const sarifStatus = /^\/repos\/[^/]+\/[^/]+\/code-scanning\/sarifs\/([^/]+)$/.exec(req.url ?? '');
         if (req.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/code-scanning\/sarifs$/.test(req.url ?? '')) {
@@ -142,14 +158,18 @@ export class FakeGitHubApi {
                   status: 200,
                   body: { processing_status: Date.now() - at >= this.processingMs ? 'complete' : 'pending' },
                 };
-        } else if (
-          req.method === 'GET' &&
-          /^\/repos\/[^/]+\/[^/]+\/code-scanning\/sarifs\/[^/]+$/.test(req.url ?? '')
-        ) {
-          reply = this.statuses.length > 1 ? (this.statuses.shift() as Reply) : this.statuses[0];
+        } else if (req.method === 'GET' && sarifStatus) {
+          // GitHub knows only the ids it gave out: another is a 404.
+          reply = this.givenIds.has(sarifStatus[1])
+            ? this.statuses.length > 1
+              ? (this.statuses.shift() as Reply)
+              : this.statuses[0]
+            : { status: 404, body: { message: 'Not Found' } };
         } else if (/^\/repos\/[^/]+\/[^/]+\/issues\//.test(req.url ?? '')) {
           reply = this.issueComments(req.method ?? '', req.url ?? '', body);
         }
+        const given = (reply.body as { id?: unknown } | undefined)?.id;
+        if (reply.status === 202 && typeof given === 'string') this.givenIds.add(given);
         res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
         res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
       });
@@ -212,7 +232,9 @@ export class FakeGitHubApi {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     if (!this.validate) return;
-    const errors = sarifErrors(this.uploadRequests().map((request) => FakeGitHubApi.sarifOf(request).sarif));
+    // What GitHub took (a refused upload never reached code scanning; its test checks the refusal).
+    const taken = this.uploadRequests().filter((request) => !this.refusedRequests.has(request));
+    const errors = sarifErrors(taken.map((request) => FakeGitHubApi.sarifOf(request).sarif));
     if (errors.length > 0) {
       throw new Error(
         `SARIF uploaded that code scanning would refuse (SARIF Multitool, Sarif;Ghas):\n${errors.join('\n')}`,

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-KDTUKW72.js";
+} from "../chunks/chunk-UNFMVVZO.js";
 import {
   StateCleanup,
   createProcessRunner,

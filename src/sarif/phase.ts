@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { Ui } from '../ui.js';
 import type { Clock } from '../runtime.js';
 import type { Inputs } from '../inputs.js';
@@ -126,7 +127,8 @@ export async function sendSarif(deps: UploadDeps, request: UploadRequest): Promi
     commit_sha: commitSha,
     ref,
     sarif: prepared.gzipped.toString('base64'),
-    checkout_uri: ctx.workspace,
+    // GitHub's description says `format: uri`: the checkout as a file:// URL, as codeql-action sends it.
+    checkout_uri: pathToFileURL(ctx.workspace).href,
     tool_name: 'Trivy',
     started_at: new Date(request.startedAt).toISOString(),
   };

@@ -2819,6 +2819,12 @@ function checkTogether(inputs, target, targetList, ctx, env) {
   if (new Set(inputs.targets.map((t) => t.toLowerCase())).size !== inputs.targets.length) {
     throw new ConfigurationError("targets", "lists the same stage twice");
   }
+  if (/^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(inputs.context)) {
+    throw new ConfigurationError(
+      "context",
+      `"${redact(inputs.context)}" is a remote context; this action builds a local checkout (run actions/checkout first and give its path)`
+    );
+  }
   const contextPath = path2.resolve(ctx.workspace, inputs.context);
   if (!fs.existsSync(contextPath) || !fs.statSync(contextPath).isDirectory()) {
     throw new ConfigurationError(
@@ -4892,6 +4898,7 @@ async function explainFailure(deps, name) {
 
 // src/sarif/phase.ts
 import * as fs10 from "node:fs";
+import { pathToFileURL } from "node:url";
 
 // src/sarif/prepare.ts
 import * as zlib from "node:zlib";
@@ -5124,7 +5131,8 @@ async function sendSarif(deps, request) {
     commit_sha: commitSha,
     ref,
     sarif: prepared.gzipped.toString("base64"),
-    checkout_uri: ctx.workspace,
+    // GitHub's description says `format: uri`: the checkout as a file:// URL, as codeql-action sends it.
+    checkout_uri: pathToFileURL(ctx.workspace).href,
     tool_name: "Trivy",
     started_at: new Date(request.startedAt).toISOString()
   };
