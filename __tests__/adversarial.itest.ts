@@ -12,6 +12,7 @@ import {
   ROOT,
   runAction,
   type ActionRun,
+  trivyScanCommands,
   type RunActionOptions,
 } from './helpers/action.js';
 import { FakeCacheService } from './helpers/servers.js';
@@ -628,10 +629,7 @@ describe('9. every scanner is counted and gated, on what the real Trivy finds', 
       expect(second.run.stdout).toContain('Restored the Trivy DB from the Actions cache');
       expect(second.run.exitCode).toBe(1); // the CVE in the JAR, at CRITICAL: the scan itself ran
       expect(errors(second.run)).toContain('CVE-2021-44228');
-      const scans = second.run.stdout
-        .split('\n')
-        .filter((l) => /^\[command\]\S*trivy image /.test(l))
-        .map((l) => l.split(' '));
+      const scans = trivyScanCommands(second.run.stdout);
       // Today's DB shared: the Java DB's update skipped too, which Trivy refuses at the JAR; the scan then runs again
       // alone and lets Trivy fetch the Java DB.
       expect(scans).toHaveLength(2);

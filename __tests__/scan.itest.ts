@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { annotations, runAction, NODE_IMAGE } from './helpers/action.js';
+import { annotations, runAction, NODE_IMAGE, trivyScanCommands } from './helpers/action.js';
 import {
   FakeCacheService,
   FakeGitHubApi,
@@ -42,14 +42,6 @@ function scan(
   });
 }
 
-/** The `trivy image` command lines a run printed (the scan group shows each as `[command]...`). */
-function scanCommands(stdout: string): string[][] {
-  return stdout
-    .split('\n')
-    .filter((l) => /^\[command\]\S*trivy image /.test(l))
-    .map((l) => l.slice('[command]'.length).split(' '));
-}
-
 /** A home of its own: an empty ~/.cache/trivy, so Trivy downloads its DBs (from the fixture registry). */
 function freshHome(): string {
   return fs.mkdtempSync('/tmp/msa-trivy-home-');
@@ -79,7 +71,7 @@ describe('the real Trivy through the bundled action: scan, SARIF, upload, gate',
     expect(run.outputs['sarif-id']).toBe('sarif-1');
 
     // One scan, with the repositories of the inputs, of the image that was built.
-    const commands = scanCommands(run.stdout);
+    const commands = trivyScanCommands(run.stdout);
     expect(commands).toHaveLength(1);
     const flag = (name: string) => commands[0][commands[0].indexOf(name) + 1];
     expect(flag('--db-repository')).toBe(FIXTURE_DB);
@@ -257,7 +249,7 @@ describe('the real Trivy through the bundled action: scan, SARIF, upload, gate',
       // One download of each DB's layer through the registry, by the one scan that ran alone.
       expect(pulls().filter((r) => r.includes('/trivy-db/'))).toHaveLength(1);
       expect(pulls().filter((r) => r.includes('/trivy-java-db/'))).toHaveLength(1);
-      const [first] = scanCommands(run.stdout);
+      const [first] = trivyScanCommands(run.stdout);
       expect(first).not.toContain('--skip-db-update');
       expect(first).not.toContain('--skip-java-db-update');
       expect(JSON.parse(run.outputs.vulnerabilities)).toMatchObject({ CRITICAL: 3 });
@@ -266,7 +258,7 @@ describe('the real Trivy through the bundled action: scan, SARIF, upload, gate',
       const before = pulls().length;
       const again = await scan(inputs, { HOME: home }, { skipPost: true });
       expect(again.exitCode).toBe(0);
-      expect(scanCommands(again.stdout)[0]).toEqual(
+      expect(trivyScanCommands(again.stdout)[0]).toEqual(
         expect.arrayContaining(['--skip-db-update', '--skip-java-db-update']),
       );
       expect(pulls().length).toBe(before);
@@ -279,7 +271,7 @@ describe('the real Trivy through the bundled action: scan, SARIF, upload, gate',
       expect(third.stdout).toContain(
         'This image has JARs and there is no Java DB yet: scanning again alone, which downloads it',
       );
-      const [skipped, alone] = scanCommands(third.stdout);
+      const [skipped, alone] = trivyScanCommands(third.stdout);
       expect(skipped).toContain('--skip-java-db-update');
       expect(alone).not.toContain('--skip-java-db-update');
       expect(pulls().filter((r) => r.includes('/trivy-java-db/'))).toHaveLength(2);
@@ -313,7 +305,7 @@ describe('the real Trivy through the bundled action: scan, SARIF, upload, gate',
       expect(run.exitCode).toBe(0);
       expect(registry.failed.length).toBeGreaterThan(0);
       expect(dbFiles(home)).toContain('db/trivy.db');
-      expect(scanCommands(run.stdout)[0]).toContain(`${host}/trivy-fixtures/trivy-db:2,${FIXTURE_DB}`);
+      expect(trivyScanCommands(run.stdout)[0]).toContain(`${host}/trivy-fixtures/trivy-db:2,${FIXTURE_DB}`);
     } finally {
       await registry.stop();
       fs.rmSync(home, { recursive: true, force: true });
@@ -339,7 +331,7 @@ describe('the real Trivy through the bundled action: scan, SARIF, upload, gate',
       expect(run.stdout).toMatch(
         /Installed trivy 0\.74\.0 from http:\/\/127\.0\.0\.1:\d+\/v0\.74\.0\/trivy_0\.74\.0_Linux-64bit\.tar\.gz \(sha256 [0-9a-f]{64}\)/,
       );
-      expect(scanCommands(run.stdout)[0][0]).toContain(path.join('tool-cache', 'trivy', '0.74.0'));
+      expect(trivyScanCommands(run.stdout)[0][0]).toContain(path.join('tool-cache', 'trivy', '0.74.0'));
       expect(JSON.parse(run.outputs.vulnerabilities)).toMatchObject({ CRITICAL: 3 });
     } finally {
       await release.stop();
@@ -427,7 +419,7 @@ describe.each([
       expect(release.requests.length).toBe(downloads);
       // Today's DBs are on disk: both updates are skipped, nothing is fetched from the registry, and the JAR is
       // still found through the restored Java DB.
-      expect(scanCommands(second.stdout)[0]).toEqual(
+      expect(trivyScanCommands(second.stdout)[0]).toEqual(
         expect.arrayContaining(['--skip-db-update', '--skip-java-db-update']),
       );
       expect(pulls()).toHaveLength(2);

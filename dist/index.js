@@ -1,7 +1,7 @@
 import { createRequire as __msaCreateRequire } from 'node:module'; const require = __msaCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-UNFMVVZO.js";
+} from "./chunks/chunk-7RGUEZ5D.js";
 import "./chunks/chunk-3CKKXKDI.js";
 import "./chunks/chunk-BPNTP72B.js";
 import "./chunks/chunk-G6MXF74R.js";

@@ -454,7 +454,7 @@ function checkTogether(
 
   // A remote context (a Git URL, an https tarball) as docker/build-push-action takes it: refused by name. The test
   // stage's export, the Dockerfile's stages and the workspace checks all need the checkout on the runner.
-  if (/^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(inputs.context)) {
+  if (isRemoteSource(inputs.context)) {
     throw new ConfigurationError(
       'context',
       `"${redact(inputs.context)}" is a remote context; this action builds a local checkout (run actions/checkout first and give its path)`,
@@ -519,7 +519,7 @@ function checkTogether(
   inputs['build-contexts'].forEach(({ key, value }, index) => {
     const source = value.trim();
     if (source === '') throw new ConfigurationError('build-contexts', `entry ${index + 1} (${key}) has no source`);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || source.startsWith('target:') || source.startsWith('git@')) return;
+    if (isRemoteSource(source) || source.startsWith('target:')) return;
     const folder = path.resolve(ctx.workspace, source);
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
       throw new ConfigurationError(
@@ -703,6 +703,11 @@ function dbRepository(f: Field, ref: string): string {
     );
   }
   return ref;
+}
+
+/** A source buildx fetches itself rather than reading a folder: a URL (git, https, docker-image://...) or git@. */
+function isRemoteSource(source: string): boolean {
+  return /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(source);
 }
 
 /** Loopback hosts, the only ones a Trivy download may come from over plain http. */

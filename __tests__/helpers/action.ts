@@ -186,6 +186,14 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   };
 }
 
+/** The `trivy image` command lines a run printed (the scan group shows each as `[command]...`), as argv. */
+export function trivyScanCommands(stdout: string): string[][] {
+  return stdout
+    .split('\n')
+    .filter((l) => /^\[command\]\S*trivy image /.test(l))
+    .map((l) => l.slice('[command]'.length).split(' '));
+}
+
 /** Workflow-command annotations of one kind (`error`, `warning`, `notice`) that a run printed. */
 export function annotations(stdout: string, kind: 'error' | 'warning' | 'notice'): string[] {
   return stdout

@@ -9,7 +9,7 @@ import {
   overallFailure,
   readContext,
   reportStop
-} from "../chunks/chunk-UNFMVVZO.js";
+} from "../chunks/chunk-7RGUEZ5D.js";
 import {
   StateCleanup,
   createProcessRunner,

@@ -8,7 +8,7 @@ import { Background, once, systemClock, type Clock } from '../runtime.js';
 import { TrivyTurns } from '../scan/phase.js';
 import type { CleanupRecorder } from '../state.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
-import { splitKeyValue } from '../lists.js';
+import { parseList, splitKeyValue } from '../lists.js';
 import type { LayerMemo } from '../analysis/layers.js';
 import { checkEngine, detectCapabilities, type BuildxCapabilities, type EngineFacts } from '../build/capabilities.js';
 import { cacheFlags, type CacheDecision } from '../build/args.js';
@@ -328,12 +328,7 @@ export function dbSources(
   env: NodeJS.ProcessEnv = process.env,
 ): string[] {
   const pick = (given: readonly string[], name: string): string[] =>
-    given.length > 0
-      ? [...given]
-      : (env[name] ?? '')
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
+    given.length > 0 ? [...given] : parseList(env[name] ?? '');
   const db = pick(inputs['trivy-db-repository'], 'TRIVY_DB_REPOSITORY');
   const java = pick(inputs['trivy-java-db-repository'], 'TRIVY_JAVA_DB_REPOSITORY');
   return db.length + java.length === 0 ? [] : [...db, '', ...java];

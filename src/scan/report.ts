@@ -258,17 +258,15 @@ export function sarifSafeReport(json: string): string | undefined {
   const encode = (value: string): string =>
     value.replace(CONTROL_RE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   let changed = false;
+  const safe = (value: unknown): unknown => {
+    if (typeof value !== 'string') return value;
+    const encoded = encode(value);
+    if (encoded !== value) changed = true;
+    return encoded;
+  };
   for (const result of list(raw.Results)) {
-    if (typeof result.Target === 'string' && encode(result.Target) !== result.Target) {
-      result.Target = encode(result.Target);
-      changed = true;
-    }
-    for (const vuln of list(result.Vulnerabilities)) {
-      if (typeof vuln.PkgPath === 'string' && encode(vuln.PkgPath) !== vuln.PkgPath) {
-        vuln.PkgPath = encode(vuln.PkgPath);
-        changed = true;
-      }
-    }
+    result.Target = safe(result.Target);
+    for (const vuln of list(result.Vulnerabilities)) vuln.PkgPath = safe(vuln.PkgPath);
   }
   return changed ? JSON.stringify(raw) : undefined;
 }

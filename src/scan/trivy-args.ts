@@ -1,16 +1,5 @@
 import { SEVERITIES, type Severity } from '../severity.js';
 
-/**
- * Where Trivy looks for its DBs when the inputs name none: Trivy's own defaults (0.74), in order, so a 429 or 5xx
- * from one falls back to the next. The action then passes no flag at all, so TRIVY_DB_REPOSITORY and
- * TRIVY_JAVA_DB_REPOSITORY in the job's environment still apply, as they do for trivy run by hand.
- */
-export const DEFAULT_DB_REPOSITORIES = ['mirror.gcr.io/aquasec/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
-export const DEFAULT_JAVA_DB_REPOSITORIES = [
-  'mirror.gcr.io/aquasec/trivy-java-db:1',
-  'ghcr.io/aquasecurity/trivy-java-db:1',
-];
-
 export interface ScanOptions {
   image: string;
   output: string;
@@ -61,6 +50,8 @@ export function trivyScanArgs(options: ScanOptions): string[] {
     '--skip-version-check',
     '--disable-telemetry',
   ];
+  // DB repositories only when the inputs name some: otherwise Trivy's own defaults (mirror.gcr.io, then ghcr.io, a
+  // 429 or 5xx from one falling back to the next) and TRIVY_DB_REPOSITORY / TRIVY_JAVA_DB_REPOSITORY apply.
   if (options.dbRepositories?.length) args.push('--db-repository', options.dbRepositories.join(','));
   if (options.javaDbRepositories?.length) args.push('--java-db-repository', options.javaDbRepositories.join(','));
   if (options.ignoreUnfixed) args.push('--ignore-unfixed');

@@ -2819,7 +2819,7 @@ function checkTogether(inputs, target, targetList, ctx, env) {
   if (new Set(inputs.targets.map((t) => t.toLowerCase())).size !== inputs.targets.length) {
     throw new ConfigurationError("targets", "lists the same stage twice");
   }
-  if (/^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(inputs.context)) {
+  if (isRemoteSource(inputs.context)) {
     throw new ConfigurationError(
       "context",
       `"${redact(inputs.context)}" is a remote context; this action builds a local checkout (run actions/checkout first and give its path)`
@@ -2882,7 +2882,7 @@ function checkTogether(inputs, target, targetList, ctx, env) {
   inputs["build-contexts"].forEach(({ key, value }, index) => {
     const source = value.trim();
     if (source === "") throw new ConfigurationError("build-contexts", `entry ${index + 1} (${key}) has no source`);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || source.startsWith("target:") || source.startsWith("git@")) return;
+    if (isRemoteSource(source) || source.startsWith("target:")) return;
     const folder = path2.resolve(ctx.workspace, source);
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
       throw new ConfigurationError(
@@ -3045,6 +3045,9 @@ function dbRepository(f, ref) {
     );
   }
   return ref;
+}
+function isRemoteSource(source) {
+  return /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i.test(source);
 }
 function isLoopbackHost(hostname) {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
@@ -3632,17 +3635,15 @@ function sarifSafeReport(json) {
   const raw = JSON.parse(json);
   const encode = (value) => value.replace(CONTROL_RE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
   let changed = false;
+  const safe = (value) => {
+    if (typeof value !== "string") return value;
+    const encoded = encode(value);
+    if (encoded !== value) changed = true;
+    return encoded;
+  };
   for (const result of list(raw.Results)) {
-    if (typeof result.Target === "string" && encode(result.Target) !== result.Target) {
-      result.Target = encode(result.Target);
-      changed = true;
-    }
-    for (const vuln of list(result.Vulnerabilities)) {
-      if (typeof vuln.PkgPath === "string" && encode(vuln.PkgPath) !== vuln.PkgPath) {
-        vuln.PkgPath = encode(vuln.PkgPath);
-        changed = true;
-      }
-    }
+    result.Target = safe(result.Target);
+    for (const vuln of list(result.Vulnerabilities)) vuln.PkgPath = safe(vuln.PkgPath);
   }
   return changed ? JSON.stringify(raw) : void 0;
 }
@@ -4478,7 +4479,7 @@ function baseBranchImages(inputs, ref) {
   }
 }
 function dbSources(inputs, env = process.env) {
-  const pick = (given, name) => given.length > 0 ? [...given] : (env[name] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const pick = (given, name) => given.length > 0 ? [...given] : parseList(env[name] ?? "");
   const db = pick(inputs["trivy-db-repository"], "TRIVY_DB_REPOSITORY");
   const java = pick(inputs["trivy-java-db-repository"], "TRIVY_JAVA_DB_REPOSITORY");
   return db.length + java.length === 0 ? [] : [...db, "", ...java];
